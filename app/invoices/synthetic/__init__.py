@@ -1,0 +1,65 @@
+"""Deterministic synthetic railway e-invoices (PDF, OFD, XBRL, ZIP) for tests, benchmarks and demos.
+
+Pure: stdlib and pypdf only. Typical use::
+
+    rng = random.Random(7)
+    spec = random_spec(rng)
+    pdf = render_pdf(spec, PdfVariant(face=FaceStyle(order="scrambled")))
+    assert parse_file(pdf)[0].fare == spec.fare
+"""
+
+from app.invoices.synthetic.builder import (
+    fee_invoice_for,
+    random_company_name,
+    random_person_name,
+    random_spec,
+    red_letter_of,
+)
+from app.invoices.synthetic.bundle import bundle_members, render_12306_bundle
+from app.invoices.synthetic.face_layout import FaceStyle, layout_face
+from app.invoices.synthetic.identifiers import (
+    invoice_number,
+    is_valid_uscc,
+    masked_id_number,
+    random_uscc,
+    uscc_with_check_digit,
+)
+from app.invoices.synthetic.ofd import render_ofd
+from app.invoices.synthetic.pdf import PdfVariant, render_pdf
+from app.invoices.synthetic.spec import (
+    FACE_FIELDS,
+    PARSED_FIELDS,
+    BusinessType,
+    InvoiceSpec,
+    split_tax,
+)
+from app.invoices.synthetic.xbrl import XbrlOptions, render_xbrl
+from app.invoices.synthetic.zipfiles import render_zip
+
+__all__ = [
+    "FACE_FIELDS",
+    "PARSED_FIELDS",
+    "BusinessType",
+    "FaceStyle",
+    "InvoiceSpec",
+    "PdfVariant",
+    "XbrlOptions",
+    "bundle_members",
+    "fee_invoice_for",
+    "invoice_number",
+    "is_valid_uscc",
+    "layout_face",
+    "masked_id_number",
+    "random_company_name",
+    "random_person_name",
+    "random_spec",
+    "random_uscc",
+    "red_letter_of",
+    "render_12306_bundle",
+    "render_ofd",
+    "render_pdf",
+    "render_xbrl",
+    "render_zip",
+    "split_tax",
+    "uscc_with_check_digit",
+]

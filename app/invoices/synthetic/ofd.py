@@ -1,0 +1,114 @@
+"""Render an `InvoiceSpec` as an OFD package: the face as TextObjects and the XBRL as attachment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from xml.sax.saxutils import escape, quoteattr
+
+from app.invoices.synthetic.face_layout import (
+    DEFAULT_STYLE,
+    FaceStyle,
+    TextBlock,
+    layout_face,
+    text_width,
+)
+from app.invoices.synthetic.spec import InvoiceSpec
+from app.invoices.synthetic.xbrl import DEFAULT_XBRL, XbrlOptions, attachment_name, render_xbrl
+from app.invoices.synthetic.zipfiles import render_zip
+
+OFD_NS = "http://www.ofdspec.org/2016"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_FIRST_TEXT_ID = 10
+
+
+def render_ofd(
+    spec: InvoiceSpec,
+    *,
+    style: FaceStyle = DEFAULT_STYLE,
+    with_xbrl: bool = True,
+    xbrl: XbrlOptions = DEFAULT_XBRL,
+) -> bytes:
+    """The invoice as an OFD zip (OFD.xml, Document.xml, page content, attachments)."""
+    xml_name = attachment_name(spec)
+    members = [
+        ("OFD.xml", _ofd_xml(spec)),
+        ("Doc_0/Document.xml", _document_xml(with_xbrl)),
+        ("Doc_0/PublicRes.xml", _public_res_xml()),
+        ("Doc_0/Pages/Page_0/Content.xml", content_xml(layout_face(spec, style))),
+    ]
+    if with_xbrl:
+        members += [
+            ("Doc_0/Attachs/Attachments.xml", _attachments_xml(xml_name)),
+            (f"Doc_0/Attachs/{xml_name}", render_xbrl(spec, xbrl)),
+        ]
+    stamp = dt.datetime.combine(spec.issue_date, dt.time(8, 0))
+    return render_zip(members, stamp=stamp)
+
+
+def content_xml(blocks: list[TextBlock]) -> bytes:
+    """One TextObject per piece, positioned by its Boundary (mm), text in a TextCode."""
+    objects = []
+    pieces = [(block.size, piece) for block in blocks for piece in block.pieces]
+    for number, (size, piece) in enumerate(pieces, start=_FIRST_TEXT_ID):
+        width = text_width(piece.text, size) + 1
+        # The boundary's top sits one font size above the baseline; TextCode Y is the baseline.
+        boundary = f"{piece.x:g} {piece.y - size:g} {width:g} {size * 1.5:g}"
+        objects.append(
+            f'<ofd:TextObject ID="{number}" Boundary="{boundary}" Font="1" Size="{size:g}">'
+            f'<ofd:TextCode X="0" Y="{size:g}">{escape(piece.text)}</ofd:TextCode>'
+            "</ofd:TextObject>"
+        )
+    body = (
+        f'<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content><ofd:Layer ID="2">'
+        + "".join(objects)
+        + "</ofd:Layer></ofd:Content></ofd:Page>"
+    )
+    return (_XML_HEAD + body).encode("utf-8")
+
+
+def _ofd_xml(spec: InvoiceSpec) -> bytes:
+    doc_id = hashlib.md5(spec.invoice_number.encode(), usedforsecurity=False).hexdigest()
+    body = (
+        f'<ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.1" DocType="OFD"><ofd:DocBody><ofd:DocInfo>'
+        f"<ofd:DocID>{doc_id}</ofd:DocID><ofd:Title>{spec.invoice_number}</ofd:Title>"
+        f"<ofd:CreationDate>{spec.issue_date.isoformat()}</ofd:CreationDate>"
+        "<ofd:CustomDatas>"
+        f'<ofd:CustomData Name="发票号码">{spec.invoice_number}</ofd:CustomData>'
+        f'<ofd:CustomData Name="开票日期">{spec.issue_date:%Y年%m月%d日}</ofd:CustomData>'
+        "</ofd:CustomDatas>"
+        "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+    )
+    return (_XML_HEAD + body).encode("utf-8")
+
+
+def _document_xml(with_attachments: bool) -> bytes:
+    attachments = "<ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments>"
+    body = (
+        f'<ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData><ofd:MaxUnitID>200</ofd:MaxUnitID>'
+        "<ofd:PageArea><ofd:PhysicalBox>0 0 210 140</ofd:PhysicalBox></ofd:PageArea>"
+        "<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>"
+        '<ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages>'
+        + (attachments if with_attachments else "")
+        + "</ofd:Document>"
+    )
+    return (_XML_HEAD + body).encode("utf-8")
+
+
+def _public_res_xml() -> bytes:
+    body = (
+        f'<ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res"><ofd:Fonts>'
+        '<ofd:Font ID="1" FontName="SimSun" FamilyName="SimSun"/>'
+        "</ofd:Fonts></ofd:Res>"
+    )
+    return (_XML_HEAD + body).encode("utf-8")
+
+
+def _attachments_xml(xml_name: str) -> bytes:
+    stem = xml_name.removesuffix(".xml")
+    body = (
+        f'<ofd:Attachments xmlns:ofd="{OFD_NS}"><ofd:Attachment ID="90" Name={quoteattr(stem)}'
+        ' Format="xml" Visible="false">'
+        f"<ofd:FileLoc>{escape(xml_name)}</ofd:FileLoc></ofd:Attachment></ofd:Attachments>"
+    )
+    return (_XML_HEAD + body).encode("utf-8")

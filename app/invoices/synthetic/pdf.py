@@ -1,0 +1,167 @@
+"""Render an `InvoiceSpec` as a 12306-style PDF: non-embedded SimSun CID font, no ToUnicode, XBRL.
+
+The font dictionaries copy the quirk of real files (DOMAIN §2): Type0 `SimSun`, `/Encoding
+/GBK-EUC-H` (or `UniGB-UCS2-H` in files converted from OFD), a descendant CID font with
+`Adobe-GB1` system info, no `FontFile*`, no `/ToUnicode` — extractors must decode via the CMap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from app.invoices.synthetic.face_layout import (
+    PAGE_HEIGHT_MM,
+    PAGE_WIDTH_MM,
+    FaceStyle,
+    TextBlock,
+    layout_face,
+)
+from app.invoices.synthetic.pdf_writer import (
+    PdfDocument,
+    pdf_literal,
+    pdf_text_string,
+    ref,
+    stream_body,
+)
+from app.invoices.synthetic.spec import InvoiceSpec
+from app.invoices.synthetic.xbrl import XbrlOptions, attachment_name, render_xbrl
+
+PT_PER_MM = 72 / 25.4
+Encoding = Literal["GBK-EUC-H", "UniGB-UCS2-H"]
+_CODECS: dict[str, str] = {"GBK-EUC-H": "gbk", "UniGB-UCS2-H": "utf-16-be"}
+# Half-width widths for the proportional (1-95) and half-width (814-907) Latin CIDs of Adobe-GB1.
+_WIDTHS = b"[1 95 500 814 907 500]"
+# The table frame of the 数电票 face, in millimetres from the top-left: (x, y, width, height).
+_FRAME_MM = ((15.0, 26.0, 180.0, 74.0), (15.0, 26.0, 180.0, 30.0))
+
+
+@dataclass(frozen=True, slots=True)
+class PdfVariant:
+    """The ways a real railway invoice PDF may differ; the defaults give the common 12306 file."""
+
+    face: FaceStyle = field(default_factory=FaceStyle)
+    with_xbrl: bool = True
+    xbrl: XbrlOptions = field(default_factory=XbrlOptions)
+    encoding: Encoding = "GBK-EUC-H"
+    # The sample declares CIDFontType2 (SimSun is TrueType); some writers emit CIDFontType0.
+    cid_font_subtype: Literal["CIDFontType2", "CIDFontType0"] = "CIDFontType2"
+    # `Td` positions each block from the origin; `Tm` sets a full text matrix per piece.
+    positioning: Literal["Td", "Tm"] = "Td"
+    frame: bool = True
+    attachment_name: str | None = None
+
+
+DEFAULT_VARIANT = PdfVariant()
+
+
+def render_pdf(spec: InvoiceSpec, variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
+    """The invoice as PDF bytes; the same spec and variant always give the same bytes."""
+    doc = PdfDocument("1.4")
+    catalog, pages, page, font = doc.reserve(), doc.reserve(), doc.reserve(), doc.reserve()
+    descriptor = doc.add(
+        b"<< /Type /FontDescriptor /FontName /SimSun /Flags 6 /FontBBox [0 -141 1000 859]"
+        b" /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 859 /StemV 80 >>"
+    )
+    cid_font = doc.add(
+        f"<< /Type /Font /Subtype /{variant.cid_font_subtype} /BaseFont /SimSun".encode()
+        + b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >>"
+        + b" /FontDescriptor "
+        + ref(descriptor)
+        + b" /DW 1000 /W "
+        + _WIDTHS
+        + b" >>"
+    )
+    doc.put(
+        font,
+        f"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /{variant.encoding}".encode()
+        + b" /DescendantFonts ["
+        + ref(cid_font)
+        + b"] >>",
+    )
+    contents = doc.add_stream(b"", content_stream(spec, variant))
+    width, height = PAGE_WIDTH_MM * PT_PER_MM, PAGE_HEIGHT_MM * PT_PER_MM
+    doc.put(
+        page,
+        b"<< /Type /Page /Parent "
+        + ref(pages)
+        + f" /MediaBox [0 0 {width:.2f} {height:.2f}]".encode()
+        + b" /Resources << /Font << /F1 "
+        + ref(font)
+        + b" >> /ProcSet [/PDF /Text] >> /Contents "
+        + ref(contents)
+        + b" >>",
+    )
+    doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
+    catalog_body = b"<< /Type /Catalog /Pages " + ref(pages)
+    if variant.with_xbrl:
+        catalog_body += b" /Names " + ref(_embed_xbrl(doc, spec, variant))
+    doc.put(catalog, catalog_body + b" >>")
+    stamp = f"D:{spec.issue_date:%Y%m%d}000000+08'00'"
+    info = doc.add(
+        b"<< /Producer (railclaim synthetic generator) /CreationDate "
+        + pdf_literal(stamp)
+        + b" /Title "
+        + pdf_text_string("电子发票（铁路电子客票）")
+        + b" >>"
+    )
+    return doc.build(catalog, info)
+
+
+def _embed_xbrl(doc: PdfDocument, spec: InvoiceSpec, variant: PdfVariant) -> int:
+    """The EmbeddedFiles name tree holding `rai_issuer_<n>.xml`; returns the /Names dictionary."""
+    xml = render_xbrl(spec, variant.xbrl)
+    name = variant.attachment_name or attachment_name(spec)
+    stream = doc.add(
+        stream_body(
+            b"/Type /EmbeddedFile /Subtype /text#2Fxml /Params << /Size "
+            + str(len(xml)).encode()
+            + b" >>",
+            xml,
+        )
+    )
+    filespec = doc.add(
+        b"<< /Type /Filespec /F "
+        + pdf_literal(name)
+        + b" /UF "
+        + pdf_literal(name)
+        + b" /EF << /F "
+        + ref(stream)
+        + b" >> >>"
+    )
+    tree = doc.add(b"<< /Names [" + pdf_literal(name) + b" " + ref(filespec) + b"] >>")
+    return doc.add(b"<< /EmbeddedFiles " + ref(tree) + b" >>")
+
+
+def content_stream(spec: InvoiceSpec, variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
+    """The page's operators: the frame, then one BT…ET block per text block in drawing order."""
+    parts = [_frame_ops()] if variant.frame else []
+    parts += [_text_block_ops(block, variant) for block in layout_face(spec, variant.face)]
+    return b"".join(parts)
+
+
+def _frame_ops() -> bytes:
+    ops = [b"q 0.5 w 0.55 0.27 0.07 RG"]
+    for x, y, w, h in _FRAME_MM:
+        bottom = (PAGE_HEIGHT_MM - y - h) * PT_PER_MM
+        left, width, height = x * PT_PER_MM, w * PT_PER_MM, h * PT_PER_MM
+        ops.append(f"{left:.2f} {bottom:.2f} {width:.2f} {height:.2f} re S".encode())
+    ops.append(b"Q\n")
+    return b"\n".join(ops)
+
+
+def _text_block_ops(block: TextBlock, variant: PdfVariant) -> bytes:
+    codec = _CODECS[variant.encoding]
+    ops = [b"BT", f"/F1 {block.size * PT_PER_MM:.2f} Tf".encode()]
+    previous: tuple[float, float] = (0.0, 0.0)
+    for piece in block.pieces:
+        x, y = piece.x * PT_PER_MM, (PAGE_HEIGHT_MM - piece.y) * PT_PER_MM
+        if variant.positioning == "Tm":
+            ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm".encode())
+        else:
+            # Td moves relative to the start of the previous line, so later pieces step from it.
+            ops.append(f"{x - previous[0]:.2f} {y - previous[1]:.2f} Td".encode())
+            previous = (x, y)
+        ops.append(b"<" + piece.text.encode(codec).hex().upper().encode() + b"> Tj")
+    ops.append(b"ET\n")
+    return b"\n".join(ops)

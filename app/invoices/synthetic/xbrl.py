@@ -1,0 +1,109 @@
+"""The issuer XBRL instance (`rai_issuer_*.xml`) that 12306 embeds in every PDF and OFD."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from app.invoices.synthetic.face_layout import TITLE
+from app.invoices.synthetic.spec import InvoiceSpec, money
+
+DEFAULT_TAXONOMY_DATE = "2021-11-30"
+
+
+@dataclass(frozen=True, slots=True)
+class XbrlOptions:
+    """Variation the parser must tolerate: another taxonomy date, absent optional elements."""
+
+    taxonomy_date: str = DEFAULT_TAXONOMY_DATE
+    # 电子客票号 as `ElectronicTicketNum` is unconfirmed; real files may lack it.
+    e_ticket_element: bool = True
+    # Real files write empty optional elements; `False` leaves them out altogether.
+    empty_elements: bool = True
+    # Leading comment, as the samples carry; `False` starts right at the root element.
+    comment: bool = True
+
+
+DEFAULT_XBRL = XbrlOptions()
+
+
+def rai_namespace(taxonomy_date: str = DEFAULT_TAXONOMY_DATE) -> str:
+    return f"http://xbrl.mof.gov.cn/taxonomy/{taxonomy_date}/rai"
+
+
+def seat_element_text(spec: InvoiceSpec) -> str:
+    if spec.seat is None:
+        return ""
+    return spec.seat if "号" in spec.seat else f"{spec.seat}号"
+
+
+def xbrl_facts(spec: InvoiceSpec, options: XbrlOptions = DEFAULT_XBRL) -> list[tuple[str, str]]:
+    """(element, text) pairs in the order real instances list them; money facts end in a unit."""
+    facts = [
+        ("TypeOfVoucher", TITLE),
+        ("ElectronicInvoiceRailwayETicketNumber", spec.invoice_number),
+        ("DateOfIssue", spec.issue_date.isoformat()),
+        ("TypeOfBusiness", spec.business_type_label),
+        ("DepartureStation", spec.departure_station),
+        ("PhonicsOfDepartureStation", spec.departure_pinyin),
+        ("DestinationStation", spec.arrival_station),
+        ("PhonicsOfDestinationStation", spec.arrival_pinyin),
+        ("TrainNumber", spec.train_number),
+        ("TravelDate", spec.travel_date.isoformat()),
+        ("DepartureTime", f"{spec.departure_time:%H:%M}"),
+        ("AirConditioningCharacteristics", ""),
+        ("SeatLevel", spec.seat_class),
+        ("Carriage", f"{spec.carriage}车" if spec.carriage else ""),
+        ("Seat", seat_element_text(spec)),
+        ("Fare", money(spec.fare)),
+    ]
+    if options.e_ticket_element and spec.e_ticket_number is not None:
+        facts.append(("ElectronicTicketNum", spec.e_ticket_number))
+    facts += [
+        ("IdNumber", spec.passenger_id_masked),
+        ("Name", spec.passenger_name),
+        ("TotalAmountExcludingTax", money(spec.amount_excluding_tax)),
+        ("TaxRate", f"{spec.tax_rate:.2f}"),
+        ("TaxAmount", money(spec.tax_amount)),
+        ("NameOfPurchaser", spec.buyer_name),
+        ("UnifiedSocialCreditCodeOfPurchaser", spec.buyer_tax_id or ""),
+        ("NumberOfOriginalInvoice", spec.original_invoice_number or ""),
+        ("IssueParty", spec.issue_party),
+    ]
+    if not options.empty_elements:
+        facts = [(name, text) for name, text in facts if text]
+    return facts
+
+
+_UNITS = {"Fare": "CNY", "TotalAmountExcludingTax": "CNY", "TaxAmount": "CNY", "TaxRate": "Pure"}
+
+
+def render_xbrl(spec: InvoiceSpec, options: XbrlOptions = DEFAULT_XBRL) -> bytes:
+    """The XBRL instance, UTF-8, laid out like the reference samples."""
+    ctx = f"ctx_{spec.issue_date:%Y_%m_%d}"
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    if options.comment:
+        lines.append("<!-- SYNTHETIC railway e-invoice: generated, not a real invoice. -->")
+    lines += [
+        '<xbrli:xbrl xmlns:xbrli="http://www.xbrl.org/2003/instance"'
+        ' xmlns:iso4217="http://www.xbrl.org/2003/iso4217"',
+        f'    xmlns:rai="{rai_namespace(options.taxonomy_date)}">',
+        f'  <xbrli:context id="{ctx}"><xbrli:entity><xbrli:identifier'
+        f' scheme="http://xbrl.mof.gov.cn">{spec.invoice_number}</xbrli:identifier></xbrli:entity>',
+        f"    <xbrli:period><xbrli:instant>{spec.issue_date.isoformat()}</xbrli:instant>"
+        "</xbrli:period></xbrli:context>",
+        '  <xbrli:unit id="CNY"><xbrli:measure>iso4217:CNY</xbrli:measure></xbrli:unit>',
+        '  <xbrli:unit id="Pure"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>',
+    ]
+    for name, text in xbrl_facts(spec, options):
+        attrs = f"contextRef={quoteattr(ctx)}"
+        if name in _UNITS:
+            attrs += f' unitRef="{_UNITS[name]}" decimals="2"'
+        lines.append(f"  <rai:{name} {attrs}>{escape(text)}</rai:{name}>")
+    lines.append("</xbrli:xbrl>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def attachment_name(spec: InvoiceSpec) -> str:
+    """Real files name it `rai_issuer_<…>.xml`; here the suffix is the invoice number."""
+    return f"rai_issuer_{spec.invoice_number}.xml"
