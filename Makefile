@@ -1,0 +1,40 @@
+# Developer entry points. `make run` serves the demo on SQLite; `make test` runs every check.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test check lint types tests bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+## Install, migrate the embedded SQLite database under ./var, seed the demo and serve on :8000
+run: $(BIN)/.installed
+	$(BIN)/railclaim migrate
+	$(BIN)/railclaim demo
+	$(BIN)/railclaim serve --host 127.0.0.1 --port 8000
+
+## Every check CI runs: lint, format, types, then all tests on SQLite and PostgreSQL
+test: check
+
+check: lint types tests
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(BIN)/.installed
+	$(BIN)/mypy
+
+tests: $(BIN)/.installed
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not slow"
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/parse_bench.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""railclaim: railway e-invoice reimbursement, bookkeeping and archiving service."""

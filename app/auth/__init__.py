@@ -1,0 +1,1 @@
+"""Users, roles, employee profiles, passwords, sessions and API tokens."""

@@ -1,0 +1,60 @@
+"""FastAPI dependencies: the current principal from a bearer token, and role requirements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.auth.service import user_entity_ids
+from app.auth.tokens import resolve_token
+from app.db import SessionDep, utcnow
+from app.problems import Forbidden, Unauthorized
+
+_bearer = HTTPBearer(auto_error=False, description="Login session or API token")
+
+# Recording every request's use would turn reads into writes; a coarse stamp is enough to audit.
+_LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+
+
+def get_principal(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Send a bearer token (POST /api/v1/auth/token, or an API token).")
+    resolved = resolve_token(session, credentials.credentials)
+    if resolved is None:
+        raise Unauthorized("The token is unknown, expired or revoked.")
+    token, user = resolved
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        session.commit()
+    return Principal(
+        user=user, token=token, entity_ids=frozenset(user_entity_ids(session, user.id))
+    )
+
+
+CurrentUser = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that admits principals holding any of `roles`, else a 403 problem."""
+    names = ", ".join(r.value for r in roles)
+
+    def dependency(principal: CurrentUser) -> Principal:
+        if not principal.has_role(*roles):
+            raise Forbidden(f"This action needs one of the roles: {names}.")
+        return principal
+
+    return dependency
+
+
+AdminUser = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+FinanceUser = Annotated[Principal, Depends(require_roles(Role.FINANCE))]

@@ -1,0 +1,15 @@
+"""Problems raised by authentication and user management."""
+
+from app.problems import AppError, Conflict
+
+
+class InvalidCredentials(AppError):
+    status, slug = 401, "invalid-credentials"
+
+
+class AccountLocked(AppError):
+    status, slug = 423, "account-locked"
+
+
+class DuplicateUsername(Conflict):
+    slug = "duplicate-username"

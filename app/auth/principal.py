@@ -1,0 +1,26 @@
+"""Who is acting: the user, the credential used and the legal entities they work for."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from app.auth.models import ApiToken, Role, User
+
+
+@dataclass(frozen=True)
+class Principal:
+    user: User
+    token: ApiToken
+    entity_ids: frozenset[uuid.UUID]
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.user.id
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.user.has_role(*roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.has_role(Role.ADMIN)

@@ -1,0 +1,92 @@
+"""Request and response bodies of the auth, user and token endpoints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.auth.models import Role
+from app.kit.text import Name, ShortText
+
+Username = Annotated[
+    str,
+    StringConstraints(
+        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]*$", to_lower=True
+    ),
+]
+IdLast4 = Annotated[str, StringConstraints(pattern=r"^[0-9]{3}[0-9Xx]$", to_upper=True)]
+EmploymentType = Literal["contract", "dispatched", "other"]
+
+
+class ProfileIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    passenger_name: ShortText | None = None
+    id_last4: IdLast4 | None = None
+    grade: int | None = Field(default=None, ge=0, le=99)
+    department: ShortText | None = None
+    cost_centre: ShortText | None = None
+    manager_id: uuid.UUID | None = None
+    employment_type: EmploymentType = "contract"
+
+
+class ProfileOut(BaseModel):
+    passenger_name: str | None
+    id_last4: str | None
+    grade: int | None
+    department: str | None
+    cost_centre: str | None
+    manager_id: uuid.UUID | None
+    employment_type: str
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: Username
+    display_name: Name
+    password: str | None = Field(default=None, min_length=8, max_length=256)
+    roles: list[Role] = Field(min_length=1, max_length=5)
+    entity_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    is_service: bool = False
+    profile: ProfileIn | None = None
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    username: str
+    display_name: str
+    roles: list[str]
+    is_active: bool
+    is_service: bool
+    entity_ids: list[uuid.UUID]
+    profile: ProfileOut | None
+    created_at: dt.datetime
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: dt.datetime | None
+
+
+class ApiTokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText
+    user_id: uuid.UUID | None = Field(
+        default=None, description="Service user the token acts as (admins only); default: you"
+    )
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class ApiTokenOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    user_id: uuid.UUID
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    token: str = Field(description="Shown once; only its SHA-256 is stored")

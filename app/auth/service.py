@@ -1,0 +1,178 @@
+"""Login with lockout, users and their profiles, and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from app.auth.errors import AccountLocked, DuplicateUsername, InvalidCredentials
+from app.auth.models import ApiToken, EmployeeProfile, Role, User, UserEntity
+from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.principal import Principal
+from app.auth.schemas import ApiTokenCreate, ProfileOut, UserCreate, UserOut
+from app.auth.tokens import mint_token
+from app.config import Settings
+from app.db import utcnow
+from app.entities.models import LegalEntity
+from app.kit.pagination import paginate
+from app.problems import Forbidden, NotFound, ValidationProblem
+
+
+def login(
+    session: Session, *, username: str, password: str, settings: Settings
+) -> tuple[ApiToken, str]:
+    """Checks a password login, counting failures towards a lockout; returns a session token."""
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    now = utcnow()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        raise AccountLocked(
+            "Too many failed logins; the account is locked for a while.",
+            locked_until=user.locked_until.isoformat(),
+        )
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not user.is_active or not password_ok:
+        if user is not None:
+            _count_failure(session, user, settings)
+        raise InvalidCredentials("Wrong username or password.")
+    user.failed_logins = 0
+    user.locked_until = None
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    lifetime = dt.timedelta(minutes=settings.token_lifetime_minutes)
+    row, plaintext = mint_token(session, user=user, kind="session", name="login", lifetime=lifetime)
+    session.commit()
+    return row, plaintext
+
+
+def _count_failure(session: Session, user: User, settings: Settings) -> None:
+    # An atomic increment, so parallel guesses from several processes all count.
+    failures: int = session.execute(
+        update(User)
+        .where(col(User.id) == user.id)
+        .values(failed_logins=col(User.failed_logins) + 1)
+        .returning(col(User.failed_logins))
+    ).scalar_one()
+    if failures >= settings.login_max_failures:
+        session.exec(
+            update(User)
+            .where(col(User.id) == user.id)
+            .values(
+                failed_logins=0,
+                locked_until=utcnow() + dt.timedelta(minutes=settings.login_lockout_minutes),
+            )
+        )
+    session.commit()
+
+
+def create_user(session: Session, data: UserCreate) -> UserOut:
+    entity_ids = data.entity_ids or _default_entity_ids(session)
+    _require_entities_exist(session, entity_ids)
+    if data.profile and data.profile.manager_id and not session.get(User, data.profile.manager_id):
+        raise ValidationProblem("profile.manager_id", "no user with this id")
+    user = User(
+        username=data.username,
+        display_name=data.display_name,
+        password_hash=hash_password(data.password) if data.password else None,
+        roles=sorted({role.value for role in data.roles}),
+        is_service=data.is_service,
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise DuplicateUsername(f"The username {data.username!r} is taken.") from exc
+    session.add_all(UserEntity(user_id=user.id, entity_id=eid) for eid in entity_ids)
+    if data.profile:
+        session.add(EmployeeProfile(user_id=user.id, **data.profile.model_dump()))
+    session.commit()
+    return user_out(session, user)
+
+
+def _default_entity_ids(session: Session) -> list[uuid.UUID]:
+    """A user created while exactly one entity exists belongs to it (SPEC)."""
+    ids = session.exec(select(LegalEntity.id).limit(2)).all()
+    return list(ids) if len(ids) == 1 else []
+
+
+def _require_entities_exist(session: Session, entity_ids: list[uuid.UUID]) -> None:
+    if not entity_ids:
+        return
+    found = session.exec(
+        select(func.count()).select_from(LegalEntity).where(col(LegalEntity.id).in_(entity_ids))
+    ).one()
+    if found != len(set(entity_ids)):
+        raise ValidationProblem("entity_ids", "one or more legal entities do not exist")
+
+
+def user_entity_ids(session: Session, user_id: uuid.UUID) -> list[uuid.UUID]:
+    rows = session.exec(select(UserEntity.entity_id).where(UserEntity.user_id == user_id)).all()
+    return sorted(rows)
+
+
+def user_out(session: Session, user: User) -> UserOut:
+    profile = session.get(EmployeeProfile, user.id)
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=user.roles,
+        is_active=user.is_active,
+        is_service=user.is_service,
+        entity_ids=user_entity_ids(session, user.id),
+        profile=ProfileOut.model_validate(profile, from_attributes=True) if profile else None,
+        created_at=user.created_at,
+    )
+
+
+def list_users(
+    session: Session, *, cursor: str | None, limit: int
+) -> tuple[list[UserOut], str | None]:
+    rows, next_cursor = paginate(
+        session,
+        select(User),
+        created_col=User.created_at,
+        id_col=User.id,
+        cursor=cursor,
+        limit=limit,
+    )
+    return [user_out(session, u) for u in rows], next_cursor
+
+
+def create_api_token(
+    session: Session, *, principal: Principal, data: ApiTokenCreate
+) -> tuple[ApiToken, str]:
+    """A long-lived system token; admins may mint one for another (service) user."""
+    target_id = data.user_id or principal.id
+    if target_id != principal.id and not principal.is_admin:
+        raise Forbidden("Only admins create tokens for other users.")
+    target = session.get(User, target_id)
+    if target is None or not target.is_active:
+        raise ValidationProblem("user_id", "no active user with this id")
+    return mint_api_token(session, user=target, name=data.name, days=data.expires_in_days)
+
+
+def mint_api_token(
+    session: Session, *, user: User, name: str, days: int | None
+) -> tuple[ApiToken, str]:
+    lifetime = dt.timedelta(days=days) if days else None
+    row, plaintext = mint_token(session, user=user, kind="api", name=name, lifetime=lifetime)
+    session.commit()
+    return row, plaintext
+
+
+def revoke_token(session: Session, *, principal: Principal, token_id: uuid.UUID) -> None:
+    row = session.get(ApiToken, token_id)
+    if row is None or (row.user_id != principal.id and not principal.has_role(Role.ADMIN)):
+        raise NotFound("No such token.")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.commit()
+
+
+def revoke_current(session: Session, *, principal: Principal) -> None:
+    revoke_token(session, principal=principal, token_id=principal.token.id)

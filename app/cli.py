@@ -1,0 +1,199 @@
+"""The `railclaim` command line: serve, migrate, bootstrap users/entities/tokens and seed a demo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from sqlmodel import Session, select
+
+from app.auth.models import User
+from app.auth.schemas import ProfileIn, UserCreate
+from app.auth.service import create_user, mint_api_token
+from app.config import get_settings
+from app.db import make_engine
+from app.entities.models import LegalEntity
+from app.entities.schemas import EntityCreate
+from app.entities.service import create_entity
+from app.problems import AppError
+
+cli = typer.Typer(help="railclaim: railway e-invoice reimbursement service", no_args_is_help=True)
+users_cli = typer.Typer(help="Manage users", no_args_is_help=True)
+tokens_cli = typer.Typer(help="Manage API tokens", no_args_is_help=True)
+entities_cli = typer.Typer(help="Manage legal entities", no_args_is_help=True)
+cli.add_typer(users_cli, name="users")
+cli.add_typer(tokens_cli, name="tokens")
+cli.add_typer(entities_cli, name="entities")
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    engine = make_engine(get_settings().database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _describe(exc: AppError | ValidationError) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    errors = exc.extensions.get("errors")
+    return str(errors or exc.detail)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Run the HTTP server (reads RAILCLAIM_DATABASE_URL and RAILCLAIM_STORAGE_DIR)."""
+    import uvicorn
+
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply every database migration (alembic upgrade head)."""
+    from app.migrate import upgrade_to_head
+
+    upgrade_to_head(get_settings().database_url)
+    typer.echo("database is at the latest migration")
+
+
+@entities_cli.command("add")
+def entities_add(
+    name: Annotated[str, typer.Option(help="Legal name as printed on invoices")],
+    uscc: Annotated[str, typer.Option(help="统一社会信用代码")],
+    taxpayer_type: Annotated[str, typer.Option(help="general | small-scale")] = "general",
+    fonds_code: Annotated[str | None, typer.Option(help="全宗号 for archive references")] = None,
+) -> None:
+    """Register a legal entity."""
+    try:
+        data = EntityCreate.model_validate(
+            {"name": name, "uscc": uscc, "taxpayer_type": taxpayer_type, "fonds_code": fonds_code}
+        )
+        with _session() as session:
+            entity = create_entity(session, data)
+    except (AppError, ValidationError) as exc:
+        _fail(_describe(exc))
+        return
+    typer.echo(f"entity {entity.id} {entity.name} ({entity.uscc})")
+
+
+@users_cli.command("create")
+def users_create(
+    username: Annotated[str, typer.Option()],
+    role: Annotated[list[str], typer.Option(help="Repeat for several roles")],
+    password: Annotated[str | None, typer.Option(help="Omit for service users")] = None,
+    display_name: Annotated[str | None, typer.Option()] = None,
+    passenger_name: Annotated[str | None, typer.Option(help="Name as printed on tickets")] = None,
+    id_last4: Annotated[str | None, typer.Option(help="Last 4 characters of the ID")] = None,
+    grade: Annotated[int | None, typer.Option()] = None,
+    manager: Annotated[str | None, typer.Option(help="Manager's username")] = None,
+    entity: Annotated[list[str] | None, typer.Option(help="Entity USCC; repeatable")] = None,
+    department: Annotated[str | None, typer.Option()] = None,
+    employment_type: Annotated[str, typer.Option()] = "contract",
+    service: Annotated[bool, typer.Option(help="A system account for API tokens")] = False,
+) -> None:
+    """Create a user (and an employee profile when passenger details are given)."""
+    try:
+        with _session() as session:
+            manager_id = _user_id(session, manager) if manager else None
+            profile = None
+            if passenger_name or id_last4 or grade is not None or manager or department:
+                profile = ProfileIn.model_validate(
+                    {
+                        "passenger_name": passenger_name,
+                        "id_last4": id_last4,
+                        "grade": grade,
+                        "manager_id": manager_id,
+                        "department": department,
+                        "employment_type": employment_type,
+                    }
+                )
+            data = UserCreate.model_validate(
+                {
+                    "username": username,
+                    "display_name": display_name or username,
+                    "password": password,
+                    "roles": role,
+                    "is_service": service,
+                    "entity_ids": [_entity_id(session, u) for u in entity or []],
+                    "profile": profile,
+                }
+            )
+            user = create_user(session, data)
+    except (AppError, ValidationError) as exc:
+        _fail(_describe(exc))
+        return
+    typer.echo(f"user {user.id} {user.username} roles={','.join(user.roles)}")
+
+
+@tokens_cli.command("create")
+def tokens_create(
+    name: Annotated[str, typer.Option(help="What the token is for, e.g. erp")],
+    user: Annotated[str, typer.Option(help="Username the token acts as")],
+    expires_in_days: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Mint an API token for a (service) user; the token is printed once."""
+    with _session() as session:
+        target = session.exec(select(User).where(User.username == user.lower())).first()
+        if target is None or not target.is_active:
+            _fail(f"no active user {user!r}")
+            return
+        _row, plaintext = mint_api_token(session, user=target, name=name, days=expires_in_days)
+    typer.echo(plaintext)
+
+
+def _user_id(session: Session, username: str) -> object:
+    found = session.exec(select(User.id).where(User.username == username.lower())).first()
+    if found is None:
+        raise typer.BadParameter(f"no user {username!r}")
+    return found
+
+
+def _entity_id(session: Session, uscc: str) -> object:
+    found = session.exec(select(LegalEntity.id).where(LegalEntity.uscc == uscc.upper())).first()
+    if found is None:
+        raise typer.BadParameter(f"no legal entity with USCC {uscc!r}")
+    return found
+
+
+@cli.command()
+def demo() -> None:
+    """Seed a demo company, its users and generated invoices; print the logins."""
+    from app.demo import seed_demo
+
+    with _session() as session:
+        logins = seed_demo(session)
+    typer.echo("\nDemo logins (http://127.0.0.1:8000):")
+    for username, password, roles in logins:
+        typer.echo(f"  {username:<10} password {password:<16} roles {', '.join(roles)}")
+
+
+def main() -> None:
+    cli(prog_name="railclaim")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Runtime settings: one pydantic-settings object read from RAILCLAIM_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import Depends
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "railclaim-dev-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; defaults give the embedded setup (SQLite + ./var)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAILCLAIM_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./var/railclaim.db"
+    storage_dir: Path = Path("./var/storage")
+    max_upload_mb: int = Field(default=20, ge=1, le=1024)
+    max_json_body_kb: int = Field(default=1024, ge=1)
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    audit_key: SecretStr = SecretStr(DEV_SECRET + "-audit")
+    token_lifetime_minutes: int = Field(default=8 * 60, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+    environment: Literal["dev", "test", "production"] = "dev"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,0 +1,1 @@
+"""Legal entities: the buyers an invoice may name, with their tax status and archive fonds code."""

@@ -1,0 +1,49 @@
+"""Registering and listing legal entities."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.auth.principal import Principal
+from app.entities.errors import DuplicateEntity
+from app.entities.models import LegalEntity
+from app.entities.schemas import EntityCreate, EntityOut
+from app.kit.pagination import paginate
+
+
+def create_entity(session: Session, data: EntityCreate) -> EntityOut:
+    entity = LegalEntity(
+        name=data.name,
+        uscc=data.uscc,
+        taxpayer_type=data.taxpayer_type,
+        # The 全宗号 is assigned by the archive authority; until then the USCC identifies the fonds.
+        fonds_code=data.fonds_code or data.uscc,
+    )
+    session.add(entity)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise DuplicateEntity(
+            f"A legal entity with USCC {data.uscc} exists.", uscc=data.uscc
+        ) from exc
+    return EntityOut.model_validate(entity, from_attributes=True)
+
+
+def list_entities(
+    session: Session, *, principal: Principal, cursor: str | None, limit: int
+) -> tuple[list[EntityOut], str | None]:
+    """Admins see every entity; everyone else the entities they work for."""
+    statement = select(LegalEntity)
+    if not principal.is_admin:
+        statement = statement.where(col(LegalEntity.id).in_(principal.entity_ids))
+    rows, next_cursor = paginate(
+        session,
+        statement,
+        created_col=LegalEntity.created_at,
+        id_col=LegalEntity.id,
+        cursor=cursor,
+        limit=limit,
+    )
+    return [EntityOut.model_validate(e, from_attributes=True) for e in rows], next_cursor

@@ -1,0 +1,1 @@
+"""Railway e-invoices: parsing, intake, storage links and reads."""

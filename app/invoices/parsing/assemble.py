@@ -1,0 +1,76 @@
+"""One rendition's readings into a `ParsedInvoice`: XBRL first, the face as check and fallback."""
+
+from __future__ import annotations
+
+import hashlib
+
+from app.invoices.parsing.checks import check_invoice
+from app.invoices.parsing.crosscheck import cross_check, fill_from_face
+from app.invoices.parsing.extraction import Extraction
+from app.invoices.parsing.fields import InvoiceFields
+from app.invoices.parsing.model import (
+    Finding,
+    NotRailwayInvoice,
+    ParsedInvoice,
+    Rendition,
+    Source,
+    UnreadableFile,
+)
+
+
+def make_rendition(extraction: Extraction, data: bytes, filename: str) -> Rendition:
+    return Rendition(extraction.kind, filename, hashlib.sha256(data).hexdigest(), data)
+
+
+def assemble(extraction: Extraction, rendition: Rendition) -> ParsedInvoice:
+    fields, source, findings = _choose_fields(extraction)
+    if fields.invoice_number is None:
+        raise UnreadableFile("no invoice number could be read from the file")
+    if fields.fare is None:
+        raise UnreadableFile("no fare could be read from the file")
+    if fields.business_type is None:
+        if source == "xbrl":
+            # TypeOfBusiness missing or a value beyond 售/退/改签/退差: read on, but say so.
+            message = "the XBRL names no known business type; read as a sale"
+            findings.append(Finding("unknown-business-type", message, "business_type"))
+        fields.business_type = "sale"  # the face prints no type; fee wording marks the others
+    findings += check_invoice(fields)
+    return ParsedInvoice(
+        invoice_number=fields.invoice_number,
+        business_type=fields.business_type,
+        issue_date=fields.issue_date,
+        train_number=fields.train_number,
+        departure_station=fields.departure_station,
+        arrival_station=fields.arrival_station,
+        travel_date=fields.travel_date,
+        departure_time=fields.departure_time,
+        seat_class=fields.seat_class,
+        carriage=fields.carriage,
+        seat=fields.seat,
+        fare=fields.fare,
+        amount_excluding_tax=fields.amount_excluding_tax,
+        tax_rate=fields.tax_rate,
+        tax_amount=fields.tax_amount,
+        e_ticket_number=fields.e_ticket_number,
+        passenger_name=fields.passenger_name,
+        passenger_id_masked=fields.passenger_id_masked,
+        buyer_name=fields.buyer_name,
+        buyer_tax_id=fields.buyer_tax_id,
+        original_invoice_number=fields.original_invoice_number,
+        source=source,
+        renditions=(rendition,),
+        findings=tuple(findings),
+        xbrl=extraction.xbrl,
+    )
+
+
+def _choose_fields(extraction: Extraction) -> tuple[InvoiceFields, Source, list[Finding]]:
+    face = extraction.face
+    if extraction.xbrl_fields is not None:
+        if face is None:
+            return extraction.xbrl_fields, "xbrl", []
+        findings = cross_check(extraction.xbrl_fields, face.fields)
+        return fill_from_face(extraction.xbrl_fields, face.fields), "xbrl", findings
+    if face is None or not face.is_railway:
+        raise NotRailwayInvoice("the file is not a railway e-invoice (电子发票（铁路电子客票）)")
+    return face.fields, "text", []

@@ -1,0 +1,77 @@
+"""Face versus XBRL: a disagreement is a tamper or corruption signal, reported, never resolved."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from decimal import Decimal
+
+from app.invoices.parsing.fields import InvoiceFields
+from app.invoices.parsing.model import Finding
+
+# Fields the face prints. Amounts excluding tax, the rate and the tax are XBRL-only.
+PRINTED_FIELDS: tuple[str, ...] = (
+    "invoice_number",
+    "business_type",
+    "issue_date",
+    "train_number",
+    "departure_station",
+    "arrival_station",
+    "travel_date",
+    "departure_time",
+    "seat_class",
+    "carriage",
+    "seat",
+    "fare",
+    "e_ticket_number",
+    "passenger_name",
+    "passenger_id_masked",
+    "buyer_name",
+    "buyer_tax_id",
+    "original_invoice_number",
+)
+# Every railway face prints these; a face without them does not show the invoice its XBRL describes.
+ALWAYS_PRINTED: tuple[str, ...] = ("invoice_number", "fare")
+
+
+def cross_check(xbrl: InvoiceFields, face: InvoiceFields) -> list[Finding]:
+    findings: list[Finding] = []
+    for name in PRINTED_FIELDS:
+        stated, printed = getattr(xbrl, name), getattr(face, name)
+        if printed is None:
+            if name in ALWAYS_PRINTED and stated is not None:
+                message = f"the face does not show the {_label(name)} the XBRL states ({stated})"
+                findings.append(Finding("face-xbrl-mismatch", message, name))
+            continue
+        if stated is not None and not _same(name, stated, printed):
+            message = f"{_label(name)}: face shows {printed}, XBRL states {stated}"
+            findings.append(Finding("face-xbrl-mismatch", message, name))
+    return findings
+
+
+def fill_from_face(xbrl: InvoiceFields, face: InvoiceFields) -> InvoiceFields:
+    """XBRL values, with the face's for optional elements the XBRL leaves out (e.g. 电子客票号)."""
+    filled = dataclasses.replace(xbrl)
+    for name in PRINTED_FIELDS:
+        if getattr(filled, name) is None and getattr(face, name) is not None:
+            setattr(filled, name, getattr(face, name))
+    return filled
+
+
+def _same(name: str, stated: object, printed: object) -> bool:
+    if isinstance(stated, Decimal) and isinstance(printed, Decimal):
+        return stated == printed
+    if isinstance(stated, str) and isinstance(printed, str):
+        if name == "carriage" and stated.isdigit() and printed.isdigit():
+            return int(stated) == int(printed)
+        return _canonical(stated) == _canonical(printed)
+    return stated == printed
+
+
+def _canonical(text: str) -> str:
+    # The face went through NFKC and loses spacing between glyph runs; compare the XBRL likewise.
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ")

@@ -1,0 +1,59 @@
+"""`parse_file`: bytes in, parsed railway invoices out, or a typed refusal."""
+
+from __future__ import annotations
+
+from app.invoices.parsing.assemble import assemble, make_rendition
+from app.invoices.parsing.budget import Deadline
+from app.invoices.parsing.bundle import read_bundle
+from app.invoices.parsing.detect import FileKind, detect_kind
+from app.invoices.parsing.extraction import Extraction
+from app.invoices.parsing.model import ParsedInvoice, ParseLimits, TooLarge
+from app.invoices.parsing.ofd import read_ofd
+from app.invoices.parsing.pdf import read_pdf
+from app.invoices.parsing.xbrl import parse_xbrl
+
+DEFAULT_LIMITS = ParseLimits()
+
+
+def parse_file(
+    data: bytes,
+    filename: str = "",
+    *,
+    limits: ParseLimits = DEFAULT_LIMITS,
+    cross_check: bool = True,
+) -> list[ParsedInvoice]:
+    """Parse a PDF, OFD, XBRL or ZIP bundle into one entry per distinct invoice.
+
+    `cross_check=False` reads only the embedded XBRL when there is one (the face is still read
+    when there is none); the default also reads the face and reports where it disagrees.
+    Raises a `ParseError` subclass when the file, or any member of a bundle, cannot be taken.
+    """
+    if len(data) > limits.max_bytes:
+        raise TooLarge(f"the file has {len(data)} bytes (limit {limits.max_bytes})")
+    kind = detect_kind(data)
+    if kind == "zip":
+
+        def parse_member(member: bytes, name: str, member_kind: FileKind) -> ParsedInvoice:
+            return _parse_single(member, name, member_kind, limits, cross_check)
+
+        return read_bundle(data, limits, parse_member)
+    return [_parse_single(data, filename, kind, limits, cross_check)]
+
+
+def _parse_single(
+    data: bytes, filename: str, kind: FileKind, limits: ParseLimits, cross_check: bool
+) -> ParsedInvoice:
+    # Each file (each bundle member) gets its own budget: a bundle is bounded by its member count.
+    deadline = Deadline(limits.time_budget_seconds)
+    extraction = _extract(data, kind, limits, deadline, cross_check)
+    return assemble(extraction, make_rendition(extraction, data, filename))
+
+
+def _extract(
+    data: bytes, kind: FileKind, limits: ParseLimits, deadline: Deadline, cross_check: bool
+) -> Extraction:
+    if kind == "pdf":
+        return read_pdf(data, limits, deadline, want_face=cross_check)
+    if kind == "ofd":
+        return read_ofd(data, limits, deadline, want_face=cross_check)
+    return Extraction("xml", data, parse_xbrl(data), None)

@@ -1,0 +1,116 @@
+"""The parser's result types, refusals and safety limits: the parsing core's stable interface."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+BusinessType = Literal["sale", "refund", "change", "difference"]
+Source = Literal["xbrl", "text"]
+RenditionKind = Literal["pdf", "ofd", "xml"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something the parser noticed that does not stop the invoice from being read."""
+
+    code: str
+    message: str
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rendition:
+    """One file form of an invoice: its exact bytes, as received, for content-addressed storage."""
+
+    kind: RenditionKind
+    filename: str
+    sha256: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedInvoice:
+    """One invoice read from one or more renditions; field names follow the SPEC's invoice JSON."""
+
+    invoice_number: str
+    business_type: BusinessType
+    issue_date: dt.date | None
+    train_number: str | None
+    departure_station: str | None
+    arrival_station: str | None
+    travel_date: dt.date | None
+    departure_time: dt.time | None
+    seat_class: str | None
+    carriage: str | None
+    seat: str | None
+    fare: Decimal
+    amount_excluding_tax: Decimal | None
+    tax_rate: Decimal | None
+    tax_amount: Decimal | None
+    e_ticket_number: str | None
+    passenger_name: str | None
+    passenger_id_masked: str | None
+    buyer_name: str | None
+    buyer_tax_id: str | None
+    original_invoice_number: str | None
+    source: Source
+    renditions: tuple[Rendition, ...]
+    findings: tuple[Finding, ...] = ()
+    xbrl: bytes | None = field(default=None, repr=False)
+
+    @property
+    def is_red_letter(self) -> bool:
+        return self.fare < 0
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the first rendition received, the invoice's identity as a file."""
+        return self.renditions[0].sha256
+
+
+@dataclass(frozen=True, slots=True)
+class ParseLimits:
+    """Safety limits that bound the time and memory any input may cost."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_pages: int = 5
+    max_zip_members: int = 2000
+    max_zip_total_bytes: int = 200 * 1024 * 1024
+    max_compression_ratio: int = 200
+    max_zip_depth: int = 1
+    max_stream_bytes: int = 10 * 1024 * 1024
+    time_budget_seconds: float = 5.0
+
+
+class ParseError(Exception):
+    """Base of every refusal; `code` is the problem slug the service maps it to."""
+
+    code: str = "unreadable-file"
+
+    def __init__(self, message: str, *, member: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.member = member
+
+
+class UnreadableFile(ParseError):
+    code = "unreadable-file"
+
+
+class EncryptedFile(ParseError):
+    code = "encrypted-file"
+
+
+class NotRailwayInvoice(ParseError):
+    code = "not-a-railway-invoice"
+
+
+class UnsupportedFormat(ParseError):
+    code = "unsupported-format"
+
+
+class TooLarge(ParseError):
+    code = "too-large"

@@ -1,0 +1,149 @@
+"""A railway OFD (GB/T 33190): the XBRL attachment under `Doc_0/Attachs/`, TextCode as the face."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from xml.etree.ElementTree import Element
+
+from app.invoices.parsing.budget import Deadline
+from app.invoices.parsing.extraction import Extraction
+from app.invoices.parsing.face_fields import read_face_fields
+from app.invoices.parsing.fields import InvoiceFields
+from app.invoices.parsing.layout import TextRun, advance_em, group_lines, normalize
+from app.invoices.parsing.model import ParseLimits, UnreadableFile
+from app.invoices.parsing.safezip import open_zip, read_member
+from app.invoices.parsing.xbrl import fields_from_facts, parse_xml, read_rai_facts
+
+_XBRL_NAME = re.compile(r"(^|/)rai_issuer[^/]*\.xml$", re.IGNORECASE)
+_FLOAT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
+
+
+class _Package:
+    """Members of an OFD package by normalized path, read lazily and case-insensitively."""
+
+    def __init__(self, data: bytes, limits: ParseLimits) -> None:
+        self._zip = open_zip(data, limits, "OFD package")
+        self._infos = {info.filename.lstrip("/").lower(): info for info in self._zip.infolist()}
+
+    def names(self) -> list[str]:
+        return [info.filename for info in self._infos.values()]
+
+    def read(self, path: str) -> bytes | None:
+        info = self._infos.get(path.lstrip("/").lower())
+        return None if info is None else read_member(self._zip, info, "OFD package")
+
+    def xml(self, path: str) -> Element | None:
+        data = self.read(path)
+        return None if data is None else parse_xml(data)
+
+
+def read_ofd(
+    data: bytes, limits: ParseLimits, deadline: Deadline, *, want_face: bool
+) -> Extraction:
+    package = _Package(data, limits)
+    root = package.xml("OFD.xml")
+    if root is None:
+        raise UnreadableFile("the OFD package has no OFD.xml")
+    doc_path = _text(_first(root, "DocRoot")) or "Doc_0/Document.xml"
+    document = package.xml(doc_path)
+    if document is None:
+        raise UnreadableFile(f"the OFD package lacks its document {doc_path}")
+    deadline.check()
+    xbrl = _find_xbrl(package, document, doc_path)
+    facts = read_rai_facts(xbrl) if xbrl is not None else {}
+    xbrl_fields: InvoiceFields | None = fields_from_facts(facts) if facts else None
+    if xbrl_fields is not None and not want_face:
+        return Extraction("ofd", xbrl, xbrl_fields, None)
+    runs = _face_runs(package, document, doc_path, limits)
+    deadline.check()
+    face = read_face_fields(group_lines(runs))
+    return Extraction("ofd", xbrl if xbrl_fields else None, xbrl_fields, face)
+
+
+def _find_xbrl(package: _Package, document: Element, doc_path: str) -> bytes | None:
+    """The attachment `Attachments.xml` declares, else any `rai_issuer_*.xml` in the package."""
+    attachments_path = _text(_first(document, "Attachments"))
+    if attachments_path:
+        list_path = _resolve(doc_path, attachments_path)
+        listing = package.xml(list_path)
+        for attachment in _all(listing, "Attachment") if listing is not None else []:
+            location = _text(_first(attachment, "FileLoc"))
+            name = f"{attachment.get('Name', '')} {location or ''}"
+            if location and ("rai_issuer" in name.lower() or location.lower().endswith(".xml")):
+                data = package.read(_resolve(list_path, location))
+                if data is not None:
+                    return data
+    for name in package.names():
+        if _XBRL_NAME.search(name):
+            return package.read(name)
+    return None
+
+
+def _face_runs(
+    package: _Package, document: Element, doc_path: str, limits: ParseLimits
+) -> list[TextRun]:
+    """TextCode runs of the first pages and the templates they use, in millimetres, y downwards."""
+    templates = {
+        tpl.get("ID", ""): _resolve(doc_path, tpl.get("BaseLoc", ""))
+        for tpl in _all(document, "TemplatePage")
+    }
+    runs: list[TextRun] = []
+    for page in _all(document, "Page")[: limits.max_pages]:
+        page_path = _resolve(doc_path, page.get("BaseLoc", ""))
+        content = package.xml(page_path)
+        if content is None:
+            continue
+        for use in _all(content, "Template"):
+            template = package.xml(templates.get(use.get("TemplateID", ""), ""))
+            runs += _text_runs(template) if template is not None else []
+        runs += _text_runs(content)
+    return runs
+
+
+def _text_runs(content: Element) -> list[TextRun]:
+    runs: list[TextRun] = []
+    for text_object in _all(content, "TextObject"):
+        box = _floats(text_object.get("Boundary", ""))
+        left, top = (box[0], box[1]) if len(box) >= 2 else (0.0, 0.0)
+        size = (_floats(text_object.get("Size", "")) or [3.5])[0]
+        for code in _all(text_object, "TextCode"):
+            text = normalize(code.text or "")
+            if not text.strip():
+                continue
+            x = left + (_floats(code.get("X", "")) or [0.0])[0]
+            y = top + (_floats(code.get("Y", "")) or [0.0])[0]
+            runs.append(TextRun(x, y, text, size, x + advance_em(text) * size))
+    return runs
+
+
+def _local(element: Element) -> str:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _all(root: Element, name: str) -> list[Element]:
+    return [element for element in root.iter() if _local(element) == name]
+
+
+def _first(root: Element, name: str) -> Element | None:
+    return next((element for element in root.iter() if _local(element) == name), None)
+
+
+def _text(element: Element | None) -> str | None:
+    return (element.text or "").strip() or None if element is not None else None
+
+
+def _floats(value: str) -> list[float]:
+    return [float(v) for v in _FLOAT.findall(value)]
+
+
+def _resolve(base_file: str, location: str) -> str:
+    """OFD locations are package-absolute with a leading `/`, else relative to the citing file."""
+    if location.startswith("/"):
+        return location.lstrip("/")
+    return str(PurePosixPath(base_file.lstrip("/")).parent / location)
+
+
+def is_ofd_package(archive_names: list[str]) -> bool:
+    return any(name.lstrip("/").lower() == "ofd.xml" for name in archive_names)

@@ -1,0 +1,145 @@
+"""All the parser takes from pypdf: the first page's content and fonts, and the embedded XBRL.
+
+pypdf is the boundary to hostile bytes. Whatever it raises on a damaged or malicious file becomes a
+typed refusal here, and nothing else in the parser touches a pypdf object.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from pypdf import PdfReader, apply_configuration
+from pypdf.errors import LimitReachedError
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
+
+from app.invoices.parsing.budget import Deadline
+from app.invoices.parsing.layout import TextRun, normalize
+from app.invoices.parsing.model import (
+    EncryptedFile,
+    ParseError,
+    ParseLimits,
+    TooLarge,
+    UnreadableFile,
+)
+from app.invoices.parsing.pdf_fonts import FontCodec, codec_for_encoding
+
+_XBRL_NAME = re.compile(r"^rai_issuer.*\.xml$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PdfParts:
+    """What the parser needs from a PDF, as plain values."""
+
+    page_count: int
+    xbrl: bytes | None
+    content: bytes
+    fonts: dict[str, FontCodec | None]
+
+
+@contextmanager
+def pypdf_boundary(limits: ParseLimits) -> Iterator[None]:
+    """Bound pypdf's decompression and turn anything it raises into a typed refusal."""
+    try:
+        with apply_configuration(
+            disable_legacy_handling=True,
+            maximum_declared_stream_length=limits.max_stream_bytes,
+            zlib_maximum_output_length=limits.max_stream_bytes,
+            lzw_maximum_output_length=limits.max_stream_bytes,
+            run_length_maximum_output_length=limits.max_stream_bytes,
+            array_based_stream_maximum_output_length=limits.max_stream_bytes,
+            stream_decoding_work_maximum_length=limits.max_stream_bytes * 4,
+            image_maximum_buffer_size=limits.max_stream_bytes,
+        ):
+            yield
+    except ParseError:
+        raise
+    except (LimitReachedError, MemoryError) as exc:
+        raise TooLarge(f"the PDF expands beyond the safety limits: {exc}") from exc
+    # pypdf raises a zoo of types (its own, ValueError, KeyError, RecursionError on reference
+    # loops, ...) on hostile files; at this boundary all of them mean "cannot read this PDF".
+    except Exception as exc:
+        raise UnreadableFile(f"the PDF cannot be read: {type(exc).__name__}: {exc}") from exc
+
+
+def read_pdf_parts(
+    data: bytes, limits: ParseLimits, deadline: Deadline, *, want_face: bool
+) -> PdfParts:
+    """Open the PDF within the limits; the face is read only when asked (or when no XBRL exists)."""
+    with pypdf_boundary(limits):
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise EncryptedFile("the PDF is encrypted")
+        page_count = len(reader.pages)
+        if page_count == 0:
+            raise UnreadableFile("the PDF has no pages")
+        if page_count > limits.max_pages:
+            raise TooLarge(f"the PDF has {page_count} pages (limit {limits.max_pages})")
+        deadline.check()
+        xbrl = _embedded_xbrl(reader)
+        deadline.check()
+        if not want_face and xbrl is not None:
+            return PdfParts(page_count, xbrl, b"", {})
+        page = reader.pages[0]
+        return PdfParts(page_count, xbrl, _page_content(page), _page_fonts(page))
+
+
+def _embedded_xbrl(reader: PdfReader) -> bytes | None:
+    """The `rai_issuer_*.xml` attachment from the EmbeddedFiles name tree, else None."""
+    for embedded in reader.attachment_list:
+        if _XBRL_NAME.match(embedded.name or ""):
+            return bytes(embedded.content)
+    return None
+
+
+def _page_content(page: DictionaryObject) -> bytes:
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    if isinstance(contents, StreamObject):
+        return bytes(contents.get_data())
+    if isinstance(contents, ArrayObject):
+        # Streams of an array are one content stream split at token boundaries.
+        parts = (item.get_object() for item in contents)
+        return b"\n".join(bytes(p.get_data()) for p in parts if isinstance(p, StreamObject))
+    return b""
+
+
+def _page_fonts(page: DictionaryObject) -> dict[str, FontCodec | None]:
+    """Font resource name → codec, `None` for fonts this reader cannot decode itself."""
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else None
+    fonts = resources.get("/Font") if isinstance(resources, DictionaryObject) else None
+    fonts = fonts.get_object() if fonts is not None else None
+    if not isinstance(fonts, DictionaryObject):
+        return {}
+    return {str(name).lstrip("/"): _codec_of(font.get_object()) for name, font in fonts.items()}
+
+
+def _codec_of(font: object) -> FontCodec | None:
+    if not isinstance(font, DictionaryObject) or font.get("/Subtype") != "/Type0":
+        return None
+    encoding = font.get("/Encoding")
+    return codec_for_encoding(str(encoding)) if isinstance(encoding, NameObject) else None
+
+
+def extract_runs_with_pypdf(data: bytes, limits: ParseLimits) -> list[TextRun]:
+    """Fallback for fonts outside the Chinese CMaps (ToUnicode, standard): pypdf's extractor."""
+    runs: list[TextRun] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        if not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scaled = abs(size * tm[3] * cm[3]) or abs(size) or 1.0
+        for offset, line in enumerate(normalize(text).splitlines()):
+            if line.strip():
+                top = -y + offset * scaled
+                runs.append(TextRun(x, top, line, scaled, x + len(line) * scaled * 0.75))
+
+    with pypdf_boundary(limits):
+        PdfReader(io.BytesIO(data), strict=False).pages[0].extract_text(visitor_text=visit)
+    return runs

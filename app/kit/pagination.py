@@ -1,0 +1,68 @@
+"""Cursor pagination, newest first, over (created_at, id): the SPEC's list envelope."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import and_, or_
+from sqlmodel import Session
+from sqlmodel.sql.expression import SelectOfScalar
+
+from app.problems import ValidationProblem
+
+T = TypeVar("T")
+Row = TypeVar("Row")
+
+LimitQuery = Annotated[int, Query(ge=1, le=200, description="Page size (max 200)")]
+CursorQuery = Annotated[str | None, Query(max_length=200, description="next_cursor of a page")]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(created_at: dt.datetime, row_id: uuid.UUID) -> str:
+    raw = f"{created_at.isoformat()}|{row_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, row_id = raw.split("|", 1)
+        created_at = dt.datetime.fromisoformat(stamp)
+        if created_at.tzinfo is None:
+            raise ValueError("cursor timestamp lacks its offset")
+        return created_at, uuid.UUID(row_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ValidationProblem("cursor", "not a cursor this service issued") from exc
+
+
+def paginate(
+    session: Session,
+    statement: SelectOfScalar[Row],
+    *,
+    created_col: Any,
+    id_col: Any,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Row], str | None]:
+    """One page of rows newest first, and the cursor of the next page (None on the last)."""
+    if cursor:
+        created_at, row_id = decode_cursor(cursor)
+        statement = statement.where(
+            or_(created_col < created_at, and_(created_col == created_at, id_col < row_id))
+        )
+    statement = statement.order_by(created_col.desc(), id_col.desc()).limit(limit + 1)
+    rows = list(session.exec(statement).all())
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_cursor(getattr(last, "created_at"), getattr(last, "id"))  # noqa: B009

@@ -1,0 +1,25 @@
+"""Validated text types for request bodies: no control characters, no lone surrogates, NFC form."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints
+
+
+def _clean(value: str) -> str:
+    value = unicodedata.normalize("NFC", value.strip())
+    for char in value:
+        category = unicodedata.category(char)
+        # Cs: lone surrogates cannot be stored as UTF-8; Cc/Cf hide text or break logs.
+        if category in ("Cs", "Cc") or (category == "Cf" and char != "\u200d"):
+            raise ValueError("must not contain control or invisible characters")
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_clean)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_clean)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_clean)]

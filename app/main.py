@@ -1,0 +1,47 @@
+"""Application factory: settings, engine, middleware, problem handlers and routers; no logic."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from app.auth.router import router as auth_router
+from app.config import DEV_SECRET, Settings, get_settings
+from app.db import make_engine
+from app.entities.router import router as entities_router
+from app.logs import configure_logging
+from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.ops import router as ops_router
+from app.problems import install_problem_handlers
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    if settings.environment == "production" and settings.secret_key.get_secret_value().startswith(
+        DEV_SECRET
+    ):
+        raise RuntimeError("RAILCLAIM_SECRET_KEY must be set in production")
+    configure_logging(settings.log_level, as_json=settings.log_json)
+
+    app = FastAPI(
+        title="railclaim",
+        version="0.1.0",
+        description="Railway e-invoice reimbursement, bookkeeping and archiving.",
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.dependency_overrides[get_settings] = lambda: settings
+
+    install_problem_handlers(app)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_upload_bytes=settings.max_upload_bytes,
+        max_other_bytes=settings.max_json_body_kb * 1024,
+    )
+    app.add_middleware(RequestContextMiddleware)
+
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(auth_router)
+    api.include_router(entities_router)
+    app.include_router(api)
+    app.include_router(ops_router)
+    return app

@@ -1,0 +1,164 @@
+"""RFC 9457 problem details: the AppError base, the problem catalogue and the exception handlers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("railclaim.problems")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+# slug -> (title, explanation served at /problems/<slug>)
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "validation-error": (
+        "The request is not valid",
+        "One or more fields are missing or wrong; "
+        "`errors` lists each field and what is wrong with it.",
+    ),
+    "unauthorized": ("Authentication required", "Send a valid bearer token."),
+    "invalid-credentials": ("Wrong username or password", "The login was refused."),
+    "account-locked": ("Account temporarily locked", "Too many failed logins; try again later."),
+    "forbidden": ("Not allowed", "Your roles do not permit this action."),
+    "not-found": ("Not found", "No such resource, or it is outside what you may see."),
+    "method-not-allowed": ("Method not allowed", "This resource does not accept that method."),
+    "too-large": ("Too large", "The request body or file exceeds the configured size limit."),
+    "unsupported-media-type": (
+        "Unsupported media type",
+        "Send the content type this endpoint expects.",
+    ),
+    "conflict": ("Conflict", "The request conflicts with the current state."),
+    "duplicate-entity": (
+        "Legal entity already exists",
+        "A legal entity with this 统一社会信用代码 is already registered.",
+    ),
+    "duplicate-username": ("Username taken", "Another user already has this username."),
+    "http-error": ("HTTP error", "The request could not be served."),
+    "internal-error": (
+        "Internal error",
+        "Something failed on our side. Quote the request id when you report it.",
+    ),
+}
+
+
+class AppError(Exception):
+    """A domain error that knows its HTTP status and problem type; extensions go into the body."""
+
+    status: int = 400
+    slug: str = "http-error"
+    title: str | None = None
+
+    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail or self.__class__.__name__)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class NotFound(AppError):
+    status, slug = 404, "not-found"
+
+
+class Unauthorized(AppError):
+    status, slug = 401, "unauthorized"
+
+
+class Forbidden(AppError):
+    status, slug = 403, "forbidden"
+
+
+class Conflict(AppError):
+    status, slug = 409, "conflict"
+
+
+class ValidationProblem(AppError):
+    """A 422 raised by a service for a field the schema could not judge (e.g. a check digit)."""
+
+    status, slug = 422, "validation-error"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, errors=[{"field": field, "message": message}])
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    *,
+    title: str | None = None,
+    detail: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"/problems/{slug}",
+        "title": title or CATALOGUE.get(slug, ("Error", ""))[0],
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extensions)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+_STATUS_SLUGS = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "too-large",
+    415: "unsupported-media-type",
+    409: "conflict",
+}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or "body"
+
+
+async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return problem_response(
+        exc.status,
+        exc.slug,
+        title=exc.title,
+        detail=exc.detail,
+        headers=headers,
+        **exc.extensions,
+    )
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"field": _field_name(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
+    return problem_response(
+        422, "validation-error", detail="The request has invalid or missing fields.", errors=errors
+    )
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    slug = _STATUS_SLUGS.get(exc.status_code, "http-error")
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(exc.status_code, slug, detail=detail, headers=headers)
+
+
+async def _unhandled(request: Request, _exc: Exception) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", None)
+    logger.exception("unhandled error", extra={"request_id": request_id})
+    return problem_response(
+        500, "internal-error", detail="An unexpected error occurred.", request_id=request_id
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unhandled)

@@ -1,0 +1,177 @@
+"""Login, bearer tokens (session and API), expiry, revocation, lockout and role checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.auth.models import ApiToken, User
+from app.db import utcnow
+from tests.factories import PASSWORD, bearer, make_entity, make_user
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, object]:
+    response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
+    return {"status": response.status_code, "body": response.json()}
+
+
+def assert_problem(response_json: dict[str, object], status: int, slug: str) -> None:
+    assert response_json["status"] == status
+    assert response_json["type"] == f"/problems/{slug}"
+    assert isinstance(response_json["title"], str)
+    assert response_json["title"]
+
+
+def test_token_flow_returns_a_bearer_token_that_reads_me(client: TestClient, session: Session):
+    user = make_user(session, "employee", username="alice")
+    result = login(client, "Alice")  # usernames are case-insensitive
+    assert result["status"] == 200
+    body = result["body"]
+    assert isinstance(body, dict)
+    assert body["token_type"] == "bearer"
+    assert body["expires_at"]
+    me = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert me.status_code == 200
+    assert me.json()["id"] == str(user.id)
+    assert "password_hash" not in me.json()
+
+
+def test_wrong_password_is_a_401_problem(client: TestClient, session: Session):
+    make_user(session, "employee", username="bob")
+    response = client.post("/api/v1/auth/token", data={"username": "bob", "password": "nope"})
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert_problem(response.json(), 401, "invalid-credentials")
+
+
+def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client: TestClient):
+    response = client.post("/api/v1/auth/token", data={"username": "ghost", "password": "x"})
+    assert response.status_code == 401
+    assert_problem(response.json(), 401, "invalid-credentials")
+
+
+def test_five_failures_lock_the_account(client: TestClient, session: Session):
+    make_user(session, "employee", username="carol")
+    for _ in range(5):
+        assert login(client, "carol", "wrong")["status"] == 401
+    locked = login(client, "carol")  # even the right password is refused while locked
+    assert locked["status"] == 423
+    body = locked["body"]
+    assert isinstance(body, dict)
+    assert_problem(body, 423, "account-locked")
+
+
+def test_lock_expires(client: TestClient, session: Session):
+    user = make_user(session, "employee", username="dave")
+    user.locked_until = utcnow() - dt.timedelta(seconds=1)
+    session.add(user)
+    session.commit()
+    assert login(client, "dave")["status"] == 200
+
+
+def test_success_resets_the_failure_count(client: TestClient, session: Session):
+    make_user(session, "employee", username="erin")
+    for _ in range(4):
+        login(client, "erin", "wrong")
+    assert login(client, "erin")["status"] == 200
+    for _ in range(4):
+        login(client, "erin", "wrong")
+    assert login(client, "erin")["status"] == 200
+
+
+def test_inactive_user_cannot_log_in_or_use_tokens(client: TestClient, session: Session):
+    user = make_user(session, "employee", username="frank")
+    headers = bearer(session, user)
+    user.is_active = False
+    session.add(user)
+    session.commit()
+    assert login(client, "frank")["status"] == 401
+    assert client.get("/api/v1/users/me", headers=headers).status_code == 401
+
+
+def test_missing_invalid_and_expired_tokens_are_401(client: TestClient, session: Session):
+    user = make_user(session, "employee")
+    assert_problem(client.get("/api/v1/users/me").json(), 401, "unauthorized")
+    bad = client.get("/api/v1/users/me", headers={"Authorization": "Bearer rc_not-a-token"})
+    assert bad.status_code == 401
+    assert bad.headers["www-authenticate"] == "Bearer"
+    headers = bearer(session, user)
+    token = session.exec(select(ApiToken).where(col(ApiToken.user_id) == user.id)).one()
+    token.expires_at = utcnow() - dt.timedelta(seconds=1)
+    session.add(token)
+    session.commit()
+    expired = client.get("/api/v1/users/me", headers=headers)
+    assert expired.status_code == 401
+    assert_problem(expired.json(), 401, "unauthorized")
+
+
+def test_api_token_is_shown_once_stored_hashed_and_revocable(client: TestClient, session: Session):
+    admin = make_user(session, "admin")
+    service_user = make_user(session, "finance", username="svc-erp", is_service=True)
+    created = client.post(
+        "/api/v1/tokens",
+        json={"name": "erp", "user_id": str(service_user.id)},
+        headers=bearer(session, admin),
+    )
+    assert created.status_code == 201
+    token = created.json()["token"]
+    stored = session.get(ApiToken, uuid.UUID(created.json()["id"]))
+    assert stored is not None
+    assert token not in stored.token_sha256
+    assert len(stored.token_sha256) == 64
+    erp = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/users/me", headers=erp).json()["username"] == "svc-erp"
+    revoked = client.delete(
+        f"/api/v1/tokens/{created.json()['id']}", headers=bearer(session, admin)
+    )
+    assert revoked.status_code == 204
+    assert client.get("/api/v1/users/me", headers=erp).status_code == 401
+
+
+def test_non_admin_cannot_mint_for_others_and_cannot_see_others_tokens(
+    client: TestClient, session: Session
+):
+    alice = make_user(session, "employee")
+    bob = make_user(session, "employee")
+    refused = client.post(
+        "/api/v1/tokens", json={"name": "x", "user_id": str(bob.id)}, headers=bearer(session, alice)
+    )
+    assert refused.status_code == 403
+    own = client.post("/api/v1/tokens", json={"name": "mine"}, headers=bearer(session, bob))
+    assert own.status_code == 201
+    hidden = client.delete(f"/api/v1/tokens/{own.json()['id']}", headers=bearer(session, alice))
+    assert hidden.status_code == 404  # another user's token does not even exist for alice
+
+
+def test_logout_revokes_the_session_token(client: TestClient, session: Session):
+    user = make_user(session, "employee")
+    headers = bearer(session, user)
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    assert client.get("/api/v1/users/me", headers=headers).status_code == 401
+
+
+def test_roles_are_enforced_with_403_problems(client: TestClient, session: Session):
+    entity = make_entity(session)
+    employee = make_user(session, "employee", entity=entity)
+    finance = make_user(session, "finance", entity=entity)
+    for user in (employee, finance):
+        response = client.get("/api/v1/users", headers=bearer(session, user))
+        assert response.status_code == 403
+        assert_problem(response.json(), 403, "forbidden")
+        posted = client.post(
+            "/api/v1/entities",
+            json={"name": "x", "uscc": entity.uscc},
+            headers=bearer(session, user),
+        )
+        assert posted.status_code == 403
+
+
+def test_user_rows_never_hold_plain_passwords(session: Session, client: TestClient):
+    user = make_user(session, "employee")
+    stored = session.get(User, user.id)
+    assert stored is not None
+    assert stored.password_hash is not None
+    assert stored.password_hash.startswith("$argon2")

@@ -1,0 +1,79 @@
+"""Shared fixtures: per-test databases on SQLite and PostgreSQL, the app, a client and a session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.config import Settings
+from app.main import create_app
+from tests import databases
+
+ENGINES = ["sqlite", "postgresql"]
+os.environ.setdefault("RAILCLAIM_ENVIRONMENT", "test")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    databases.migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    name = databases.unique_name("rc_tpl")
+    url = databases.create_pg_database(name)
+    databases.migrate(url)
+    yield name
+    databases.drop_pg_database(name)
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield databases.clone_sqlite(sqlite_template, tmp_path / "test.db")
+        return
+    template = request.getfixturevalue("pg_template")
+    name = databases.unique_name("rc_t")
+    url = databases.create_pg_database(name, template=template)
+    yield url
+    databases.drop_pg_database(name)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        storage_dir=tmp_path / "storage",
+        environment="test",
+        log_json=False,
+        max_upload_mb=2,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[FastAPI]:
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def session(app: FastAPI) -> Iterator[Session]:
+    with Session(app.state.engine, expire_on_commit=False) as db_session:
+        yield db_session

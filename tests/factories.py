@@ -1,0 +1,97 @@
+"""Typed factories for test data: entities, users with profiles, and bearer headers."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from functools import lru_cache
+
+from sqlmodel import Session
+
+from app.auth.models import EmployeeProfile, User, UserEntity
+from app.auth.passwords import hash_password
+from app.auth.tokens import mint_token
+from app.entities.models import LegalEntity
+from app.kit.uscc import uscc_check_char
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    # argon2 is deliberately slow; one hash serves every factory-made user.
+    return hash_password(PASSWORD)
+
+
+def make_uscc(n: int | None = None) -> str:
+    body = f"91110000MA{(n or next(_counter)):07d}"
+    return body + uscc_check_char(body)
+
+
+def make_entity(
+    session: Session, *, name: str | None = None, taxpayer_type: str = "general"
+) -> LegalEntity:
+    n = next(_counter)
+    entity = LegalEntity(
+        name=name or f"测试公司{n}有限公司",
+        uscc=make_uscc(n),
+        taxpayer_type=taxpayer_type,
+        fonds_code=f"Z{n:03d}",
+    )
+    session.add(entity)
+    session.commit()
+    return entity
+
+
+def make_user(
+    session: Session,
+    *roles: str,
+    entity: LegalEntity | None = None,
+    username: str | None = None,
+    passenger_name: str | None = None,
+    id_last4: str | None = None,
+    manager: User | None = None,
+    employment_type: str = "contract",
+    grade: int | None = None,
+    is_service: bool = False,
+) -> User:
+    user = User(
+        username=username or f"user{next(_counter)}",
+        display_name="Test User",
+        password_hash=None if is_service else _password_hash(),
+        roles=list(roles) or ["employee"],
+        is_service=is_service,
+    )
+    session.add(user)
+    session.flush()
+    if entity is not None:
+        session.add(UserEntity(user_id=user.id, entity_id=entity.id))
+    if passenger_name or manager or id_last4:
+        session.add(
+            EmployeeProfile(
+                user_id=user.id,
+                passenger_name=passenger_name,
+                id_last4=id_last4,
+                manager_id=manager.id if manager else None,
+                employment_type=employment_type,
+                grade=grade,
+            )
+        )
+    session.commit()
+    return user
+
+
+def bearer(session: Session, user: User) -> dict[str, str]:
+    """Authorization header with a fresh session token for `user`."""
+    import datetime as dt
+
+    _row, plaintext = mint_token(
+        session, user=user, kind="session", name="test", lifetime=dt.timedelta(hours=1)
+    )
+    session.commit()
+    return {"Authorization": f"Bearer {plaintext}"}
+
+
+def random_id() -> str:
+    return str(uuid.uuid4())
