@@ -80,16 +80,20 @@ def _uscc_check_digit(fields: InvoiceFields) -> list[Finding]:
 
 
 def _issue_before_travel(fields: InvoiceFields) -> list[Finding]:
-    # Sales are issued after the journey; refund and change fees may be paid before it.
+    # Sales are issued after the journey; refund and change fees may be paid before it. A negative
+    # amount read from a face may be a 退差 the face does not name, so only blue sales count.
     issue, travel = fields.issue_date, fields.travel_date
-    if fields.business_type != "sale" or issue is None or travel is None or issue >= travel:
+    if fields.business_type != "sale" or fields.fare is None or fields.fare < 0:
+        return []
+    if issue is None or travel is None or issue >= travel:
         return []
     message = f"a sale invoice issued {issue} before its travel date {travel}"
     return [Finding("issue-before-travel", message, "issue_date")]
 
 
 def _red_letter(fields: InvoiceFields) -> list[Finding]:
-    if fields.fare is None or fields.fare >= 0:
+    # A 退差 invoice refunds a fare difference: negative by nature, not a reversal.
+    if fields.fare is None or fields.fare >= 0 or fields.business_type == "difference":
         return []
     original = fields.original_invoice_number or "an unnamed invoice"
     return [Finding("red-letter", f"red-letter invoice reversing {original}", "fare")]

@@ -23,7 +23,8 @@ from app.invoices.parsing.fields import (
 from app.invoices.parsing.layout import TextLine
 
 _HAN = r"\u3400-\u9fff"
-_C = r"\s*:?\s*"  # NFKC turned `：` into `:`; the colon or the spacing may be missing
+# NFKC turned `：` into `:`; the colon or the spacing may be missing, but a value stays on its line.
+_C = r"[ \t]*:?[ \t]*"
 _DATE = r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
 _TIME = r"(\d{1,2}:\d{2})\s*开"
 
@@ -38,7 +39,7 @@ LOOSE_SEAT = re.compile(r"(?<![\d:])(\d{1,3}[A-Za-z]?)\s*号\s*(上铺|中铺|�
 SEAT_CLASSES: tuple[str, ...] = ("商务座", "特等座", "一等座", "二等座", "软卧", "硬卧", "动卧")
 SEAT_CLASSES += ("一等卧", "二等卧", "软座", "硬座", "无座", "高级软卧")
 SEAT_CLASS = re.compile("|".join(sorted(SEAT_CLASSES, key=len, reverse=True)))
-FARE = re.compile(r"(-)?\s*¥\s*(-)?\s*(\d[\d,]*(?:\.\d+)?)")
+FARE = re.compile(r"(-)?[ \t]*¥[ \t]*(-)?[ \t]*(\d[\d,]*(?:\.\d+)?)")
 LABELLED_FARE = re.compile(rf"(?:票价|退票费|改签费|退差价?款?|金额){_C}(-?\d[\d,]*\.\d+)")
 PASSENGER = re.compile(rf"([0-9A-Z]{{4,10}}\*{{2,}}[0-9A-Z]{{1,4}})\s*([{_HAN}·A-Za-z]+)?")
 E_TICKET = re.compile(rf"电子客票号{_C}([0-9A-Za-z]{{8,40}})")
@@ -107,12 +108,18 @@ def _dates(text: str) -> tuple[dt.date | None, dt.date | None]:
 
 
 def _carriage_and_seat(text: str) -> tuple[str | None, str | None]:
+    """`05车08A号` → ("05", "08A"); a berth keeps its 号 (`11号下铺`); 无座 has no seat."""
     match = CARRIAGE_SEAT.search(text)
-    carriage = match[1] if match else None
-    if match and match[2]:
-        return carriage, match[2] + (match[3] or "")
+    if match is not None:
+        return match[1], _seat(match[2], match[3])
     loose = LOOSE_SEAT.search(text)
-    return carriage, (loose[1] + (loose[2] or "")) if loose else None
+    return None, _seat(loose[1], loose[2]) if loose else None
+
+
+def _seat(number: str | None, berth: str | None) -> str | None:
+    if number is None:
+        return None
+    return f"{number}号{berth}" if berth else number
 
 
 def _fare(text: str) -> Decimal | None:

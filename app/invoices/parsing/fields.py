@@ -70,19 +70,14 @@ def clean_text(value: str | None) -> str | None:
 
 
 def strip_suffix(value: str | None, suffix: str) -> str | None:
-    """Drop a printed unit (`车`, `号`, `站`) so both sources compare equal: `05车` → `05`."""
+    """Drop a trailing printed unit (`车`, `号`, `站`): `05车` → `05`, `08A号` → `08A`.
+
+    Only a trailing one: a berth keeps its inner 号 (`11号下铺`), as the face prints it.
+    """
     value = clean_text(value)
     if value is not None and value.endswith(suffix):
         value = value[: -len(suffix)].rstrip() or None
     return value
-
-
-def strip_seat_mark(value: str | None) -> str | None:
-    """`08A号` → `08A`; a berth keeps its tier: `012号下铺` → `012下铺`."""
-    value = clean_text(value)
-    if value is None:
-        return None
-    return value.replace("号", "").strip() or None
 
 
 def parse_date(value: str | None) -> dt.date | None:

@@ -63,7 +63,8 @@ class ParsedInvoice:
 
     @property
     def is_red_letter(self) -> bool:
-        return self.fare < 0
+        """A 红字 reversal; a 退差 (fare difference) invoice is negative by nature, not one."""
+        return self.fare < 0 and self.business_type != "difference"
 
     @property
     def sha256(self) -> str:

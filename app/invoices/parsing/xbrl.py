@@ -17,7 +17,6 @@ from app.invoices.parsing.fields import (
     parse_amount,
     parse_date,
     parse_time,
-    strip_seat_mark,
     strip_suffix,
 )
 from app.invoices.parsing.model import NotRailwayInvoice, UnreadableFile
@@ -76,7 +75,7 @@ def fields_from_facts(facts: dict[str, str]) -> InvoiceFields:
         departure_time=parse_time(facts.get("DepartureTime")),
         seat_class=text("SeatLevel"),
         carriage=strip_suffix(facts.get("Carriage"), "车"),
-        seat=strip_seat_mark(facts.get("Seat")),
+        seat=strip_suffix(facts.get("Seat"), "号"),
         fare=parse_amount(facts.get("Fare")),
         amount_excluding_tax=parse_amount(facts.get("TotalAmountExcludingTax")),
         tax_rate=_parse_rate(facts.get("TaxRate")),
