@@ -7,6 +7,8 @@ The font dictionaries copy the quirk of real files (DOMAIN §2): Type0 `SimSun`,
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -57,8 +59,50 @@ DEFAULT_VARIANT = PdfVariant()
 
 def render_pdf(spec: InvoiceSpec, variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
     """The invoice as PDF bytes; the same spec and variant always give the same bytes."""
+    attachment = None
+    if variant.with_xbrl:
+        name = variant.attachment_name or attachment_name(spec)
+        attachment = (name, render_xbrl(spec, variant.xbrl))
+    return render_face_pdf(
+        layout_face(spec, variant.face),
+        variant=variant,
+        attachment=attachment,
+        created_on=spec.issue_date,
+    )
+
+
+def render_face_pdf(
+    blocks: Sequence[TextBlock],
+    *,
+    variant: PdfVariant = DEFAULT_VARIANT,
+    attachment: tuple[str, bytes] | None = None,
+    created_on: dt.date,
+    title: str = "电子发票（铁路电子客票）",
+) -> bytes:
+    """A one-page 210 x 140 mm PDF drawing `blocks` in SimSun, with an optional embedded file."""
     doc = PdfDocument("1.4")
-    catalog, pages, page, font = doc.reserve(), doc.reserve(), doc.reserve(), doc.reserve()
+    catalog, pages, page = doc.reserve(), doc.reserve(), doc.reserve()
+    font = add_simsun_font(doc, variant)
+    contents = doc.add_stream(b"", content_stream_of(blocks, variant))
+    doc.put(page, page_body(pages, font, contents))
+    doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
+    catalog_body = b"<< /Type /Catalog /Pages " + ref(pages)
+    if attachment is not None:
+        catalog_body += b" /Names " + ref(add_attachment(doc, *attachment))
+    doc.put(catalog, catalog_body + b" >>")
+    stamp = f"D:{created_on:%Y%m%d}000000+08'00'"
+    info = doc.add(
+        b"<< /Producer (railclaim synthetic generator) /CreationDate "
+        + pdf_literal(stamp)
+        + b" /Title "
+        + pdf_text_string(title)
+        + b" >>"
+    )
+    return doc.build(catalog, info)
+
+
+def add_simsun_font(doc: PdfDocument, variant: PdfVariant = DEFAULT_VARIANT) -> int:
+    """The Type0 font with its CID font and descriptor, and no font file or ToUnicode."""
     descriptor = doc.add(
         b"<< /Type /FontDescriptor /FontName /SimSun /Flags 6 /FontBBox [0 -141 1000 859]"
         b" /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 859 /StemV 80 >>"
@@ -72,52 +116,36 @@ def render_pdf(spec: InvoiceSpec, variant: PdfVariant = DEFAULT_VARIANT) -> byte
         + _WIDTHS
         + b" >>"
     )
-    doc.put(
-        font,
+    return doc.add(
         f"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /{variant.encoding}".encode()
         + b" /DescendantFonts ["
         + ref(cid_font)
-        + b"] >>",
+        + b"] >>"
     )
-    contents = doc.add_stream(b"", content_stream(spec, variant))
+
+
+def page_body(parent: int, font: int, contents: int) -> bytes:
     width, height = PAGE_WIDTH_MM * PT_PER_MM, PAGE_HEIGHT_MM * PT_PER_MM
-    doc.put(
-        page,
+    return (
         b"<< /Type /Page /Parent "
-        + ref(pages)
+        + ref(parent)
         + f" /MediaBox [0 0 {width:.2f} {height:.2f}]".encode()
         + b" /Resources << /Font << /F1 "
         + ref(font)
         + b" >> /ProcSet [/PDF /Text] >> /Contents "
         + ref(contents)
-        + b" >>",
-    )
-    doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
-    catalog_body = b"<< /Type /Catalog /Pages " + ref(pages)
-    if variant.with_xbrl:
-        catalog_body += b" /Names " + ref(_embed_xbrl(doc, spec, variant))
-    doc.put(catalog, catalog_body + b" >>")
-    stamp = f"D:{spec.issue_date:%Y%m%d}000000+08'00'"
-    info = doc.add(
-        b"<< /Producer (railclaim synthetic generator) /CreationDate "
-        + pdf_literal(stamp)
-        + b" /Title "
-        + pdf_text_string("电子发票（铁路电子客票）")
         + b" >>"
     )
-    return doc.build(catalog, info)
 
 
-def _embed_xbrl(doc: PdfDocument, spec: InvoiceSpec, variant: PdfVariant) -> int:
-    """The EmbeddedFiles name tree holding `rai_issuer_<n>.xml`; returns the /Names dictionary."""
-    xml = render_xbrl(spec, variant.xbrl)
-    name = variant.attachment_name or attachment_name(spec)
+def add_attachment(doc: PdfDocument, name: str, data: bytes) -> int:
+    """An EmbeddedFiles name tree holding one file; returns the catalog's /Names dictionary."""
     stream = doc.add(
         stream_body(
             b"/Type /EmbeddedFile /Subtype /text#2Fxml /Params << /Size "
-            + str(len(xml)).encode()
+            + str(len(data)).encode()
             + b" >>",
-            xml,
+            data,
         )
     )
     filespec = doc.add(
@@ -134,9 +162,14 @@ def _embed_xbrl(doc: PdfDocument, spec: InvoiceSpec, variant: PdfVariant) -> int
 
 
 def content_stream(spec: InvoiceSpec, variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
-    """The page's operators: the frame, then one BT…ET block per text block in drawing order."""
+    """The invoice page's operators (decompressed), e.g. to compare with a parser's reading."""
+    return content_stream_of(layout_face(spec, variant.face), variant)
+
+
+def content_stream_of(blocks: Sequence[TextBlock], variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
+    """The frame, then one BT…ET block per text block in drawing order."""
     parts = [_frame_ops()] if variant.frame else []
-    parts += [_text_block_ops(block, variant) for block in layout_face(spec, variant.face)]
+    parts += [_text_block_ops(block, variant) for block in blocks]
     return b"".join(parts)
 
 

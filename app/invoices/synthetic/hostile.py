@@ -1,0 +1,219 @@
+"""The hostile corpus: files that must each end in one typed refusal, fast and in bounded memory.
+
+Expected codes (the `ParseError.code` a parser raises), and why:
+- `unreadable-file`: empty input; a truncated PDF; PDF reference loops; XML with entity expansion
+  (billion laughs) or an external entity, standalone or embedded; ZIPs with `..`/absolute member
+  names (refused whole); a ZIP nested in a ZIP (one level only).
+- `encrypted-file`: a password-protected PDF; a ZIP whose member is flagged encrypted.
+- `too-large`: over the 20 MB default size; a PDF stream that inflates past the stream limit
+  (deflate bomb, in the page or the attachment); a ZIP bomb (ratio ~1000:1, 256 MiB declared);
+  more ZIP members than allowed; more PDF pages than an invoice has.
+- `unsupported-format`: bytes of no known kind (random noise, a PNG): detection is by content.
+- `not-a-railway-invoice`: readable documents that are not railway invoices — a plain PDF, an
+  ordinary 数电票 (PDF and XML), a DOCX-like ZIP of XML parts (its XML members hold no `rai` data).
+Big files are built on first use and cached; none costs more than about a second.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import random
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.invoices.synthetic import hostile_pdf
+from app.invoices.synthetic.bundle import bundle_members
+from app.invoices.synthetic.vat import (
+    render_plain_pdf,
+    render_vat_invoice_pdf,
+    render_vat_invoice_xml,
+)
+from app.invoices.synthetic.xbrl import render_xbrl
+from app.invoices.synthetic.zipfiles import render_zip
+
+_MIB = 1024 * 1024
+DEFAULT_MAX_BYTES = 20 * _MIB
+
+
+@dataclass(frozen=True, slots=True)
+class HostileFile:
+    """A named hostile input, the refusal code it must produce, and why; bytes built on demand."""
+
+    name: str
+    expected_code: str
+    reason: str
+    build: Callable[[], bytes] = field(repr=False, compare=False)
+
+    @property
+    def data(self) -> bytes:
+        return self.build()
+
+
+def billion_laughs_xml(levels: int = 10, fan_out: int = 10) -> bytes:
+    """XBRL-looking XML whose entity `lol{levels}` would expand to fan_out**levels strings."""
+    entities = ['<!ENTITY lol0 "lol">']
+    entities += [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * fan_out}">' for i in range(1, levels + 1)]
+    return _rai_with_doctype("\n".join(entities), f"&lol{levels};")
+
+
+def external_entity_xml(target: str = "file:///etc/passwd") -> bytes:
+    """XBRL-looking XML that pulls a local file into the passenger name (XXE)."""
+    return _rai_with_doctype(f'<!ENTITY xxe SYSTEM "{target}">', "&xxe;")
+
+
+def random_bytes(size: int = 64 * 1024, seed: int = 12306) -> bytes:
+    # A leading NUL keeps noise from ever looking like XML, PDF or ZIP by chance.
+    return b"\x00" + random.Random(seed).randbytes(size - 1)
+
+
+def png_image() -> bytes:
+    """A valid 1 x 1 PNG: a picture of a ticket is not a ticket."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def oversized_pdf(size: int = 30 * _MIB) -> bytes:
+    """A 30 MB file starting like a PDF: refused on size before anything is parsed."""
+    head = b"%PDF-1.4\n%"
+    return head + b" " * (size - len(head))
+
+
+def zip_bomb(expanded_bytes: int = 256 * _MIB) -> bytes:
+    """One member of zeros, ~1000:1: 256 MiB declared in a ~260 KB archive, streamed to build."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        info = zipfile.ZipInfo("25119199999000000001.pdf", date_time=(2025, 1, 1, 8, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(info, "w", force_zip64=True) as member:
+            chunk = bytes(_MIB)
+            for _ in range(expanded_bytes // _MIB):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def encrypted_member_zip() -> bytes:
+    """A bundle whose member carries the "encrypted" flag (traditional PKWARE encryption).
+
+    zipfile cannot write encrypted members, so the flag bit is set in both headers afterwards.
+    """
+    data = bytearray(render_zip(_invoice_members()))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        local_offsets = [info.header_offset for info in archive.infolist()]
+        central = archive.start_dir
+    for offset in local_offsets:
+        data[offset + 6] |= 0x1
+    while data[central : central + 4] == b"PK\x01\x02":
+        data[central + 8] |= 0x1
+        name_len, extra_len, comment_len = struct.unpack("<HHH", data[central + 28 : central + 34])
+        central += 46 + name_len + extra_len + comment_len
+    return bytes(data)
+
+
+def _invoice_members() -> list[tuple[str, bytes]]:
+    return bundle_members([hostile_pdf.sample_spec()], ("pdf",))
+
+
+def _renamed(name: str) -> bytes:
+    return render_zip([(name, _invoice_members()[0][1])])
+
+
+def _nested_zip() -> bytes:
+    inner = render_zip(_invoice_members())
+    return render_zip([("inner.zip", inner)])
+
+
+def _too_many_members(count: int = 2500) -> bytes:
+    return render_zip([(f"{i:05d}.xml", b"") for i in range(count)], compression=zipfile.ZIP_STORED)
+
+
+def _docx_like_zip() -> bytes:
+    return render_zip(
+        [
+            ("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns="urn:x-types"/>'),
+            ("word/document.xml", b'<?xml version="1.0"?><w:document xmlns:w="urn:x-w"/>'),
+        ]
+    )
+
+
+def _rai_with_doctype(internal_subset: str, name_text: str) -> bytes:
+    xml = render_xbrl(hostile_pdf.sample_spec()).decode("utf-8")
+    prolog, rest = xml.split("\n", 1)
+    doctype = f"<!DOCTYPE xbrli:xbrl [\n{internal_subset}\n]>"
+    start = rest.index("<rai:Name ")
+    end = rest.index("</rai:Name>", start)
+    opening = rest[start : rest.index(">", start) + 1]
+    rest = rest[:start] + opening + name_text + rest[end:]
+    return f"{prolog}\n{doctype}\n{rest}".encode()
+
+
+def _cached(build: Callable[[], bytes]) -> Callable[[], bytes]:
+    return functools.cache(build)
+
+
+def hostile_files() -> list[HostileFile]:
+    """The whole hostile corpus; `data` is built lazily and cached per file."""
+    unreadable, encrypted, too_large = "unreadable-file", "encrypted-file", "too-large"
+    unsupported, not_railway = "unsupported-format", "not-a-railway-invoice"
+    pdfs = hostile_pdf
+    entries: list[tuple[str, str, str, Callable[[], bytes]]] = [
+        ("empty.pdf", unreadable, "zero bytes", lambda: b""),
+        ("noise.pdf", unsupported, "64 KiB of random bytes", random_bytes),
+        ("ticket.png", unsupported, "a PNG image", png_image),
+        ("truncated.pdf", unreadable, "cut inside the content stream", pdfs.truncated_pdf),
+        ("encrypted.pdf", encrypted, "user password set", pdfs.encrypted_pdf),
+        ("deflate_bomb.pdf", too_large, "page stream inflates to 256 MiB", pdfs.deflate_bomb_pdf),
+        ("attachment_bomb.pdf", too_large, "XBRL inflates to 256 MiB", _attachment_bomb),
+        ("billion_laughs.xml", unreadable, "nested entity expansion", billion_laughs_xml),
+        ("external_entity.xml", unreadable, "XXE to a local file", external_entity_xml),
+        ("billion_laughs.pdf", unreadable, "embedded XBRL with entity expansion", _laughs_pdf),
+        ("page_tree_loop.pdf", unreadable, "/Pages lists itself", pdfs.page_tree_loop_pdf),
+        ("parent_loop.pdf", unreadable, "two /Pages nodes in a cycle", pdfs.parent_loop_pdf),
+        (
+            "self_reference.pdf",
+            unreadable,
+            "objects pointing at themselves",
+            pdfs.self_reference_pdf,
+        ),
+        ("six_pages.pdf", too_large, "more pages than an invoice has", pdfs.many_pages_pdf),
+        ("oversized.pdf", too_large, "30 MB, over the 20 MB default", oversized_pdf),
+        ("zip_bomb.zip", too_large, "256 MiB of zeros at ~1000:1", zip_bomb),
+        ("zip_slip.zip", unreadable, "member named ../x.pdf", lambda: _renamed("../x.pdf")),
+        ("zip_absolute.zip", unreadable, "member named /abs.pdf", lambda: _renamed("/abs.pdf")),
+        ("nested.zip", unreadable, "a ZIP inside the ZIP", _nested_zip),
+        ("too_many_members.zip", too_large, "2500 members", _too_many_members),
+        ("encrypted_member.zip", encrypted, "member flagged encrypted", encrypted_member_zip),
+        ("document.docx", not_railway, "a ZIP of non-invoice XML", _docx_like_zip),
+        ("notes.pdf", not_railway, "a PDF with no invoice", render_plain_pdf),
+        ("vat_invoice.pdf", not_railway, "an ordinary 数电票 with its XML", _vat_pdf),
+        ("vat_invoice.xml", not_railway, "an ordinary 数电票 XML", _vat_xml),
+    ]
+    return [HostileFile(name, code, why, _cached(build)) for name, code, why, build in entries]
+
+
+def _attachment_bomb() -> bytes:
+    return hostile_pdf.deflate_bomb_pdf(in_attachment=True)
+
+
+def _laughs_pdf() -> bytes:
+    return hostile_pdf.xbrl_bomb_pdf(billion_laughs_xml())
+
+
+def _vat_pdf() -> bytes:
+    return render_vat_invoice_pdf(random.Random(7))
+
+
+def _vat_xml() -> bytes:
+    return render_vat_invoice_xml(random.Random(7))
