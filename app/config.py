@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
     environment: Literal["dev", "test", "production"] = "dev"
+    # 查验 (tax-platform verification); "offline" records every invoice as unverified.
+    verification_provider: Literal["offline", "http"] = "offline"
+    verification_url: str | None = None
+    verification_timeout_seconds: float = Field(default=5.0, gt=0)
+    verification_retries: int = Field(default=2, ge=0, le=10)
+    verification_token: SecretStr | None = None
 
     @property
     def max_upload_bytes(self) -> int:
