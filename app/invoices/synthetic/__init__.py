@@ -16,7 +16,15 @@ from app.invoices.synthetic.builder import (
     red_letter_of,
 )
 from app.invoices.synthetic.bundle import bundle_members, render_12306_bundle
+from app.invoices.synthetic.corpus import (
+    PDF_VARIANTS,
+    VARIANT_NAMES,
+    CorpusFile,
+    generate_corpus,
+    render_variant,
+)
 from app.invoices.synthetic.face_layout import FaceStyle, layout_face
+from app.invoices.synthetic.hostile import HostileFile, hostile_files
 from app.invoices.synthetic.identifiers import (
     invoice_number,
     is_valid_uscc,
@@ -33,19 +41,30 @@ from app.invoices.synthetic.spec import (
     InvoiceSpec,
     split_tax,
 )
+from app.invoices.synthetic.vat import (
+    render_plain_pdf,
+    render_vat_invoice_pdf,
+    render_vat_invoice_xml,
+)
 from app.invoices.synthetic.xbrl import XbrlOptions, render_xbrl
 from app.invoices.synthetic.zipfiles import render_zip
 
 __all__ = [
     "FACE_FIELDS",
     "PARSED_FIELDS",
+    "PDF_VARIANTS",
+    "VARIANT_NAMES",
     "BusinessType",
+    "CorpusFile",
     "FaceStyle",
+    "HostileFile",
     "InvoiceSpec",
     "PdfVariant",
     "XbrlOptions",
     "bundle_members",
     "fee_invoice_for",
+    "generate_corpus",
+    "hostile_files",
     "invoice_number",
     "is_valid_uscc",
     "layout_face",
@@ -58,6 +77,10 @@ __all__ = [
     "render_12306_bundle",
     "render_ofd",
     "render_pdf",
+    "render_plain_pdf",
+    "render_variant",
+    "render_vat_invoice_pdf",
+    "render_vat_invoice_xml",
     "render_xbrl",
     "render_zip",
     "split_tax",

@@ -167,8 +167,8 @@ def _draw_travel_date(rng: random.Random) -> dt.date:
 
 def _draw_issue_date(rng: random.Random, kind: BusinessType, travel: dt.date) -> dt.date:
     if kind == "sale":
-        # Requested after the journey, within 180 days, usually soon.
-        return travel + dt.timedelta(days=min(179, int(rng.expovariate(1 / 12))))
+        # Requested after the journey, within 180 days, usually soon (cubing skews towards 0).
+        return travel + dt.timedelta(days=int(rng.random() ** 3 * 180))
     # Fee invoices follow the refund or change, which may precede the planned travel date.
     return max(FIRST_E_INVOICE_DAY, travel - dt.timedelta(days=rng.randint(0, 15)))
 
