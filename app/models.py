@@ -1,6 +1,15 @@
 """Imports every table so that metadata is complete for Alembic and the tests."""
 
+from app.audit.models import AuditEvent, AuditHead
 from app.auth.models import ApiToken, EmployeeProfile, User, UserEntity
 from app.entities.models import LegalEntity
 
-__all__ = ["ApiToken", "EmployeeProfile", "LegalEntity", "User", "UserEntity"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "AuditHead",
+    "EmployeeProfile",
+    "LegalEntity",
+    "User",
+    "UserEntity",
+]

@@ -1,0 +1,1 @@
+"""The append-only audit log: events chained with HMAC-SHA256, their listing and verification."""
