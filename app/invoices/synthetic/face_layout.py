@@ -115,8 +115,8 @@ def _reading_blocks(spec: InvoiceSpec, style: FaceStyle) -> list[TextBlock]:
     departs = f"{spec.departure_time:%H:%M}开"
     blocks = [
         _one("title", 72.0, 14.0, TITLE, TITLE_SIZE),
-        _one("seal", 18.0, 12.0, "国家税务总局", SEAL_SIZE),
-        _one("seal", 18.0, 16.0, REGION_TAX_BUREAUS[spec.region], SEAL_SIZE),
+        _one("seal", 40.0, 12.0, "国家税务总局", SEAL_SIZE),
+        _one("seal", 40.0, 16.0, REGION_TAX_BUREAUS[spec.region], SEAL_SIZE),
         _one("invoice_number", 138.0, 12.0, f"发票号码{colon}{spec.invoice_number}"),
         _one("issue_date", 138.0, 18.0, f"开票日期{colon}{date_text(spec.issue_date)}"),
         *_station_blocks(spec, style),

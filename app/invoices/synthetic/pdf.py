@@ -26,6 +26,7 @@ from app.invoices.synthetic.pdf_writer import (
     ref,
     stream_body,
 )
+from app.invoices.synthetic.qr import MODULES, qr_bitmap, qr_payload
 from app.invoices.synthetic.spec import InvoiceSpec
 from app.invoices.synthetic.xbrl import XbrlOptions, attachment_name, render_xbrl
 
@@ -35,6 +36,12 @@ _CODECS: dict[str, str] = {"GBK-EUC-H": "gbk", "UniGB-UCS2-H": "utf-16-be"}
 # Half-width widths for the proportional (1-95) and half-width (814-907) Latin CIDs of Adobe-GB1.
 _WIDTHS = b"[1 95 500 814 907 500]"
 # The table frame of the 数电票 face, in millimetres from the top-left: (x, y, width, height).
+# The QR code's square, top-left of the face: 18 mm wide, 4 mm from the top, 14 mm from the left.
+_QR_X, _QR_TOP, _QR_SIZE = 14.0, 4.0, 18.0
+_QR_OPS = (
+    f"q {_QR_SIZE * PT_PER_MM:.2f} 0 0 {_QR_SIZE * PT_PER_MM:.2f} {_QR_X * PT_PER_MM:.2f} "
+    f"{(PAGE_HEIGHT_MM - _QR_TOP - _QR_SIZE) * PT_PER_MM:.2f} cm /Im1 Do Q\n"
+).encode()
 _FRAME_MM = ((15.0, 26.0, 180.0, 74.0), (15.0, 26.0, 180.0, 30.0))
 
 
@@ -51,6 +58,8 @@ class PdfVariant:
     # `Td` positions each block from the origin; `Tm` sets a full text matrix per piece.
     positioning: Literal["Td", "Tm"] = "Td"
     frame: bool = True
+    # The QR code as an image XObject, as real faces carry (the parser must step over `Do`).
+    qr_code: bool = True
     attachment_name: str | None = None
 
 
@@ -68,6 +77,7 @@ def render_pdf(spec: InvoiceSpec, variant: PdfVariant = DEFAULT_VARIANT) -> byte
         variant=variant,
         attachment=attachment,
         created_on=spec.issue_date,
+        qr=qr_payload(spec) if variant.qr_code else None,
     )
 
 
@@ -78,13 +88,16 @@ def render_face_pdf(
     attachment: tuple[str, bytes] | None = None,
     created_on: dt.date,
     title: str = "电子发票（铁路电子客票）",
+    qr: str | None = None,
 ) -> bytes:
     """A one-page 210 x 140 mm PDF drawing `blocks` in SimSun, with an optional embedded file."""
     doc = PdfDocument("1.4")
     catalog, pages, page = doc.reserve(), doc.reserve(), doc.reserve()
     font = add_simsun_font(doc, variant)
-    contents = doc.add_stream(b"", content_stream_of(blocks, variant))
-    doc.put(page, page_body(pages, font, contents))
+    image = None if qr is None else add_qr_image(doc, qr)
+    ops = content_stream_of(blocks, variant)
+    contents = doc.add_stream(b"", ops if image is None else _QR_OPS + ops)
+    doc.put(page, page_body(pages, font, contents, image))
     doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
     catalog_body = b"<< /Type /Catalog /Pages " + ref(pages)
     if attachment is not None:
@@ -124,18 +137,33 @@ def add_simsun_font(doc: PdfDocument, variant: PdfVariant = DEFAULT_VARIANT) -> 
     )
 
 
-def page_body(parent: int, font: int, contents: int) -> bytes:
+def page_body(parent: int, font: int, contents: int, image: int | None = None) -> bytes:
     width, height = PAGE_WIDTH_MM * PT_PER_MM, PAGE_HEIGHT_MM * PT_PER_MM
+    xobjects = b"" if image is None else b" /XObject << /Im1 " + ref(image) + b" >>"
+    procs = b"[/PDF /Text]" if image is None else b"[/PDF /Text /ImageB]"
     return (
         b"<< /Type /Page /Parent "
         + ref(parent)
         + f" /MediaBox [0 0 {width:.2f} {height:.2f}]".encode()
         + b" /Resources << /Font << /F1 "
         + ref(font)
-        + b" >> /ProcSet [/PDF /Text] >> /Contents "
+        + b" >>"
+        + xobjects
+        + b" /ProcSet "
+        + procs
+        + b" >> /Contents "
         + ref(contents)
         + b" >>"
     )
+
+
+def add_qr_image(doc: PdfDocument, payload: str) -> int:
+    """The QR bitmap as a 1-bit DeviceGray image XObject."""
+    entries = (
+        f"/Type /XObject /Subtype /Image /Width {MODULES} /Height {MODULES}"
+        " /ColorSpace /DeviceGray /BitsPerComponent 1"
+    ).encode()
+    return doc.add_stream(entries, qr_bitmap(payload))
 
 
 def add_attachment(doc: PdfDocument, name: str, data: bytes) -> int:
@@ -163,7 +191,8 @@ def add_attachment(doc: PdfDocument, name: str, data: bytes) -> int:
 
 def content_stream(spec: InvoiceSpec, variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
     """The invoice page's operators (decompressed), e.g. to compare with a parser's reading."""
-    return content_stream_of(layout_face(spec, variant.face), variant)
+    ops = content_stream_of(layout_face(spec, variant.face), variant)
+    return _QR_OPS + ops if variant.qr_code else ops
 
 
 def content_stream_of(blocks: Sequence[TextBlock], variant: PdfVariant = DEFAULT_VARIANT) -> bytes:

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from app.invoices.synthetic import FaceStyle, PdfVariant, fee_invoice_for, random_spec, render_pdf
 from app.invoices.synthetic.face_layout import layout_face
 from app.invoices.synthetic.pdf import DEFAULT_VARIANT, content_stream
+from app.invoices.synthetic.qr import qr_payload
 from app.invoices.synthetic.spec import InvoiceSpec, money
 
 
@@ -81,3 +82,23 @@ def test_ucs2_variant_writes_utf16_codes():
     assert "电子发票".encode("gbk").hex().upper().encode() in gbk
     pdf = render_pdf(spec)
     assert zlib.compress(gbk, 9) in pdf
+
+
+def test_qr_code_is_an_image_xobject_drawn_first():
+    spec = random_spec(random.Random(9))
+    page = PdfReader(io.BytesIO(render_pdf(spec))).pages[0]
+    image = page["/Resources"]["/XObject"]["/Im1"].get_object()
+    assert image["/Subtype"] == "/Image"
+    assert image["/BitsPerComponent"] == 1
+    assert content_stream(spec).startswith(b"q ")
+    assert b"/Im1 Do" in content_stream(spec)
+    bare = PdfReader(io.BytesIO(render_pdf(spec, PdfVariant(qr_code=False)))).pages[0]
+    assert "/XObject" not in bare["/Resources"]
+
+
+def test_qr_payload_names_the_invoice():
+    spec = random_spec(random.Random(10))
+    fields = qr_payload(spec).split(",")
+    assert fields[:4] == ["01", "51", "", spec.invoice_number]
+    assert fields[4] == money(spec.fare)
+    assert fields[5] == f"{spec.issue_date:%Y%m%d}"
