@@ -2,8 +2,8 @@
 
 Expected codes (the `ParseError.code` a parser raises), and why:
 - `unreadable-file`: empty input; a truncated PDF; PDF reference loops; XML with entity expansion
-  (billion laughs) or an external entity, standalone or embedded; ZIPs with `..`/absolute member
-  names (refused whole); a ZIP nested in a ZIP (one level only).
+  (billion laughs) or an external entity, standalone or embedded in a PDF or OFD; an OFD without
+  its Document.xml; ZIPs with `..`/absolute member names (refused whole); a ZIP in a ZIP.
 - `encrypted-file`: a password-protected PDF; a ZIP whose member is flagged encrypted.
 - `too-large`: over the 20 MB default size; a PDF stream that inflates past the stream limit
   (deflate bomb, in the page or the attachment); a ZIP bomb (ratio ~1000:1, 256 MiB declared);
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from app.invoices.synthetic import hostile_pdf
 from app.invoices.synthetic.bundle import bundle_members
+from app.invoices.synthetic.ofd import render_ofd
 from app.invoices.synthetic.vat import (
     render_plain_pdf,
     render_vat_invoice_pdf,
@@ -122,6 +123,24 @@ def encrypted_member_zip() -> bytes:
     return bytes(data)
 
 
+def ofd_with_member(name: str, data: bytes | None) -> bytes:
+    """The sample invoice's OFD with member `name` replaced by `data`, or removed if None."""
+    with zipfile.ZipFile(io.BytesIO(render_ofd(hostile_pdf.sample_spec()))) as ofd:
+        members = [(info.filename, ofd.read(info)) for info in ofd.infolist()]
+    if data is None:
+        return render_zip([(n, d) for n, d in members if n != name])
+    return render_zip([(n, data if n == name else d) for n, d in members])
+
+
+def _ofd_laughs() -> bytes:
+    xbrl = f"Doc_0/Attachs/rai_issuer_{hostile_pdf.sample_spec().invoice_number}.xml"
+    return ofd_with_member(xbrl, billion_laughs_xml())
+
+
+def _ofd_without_document() -> bytes:
+    return ofd_with_member("Doc_0/Document.xml", None)
+
+
 def _invoice_members() -> list[tuple[str, bytes]]:
     return bundle_members([hostile_pdf.sample_spec()], ("pdf",))
 
@@ -188,6 +207,8 @@ def hostile_files() -> list[HostileFile]:
             pdfs.self_reference_pdf,
         ),
         ("six_pages.pdf", too_large, "more pages than an invoice has", pdfs.many_pages_pdf),
+        ("laughs.ofd", unreadable, "OFD whose XBRL expands entities", _ofd_laughs),
+        ("no_document.ofd", unreadable, "OFD without its Document.xml", _ofd_without_document),
         ("oversized.pdf", too_large, "30 MB, over the 20 MB default", oversized_pdf),
         ("zip_bomb.zip", too_large, "256 MiB of zeros at ~1000:1", zip_bomb),
         ("zip_slip.zip", unreadable, "member named ../x.pdf", lambda: _renamed("../x.pdf")),

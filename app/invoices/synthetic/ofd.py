@@ -28,14 +28,18 @@ def render_ofd(
     style: FaceStyle = DEFAULT_STYLE,
     with_xbrl: bool = True,
     xbrl: XbrlOptions = DEFAULT_XBRL,
+    face: InvoiceSpec | None = None,
 ) -> bytes:
-    """The invoice as an OFD zip (OFD.xml, Document.xml, page content, attachments)."""
+    """The invoice as an OFD zip (OFD.xml, Document.xml, page content, attachments).
+
+    `face` draws another spec's values as page text (the XBRL keeps `spec`'s): a tampered file.
+    """
     xml_name = attachment_name(spec)
     members = [
         ("OFD.xml", _ofd_xml(spec)),
         ("Doc_0/Document.xml", _document_xml(with_xbrl)),
         ("Doc_0/PublicRes.xml", _public_res_xml()),
-        ("Doc_0/Pages/Page_0/Content.xml", content_xml(layout_face(spec, style))),
+        ("Doc_0/Pages/Page_0/Content.xml", content_xml(layout_face(face or spec, style))),
     ]
     if with_xbrl:
         members += [

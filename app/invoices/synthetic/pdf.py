@@ -66,18 +66,25 @@ class PdfVariant:
 DEFAULT_VARIANT = PdfVariant()
 
 
-def render_pdf(spec: InvoiceSpec, variant: PdfVariant = DEFAULT_VARIANT) -> bytes:
-    """The invoice as PDF bytes; the same spec and variant always give the same bytes."""
+def render_pdf(
+    spec: InvoiceSpec, variant: PdfVariant = DEFAULT_VARIANT, *, face: InvoiceSpec | None = None
+) -> bytes:
+    """The invoice as PDF bytes; the same spec and variant always give the same bytes.
+
+    `face` prints another spec's values on the page while the XBRL keeps `spec`'s: a tampered
+    or corrupted file, for face/XBRL cross-check tests.
+    """
     attachment = None
     if variant.with_xbrl:
         name = variant.attachment_name or attachment_name(spec)
         attachment = (name, render_xbrl(spec, variant.xbrl))
+    printed = face or spec
     return render_face_pdf(
-        layout_face(spec, variant.face),
+        layout_face(printed, variant.face),
         variant=variant,
         attachment=attachment,
         created_on=spec.issue_date,
-        qr=qr_payload(spec) if variant.qr_code else None,
+        qr=qr_payload(printed) if variant.qr_code else None,
     )
 
 

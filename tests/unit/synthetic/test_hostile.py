@@ -133,3 +133,12 @@ def test_vat_invoice_pdf_has_another_title():
     text = reader.pages[0].extract_text()
     assert "电子发票（普通发票）" in text
     assert "铁路电子客票" not in text
+
+
+def test_hostile_ofds():
+    with zipfile.ZipFile(io.BytesIO(FILES["no_document.ofd"].data)) as ofd:
+        assert "OFD.xml" in ofd.namelist()
+        assert "Doc_0/Document.xml" not in ofd.namelist()
+    with zipfile.ZipFile(io.BytesIO(FILES["laughs.ofd"].data)) as ofd:
+        [xbrl] = [n for n in ofd.namelist() if n.startswith("Doc_0/Attachs/rai_issuer_")]
+        assert b"<!ENTITY lol10" in ofd.read(xbrl)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 import zlib
@@ -115,3 +116,14 @@ def test_content_stream_is_flate_compressed():
     contents = reader.pages[0]["/Contents"].get_object()
     assert contents["/Filter"] == "/FlateDecode"
     assert zlib.decompress(contents._data).startswith(b"q ")
+
+
+def test_tampered_face_keeps_the_original_xbrl():
+    spec = _spec(business_type="sale")
+    forged = dataclasses.replace(spec, passenger_name="李四", fare=spec.fare + 1)
+    data = render_pdf(spec, face=forged)
+    text = _text(data)
+    assert f"￥{money(forged.fare)}" in text
+    assert "李四" in text
+    [xml] = PdfReader(io.BytesIO(data)).attachments[f"rai_issuer_{spec.invoice_number}.xml"]
+    assert xml == render_xbrl(spec)

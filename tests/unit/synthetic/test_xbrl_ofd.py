@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 import xml.etree.ElementTree as ET
@@ -98,3 +99,13 @@ def test_bundle_holds_pdf_and_ofd_of_each_invoice():
         assert names == [f"{s.invoice_number}.{k}" for s in specs for k in ("pdf", "ofd")]
         assert bundle.read(names[0]).startswith(b"%PDF-")
         assert bundle.read(names[1]).startswith(b"PK")
+
+
+def test_tampered_face_keeps_the_original_xbrl():
+    spec = _spec(business_type="sale")
+    forged = dataclasses.replace(spec, fare=spec.fare + 100)
+    with zipfile.ZipFile(io.BytesIO(render_ofd(spec, face=forged))) as ofd:
+        content = ofd.read("Doc_0/Pages/Page_0/Content.xml").decode()
+        xml = ofd.read(f"Doc_0/Attachs/rai_issuer_{spec.invoice_number}.xml")
+    assert f"￥{forged.fare:.2f}" in content
+    assert Decimal(_facts(xml)["Fare"]) == spec.fare
