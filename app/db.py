@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -50,6 +50,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT and starts transactions lazily;
+    # SQLAlchemy's recipe turns it off and emits BEGIN itself (see _begin_immediate).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -58,8 +61,22 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(database_url: str) -> Engine:
-    """One engine per process; SQLite gets WAL, foreign keys and a busy timeout."""
+def _begin_immediate(connection: Connection) -> None:
+    # Take the write lock up front: a deferred transaction that reads and then writes fails at
+    # once with "database is locked" when another writer got there first, instead of waiting.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _begin_deferred(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
+    """One engine per process; SQLite gets WAL, foreign keys and a busy timeout.
+
+    `sqlite_immediate=False` gives deferred transactions, for readers that must not hold the
+    write lock (long exports, test inspection).
+    """
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -68,6 +85,7 @@ def make_engine(database_url: str) -> Engine:
             database_url, connect_args={"check_same_thread": False, "timeout": 10}
         )
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_immediate if sqlite_immediate else _begin_deferred)
         return engine
     return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 

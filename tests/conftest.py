@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
+from app.db import make_engine
 from app.main import create_app
 from tests import databases
 
@@ -74,6 +75,9 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def session(app: FastAPI) -> Iterator[Session]:
-    with Session(app.state.engine, expire_on_commit=False) as db_session:
+def session(settings: Settings) -> Iterator[Session]:
+    """A session for arranging and inspecting; deferred on SQLite so it never blocks the app."""
+    engine = make_engine(settings.database_url, sqlite_immediate=False)
+    with Session(engine, expire_on_commit=False) as db_session:
         yield db_session
+    engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import uuid
 from functools import lru_cache
@@ -24,6 +25,12 @@ def _password_hash() -> str:
     return hash_password(PASSWORD)
 
 
+def _end_read_snapshot(session: Session) -> None:
+    # On SQLite a transaction that has read cannot start writing once the app has committed since
+    # (SQLITE_BUSY_SNAPSHOT); ending it first lets factories run after inspections.
+    session.commit()
+
+
 def make_uscc(n: int | None = None) -> str:
     body = f"91110000MA{(n or next(_counter)):07d}"
     return body + uscc_check_char(body)
@@ -32,6 +39,7 @@ def make_uscc(n: int | None = None) -> str:
 def make_entity(
     session: Session, *, name: str | None = None, taxpayer_type: str = "general"
 ) -> LegalEntity:
+    _end_read_snapshot(session)
     n = next(_counter)
     entity = LegalEntity(
         name=name or f"测试公司{n}有限公司",
@@ -56,6 +64,7 @@ def make_user(
     grade: int | None = None,
     is_service: bool = False,
 ) -> User:
+    _end_read_snapshot(session)
     user = User(
         username=username or f"user{next(_counter)}",
         display_name="Test User",
@@ -84,8 +93,7 @@ def make_user(
 
 def bearer(session: Session, user: User) -> dict[str, str]:
     """Authorization header with a fresh session token for `user`."""
-    import datetime as dt
-
+    _end_read_snapshot(session)
     _row, plaintext = mint_token(
         session, user=user, kind="session", name="test", lifetime=dt.timedelta(hours=1)
     )

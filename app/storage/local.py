@@ -1,0 +1,79 @@
+"""Local-folder file store: atomic, durable writes (temp file, fsync, rename), never overwritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from app.storage.base import StoredFile
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class LocalFileStore:
+    """Files live at `<root>/<sha[:2]>/<sha[2:4]>/<sha>`, read-only once written."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._tmp = root / "tmp"
+
+    def path_for(self, sha256: str) -> Path:
+        if not _SHA256.match(sha256):
+            raise ValueError("not a SHA-256 hex digest")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, data: bytes) -> str:
+        sha256 = hashlib.sha256(data).hexdigest()
+        target = self.path_for(sha256)
+        if target.exists():
+            return sha256
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix=sha256[:8])
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp_name, 0o444)
+            # rename is atomic: readers see nothing or the whole file, never a torn one.
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        _fsync_dir(target.parent)
+        return sha256
+
+    def get(self, sha256: str) -> bytes:
+        return self.path_for(sha256).read_bytes()
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def iter_files(self) -> Iterator[StoredFile]:
+        if not self.root.exists():
+            return
+        for path in self.root.glob("??/??/*"):
+            if _SHA256.match(path.name) and path.is_file():
+                stat = path.stat()
+                yield StoredFile(
+                    sha256=path.name,
+                    size=stat.st_size,
+                    modified_at=dt.datetime.fromtimestamp(stat.st_mtime, tz=dt.UTC),
+                )
+
+    def remove_unreferenced(self, sha256: str) -> None:
+        self.path_for(sha256).unlink(missing_ok=True)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
