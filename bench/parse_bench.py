@@ -1,0 +1,102 @@
+"""Parsing throughput on one core: full parse, XBRL-only, text-only, beside bare pypdf.
+
+    .venv/bin/python bench/parse_bench.py [--n 400] [--repeat 5] [--seed 12306] [--profile MODE]
+
+Targets (SPEC "Quality bars"): full parse (XBRL + face cross-check) >= 200 PDFs/s, XBRL-only
+>= 800 PDFs/s, text-only within 2x of bare `pypdf` `extract_text()` on the same files.
+Results are recorded in docs/BENCHMARKS.md ("Parsing").
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import logging
+import os
+import platform
+import pstats
+import time
+from collections.abc import Callable
+
+from pypdf import PdfReader
+
+from app.invoices.parsing import parse_file
+from app.invoices.synthetic.corpus import generate_corpus
+
+Workload = Callable[[bytes], object]
+
+
+def bare_pypdf(data: bytes) -> object:
+    return PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+def full_parse(data: bytes) -> object:
+    return parse_file(data)
+
+
+def xbrl_only(data: bytes) -> object:
+    return parse_file(data, cross_check=False)
+
+
+def corpus(seed: int, n: int, variant: str) -> list[bytes]:
+    return [f.data for f in generate_corpus(seed, n, (variant,))]
+
+
+def rate(work: Workload, files: list[bytes], repeat: int) -> float:
+    """Files per second, best of `repeat` passes (the least disturbed by the machine)."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for data in files:
+            work(data)
+        best = min(best, time.perf_counter() - started)
+    return len(files) / best
+
+
+def pin_to_one_core() -> str:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        return f"pinned to CPU {min(os.sched_getaffinity(0))}"
+    return "not pinned (no sched_setaffinity)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=400, help="files per corpus")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=12306)
+    parser.add_argument("--profile", choices=["full", "xbrl", "text"], default=None)
+    args = parser.parse_args()
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    pinned = pin_to_one_core()
+    with_xbrl = corpus(args.seed, args.n, "pdf")
+    without_xbrl = corpus(args.seed + 1, args.n, "pdf-no-xbrl")
+    runs: dict[str, tuple[Workload, list[bytes]]] = {
+        "full": (full_parse, with_xbrl),
+        "xbrl": (xbrl_only, with_xbrl),
+        "text": (full_parse, without_xbrl),
+    }
+    if args.profile:
+        work, files = runs[args.profile]
+        profiler = cProfile.Profile()
+        profiler.runcall(rate, work, files, 1)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        return
+    results = {
+        "full parse (XBRL + face cross-check)": rate(full_parse, with_xbrl, args.repeat),
+        "XBRL-only": rate(xbrl_only, with_xbrl, args.repeat),
+        "text-only (no XBRL)": rate(full_parse, without_xbrl, args.repeat),
+        "bare pypdf extract_text (no-XBRL files)": rate(bare_pypdf, without_xbrl, args.repeat),
+        "bare pypdf extract_text (XBRL files)": rate(bare_pypdf, with_xbrl, args.repeat),
+    }
+    print(f"python {platform.python_version()}, {platform.machine()}, {pinned}")
+    print(f"{args.n} generated one-page PDFs per corpus, best of {args.repeat} passes")
+    for name, value in results.items():
+        print(f"  {name:42s} {value:8.0f} PDFs/s")
+    text, bare = results["text-only (no XBRL)"], results["bare pypdf extract_text (no-XBRL files)"]
+    print(f"  text-only / bare pypdf: {text / bare:.2f}x (target: >= 0.5x)")
+
+
+if __name__ == "__main__":
+    main()
