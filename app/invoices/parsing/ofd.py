@@ -11,7 +11,7 @@ from app.invoices.parsing.extraction import Extraction
 from app.invoices.parsing.face_fields import read_face_fields
 from app.invoices.parsing.fields import InvoiceFields
 from app.invoices.parsing.layout import TextRun, advance_em, group_lines, normalize
-from app.invoices.parsing.model import ParseLimits, UnreadableFile
+from app.invoices.parsing.model import ParseLimits, TooLarge, UnreadableFile
 from app.invoices.parsing.safezip import open_zip, read_member
 from app.invoices.parsing.xbrl import fields_from_facts, parse_xml, read_rai_facts
 
@@ -24,6 +24,7 @@ class _Package:
 
     def __init__(self, data: bytes, limits: ParseLimits) -> None:
         self._zip = open_zip(data, limits, "OFD package")
+        self._max_xml_bytes = limits.max_stream_bytes
         self._infos = {info.filename.lstrip("/").lower(): info for info in self._zip.infolist()}
 
     def names(self) -> list[str]:
@@ -34,6 +35,10 @@ class _Package:
         return None if info is None else read_member(self._zip, info, "OFD package")
 
     def xml(self, path: str) -> Element | None:
+        info = self._infos.get(path.lstrip("/").lower())
+        if info is not None and info.file_size > self._max_xml_bytes:
+            # A parsed XML tree costs several times its size; an invoice part is a few KB.
+            raise TooLarge(f"the OFD part {info.filename} is larger than the stream limit")
         data = self.read(path)
         return None if data is None else parse_xml(data)
 

@@ -171,6 +171,12 @@ def test_limits_are_configurable() -> None:
         parse_file(render_zip([("a.pdf", pdf)]), limits=ParseLimits(max_zip_total_bytes=100))
     with pytest.raises(TooLarge):
         parse_file(pdf, limits=ParseLimits(max_stream_bytes=64))
+    with pytest.raises(TooLarge):
+        parse_file(
+            render_xbrl(random_spec(random.Random(1))), limits=ParseLimits(max_stream_bytes=99)
+        )
+    with pytest.raises(TooLarge):
+        parse_file(ofd, limits=ParseLimits(max_stream_bytes=99))
     padded = pdf + b" " * 8000  # a member bigger than the limit in a zip smaller than it
     with pytest.raises(TooLarge) as refused:
         parse_file(render_zip([("a.pdf", padded)]), limits=ParseLimits(max_bytes=len(pdf) + 4000))
