@@ -93,7 +93,7 @@ def entities_add(
             {"name": name, "uscc": uscc, "taxpayer_type": taxpayer_type, "fonds_code": fonds_code}
         )
         with _session() as session:
-            entity = create_entity(session, data)
+            entity = create_entity(session, data, actor=None, settings=get_settings())
     except (AppError, ValidationError) as exc:
         _fail(_describe(exc))
         return
@@ -142,7 +142,7 @@ def users_create(
                     "profile": profile,
                 }
             )
-            user = create_user(session, data)
+            user = create_user(session, data, actor=None, settings=get_settings())
     except (AppError, ValidationError) as exc:
         _fail(_describe(exc))
         return
@@ -161,7 +161,14 @@ def tokens_create(
         if target is None or not target.is_active:
             _fail(f"no active user {user!r}")
             return
-        _row, plaintext = mint_api_token(session, user=target, name=name, days=expires_in_days)
+        _row, plaintext = mint_api_token(
+            session,
+            user=target,
+            name=name,
+            days=expires_in_days,
+            actor=None,
+            settings=get_settings(),
+        )
     typer.echo(plaintext)
 
 
@@ -185,7 +192,7 @@ def demo() -> None:
     from app.demo import seed_demo
 
     with _session() as session:
-        logins = seed_demo(session)
+        logins = seed_demo(session, get_settings())
     typer.echo("\nDemo logins (http://127.0.0.1:8000):")
     for username, password, roles in logins:
         typer.echo(f"  {username:<10} password {password:<16} roles {', '.join(roles)}")

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from app.auth.models import User
 from app.auth.schemas import ProfileIn, UserCreate
 from app.auth.service import create_user
+from app.config import Settings
 from app.entities.models import LegalEntity
 from app.entities.schemas import EntityCreate
 from app.entities.service import create_entity
@@ -42,14 +43,17 @@ DEMO_USERS: list[tuple[str, str, str, list[str], dict[str, object] | None]] = [
 ]
 
 
-def seed_demo(session: Session) -> list[tuple[str, str, list[str]]]:
+def seed_demo(session: Session, settings: Settings) -> list[tuple[str, str, list[str]]]:
     """Creates what is missing (running it twice is harmless) and returns the demo logins."""
     entity = session.exec(select(LegalEntity).where(LegalEntity.uscc == DEMO_USCC)).first()
     entity_id = (
         entity.id
         if entity
         else create_entity(
-            session, EntityCreate(name=DEMO_ENTITY_NAME, uscc=DEMO_USCC, fonds_code="Z001")
+            session,
+            EntityCreate(name=DEMO_ENTITY_NAME, uscc=DEMO_USCC, fonds_code="Z001"),
+            actor=None,
+            settings=settings,
         ).id
     )
     for username, password, display_name, roles, profile in DEMO_USERS:
@@ -76,5 +80,7 @@ def seed_demo(session: Session) -> list[tuple[str, str, list[str]]]:
                     "profile": profile_in,
                 }
             ),
+            actor=None,
+            settings=settings,
         )
     return [(u, p, r) for u, p, _d, r, _p in DEMO_USERS]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
+from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.config import DEV_SECRET, Settings, get_settings
 from app.db import make_engine
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1")
     api.include_router(auth_router)
     api.include_router(entities_router)
+    api.include_router(audit_router)
     app.include_router(api)
     app.include_router(ops_router)
     return app

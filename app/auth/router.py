@@ -31,8 +31,8 @@ def issue_login_token(
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, tags=["auth"])
-def logout(session: SessionDep, principal: CurrentUser) -> Response:
-    service.revoke_current(session, principal=principal)
+def logout(session: SessionDep, settings: SettingsDep, principal: CurrentUser) -> Response:
+    service.revoke_current(session, principal=principal, settings=settings)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -50,13 +50,19 @@ def list_users(
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, tags=["users"])
-def create_user(session: SessionDep, _admin: AdminUser, data: UserCreate) -> UserOut:
-    return service.create_user(session, data)
+def create_user(
+    session: SessionDep, settings: SettingsDep, admin: AdminUser, data: UserCreate
+) -> UserOut:
+    return service.create_user(session, data, actor=admin.user, settings=settings)
 
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, tags=["tokens"])
-def create_token(session: SessionDep, principal: CurrentUser, data: ApiTokenCreate) -> ApiTokenOut:
-    row, plaintext = service.create_api_token(session, principal=principal, data=data)
+def create_token(
+    session: SessionDep, settings: SettingsDep, principal: CurrentUser, data: ApiTokenCreate
+) -> ApiTokenOut:
+    row, plaintext = service.create_api_token(
+        session, principal=principal, data=data, settings=settings
+    )
     return ApiTokenOut(
         id=row.id,
         name=row.name,
@@ -68,6 +74,8 @@ def create_token(session: SessionDep, principal: CurrentUser, data: ApiTokenCrea
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["tokens"])
-def revoke_token(session: SessionDep, principal: CurrentUser, token_id: uuid.UUID) -> Response:
-    service.revoke_token(session, principal=principal, token_id=token_id)
+def revoke_token(
+    session: SessionDep, settings: SettingsDep, principal: CurrentUser, token_id: uuid.UUID
+) -> Response:
+    service.revoke_token(session, principal=principal, token_id=token_id, settings=settings)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from app.audit.service import audit_key, record_event
 from app.auth.errors import AccountLocked, DuplicateUsername, InvalidCredentials
 from app.auth.models import ApiToken, EmployeeProfile, Role, User, UserEntity
 from app.auth.passwords import hash_password, needs_rehash, verify_password
@@ -29,6 +30,8 @@ def login(
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     now = utcnow()
     if user is not None and user.locked_until is not None and user.locked_until > now:
+        _record_failure(session, user, settings, reason="locked")
+        session.commit()
         raise AccountLocked(
             "Too many failed logins; the account is locked for a while.",
             locked_until=user.locked_until.isoformat(),
@@ -36,7 +39,9 @@ def login(
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not user.is_active or not password_ok:
         if user is not None:
-            _count_failure(session, user, settings)
+            _count_failure(
+                session, user, settings, reason="inactive" if password_ok else "password"
+            )
         raise InvalidCredentials("Wrong username or password.")
     user.failed_logins = 0
     user.locked_until = None
@@ -44,11 +49,20 @@ def login(
         user.password_hash = hash_password(password)
     lifetime = dt.timedelta(minutes=settings.token_lifetime_minutes)
     row, plaintext = mint_token(session, user=user, kind="session", name="login", lifetime=lifetime)
+    record_event(
+        session,
+        actor=user,
+        action="auth.login",
+        object_type="user",
+        object_id=str(user.id),
+        details={"token_id": str(row.id)},
+        key=audit_key(settings),
+    )
     session.commit()
     return row, plaintext
 
 
-def _count_failure(session: Session, user: User, settings: Settings) -> None:
+def _count_failure(session: Session, user: User, settings: Settings, *, reason: str) -> None:
     # An atomic increment, so parallel guesses from several processes all count.
     failures: int = session.execute(
         update(User)
@@ -56,7 +70,8 @@ def _count_failure(session: Session, user: User, settings: Settings) -> None:
         .values(failed_logins=col(User.failed_logins) + 1)
         .returning(col(User.failed_logins))
     ).scalar_one()
-    if failures >= settings.login_max_failures:
+    locks = failures >= settings.login_max_failures
+    if locks:
         session.exec(
             update(User)
             .where(col(User.id) == user.id)
@@ -65,10 +80,29 @@ def _count_failure(session: Session, user: User, settings: Settings) -> None:
                 locked_until=utcnow() + dt.timedelta(minutes=settings.login_lockout_minutes),
             )
         )
+    _record_failure(session, user, settings, reason=reason, locks=locks)
     session.commit()
 
 
-def create_user(session: Session, data: UserCreate) -> UserOut:
+def _record_failure(
+    session: Session, user: User, settings: Settings, *, reason: str, locks: bool = False
+) -> None:
+    # Nobody is authenticated yet, so there is no actor; the object is the account tried.
+    record_event(
+        session,
+        actor=None,
+        action="auth.login-failed",
+        object_type="user",
+        object_id=str(user.id),
+        details={"username": user.username, "reason": reason, "locks_account": locks},
+        key=audit_key(settings),
+    )
+
+
+def create_user(
+    session: Session, data: UserCreate, *, actor: User | None, settings: Settings
+) -> UserOut:
+    """Creates a user with memberships and profile; `actor` None means the system (CLI, demo)."""
     entity_ids = data.entity_ids or _default_entity_ids(session)
     _require_entities_exist(session, entity_ids)
     if data.profile and data.profile.manager_id and not session.get(User, data.profile.manager_id):
@@ -89,6 +123,20 @@ def create_user(session: Session, data: UserCreate) -> UserOut:
     session.add_all(UserEntity(user_id=user.id, entity_id=eid) for eid in entity_ids)
     if data.profile:
         session.add(EmployeeProfile(user_id=user.id, **data.profile.model_dump()))
+    record_event(
+        session,
+        actor=actor,
+        action="user.created",
+        object_type="user",
+        object_id=str(user.id),
+        details={
+            "username": user.username,
+            "roles": user.roles,
+            "is_service": user.is_service,
+            "entity_ids": [str(eid) for eid in entity_ids],
+        },
+        key=audit_key(settings),
+    )
     session.commit()
     return user_out(session, user)
 
@@ -144,7 +192,7 @@ def list_users(
 
 
 def create_api_token(
-    session: Session, *, principal: Principal, data: ApiTokenCreate
+    session: Session, *, principal: Principal, data: ApiTokenCreate, settings: Settings
 ) -> tuple[ApiToken, str]:
     """A long-lived system token; admins may mint one for another (service) user."""
     target_id = data.user_id or principal.id
@@ -153,26 +201,76 @@ def create_api_token(
     target = session.get(User, target_id)
     if target is None or not target.is_active:
         raise ValidationProblem("user_id", "no active user with this id")
-    return mint_api_token(session, user=target, name=data.name, days=data.expires_in_days)
+    return mint_api_token(
+        session,
+        user=target,
+        name=data.name,
+        days=data.expires_in_days,
+        actor=principal.user,
+        settings=settings,
+    )
 
 
 def mint_api_token(
-    session: Session, *, user: User, name: str, days: int | None
+    session: Session,
+    *,
+    user: User,
+    name: str,
+    days: int | None,
+    actor: User | None,
+    settings: Settings,
 ) -> tuple[ApiToken, str]:
+    """A long-lived API token for `user`; `actor` None means the system (CLI)."""
     lifetime = dt.timedelta(days=days) if days else None
     row, plaintext = mint_token(session, user=user, kind="api", name=name, lifetime=lifetime)
+    record_event(
+        session,
+        actor=actor,
+        action="token.created",
+        object_type="api_token",
+        object_id=str(row.id),
+        details={
+            "name": name,
+            "user_id": str(user.id),
+            "username": user.username,
+            "expires_at": row.expires_at.isoformat() if row.expires_at else None,
+        },
+        key=audit_key(settings),
+    )
     session.commit()
     return row, plaintext
 
 
-def revoke_token(session: Session, *, principal: Principal, token_id: uuid.UUID) -> None:
+def revoke_token(
+    session: Session,
+    *,
+    principal: Principal,
+    token_id: uuid.UUID,
+    settings: Settings,
+    action: str = "token.revoked",
+) -> None:
     row = session.get(ApiToken, token_id)
     if row is None or (row.user_id != principal.id and not principal.has_role(Role.ADMIN)):
         raise NotFound("No such token.")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        record_event(
+            session,
+            actor=principal.user,
+            action=action,
+            object_type="api_token",
+            object_id=str(row.id),
+            details={"kind": row.kind, "name": row.name, "user_id": str(row.user_id)},
+            key=audit_key(settings),
+        )
         session.commit()
 
 
-def revoke_current(session: Session, *, principal: Principal) -> None:
-    revoke_token(session, principal=principal, token_id=principal.token.id)
+def revoke_current(session: Session, *, principal: Principal, settings: Settings) -> None:
+    revoke_token(
+        session,
+        principal=principal,
+        token_id=principal.token.id,
+        settings=settings,
+        action="auth.logout",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from app.auth.deps import AdminUser, CurrentUser
+from app.config import SettingsDep
 from app.db import SessionDep
 from app.entities import service
 from app.entities.schemas import EntityCreate, EntityOut
@@ -24,5 +25,7 @@ def list_entities(
 
 
 @router.post("/entities", status_code=status.HTTP_201_CREATED)
-def create_entity(session: SessionDep, _admin: AdminUser, data: EntityCreate) -> EntityOut:
-    return service.create_entity(session, data)
+def create_entity(
+    session: SessionDep, settings: SettingsDep, admin: AdminUser, data: EntityCreate
+) -> EntityOut:
+    return service.create_entity(session, data, actor=admin.user, settings=settings)

@@ -5,14 +5,20 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.audit.service import audit_key, record_event
+from app.auth.models import User
 from app.auth.principal import Principal
+from app.config import Settings
 from app.entities.errors import DuplicateEntity
 from app.entities.models import LegalEntity
 from app.entities.schemas import EntityCreate, EntityOut
 from app.kit.pagination import paginate
 
 
-def create_entity(session: Session, data: EntityCreate) -> EntityOut:
+def create_entity(
+    session: Session, data: EntityCreate, *, actor: User | None, settings: Settings
+) -> EntityOut:
+    """Registers a legal entity; `actor` None means the system (CLI, demo)."""
     entity = LegalEntity(
         name=data.name,
         uscc=data.uscc,
@@ -22,12 +28,23 @@ def create_entity(session: Session, data: EntityCreate) -> EntityOut:
     )
     session.add(entity)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError as exc:
         session.rollback()
         raise DuplicateEntity(
             f"A legal entity with USCC {data.uscc} exists.", uscc=data.uscc
         ) from exc
+    record_event(
+        session,
+        actor=actor,
+        action="entity.created",
+        object_type="legal_entity",
+        object_id=str(entity.id),
+        entity_id=entity.id,
+        details={"name": entity.name, "uscc": entity.uscc, "taxpayer_type": entity.taxpayer_type},
+        key=audit_key(settings),
+    )
+    session.commit()
     return EntityOut.model_validate(entity, from_attributes=True)
 
 

@@ -1,0 +1,56 @@
+"""HTTP endpoints to read the audit log and verify its chain (auditors and admins)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
+
+from app.audit import service
+from app.audit.schemas import AuditEventOut, ChainVerificationOut
+from app.auth.deps import require_roles
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.config import SettingsDep
+from app.db import SessionDep
+from app.kit.pagination import CursorQuery, LimitQuery, Page
+
+router = APIRouter(tags=["audit"])
+
+AuditReader = Annotated[Principal, Depends(require_roles(Role.AUDITOR, Role.ADMIN))]
+Mac = Annotated[
+    str | None, Query(pattern=r"^[0-9a-f]{64}$", description="A head MAC recorded earlier")
+]
+Text = Annotated[str | None, Query(max_length=64)]
+
+
+@router.get("/audit-events")
+def list_audit_events(
+    session: SessionDep,
+    _reader: AuditReader,
+    action: Text = None,
+    actor: Annotated[str | None, Query(max_length=64, description="Username")] = None,
+    object_type: Text = None,
+    object_id: Text = None,
+    entity: uuid.UUID | None = None,
+    occurred_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+    occurred_to: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[AuditEventOut]:
+    filters = service.EventFilters(
+        action, actor, object_type, object_id, entity, occurred_from, occurred_to
+    )
+    rows, next_cursor = service.list_events(session, filters=filters, cursor=cursor, limit=limit)
+    items = [AuditEventOut.model_validate(row, from_attributes=True) for row in rows]
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/audit-events/verify")
+def verify_audit_chain(
+    session: SessionDep, settings: SettingsDep, _reader: AuditReader, expected_head: Mac = None
+) -> ChainVerificationOut:
+    report = service.verify_chain(session, service.audit_key(settings), expected_head)
+    return ChainVerificationOut.from_report(report)

@@ -1,0 +1,205 @@
+"""Recording audit events inside the caller's transaction, listing them, and verifying the chain."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from app.audit.chain import ChainEvent, ChainHead, ChainReport, canonical_json, seal, verify_events
+from app.audit.models import AuditEvent, AuditHead
+from app.auth.models import User
+from app.config import Settings
+from app.db import utcnow
+from app.problems import ValidationProblem
+
+_HEAD_ID = 1
+_VERIFY_BATCH = 1000
+_MAX_SEQ = 2**63 - 1  # BIGINT: a larger cursor would fail in the database, not in validation
+
+
+def audit_key(settings: Settings) -> bytes:
+    return settings.audit_key.get_secret_value().encode("utf-8")
+
+
+def record_event(
+    session: Session,
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    entity_id: uuid.UUID | None = None,
+    details: dict[str, Any] | None = None,
+    key: bytes,
+) -> AuditEvent:
+    """Appends an event to the caller's transaction; the caller's commit makes it (and the change
+    it records) durable together. Never put ID numbers, passwords or tokens in `details`."""
+    # Flush the audited change first, so the head lock below is the transaction's last lock.
+    session.flush()
+    seq, prev_mac = _claim_next_seq(session)
+    sealed = seal(
+        key,
+        ChainEvent(
+            seq=seq,
+            occurred_at=utcnow(),
+            actor_id=str(actor.id) if actor else None,
+            actor_username=actor.username if actor else None,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            entity_id=str(entity_id) if entity_id else None,
+            # Stored as it will read back (string keys, lists), so the MAC verifies after a reload.
+            details=json.loads(canonical_json(details or {})),
+            prev_mac=prev_mac,
+        ),
+    )
+    session.execute(update(AuditHead).where(col(AuditHead.id) == _HEAD_ID).values(mac=sealed.mac))
+    row = _to_row(sealed)
+    session.add(row)
+    return row
+
+
+def _claim_next_seq(session: Session) -> tuple[int, str]:
+    """Locks the head row and takes the next number; concurrent appenders queue on the lock.
+
+    An UPDATE rather than SELECT ... FOR UPDATE: it takes the row lock on PostgreSQL (and waits
+    for, then re-reads, a concurrent appender's committed head) and the write lock on SQLite,
+    so the head read is never stale on either engine.
+    """
+    result = session.execute(
+        update(AuditHead)
+        .where(col(AuditHead.id) == _HEAD_ID)
+        .values(seq=col(AuditHead.seq) + 1)
+        .returning(col(AuditHead.seq), col(AuditHead.mac))
+    ).one_or_none()
+    if result is None:
+        raise RuntimeError("audit_head row missing: run the migrations")
+    return int(result[0]), str(result[1])
+
+
+def _to_row(event: ChainEvent) -> AuditEvent:
+    return AuditEvent(
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor_id=uuid.UUID(event.actor_id) if event.actor_id else None,
+        actor_username=event.actor_username,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        entity_id=uuid.UUID(event.entity_id) if event.entity_id else None,
+        details=event.details,
+        prev_mac=event.prev_mac,
+        mac=event.mac,
+    )
+
+
+def _to_chain_event(row: Any) -> ChainEvent:
+    return ChainEvent(
+        seq=row.seq,
+        occurred_at=row.occurred_at,
+        actor_id=str(row.actor_id) if row.actor_id else None,
+        actor_username=row.actor_username,
+        action=row.action,
+        object_type=row.object_type,
+        object_id=row.object_id,
+        entity_id=str(row.entity_id) if row.entity_id else None,
+        details=row.details,
+        prev_mac=row.prev_mac,
+        mac=row.mac,
+    )
+
+
+def verify_chain(session: Session, key: bytes, expected_head_mac: str | None = None) -> ChainReport:
+    """Recomputes every MAC and link, oldest first; names the first broken link, if any."""
+    # Read the head before the walk: events appended meanwhile lie beyond it and verify anyway.
+    head_row = session.get(AuditHead, _HEAD_ID)
+    recorded = ChainHead(head_row.seq, head_row.mac) if head_row else None
+    return verify_events(
+        _stream_events(session), key, recorded_head=recorded, expected_head_mac=expected_head_mac
+    )
+
+
+def _stream_events(session: Session) -> Iterator[ChainEvent]:
+    # Core rows in keyset batches: constant memory, and no ORM identity map growing per event.
+    table = AuditEvent.__table__  # type: ignore[attr-defined]
+    last = 0
+    while True:
+        statement = (
+            select(*table.c).where(table.c.seq > last).order_by(table.c.seq).limit(_VERIFY_BATCH)
+        )
+        rows = session.execute(statement).all()
+        for row in rows:
+            yield _to_chain_event(row)
+        if len(rows) < _VERIFY_BATCH:
+            return
+        last = rows[-1].seq
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    action: str | None = None
+    actor: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    entity_id: uuid.UUID | None = None
+    occurred_from: dt.datetime | None = None
+    occurred_to: dt.datetime | None = None
+
+
+def list_events(
+    session: Session, *, filters: EventFilters, cursor: str | None, limit: int
+) -> tuple[list[AuditEvent], str | None]:
+    """One page of events newest first (by seq), and the cursor of the next page."""
+    statement = _filtered(select(AuditEvent), filters)
+    if cursor:
+        statement = statement.where(col(AuditEvent.seq) < decode_seq_cursor(cursor))
+    statement = statement.order_by(col(AuditEvent.seq).desc()).limit(limit + 1)
+    rows = list(session.exec(statement).all())
+    if len(rows) <= limit:
+        return rows, None
+    return rows[:limit], encode_seq_cursor(rows[limit - 1].seq)
+
+
+def _filtered(
+    statement: SelectOfScalar[AuditEvent], filters: EventFilters
+) -> SelectOfScalar[AuditEvent]:
+    conditions = [
+        (filters.action, col(AuditEvent.action) == filters.action),
+        (filters.actor, col(AuditEvent.actor_username) == (filters.actor or "").lower()),
+        (filters.object_type, col(AuditEvent.object_type) == filters.object_type),
+        (filters.object_id, col(AuditEvent.object_id) == filters.object_id),
+        (filters.entity_id, col(AuditEvent.entity_id) == filters.entity_id),
+        (filters.occurred_from, col(AuditEvent.occurred_at) >= filters.occurred_from),
+        (filters.occurred_to, col(AuditEvent.occurred_at) < filters.occurred_to),
+    ]
+    for value, condition in conditions:
+        if value is not None:
+            statement = statement.where(condition)
+    return statement
+
+
+def encode_seq_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode().rstrip("=")
+
+
+def decode_seq_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, number = raw.split(":", 1)
+        if prefix != "seq" or not (number.isascii() and number.isdigit()):
+            raise ValueError("not a seq cursor")
+        if int(number) > _MAX_SEQ:
+            raise ValueError("seq out of range")
+        return int(number)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ValidationProblem("cursor", "not a cursor this service issued") from exc
