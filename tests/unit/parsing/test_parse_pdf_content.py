@@ -8,9 +8,12 @@ from hypothesis import strategies as st
 
 from app.invoices.parsing.budget import Deadline
 from app.invoices.parsing.layout import group_lines
+from app.invoices.parsing.model import ParseLimits
+from app.invoices.parsing.pdf_doc import extract_runs_with_pypdf
 from app.invoices.parsing.pdf_face import read_face
 from app.invoices.parsing.pdf_fonts import CODECS, FontCodec
 from app.invoices.parsing.pdf_tokens import iter_operations
+from app.invoices.synthetic.vat import render_plain_pdf
 
 GBK = {"F1": CODECS["GBK-EUC-H"], "F2": CODECS["UniGB-UCS2-H"], "F9": None}
 
@@ -153,3 +156,8 @@ def test_arbitrary_bytes_never_break_the_reader(data: bytes) -> None:
 )
 def test_arbitrary_operator_soup_never_breaks_the_reader(tokens: list[bytes]) -> None:
     read_face(b" ".join(tokens), GBK, Deadline(5))
+
+
+def test_fonts_outside_the_chinese_cmaps_fall_back_to_pypdf_with_positions() -> None:
+    [run] = extract_runs_with_pypdf(render_plain_pdf("Hello 12306"), ParseLimits())
+    assert (run.text, run.x, run.y) == ("Hello 12306", 72.0, -720.0)

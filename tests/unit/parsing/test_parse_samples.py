@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.invoices.parsing import parse_file
+from app.invoices.parsing.budget import Deadline
+from app.invoices.parsing.pdf import read_pdf
 
 SALE = {
     "invoice_number": "25119199999000000001",
@@ -74,9 +76,7 @@ def test_sample_parses_to_its_xbrl_values_without_findings(
 
 
 def test_sample_pdf_face_alone_reads_every_printed_field(samples: Path) -> None:
-    from app.invoices.parsing.budget import Deadline
     from app.invoices.parsing.model import ParseLimits
-    from app.invoices.parsing.pdf import read_pdf
 
     data = (samples / "railway_einvoice_SYNTHETIC.pdf").read_bytes()
     extraction = read_pdf(data, ParseLimits(), Deadline(5), want_face=True)
