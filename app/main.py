@@ -21,6 +21,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         DEV_SECRET
     ):
         raise RuntimeError("RAILCLAIM_SECRET_KEY must be set in production")
+    # A published key would let anyone re-seal an edited audit chain.
+    if settings.environment == "production" and settings.audit_key.get_secret_value().startswith(
+        DEV_SECRET
+    ):
+        raise RuntimeError("RAILCLAIM_AUDIT_KEY must be set in production")
     configure_logging(settings.log_level, as_json=settings.log_json)
 
     app = FastAPI(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
@@ -18,6 +19,7 @@ from app.audit.models import AuditEvent, AuditHead
 from app.audit.service import audit_key, record_event, verify_chain
 from app.config import Settings
 from app.db import utcnow
+from app.main import create_app
 from tests.api.test_auth import assert_problem
 from tests.factories import PASSWORD, bearer, make_entity, make_uscc, make_user
 
@@ -382,3 +384,13 @@ def test_concurrent_appends_make_one_gap_free_chain(app: FastAPI, settings: Sett
     assert report.ok, report.first_broken
     assert report.checked == threads * per_thread
     assert list(seqs) == list(range(1, threads * per_thread + 1))
+
+
+def test_production_refuses_the_published_dev_audit_key(tmp_path):
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/x.db",
+        environment="production",
+        secret_key=SecretStr("a-real-secret-key-for-production-use"),
+    )
+    with pytest.raises(RuntimeError, match="RAILCLAIM_AUDIT_KEY"):
+        create_app(settings)
