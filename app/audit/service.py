@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import update
@@ -44,25 +44,28 @@ def record_event(
 ) -> AuditEvent:
     """Appends an event to the caller's transaction; the caller's commit makes it (and the change
     it records) durable together. Never put ID numbers, passwords or tokens in `details`."""
+    draft = ChainEvent(
+        seq=0,
+        occurred_at=utcnow(),
+        actor_id=str(actor.id) if actor else None,
+        actor_username=actor.username if actor else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        entity_id=str(entity_id) if entity_id else None,
+        # Stored as it will read back (string keys, lists), so the MAC verifies after a reload.
+        details=json.loads(canonical_json(details or {})),
+        prev_mac="",
+    )
+    return _append(session, draft, key)
+
+
+def _append(session: Session, draft: ChainEvent, key: bytes) -> AuditEvent:
     # Flush the audited change first, so the head lock below is the transaction's last lock.
     session.flush()
     seq, prev_mac = _claim_next_seq(session)
-    sealed = seal(
-        key,
-        ChainEvent(
-            seq=seq,
-            occurred_at=utcnow(),
-            actor_id=str(actor.id) if actor else None,
-            actor_username=actor.username if actor else None,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            entity_id=str(entity_id) if entity_id else None,
-            # Stored as it will read back (string keys, lists), so the MAC verifies after a reload.
-            details=json.loads(canonical_json(details or {})),
-            prev_mac=prev_mac,
-        ),
-    )
+    # Stamped under the lock, so timestamps never run backwards along the chain.
+    sealed = seal(key, replace(draft, seq=seq, occurred_at=utcnow(), prev_mac=prev_mac))
     session.execute(update(AuditHead).where(col(AuditHead.id) == _HEAD_ID).values(mac=sealed.mac))
     row = _to_row(sealed)
     session.add(row)
@@ -173,18 +176,20 @@ def list_events(
 def _filtered(
     statement: SelectOfScalar[AuditEvent], filters: EventFilters
 ) -> SelectOfScalar[AuditEvent]:
-    conditions = [
-        (filters.action, col(AuditEvent.action) == filters.action),
-        (filters.actor, col(AuditEvent.actor_username) == (filters.actor or "").lower()),
-        (filters.object_type, col(AuditEvent.object_type) == filters.object_type),
-        (filters.object_id, col(AuditEvent.object_id) == filters.object_id),
-        (filters.entity_id, col(AuditEvent.entity_id) == filters.entity_id),
-        (filters.occurred_from, col(AuditEvent.occurred_at) >= filters.occurred_from),
-        (filters.occurred_to, col(AuditEvent.occurred_at) < filters.occurred_to),
+    equal_to = [
+        (AuditEvent.action, filters.action),
+        (AuditEvent.actor_username, filters.actor.lower() if filters.actor else None),
+        (AuditEvent.object_type, filters.object_type),
+        (AuditEvent.object_id, filters.object_id),
+        (AuditEvent.entity_id, filters.entity_id),
     ]
-    for value, condition in conditions:
+    for column, value in equal_to:
         if value is not None:
-            statement = statement.where(condition)
+            statement = statement.where(col(column) == value)
+    if filters.occurred_from is not None:
+        statement = statement.where(col(AuditEvent.occurred_at) >= filters.occurred_from)
+    if filters.occurred_to is not None:
+        statement = statement.where(col(AuditEvent.occurred_at) < filters.occurred_to)
     return statement
 
 

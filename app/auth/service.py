@@ -30,12 +30,7 @@ def login(
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     now = utcnow()
     if user is not None and user.locked_until is not None and user.locked_until > now:
-        _record_failure(session, user, settings, reason="locked")
-        session.commit()
-        raise AccountLocked(
-            "Too many failed logins; the account is locked for a while.",
-            locked_until=user.locked_until.isoformat(),
-        )
+        _refuse_locked(session, user, settings, user.locked_until)
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not user.is_active or not password_ok:
         if user is not None:
@@ -60,6 +55,17 @@ def login(
     )
     session.commit()
     return row, plaintext
+
+
+def _refuse_locked(
+    session: Session, user: User, settings: Settings, locked_until: dt.datetime
+) -> None:
+    _record_failure(session, user, settings, reason="locked")
+    session.commit()
+    raise AccountLocked(
+        "Too many failed logins; the account is locked for a while.",
+        locked_until=locked_until.isoformat(),
+    )
 
 
 def _count_failure(session: Session, user: User, settings: Settings, *, reason: str) -> None:
@@ -123,6 +129,20 @@ def create_user(
     session.add_all(UserEntity(user_id=user.id, entity_id=eid) for eid in entity_ids)
     if data.profile:
         session.add(EmployeeProfile(user_id=user.id, **data.profile.model_dump()))
+    _record_user_created(session, user, entity_ids, actor=actor, settings=settings)
+    session.commit()
+    return user_out(session, user)
+
+
+def _record_user_created(
+    session: Session,
+    user: User,
+    entity_ids: list[uuid.UUID],
+    *,
+    actor: User | None,
+    settings: Settings,
+) -> None:
+    # The profile (passenger name, ID digits) stays out: the log is kept for 30 years.
     record_event(
         session,
         actor=actor,
@@ -137,8 +157,6 @@ def create_user(
         },
         key=audit_key(settings),
     )
-    session.commit()
-    return user_out(session, user)
 
 
 def _default_entity_ids(session: Session) -> list[uuid.UUID]:
