@@ -96,3 +96,15 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def insert_ignore(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: a race-safe "create if absent" on both engines."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(model).values(**values).on_conflict_do_nothing())
+        return
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())

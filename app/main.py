@@ -9,10 +9,13 @@ from app.auth.router import router as auth_router
 from app.config import DEV_SECRET, Settings, get_settings
 from app.db import make_engine
 from app.entities.router import router as entities_router
+from app.invoices.router import router as invoices_router
+from app.invoices.verification.factory import get_verification_provider
 from app.logs import configure_logging
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.ops import router as ops_router
 from app.problems import install_problem_handlers
+from app.storage import LocalFileStore
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -35,6 +38,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.store = LocalFileStore(settings.storage_dir)
+    # Built once at startup so a misconfigured provider stops the service before any request.
+    app.state.verifier = get_verification_provider(settings)
     app.dependency_overrides[get_settings] = lambda: settings
 
     install_problem_handlers(app)
@@ -49,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth_router)
     api.include_router(entities_router)
     api.include_router(audit_router)
+    api.include_router(invoices_router)
     app.include_router(api)
     app.include_router(ops_router)
     return app

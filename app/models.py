@@ -3,13 +3,18 @@
 from app.audit.models import AuditEvent, AuditHead
 from app.auth.models import ApiToken, EmployeeProfile, User, UserEntity
 from app.entities.models import LegalEntity
+from app.invoices.models import Invoice, InvoiceFile, PaperVoucher, TicketHold
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditHead",
     "EmployeeProfile",
+    "Invoice",
+    "InvoiceFile",
     "LegalEntity",
+    "PaperVoucher",
+    "TicketHold",
     "User",
     "UserEntity",
 ]

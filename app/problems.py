@@ -38,6 +38,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "A legal entity with this 统一社会信用代码 is already registered.",
     ),
     "duplicate-username": ("Username taken", "Another user already has this username."),
+    "duplicate-invoice": (
+        "This invoice is already stored",
+        "The same file, or another file of "
+        "the same invoice number, exists; `existing_invoice_id` names it.",
+    ),
+    "ticket-already-claimed": (
+        "This ticket is already held by another document",
+        "A ticket is reimbursed once: by its e-invoice or by its paper voucher.",
+    ),
+    "buyer-mismatch": (
+        "The invoice's buyer is not one of your entities",
+        "The buyer name and "
+        "统一社会信用代码 must match a legal entity you work for; personal titles "
+        "are refused.",
+    ),
+    "unreadable-file": ("The file cannot be read", "The file is damaged, truncated or unsafe."),
+    "encrypted-file": ("The file is encrypted", "Upload the file as 12306 delivered it."),
+    "not-a-railway-invoice": (
+        "This is not a railway e-invoice",
+        "Only 电子发票（铁路电子客票） are taken here.",
+    ),
+    "unsupported-format": ("Unsupported file format", "Send PDF, OFD, XML (XBRL) or ZIP files."),
+    "paper-after-transition": (
+        "Paper vouchers ended on 2025-09-30",
+        "Paper 报销凭证 are valid "
+        "only for travel dates up to 2025-09-30; later trips need the "
+        "e-invoice.",
+    ),
     "http-error": ("HTTP error", "The request could not be served."),
     "internal-error": (
         "Internal error",
@@ -120,16 +148,24 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def problem_body(exc: AppError) -> dict[str, Any]:
+    """The problem+json body of an AppError, for responses and for per-item batch results."""
+    body: dict[str, Any] = {
+        "type": f"/problems/{exc.slug}",
+        "title": exc.title or CATALOGUE.get(exc.slug, ("Error", ""))[0],
+        "status": exc.status,
+    }
+    if exc.detail:
+        body["detail"] = exc.detail
+    body.update(exc.extensions)
+    return body
+
+
 async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return problem_response(
-        exc.status,
-        exc.slug,
-        title=exc.title,
-        detail=exc.detail,
-        headers=headers,
-        **exc.extensions,
+    return JSONResponse(
+        problem_body(exc), status_code=exc.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
 
 

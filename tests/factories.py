@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 import uuid
 from functools import lru_cache
 
@@ -13,6 +14,7 @@ from app.auth.models import EmployeeProfile, User, UserEntity
 from app.auth.passwords import hash_password
 from app.auth.tokens import mint_token
 from app.entities.models import LegalEntity
+from app.invoices.synthetic import InvoiceSpec, random_spec
 from app.kit.uscc import uscc_check_char
 
 PASSWORD = "correct horse battery"
@@ -103,3 +105,49 @@ def bearer(session: Session, user: User) -> dict[str, str]:
 
 def random_id() -> str:
     return str(uuid.uuid4())
+
+
+def invoice_spec(
+    entity: LegalEntity,
+    *,
+    seed: int | None = None,
+    passenger: User | None = None,
+    session: Session | None = None,
+    **overrides: object,
+) -> InvoiceSpec:
+    """A sale (by default) bought by `entity`, for `passenger`'s profile when given."""
+    rng = random.Random(seed if seed is not None else next(_counter) * 7919)
+    fields: dict[str, object] = {
+        "buyer_name": entity.name,
+        "buyer_tax_id": entity.uscc,
+        "business_type": "sale",
+    }
+    if passenger is not None and session is not None:
+        profile = session.get(EmployeeProfile, passenger.id)
+        assert profile is not None
+        assert profile.passenger_name
+        assert profile.id_last4
+        fields["passenger_name"] = profile.passenger_name
+        fields["passenger_id_masked"] = f"1101011990****{profile.id_last4}"
+    fields.update(overrides)
+    return random_spec(rng, **fields)
+
+
+def make_employee(
+    session: Session,
+    entity: LegalEntity,
+    *,
+    name: str = "张三",
+    last4: str = "1234",
+    manager: User | None = None,
+    **kwargs: object,
+) -> User:
+    return make_user(
+        session,
+        "employee",
+        entity=entity,
+        passenger_name=name,
+        id_last4=last4,
+        manager=manager,
+        **kwargs,  # type: ignore[arg-type]
+    )

@@ -3,7 +3,9 @@
 Imports only the standard library, pypdf and defusedxml, so every other layer may depend on it.
 """
 
+from app.invoices.parsing.detect import FileKind, detect_kind
 from app.invoices.parsing.entry import DEFAULT_LIMITS, parse_file
+from app.invoices.parsing.members import BundleMember, bundle_members
 from app.invoices.parsing.model import (
     BusinessType,
     EncryptedFile,
@@ -22,8 +24,10 @@ from app.invoices.parsing.model import (
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "BundleMember",
     "BusinessType",
     "EncryptedFile",
+    "FileKind",
     "Finding",
     "NotRailwayInvoice",
     "ParseError",
@@ -35,5 +39,7 @@ __all__ = [
     "TooLarge",
     "UnreadableFile",
     "UnsupportedFormat",
+    "bundle_members",
+    "detect_kind",
     "parse_file",
 ]

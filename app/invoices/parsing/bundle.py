@@ -27,7 +27,7 @@ def read_bundle(data: bytes, limits: ParseLimits, parse_member: ParseMember) -> 
     parsed: list[ParsedInvoice] = []
     for info in archive.infolist():
         name = info.filename
-        if info.is_dir() or _is_metadata(name):
+        if info.is_dir() or is_archive_metadata(name):
             continue
         try:
             if info.file_size > limits.max_bytes:
@@ -45,6 +45,6 @@ def read_bundle(data: bytes, limits: ParseLimits, parse_member: ParseMember) -> 
     return merge_renditions(parsed)
 
 
-def _is_metadata(name: str) -> bool:
+def is_archive_metadata(name: str) -> bool:
     lowered = name.lower()
     return lowered.startswith(_METADATA_PREFIXES) or lowered.rsplit("/", 1)[-1] in _METADATA_NAMES

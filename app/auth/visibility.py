@@ -1,0 +1,44 @@
+"""Who sees whose objects (SPEC "Visibility"): own, reports', entity-wide, or everything."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import col, select
+
+from app.auth.models import EmployeeProfile, Role
+from app.auth.principal import Principal
+
+
+def visibility_clause(
+    principal: Principal, owner_col: Any, entity_col: Any
+) -> ColumnElement[bool] | None:
+    """A WHERE clause limiting rows to what `principal` may see; None means everything (admins)."""
+    if principal.is_admin:
+        return None
+    clauses: list[ColumnElement[bool]] = [owner_col == principal.id]
+    if principal.has_role(Role.FINANCE, Role.AUDITOR) or principal.user.is_service:
+        clauses.append(entity_col.in_(principal.entity_ids))
+    if principal.has_role(Role.APPROVER):
+        reports = select(EmployeeProfile.user_id).where(
+            col(EmployeeProfile.manager_id) == principal.id
+        )
+        clauses.append(owner_col.in_(reports))
+    return or_(*clauses)
+
+
+def can_see(
+    principal: Principal,
+    owner_id: uuid.UUID | None,
+    entity_id: uuid.UUID,
+    manager_ids: set[uuid.UUID],
+) -> bool:
+    """The same rule for one loaded object; `manager_ids` are the owner's managers."""
+    if principal.is_admin or (owner_id is not None and owner_id == principal.id):
+        return True
+    entity_wide = principal.has_role(Role.FINANCE, Role.AUDITOR) or principal.user.is_service
+    if entity_wide and entity_id in principal.entity_ids:
+        return True
+    return principal.has_role(Role.APPROVER) and principal.id in manager_ids

@@ -1,0 +1,46 @@
+"""Recording the 用途确认 (deduction-use confirmation) done in the 税务数字账户."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlmodel import Session
+
+from app.audit.service import record_event
+from app.auth.principal import Principal
+from app.db import utcnow
+from app.invoices.models import Invoice
+from app.invoices.queries import get_visible_invoice
+from app.problems import Conflict
+
+
+def confirm_deduction(
+    session: Session,
+    principal: Principal,
+    invoice_id: uuid.UUID,
+    confirmed_on: dt.date,
+    audit_key: bytes,
+) -> Invoice:
+    invoice = get_visible_invoice(session, principal, invoice_id)
+    if invoice.status == "void":
+        raise Conflict("A void invoice is not confirmed for deduction.")
+    previous = invoice.deduction_confirmed_on
+    invoice.deduction_confirmed_on = confirmed_on
+    invoice.updated_at = utcnow()
+    session.add(invoice)
+    record_event(
+        session,
+        actor=principal.user,
+        action="invoice.deduction-confirmed",
+        object_type="invoice",
+        object_id=str(invoice.id),
+        entity_id=invoice.entity_id,
+        details={
+            "confirmed_on": confirmed_on.isoformat(),
+            "previous": previous.isoformat() if previous else None,
+        },
+        key=audit_key,
+    )
+    session.commit()
+    return invoice

@@ -1,0 +1,34 @@
+"""Dependencies of the invoice endpoints: the file store, the verifier and upload settings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.auth.deps import require_roles
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.invoices.parsing import ParseLimits
+from app.invoices.uploads import UploadServices
+from app.storage import FileStore
+
+
+def get_store(request: Request) -> FileStore:
+    store: FileStore = request.app.state.store
+    return store
+
+
+def get_upload_services(request: Request) -> UploadServices:
+    settings = request.app.state.settings
+    return UploadServices(
+        store=request.app.state.store,
+        verifier=request.app.state.verifier,
+        limits=ParseLimits(max_bytes=settings.max_upload_bytes),
+    )
+
+
+StoreDep = Annotated[FileStore, Depends(get_store)]
+UploadServicesDep = Annotated[UploadServices, Depends(get_upload_services)]
+# Auditors never write; approvers upload as the employees they also are.
+Uploader = Annotated[Principal, Depends(require_roles(Role.EMPLOYEE, Role.FINANCE, Role.ADMIN))]

@@ -1,0 +1,226 @@
+"""Taking one parsed invoice in: deduplicate, check, hold its ticket, store its row and links."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlmodel import Session, col, select
+
+from app.audit.service import record_event
+from app.auth.principal import Principal
+from app.db import utcnow
+from app.invoices.errors import DuplicateInvoice
+from app.invoices.linking import link_new_invoice
+from app.invoices.models import Invoice, InvoiceFile
+from app.invoices.owners import (
+    match_buyer,
+    passenger_is_uploader,
+    resolve_owner,
+    uploads_for_others,
+)
+from app.invoices.parsing import ParsedInvoice
+from app.invoices.tickets import E_INVOICE, hold_ticket, ticket_key
+from app.invoices.verification.provider import VerificationResult
+from app.invoices.warnings import add_warning
+
+
+@dataclass(frozen=True)
+class IntakeContext:
+    principal: Principal
+    owner_hint: uuid.UUID | None
+    audit_key: bytes
+
+
+@dataclass(frozen=True)
+class Ingested:
+    outcome: Literal["created", "rendition-added"]
+    invoice: Invoice
+
+
+def ingest_parsed(
+    session: Session,
+    ctx: IntakeContext,
+    parsed: ParsedInvoice,
+    verification: VerificationResult,
+    xbrl_sha256: str | None,
+) -> Ingested:
+    """Adds the invoice (or a new rendition of a stored one) to the session; the caller commits."""
+    shas = [r.sha256 for r in parsed.renditions]
+    same_file = session.exec(select(InvoiceFile).where(col(InvoiceFile.sha256).in_(shas))).first()
+    if same_file is not None:
+        raise DuplicateInvoice(
+            "This exact file was uploaded before.", existing_invoice_id=str(same_file.invoice_id)
+        )
+    existing = session.exec(
+        select(Invoice).where(Invoice.invoice_number == parsed.invoice_number)
+    ).first()
+    if existing is not None:
+        return _add_renditions(session, ctx, existing, parsed, xbrl_sha256)
+    return _create(session, ctx, parsed, verification, xbrl_sha256)
+
+
+def _add_renditions(
+    session: Session,
+    ctx: IntakeContext,
+    invoice: Invoice,
+    parsed: ParsedInvoice,
+    xbrl_sha256: str | None,
+) -> Ingested:
+    stored_kinds = set(
+        session.exec(select(InvoiceFile.kind).where(InvoiceFile.invoice_id == invoice.id)).all()
+    )
+    new = [r for r in parsed.renditions if r.kind not in stored_kinds]
+    if not new or not _may_extend(ctx.principal, invoice):
+        raise DuplicateInvoice(
+            f"Invoice {invoice.invoice_number} is already stored.",
+            existing_invoice_id=str(invoice.id),
+        )
+    for rendition in new:
+        session.add(
+            _file_row(
+                invoice.id,
+                rendition.kind,
+                rendition.filename,
+                rendition.sha256,
+                len(rendition.data),
+            )
+        )
+    if invoice.xbrl_sha256 is None and xbrl_sha256 is not None:
+        invoice.xbrl_sha256 = xbrl_sha256
+    invoice.updated_at = utcnow()
+    session.add(invoice)
+    _audit(session, ctx, invoice, "invoice.rendition-added", [r.kind for r in new])
+    return Ingested("rendition-added", invoice)
+
+
+def _may_extend(principal: Principal, invoice: Invoice) -> bool:
+    """A second rendition joins an invoice only for someone who may see it."""
+    if principal.is_admin or invoice.owner_id == principal.id:
+        return True
+    return uploads_for_others(principal) and invoice.entity_id in principal.entity_ids
+
+
+def _create(
+    session: Session,
+    ctx: IntakeContext,
+    parsed: ParsedInvoice,
+    verification: VerificationResult,
+    xbrl_sha256: str | None,
+) -> Ingested:
+    entity = match_buyer(session, ctx.principal, parsed)
+    owner_id = resolve_owner(session, ctx.principal, entity, parsed, ctx.owner_hint)
+    key = None if parsed.is_red_letter else ticket_key(parsed.e_ticket_number, parsed.business_type)
+    if key is not None:
+        hold_ticket(session, key, E_INVOICE)
+    invoice = _invoice_row(parsed, entity.id, owner_id, ctx.principal.id, key, verification)
+    invoice.xbrl_sha256 = xbrl_sha256
+    _initial_warnings(session, ctx, invoice, parsed)
+    session.add(invoice)
+    session.flush()
+    for rendition in parsed.renditions:
+        session.add(
+            _file_row(
+                invoice.id,
+                rendition.kind,
+                rendition.filename,
+                rendition.sha256,
+                len(rendition.data),
+            )
+        )
+    session.flush()
+    link_new_invoice(session, invoice)
+    _audit(session, ctx, invoice, "invoice.uploaded", [r.kind for r in parsed.renditions])
+    return Ingested("created", invoice)
+
+
+def _initial_warnings(
+    session: Session, ctx: IntakeContext, invoice: Invoice, parsed: ParsedInvoice
+) -> None:
+    for finding in parsed.findings:
+        add_warning(invoice, finding.code, finding.message)
+    if not parsed.e_ticket_number and not parsed.is_red_letter:
+        add_warning(
+            invoice,
+            "no-e-ticket-number",
+            "The invoice carries no 电子客票号, so ticket-level deduplication is skipped.",
+        )
+    if invoice.owner_id == ctx.principal.id and not passenger_is_uploader(
+        session, ctx.principal, parsed
+    ):
+        add_warning(
+            invoice,
+            "passenger-not-uploader",
+            "The passenger is not the uploader (name or ID last 4 differ from the "
+            "profile): a claim for it needs a justification.",
+        )
+
+
+def _invoice_row(
+    parsed: ParsedInvoice,
+    entity_id: uuid.UUID,
+    owner_id: uuid.UUID | None,
+    uploader_id: uuid.UUID,
+    key: str | None,
+    verification: VerificationResult,
+) -> Invoice:
+    return Invoice(
+        invoice_number=parsed.invoice_number,
+        business_type=parsed.business_type,
+        is_red_letter=parsed.is_red_letter,
+        issue_date=parsed.issue_date,
+        train_number=parsed.train_number,
+        departure_station=parsed.departure_station,
+        arrival_station=parsed.arrival_station,
+        travel_date=parsed.travel_date,
+        departure_time=parsed.departure_time,
+        seat_class=parsed.seat_class,
+        carriage=parsed.carriage,
+        seat=parsed.seat,
+        fare=parsed.fare,
+        amount_excluding_tax=parsed.amount_excluding_tax,
+        tax_rate=parsed.tax_rate,
+        tax_amount=parsed.tax_amount,
+        e_ticket_number=parsed.e_ticket_number,
+        ticket_key=key,
+        passenger_name=parsed.passenger_name,
+        passenger_id_masked=parsed.passenger_id_masked,
+        buyer_name=parsed.buyer_name,
+        buyer_tax_id=parsed.buyer_tax_id,
+        entity_id=entity_id,
+        original_invoice_number=parsed.original_invoice_number,
+        source=parsed.source,
+        sha256=parsed.sha256,
+        # A red-letter invoice reverses another; it is never reimbursed itself.
+        status="void" if parsed.is_red_letter else "available",
+        verification=verification.status,
+        verification_message=verification.message[:500],
+        verified_at=verification.checked_at,
+        owner_id=owner_id,
+        uploaded_by_id=uploader_id,
+    )
+
+
+def _file_row(
+    invoice_id: uuid.UUID, kind: str, filename: str, sha256: str, size: int
+) -> InvoiceFile:
+    safe_name = (filename.replace("\\", "/").rsplit("/", 1)[-1] or f"invoice.{kind}")[:255]
+    return InvoiceFile(
+        invoice_id=invoice_id, kind=kind, filename=safe_name, sha256=sha256, size=size
+    )
+
+
+def _audit(
+    session: Session, ctx: IntakeContext, invoice: Invoice, action: str, kinds: list[str]
+) -> None:
+    record_event(
+        session,
+        actor=ctx.principal.user,
+        action=action,
+        object_type="invoice",
+        object_id=str(invoice.id),
+        entity_id=invoice.entity_id,
+        details={"invoice_number": invoice.invoice_number, "renditions": kinds},
+        key=ctx.audit_key,
+    )

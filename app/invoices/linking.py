@@ -1,0 +1,154 @@
+"""Links between invoices: red-letter reversals, fees and their sale, re-issues, near twins."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from app.db import utcnow
+from app.invoices.models import Invoice
+from app.invoices.tickets import live_invoices_of_ticket
+from app.invoices.warnings import add_warning, drop_warning
+
+FEE_TYPES = ("refund", "change")
+
+
+def link_new_invoice(session: Session, invoice: Invoice) -> None:
+    """Applies every link the arrival of `invoice` creates, in either arrival order."""
+    if invoice.is_red_letter:
+        _apply_red_letter(session, invoice)
+        return
+    waiting_red = session.exec(
+        select(Invoice).where(
+            Invoice.original_invoice_number == invoice.invoice_number,
+            col(Invoice.is_red_letter).is_(True),
+        )
+    ).first()
+    if waiting_red is not None:
+        void_original(session, invoice, waiting_red)
+    if invoice.business_type in FEE_TYPES:
+        _link_fee_to_sale(session, invoice)
+    if invoice.business_type == "sale":
+        _adopt_waiting_fees(session, invoice)
+    if invoice.ticket_key and invoice.status != "void":
+        refresh_reissue_flags(session, invoice.ticket_key)
+    _flag_near_duplicates(session, invoice)
+
+
+def _apply_red_letter(session: Session, red: Invoice) -> None:
+    original = (
+        session.exec(
+            select(Invoice).where(Invoice.invoice_number == red.original_invoice_number)
+        ).first()
+        if red.original_invoice_number
+        else None
+    )
+    if original is None:
+        add_warning(
+            red,
+            "original-unknown",
+            "The blue invoice this red-letter invoice reverses is not stored yet; it will be "
+            "voided when it arrives.",
+        )
+        return
+    red.original_invoice_id = original.id
+    void_original(session, original, red)
+
+
+def void_original(session: Session, original: Invoice, red: Invoice) -> None:
+    """A red-letter invoice voids its original; a booked original needs finance to reverse."""
+    original.voided_by_id = red.id
+    original.updated_at = utcnow()
+    if original.status == "booked":
+        add_warning(
+            original,
+            "booked-original-voided",
+            f"Red-letter invoice {red.invoice_number} reversed this booked invoice: reverse "
+            "its voucher.",
+        )
+    else:
+        if original.status == "claimed":
+            add_warning(
+                original,
+                "voided-while-claimed",
+                f"Red-letter invoice {red.invoice_number} voided this invoice inside a claim.",
+            )
+        original.status = "void"
+    session.add(original)
+    session.flush()
+    if original.ticket_key:
+        refresh_reissue_flags(session, original.ticket_key)
+
+
+def refresh_reissue_flags(session: Session, key: str) -> None:
+    """Two live blue invoices of one ticket are a 换开 whose red-letter has not arrived yet."""
+    live = live_invoices_of_ticket(session, key)
+    for invoice in live:
+        if len(live) > 1:
+            others = ", ".join(i.invoice_number for i in live if i.id != invoice.id)
+            add_warning(
+                invoice,
+                "ticket-reissued",
+                f"Another live invoice holds the same ticket ({others}); wait for the "
+                "red-letter invoice that voids one of them.",
+            )
+        else:
+            drop_warning(invoice, "ticket-reissued")
+        session.add(invoice)
+
+
+def _link_fee_to_sale(session: Session, fee: Invoice) -> None:
+    sale = (
+        session.exec(
+            select(Invoice).where(Invoice.invoice_number == fee.original_invoice_number)
+        ).first()
+        if fee.original_invoice_number
+        else None
+    )
+    if sale is None:
+        add_warning(
+            fee,
+            "sale-unknown",
+            "The sale invoice of this refund or change fee is not stored.",
+        )
+        return
+    fee.original_invoice_id = sale.id
+
+
+def _adopt_waiting_fees(session: Session, sale: Invoice) -> None:
+    fees = session.exec(
+        select(Invoice).where(
+            Invoice.original_invoice_number == sale.invoice_number,
+            col(Invoice.business_type).in_(FEE_TYPES),
+            col(Invoice.original_invoice_id).is_(None),
+        )
+    ).all()
+    for fee in fees:
+        fee.original_invoice_id = sale.id
+        drop_warning(fee, "sale-unknown")
+        session.add(fee)
+
+
+def _flag_near_duplicates(session: Session, invoice: Invoice) -> None:
+    """Same passenger, train and day on another ticket: probably the same trip twice."""
+    if not (invoice.passenger_name and invoice.train_number and invoice.travel_date):
+        return
+    twins = session.exec(
+        select(Invoice).where(
+            Invoice.id != invoice.id,
+            Invoice.passenger_name == invoice.passenger_name,
+            Invoice.passenger_id_masked == invoice.passenger_id_masked,
+            Invoice.train_number == invoice.train_number,
+            Invoice.travel_date == invoice.travel_date,
+            Invoice.business_type == invoice.business_type,
+            Invoice.status != "void",
+            col(Invoice.is_red_letter).is_(False),
+        )
+    ).all()
+    for twin in twins:
+        if twin.ticket_key and twin.ticket_key == invoice.ticket_key:
+            continue  # a re-issue of the same ticket, flagged as such
+        add_warning(
+            invoice,
+            "near-duplicate",
+            f"Invoice {twin.invoice_number} has the same passenger, train and travel date.",
+        )

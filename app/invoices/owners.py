@@ -1,0 +1,102 @@
+"""Whose invoice it is: the buyer must be one of the uploader's entities; the owner follows."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+
+from sqlmodel import Session, col, select
+
+from app.auth.models import EmployeeProfile, Role, User, UserEntity
+from app.auth.principal import Principal
+from app.entities.models import LegalEntity
+from app.invoices.errors import BuyerMismatch
+from app.invoices.parsing import ParsedInvoice
+from app.problems import Forbidden, ValidationProblem
+
+
+def _normalized(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def match_buyer(session: Session, principal: Principal, parsed: ParsedInvoice) -> LegalEntity:
+    """The legal entity the invoice names, if it is one the uploader works for (admins: any)."""
+    if not parsed.buyer_tax_id:
+        raise BuyerMismatch(
+            "The invoice names a person, not a company (no 统一社会信用代码): "
+            "ask 12306 to re-issue it to your company's title.",
+            buyer_name=parsed.buyer_name,
+        )
+    entity = session.exec(
+        select(LegalEntity).where(LegalEntity.uscc == parsed.buyer_tax_id.upper())
+    ).first()
+    usable = entity is not None and (principal.is_admin or entity.id in principal.entity_ids)
+    if entity is None or not usable:
+        raise BuyerMismatch(
+            f"No legal entity of yours has the 统一社会信用代码 {parsed.buyer_tax_id}.",
+            buyer_tax_id=parsed.buyer_tax_id,
+        )
+    if parsed.buyer_name and _normalized(parsed.buyer_name) != _normalized(entity.name):
+        raise BuyerMismatch(
+            f"The buyer name {parsed.buyer_name!r} differs from the entity's name {entity.name!r}.",
+            buyer_tax_id=parsed.buyer_tax_id,
+        )
+    return entity
+
+
+def uploads_for_others(principal: Principal) -> bool:
+    """Finance, admins and system tokens file invoices on behalf of employees."""
+    return principal.user.is_service or principal.has_role(Role.FINANCE, Role.ADMIN)
+
+
+def resolve_owner(
+    session: Session,
+    principal: Principal,
+    entity: LegalEntity,
+    parsed: ParsedInvoice,
+    owner_hint: uuid.UUID | None,
+) -> uuid.UUID | None:
+    if not uploads_for_others(principal):
+        if owner_hint is not None and owner_hint != principal.id:
+            raise Forbidden("Employees upload their own invoices; finance may set an owner.")
+        return principal.id
+    if owner_hint is not None:
+        member = session.exec(
+            select(UserEntity).where(
+                UserEntity.user_id == owner_hint, UserEntity.entity_id == entity.id
+            )
+        ).first()
+        if member is None:
+            raise ValidationProblem("owner", "no user of the invoice's entity has this id")
+        return owner_hint
+    return passenger_employee(session, entity.id, parsed.passenger_name, parsed.passenger_id_masked)
+
+
+def passenger_employee(
+    session: Session, entity_id: uuid.UUID, name: str | None, id_masked: str | None
+) -> uuid.UUID | None:
+    """The one active employee of the entity whose profile matches name and ID last 4."""
+    if not name or not id_masked:
+        return None
+    matches = session.exec(
+        select(EmployeeProfile.user_id)
+        .join(UserEntity, col(UserEntity.user_id) == col(EmployeeProfile.user_id))
+        .join(User, col(User.id) == col(EmployeeProfile.user_id))
+        .where(
+            EmployeeProfile.passenger_name == name,
+            EmployeeProfile.id_last4 == id_masked[-4:].upper(),
+            UserEntity.entity_id == entity_id,
+            col(User.is_active).is_(True),
+        )
+    ).all()
+    return matches[0] if len(matches) == 1 else None
+
+
+def passenger_is_uploader(session: Session, principal: Principal, parsed: ParsedInvoice) -> bool:
+    profile = session.get(EmployeeProfile, principal.id)
+    if profile is None or not parsed.passenger_name or not parsed.passenger_id_masked:
+        return False
+    return (
+        profile.passenger_name == parsed.passenger_name
+        and (profile.id_last4 or "").upper() == parsed.passenger_id_masked[-4:].upper()
+    )

@@ -1,0 +1,164 @@
+"""Reading invoices within the caller's sight: one, a filtered page, and their original files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from app.auth.principal import Principal
+from app.auth.visibility import visibility_clause
+from app.invoices.models import Invoice, InvoiceFile
+from app.invoices.schemas import InvoiceOut, RenditionOut, WarningOut
+from app.kit.pagination import paginate
+from app.problems import NotFound
+from app.storage import FileStore
+
+MEDIA_TYPES = {"pdf": "application/pdf", "ofd": "application/ofd", "xml": "application/xml"}
+
+
+@dataclass(frozen=True)
+class InvoiceFilters:
+    status: str | None = None
+    travel_date_from: dt.date | None = None
+    travel_date_to: dt.date | None = None
+    q: str | None = None
+    owner: uuid.UUID | Literal["none"] | None = None
+
+
+def get_visible_invoice(session: Session, principal: Principal, invoice_id: uuid.UUID) -> Invoice:
+    statement = select(Invoice).where(Invoice.id == invoice_id)
+    clause = visibility_clause(principal, col(Invoice.owner_id), col(Invoice.entity_id))
+    if clause is not None:
+        statement = statement.where(clause)
+    invoice = session.exec(statement).first()
+    if invoice is None:
+        raise NotFound("No such invoice.")
+    return invoice
+
+
+def list_invoices(
+    session: Session,
+    principal: Principal,
+    filters: InvoiceFilters,
+    *,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[InvoiceOut], str | None]:
+    statement = select(Invoice)
+    clause = visibility_clause(principal, col(Invoice.owner_id), col(Invoice.entity_id))
+    if clause is not None:
+        statement = statement.where(clause)
+    if filters.status:
+        statement = statement.where(Invoice.status == filters.status)
+    if filters.travel_date_from:
+        statement = statement.where(col(Invoice.travel_date) >= filters.travel_date_from)
+    if filters.travel_date_to:
+        statement = statement.where(col(Invoice.travel_date) <= filters.travel_date_to)
+    if filters.owner == "none":
+        statement = statement.where(col(Invoice.owner_id).is_(None))
+    elif filters.owner is not None:
+        statement = statement.where(Invoice.owner_id == filters.owner)
+    if filters.q:
+        pattern = f"%{filters.q}%"
+        statement = statement.where(
+            or_(
+                col(Invoice.invoice_number).like(pattern),
+                col(Invoice.train_number).like(pattern),
+                col(Invoice.departure_station).like(pattern),
+                col(Invoice.arrival_station).like(pattern),
+            )
+        )
+    rows, next_cursor = paginate(
+        session,
+        statement,
+        created_col=Invoice.created_at,
+        id_col=Invoice.id,
+        cursor=cursor,
+        limit=limit,
+    )
+    return invoices_out(session, rows), next_cursor
+
+
+def invoices_out(session: Session, invoices: list[Invoice]) -> list[InvoiceOut]:
+    """The JSON of several invoices with their renditions, in one query for all the files."""
+    files: dict[uuid.UUID, list[InvoiceFile]] = defaultdict(list)
+    if invoices:
+        rows = session.exec(
+            select(InvoiceFile)
+            .where(col(InvoiceFile.invoice_id).in_([i.id for i in invoices]))
+            .order_by(col(InvoiceFile.created_at))
+        ).all()
+        for row in rows:
+            files[row.invoice_id].append(row)
+    return [_invoice_out(i, files[i.id]) for i in invoices]
+
+
+def invoice_out(session: Session, invoice: Invoice) -> InvoiceOut:
+    return invoices_out(session, [invoice])[0]
+
+
+def _invoice_out(invoice: Invoice, files: list[InvoiceFile]) -> InvoiceOut:
+    data = invoice.model_dump(exclude={"warnings"})
+    renditions = [
+        RenditionOut(
+            kind=f.kind,
+            filename=f.filename,
+            sha256=f.sha256,
+            size=f.size,
+            url=f"/api/v1/invoices/{invoice.id}/files/{f.kind}",
+        )
+        for f in files
+    ]
+    return InvoiceOut(
+        **data,
+        entity=invoice.entity_id,
+        renditions=renditions,
+        warnings=[WarningOut(**w) for w in invoice.warnings],
+        owner=invoice.owner_id,
+        uploaded_by=invoice.uploaded_by_id,
+        uploaded_at=invoice.created_at,
+    )
+
+
+@dataclass(frozen=True)
+class OriginalFile:
+    data: bytes
+    sha256: str
+    media_type: str
+    filename: str
+
+
+def read_original(session: Session, store: FileStore, invoice: Invoice, kind: str) -> OriginalFile:
+    """The exact bytes received; `xml` falls back to the XBRL embedded in the PDF or OFD."""
+    row = session.exec(
+        select(InvoiceFile).where(InvoiceFile.invoice_id == invoice.id, InvoiceFile.kind == kind)
+    ).first()
+    if row is not None:
+        return OriginalFile(store.get(row.sha256), row.sha256, MEDIA_TYPES[kind], row.filename)
+    if kind == "xml" and invoice.xbrl_sha256:
+        return OriginalFile(
+            store.get(invoice.xbrl_sha256),
+            invoice.xbrl_sha256,
+            MEDIA_TYPES["xml"],
+            f"rai_issuer_{invoice.invoice_number}.xml",
+        )
+    raise NotFound(f"This invoice has no {kind} rendition.")
+
+
+def parse_owner_filter(owner: str | None) -> uuid.UUID | Literal["none"] | None:
+    if owner is None:
+        return None
+    if owner == "none":
+        return "none"
+    try:
+        return uuid.UUID(owner)
+    except ValueError as exc:
+        from app.problems import ValidationProblem
+
+        raise ValidationProblem("owner", "a user id or `none`") from exc

@@ -1,0 +1,154 @@
+"""HTTP endpoints for invoice uploads, batches, reads, original files and 用途确认."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile, status
+from fastapi.responses import JSONResponse
+
+from app.audit.service import audit_key
+from app.auth.deps import CurrentUser, FinanceUser
+from app.config import SettingsDep
+from app.db import SessionDep
+from app.invoices import queries
+from app.invoices.deduction import confirm_deduction
+from app.invoices.deps import StoreDep, Uploader, UploadServicesDep
+from app.invoices.intake import IntakeContext
+from app.invoices.schemas import BatchItem, BatchResult, DeductionConfirmation, InvoiceOut
+from app.invoices.uploads import ItemResult, is_bundle, upload_batch, upload_invoice
+from app.kit.pagination import CursorQuery, LimitQuery, Page
+
+router = APIRouter(tags=["invoices"])
+
+UPLOAD_RESPONSES: dict[int | str, dict[str, str]] = {
+    200: {"description": "A new rendition joined a stored invoice, or a ZIP's batch results"},
+    409: {"description": "duplicate-invoice or ticket-already-claimed"},
+    413: {"description": "too-large"},
+    415: {"description": "unsupported-format"},
+    422: {"description": "unreadable-file, encrypted-file, not-a-railway-invoice, buyer-mismatch"},
+}
+
+
+def _batch_json(
+    session: SessionDep, results: list[ItemResult], counts: dict[str, int]
+) -> BatchResult:
+    items = [
+        BatchItem(
+            file=r.file,
+            member=r.member,
+            outcome=r.outcome,
+            invoice=queries.invoice_out(session, r.invoice) if r.invoice else None,
+            problem=r.problem,
+        )
+        for r in results
+    ]
+    return BatchResult(results=items, counts=counts)
+
+
+@router.post("/invoices", status_code=status.HTTP_201_CREATED, responses=UPLOAD_RESPONSES)
+def upload_invoice_file(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Uploader,
+    services: UploadServicesDep,
+    file: Annotated[UploadFile, File(description="PDF, OFD, XML (XBRL) or a ZIP of them")],
+    owner: Annotated[uuid.UUID | None, Form(description="Owner (finance and systems)")] = None,
+) -> JSONResponse:
+    data = file.file.read()
+    ctx = IntakeContext(principal=principal, owner_hint=owner, audit_key=audit_key(settings))
+    name = file.filename or ""
+    if is_bundle(data):
+        results, counts = upload_batch(session, ctx, services, [(name, data)])
+        return JSONResponse(_batch_json(session, results, counts).model_dump(mode="json"))
+    ingested = upload_invoice(session, ctx, services, name, data)
+    body = queries.invoice_out(session, ingested.invoice).model_dump(mode="json")
+    code = status.HTTP_201_CREATED if ingested.outcome == "created" else status.HTTP_200_OK
+    return JSONResponse(body, status_code=code)
+
+
+@router.post("/invoice-batches")
+def upload_invoice_batch(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Uploader,
+    services: UploadServicesDep,
+    files: Annotated[list[UploadFile], File(description="Files and ZIPs; each stands alone")],
+    owner: Annotated[uuid.UUID | None, Form()] = None,
+) -> BatchResult:
+    ctx = IntakeContext(principal=principal, owner_hint=owner, audit_key=audit_key(settings))
+    received = [(f.filename or "", f.file.read()) for f in files]
+    results, counts = upload_batch(session, ctx, services, received)
+    return _batch_json(session, results, counts)
+
+
+@router.get("/invoices")
+def list_invoices(
+    session: SessionDep,
+    principal: CurrentUser,
+    status_: Annotated[
+        Literal["available", "claimed", "booked", "void"] | None, Query(alias="status")
+    ] = None,
+    travel_date_from: dt.date | None = None,
+    travel_date_to: dt.date | None = None,
+    q: Annotated[str | None, Query(max_length=64)] = None,
+    owner: Annotated[str | None, Query(description="A user id, or `none` for unassigned")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[InvoiceOut]:
+    filters = queries.InvoiceFilters(
+        status=status_,
+        travel_date_from=travel_date_from,
+        travel_date_to=travel_date_to,
+        q=q,
+        owner=queries.parse_owner_filter(owner),
+    )
+    items, next_cursor = queries.list_invoices(
+        session, principal, filters, cursor=cursor, limit=limit
+    )
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/invoices/{invoice_id}")
+def read_invoice(session: SessionDep, principal: CurrentUser, invoice_id: uuid.UUID) -> InvoiceOut:
+    invoice = queries.get_visible_invoice(session, principal, invoice_id)
+    return queries.invoice_out(session, invoice)
+
+
+@router.get("/invoices/{invoice_id}/files/{rendition}", response_class=Response)
+def download_original(
+    session: SessionDep,
+    principal: CurrentUser,
+    store: StoreDep,
+    invoice_id: uuid.UUID,
+    rendition: Literal["pdf", "ofd", "xml"],
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    invoice = queries.get_visible_invoice(session, principal, invoice_id)
+    original = queries.read_original(session, store, invoice, rendition)
+    etag = f'"{original.sha256}"'
+    headers = {
+        "ETag": etag,
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(original.filename)}",
+        "Cache-Control": "private, max-age=31536000, immutable",
+    }
+    if if_none_match == etag:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(original.data, media_type=original.media_type, headers=headers)
+
+
+@router.post("/invoices/{invoice_id}/deduction-confirmation")
+def confirm_invoice_deduction(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: FinanceUser,
+    invoice_id: uuid.UUID,
+    body: DeductionConfirmation,
+) -> InvoiceOut:
+    invoice = confirm_deduction(
+        session, principal, invoice_id, body.confirmed_on, audit_key(settings)
+    )
+    return queries.invoice_out(session, invoice)

@@ -1,0 +1,84 @@
+"""Response bodies of the invoice endpoints (the SPEC's invoice JSON) and batch results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from app.kit.money import Money, Rate
+
+
+class WarningOut(BaseModel):
+    code: str
+    message: str
+
+
+class RenditionOut(BaseModel):
+    kind: str
+    filename: str
+    sha256: str
+    size: int
+    url: str
+
+
+class InvoiceOut(BaseModel):
+    id: uuid.UUID
+    invoice_number: str
+    business_type: str
+    is_red_letter: bool
+    issue_date: dt.date | None
+    train_number: str | None
+    departure_station: str | None
+    arrival_station: str | None
+    travel_date: dt.date | None
+    departure_time: dt.time | None
+    seat_class: str | None
+    carriage: str | None
+    seat: str | None
+    fare: Money
+    amount_excluding_tax: Money | None
+    tax_rate: Rate | None
+    tax_amount: Money | None
+    e_ticket_number: str | None
+    passenger_name: str | None
+    passenger_id_masked: str | None
+    buyer_name: str | None
+    buyer_tax_id: str | None
+    entity: uuid.UUID
+    original_invoice_number: str | None
+    original_invoice_id: uuid.UUID | None
+    voided_by_id: uuid.UUID | None
+    source: str
+    renditions: list[RenditionOut]
+    sha256: str
+    status: str
+    verification: str
+    verification_message: str | None
+    deduction_confirmed_on: dt.date | None
+    warnings: list[WarningOut]
+    owner: uuid.UUID | None
+    uploaded_by: uuid.UUID
+    uploaded_at: dt.datetime
+
+
+Outcome = Literal["created", "rendition-added", "duplicate", "rejected"]
+
+
+class BatchItem(BaseModel):
+    file: str
+    member: str | None = None
+    outcome: Outcome
+    invoice: InvoiceOut | None = None
+    problem: dict[str, Any] | None = None
+
+
+class BatchResult(BaseModel):
+    results: list[BatchItem]
+    counts: dict[str, int]
+
+
+class DeductionConfirmation(BaseModel):
+    confirmed_on: dt.date

@@ -1,0 +1,84 @@
+"""Ticket holds: a ticket is reimbursed through its e-invoice(s) or its paper voucher, not both."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
+
+from app.db import insert_ignore
+from app.invoices.errors import TicketAlreadyClaimed
+from app.invoices.models import Invoice, PaperVoucher, TicketHold
+
+E_INVOICE, PAPER = "e-invoice", "paper"
+
+
+def ticket_key(e_ticket_number: str | None, business_type: str) -> str | None:
+    if not e_ticket_number:
+        return None
+    return f"{e_ticket_number.strip().upper()}|{business_type}"
+
+
+def live_invoices_of_ticket(session: Session, key: str) -> list[Invoice]:
+    return list(
+        session.exec(
+            select(Invoice).where(
+                Invoice.ticket_key == key,
+                Invoice.status != "void",
+                col(Invoice.is_red_letter).is_(False),
+            )
+        ).all()
+    )
+
+
+def hold_ticket(session: Session, key: str, medium: str) -> None:
+    """Claims the ticket for `medium`, or raises 409 if a live document of the other medium has it.
+
+    The hold row's primary key serializes racing claims: the insert of the loser waits for the
+    winner's commit (PostgreSQL) or the write lock (SQLite), then reads the winner's medium.
+    """
+    insert_ignore(session, TicketHold, {"ticket_key": key, "medium": medium})
+    holder = session.exec(select(TicketHold.medium).where(TicketHold.ticket_key == key)).one()
+    if holder == medium:
+        if medium == PAPER:
+            _refuse_second_paper(session, key)
+        return
+    if _other_medium_is_live(session, key, holder):
+        raise _conflict(session, key, holder)
+    # Every document of the other medium is void: the ticket is free to change hands.
+    session.execute(
+        update(TicketHold).where(col(TicketHold.ticket_key) == key).values(medium=medium)
+    )
+
+
+def _other_medium_is_live(session: Session, key: str, holder: str) -> bool:
+    if holder == E_INVOICE:
+        return bool(live_invoices_of_ticket(session, key))
+    count = session.exec(
+        select(func.count())
+        .select_from(PaperVoucher)
+        .where(PaperVoucher.ticket_key == key, PaperVoucher.status != "void")
+    ).one()
+    return count > 0
+
+
+def _refuse_second_paper(session: Session, key: str) -> None:
+    existing = session.exec(select(PaperVoucher.id).where(PaperVoucher.ticket_key == key)).first()
+    if existing is not None:
+        raise TicketAlreadyClaimed(
+            "A paper voucher of this ticket is already registered.",
+            existing_paper_voucher_id=str(existing),
+        )
+
+
+def _conflict(session: Session, key: str, holder: str) -> TicketAlreadyClaimed:
+    if holder == E_INVOICE:
+        invoices = live_invoices_of_ticket(session, key)
+        return TicketAlreadyClaimed(
+            "An e-invoice of this ticket is already stored; a ticket is reimbursed once.",
+            existing_invoice_id=str(invoices[0].id),
+        )
+    voucher = session.exec(select(PaperVoucher.id).where(PaperVoucher.ticket_key == key)).first()
+    return TicketAlreadyClaimed(
+        "A paper voucher of this ticket is already registered; a ticket is reimbursed once.",
+        existing_paper_voucher_id=str(voucher),
+    )

@@ -1,0 +1,158 @@
+"""Upload commands: parse, verify, store the bytes durably, then record the invoice; and batches."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.invoices.errors import FileRefused
+from app.invoices.intake import Ingested, IntakeContext, ingest_parsed
+from app.invoices.models import Invoice
+from app.invoices.parsing import (
+    ParsedInvoice,
+    ParseError,
+    ParseLimits,
+    UnreadableFile,
+    bundle_members,
+    detect_kind,
+    parse_file,
+)
+from app.invoices.verification.offline import OfflineProvider
+from app.invoices.verification.provider import VerificationProvider, VerificationResult
+from app.problems import AppError, problem_body
+from app.storage import FileStore
+
+# Concurrent uploads of one invoice collide on unique constraints; a retry sees the winner.
+_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class UploadServices:
+    store: FileStore
+    verifier: VerificationProvider
+    limits: ParseLimits
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    file: str
+    member: str | None
+    outcome: str
+    invoice: Invoice | None = None
+    problem: dict[str, object] | None = None
+
+
+def is_bundle(data: bytes) -> bool:
+    try:
+        return detect_kind(data) == "zip"
+    except ParseError:
+        return False
+
+
+def upload_invoice(
+    session: Session, ctx: IntakeContext, services: UploadServices, filename: str, data: bytes
+) -> Ingested:
+    """One PDF, OFD or XML file: the invoice created, or extended by a new rendition."""
+    try:
+        parsed_list = parse_file(data, filename, limits=services.limits)
+    except ParseError as exc:
+        raise FileRefused(exc) from exc
+    if len(parsed_list) != 1:
+        raise FileRefused(UnreadableFile("the file holds more than one invoice"))
+    return _ingest_with_retry(session, ctx, services, parsed_list[0])
+
+
+def _ingest_with_retry(
+    session: Session, ctx: IntakeContext, services: UploadServices, parsed: ParsedInvoice
+) -> Ingested:
+    verification = _verify_if_new(session, services.verifier, parsed)
+    xbrl_sha = _store_bytes(services.store, parsed)
+    for attempt in range(_ATTEMPTS):
+        try:
+            result = ingest_parsed(session, ctx, parsed, verification, xbrl_sha)
+            session.commit()
+            return result
+        except IntegrityError:
+            session.rollback()
+            if attempt == _ATTEMPTS - 1:
+                raise
+        except AppError:
+            session.rollback()
+            raise
+    raise AssertionError("unreachable")
+
+
+def _verify_if_new(
+    session: Session, verifier: VerificationProvider, parsed: ParsedInvoice
+) -> VerificationResult:
+    known = session.exec(
+        select(Invoice.id).where(Invoice.invoice_number == parsed.invoice_number)
+    ).first()
+    # End the read before any network call, so no transaction (or SQLite lock) waits on it.
+    session.rollback()
+    if known is not None:
+        return OfflineProvider().verify(parsed)
+    return verifier.verify(parsed)
+
+
+def _store_bytes(store: FileStore, parsed: ParsedInvoice) -> str | None:
+    """Durable before the row that refers to it: a crash leaves at most an unreferenced file."""
+    for rendition in parsed.renditions:
+        store.put(rendition.data)
+    if parsed.xbrl is None:
+        return None
+    return store.put(parsed.xbrl)
+
+
+def upload_batch(
+    session: Session,
+    ctx: IntakeContext,
+    services: UploadServices,
+    files: list[tuple[str, bytes]],
+) -> tuple[list[ItemResult], dict[str, int]]:
+    """Every file and ZIP member on its own: one bad member never sinks the rest."""
+    results: list[ItemResult] = []
+    for filename, data in files:
+        if not is_bundle(data):
+            results.append(_batch_item(session, ctx, services, filename, None, data))
+            continue
+        try:
+            for member in bundle_members(data, services.limits):
+                results.append(
+                    _batch_item(session, ctx, services, filename, member.name, member.data)
+                )
+        except ParseError as exc:
+            results.append(_rejected(filename, None, FileRefused(exc)))
+    counts = Counter(r.outcome for r in results)
+    return results, {
+        k: counts.get(k, 0) for k in ("created", "rendition-added", "duplicate", "rejected")
+    }
+
+
+def _batch_item(
+    session: Session,
+    ctx: IntakeContext,
+    services: UploadServices,
+    filename: str,
+    member: str | None,
+    data: bytes,
+) -> ItemResult:
+    if member is not None and is_bundle(data):
+        return _rejected(
+            filename,
+            member,
+            FileRefused(UnreadableFile("a ZIP inside a ZIP is not read (one level only)")),
+        )
+    try:
+        ingested = upload_invoice(session, ctx, services, member or filename, data)
+    except AppError as exc:
+        return _rejected(filename, member, exc)
+    return ItemResult(filename, member, ingested.outcome, ingested.invoice)
+
+
+def _rejected(filename: str, member: str | None, exc: AppError) -> ItemResult:
+    outcome = "duplicate" if exc.slug == "duplicate-invoice" else "rejected"
+    return ItemResult(filename, member, outcome, problem=problem_body(exc))
