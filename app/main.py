@@ -14,6 +14,7 @@ from app.invoices.verification.factory import get_verification_provider
 from app.logs import configure_logging
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.ops import router as ops_router
+from app.paper.router import router as paper_router
 from app.problems import install_problem_handlers
 from app.storage import LocalFileStore
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(entities_router)
     api.include_router(audit_router)
     api.include_router(invoices_router)
+    api.include_router(paper_router)
     app.include_router(api)
     app.include_router(ops_router)
     return app

@@ -66,6 +66,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "only for travel dates up to 2025-09-30; later trips need the "
         "e-invoice.",
     ),
+    "duplicate-paper-voucher": (
+        "Paper voucher already registered",
+        "A paper voucher with this serial number is registered.",
+    ),
     "http-error": ("HTTP error", "The request could not be served."),
     "internal-error": (
         "Internal error",

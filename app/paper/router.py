@@ -1,0 +1,96 @@
+"""HTTP endpoints for paper vouchers."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, File, Response, UploadFile, status
+
+from app.audit.service import audit_key
+from app.auth.deps import CurrentUser, FinanceUser
+from app.config import SettingsDep
+from app.db import SessionDep
+from app.invoices.deps import StoreDep, Uploader
+from app.kit.pagination import CursorQuery, LimitQuery, Page
+from app.paper import queries, service
+from app.paper.schemas import PaperVoucherCreate, PaperVoucherOut, ReceiveOriginal
+from app.problems import NotFound
+
+router = APIRouter(tags=["paper vouchers"])
+
+
+@router.post(
+    "/paper-vouchers",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        409: {"description": "ticket-already-claimed"},
+        422: {"description": "paper-after-transition or validation-error"},
+    },
+)
+def register_paper_voucher(
+    session: SessionDep, settings: SettingsDep, principal: Uploader, body: PaperVoucherCreate
+) -> PaperVoucherOut:
+    actor = service.Actor(principal, audit_key(settings))
+    return queries.voucher_out(service.register_voucher(session, actor, body))
+
+
+@router.get("/paper-vouchers")
+def list_paper_vouchers(
+    session: SessionDep,
+    principal: CurrentUser,
+    received: bool | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[PaperVoucherOut]:
+    items, next_cursor = queries.list_vouchers(
+        session, principal, received=received, cursor=cursor, limit=limit
+    )
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/paper-vouchers/{voucher_id}")
+def read_paper_voucher(
+    session: SessionDep, principal: CurrentUser, voucher_id: uuid.UUID
+) -> PaperVoucherOut:
+    return queries.voucher_out(service.get_visible_voucher(session, principal, voucher_id))
+
+
+@router.post("/paper-vouchers/{voucher_id}/scan")
+def upload_scan(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Uploader,
+    store: StoreDep,
+    voucher_id: uuid.UUID,
+    file: Annotated[UploadFile, File(description="The scan: PDF, JPEG or PNG")],
+) -> PaperVoucherOut:
+    actor = service.Actor(principal, audit_key(settings))
+    voucher = service.attach_scan(session, actor, store, voucher_id, file.file.read())
+    return queries.voucher_out(voucher)
+
+
+@router.get("/paper-vouchers/{voucher_id}/scan", response_class=Response)
+def download_scan(
+    session: SessionDep, principal: CurrentUser, store: StoreDep, voucher_id: uuid.UUID
+) -> Response:
+    voucher = service.get_visible_voucher(session, principal, voucher_id)
+    if not voucher.scan_sha256 or not voucher.scan_content_type:
+        raise NotFound("This voucher has no scan.")
+    return Response(
+        store.get(voucher.scan_sha256),
+        media_type=voucher.scan_content_type,
+        headers={"ETag": f'"{voucher.scan_sha256}"'},
+    )
+
+
+@router.post("/paper-vouchers/{voucher_id}/receive")
+def receive_paper_original(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: FinanceUser,
+    voucher_id: uuid.UUID,
+    body: ReceiveOriginal,
+) -> PaperVoucherOut:
+    actor = service.Actor(principal, audit_key(settings))
+    return queries.voucher_out(service.receive_original(session, actor, voucher_id, body))

@@ -1,0 +1,184 @@
+"""Registering paper vouchers, their scans and the receipt of their physical originals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.audit.service import record_event
+from app.auth.models import EmployeeProfile
+from app.auth.principal import Principal
+from app.auth.visibility import visibility_clause
+from app.db import utcnow
+from app.invoices.errors import FileRefused
+from app.invoices.models import PaperVoucher
+from app.invoices.owners import passenger_employee, uploads_for_others
+from app.invoices.parsing import UnsupportedFormat
+from app.invoices.tickets import PAPER, hold_ticket, ticket_key
+from app.invoices.warnings import add_warning
+from app.paper.errors import PaperAfterTransition
+from app.paper.schemas import PaperVoucherCreate, ReceiveOriginal
+from app.problems import AppError, Conflict, Forbidden, NotFound, ValidationProblem
+from app.storage import FileStore
+
+# 纸电并行 ended: paper vouchers are valid only for trips up to this date (DOMAIN §1).
+LAST_PAPER_TRAVEL_DATE = dt.date(2025, 9, 30)
+SCAN_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+class DuplicatePaperVoucher(Conflict):
+    slug = "duplicate-paper-voucher"
+
+
+@dataclass(frozen=True)
+class Actor:
+    principal: Principal
+    audit_key: bytes
+
+
+def register_voucher(session: Session, actor: Actor, data: PaperVoucherCreate) -> PaperVoucher:
+    if data.travel_date > LAST_PAPER_TRAVEL_DATE:
+        raise PaperAfterTransition(
+            f"Travel on {data.travel_date} is after 2025-09-30: only the e-invoice is valid.",
+            travel_date=data.travel_date.isoformat(),
+        )
+    entity_id = _entity_for(actor.principal, data.entity)
+    owner_id = _owner_for(session, actor.principal, entity_id, data)
+    key = ticket_key(data.e_ticket_number, "sale")
+    assert key is not None  # the schema requires an e-ticket number
+    try:
+        hold_ticket(session, key, PAPER)
+        voucher = PaperVoucher(
+            **data.model_dump(exclude={"entity", "owner"}),
+            ticket_key=key,
+            entity_id=entity_id,
+            owner_id=owner_id,
+            created_by_id=actor.principal.id,
+        )
+        if owner_id == actor.principal.id and not _passenger_is(session, actor, data):
+            add_warning(
+                voucher,
+                "passenger-not-uploader",
+                "The passenger is not the person registering the voucher.",
+            )
+        session.add(voucher)
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise DuplicatePaperVoucher(
+            f"A paper voucher with serial number {data.serial_number} is registered."
+        ) from exc
+    except AppError:
+        session.rollback()
+        raise
+    _audit(session, actor, voucher, "paper-voucher.registered", {"serial": voucher.serial_number})
+    session.commit()
+    return voucher
+
+
+def _entity_for(principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
+    if requested is not None:
+        if principal.is_admin or requested in principal.entity_ids:
+            return requested
+        raise ValidationProblem("entity", "not one of your legal entities")
+    if len(principal.entity_ids) == 1:
+        return next(iter(principal.entity_ids))
+    raise ValidationProblem("entity", "name the legal entity: you work for several (or none)")
+
+
+def _owner_for(
+    session: Session, principal: Principal, entity_id: uuid.UUID, data: PaperVoucherCreate
+) -> uuid.UUID:
+    if not uploads_for_others(principal):
+        if data.owner is not None and data.owner != principal.id:
+            raise Forbidden("Employees register their own vouchers; finance may set an owner.")
+        return principal.id
+    owner = data.owner or passenger_employee(
+        session, entity_id, data.passenger_name, data.passenger_id_masked
+    )
+    if owner is None:
+        raise ValidationProblem("owner", "no employee matches the passenger: name the owner")
+    return owner
+
+
+def _passenger_is(session: Session, actor: Actor, data: PaperVoucherCreate) -> bool:
+    profile = session.get(EmployeeProfile, actor.principal.id)
+    return bool(
+        profile
+        and profile.passenger_name == data.passenger_name
+        and (profile.id_last4 or "") == data.passenger_id_masked[-4:]
+    )
+
+
+def get_visible_voucher(
+    session: Session, principal: Principal, voucher_id: uuid.UUID
+) -> PaperVoucher:
+    statement = select(PaperVoucher).where(PaperVoucher.id == voucher_id)
+    clause = visibility_clause(principal, PaperVoucher.owner_id, PaperVoucher.entity_id)
+    if clause is not None:
+        statement = statement.where(clause)
+    voucher = session.exec(statement).first()
+    if voucher is None:
+        raise NotFound("No such paper voucher.")
+    return voucher
+
+
+def attach_scan(
+    session: Session, actor: Actor, store: FileStore, voucher_id: uuid.UUID, data: bytes
+) -> PaperVoucher:
+    voucher = get_visible_voucher(session, actor.principal, voucher_id)
+    if voucher.status == "booked":
+        raise Conflict("A booked voucher's archive record is closed; its scan cannot change.")
+    content_type = next((t for magic, t in SCAN_TYPES.items() if data.startswith(magic)), None)
+    if content_type is None:
+        raise FileRefused(UnsupportedFormat("a scan must be a PDF, JPEG or PNG file"))
+    voucher.scan_sha256 = store.put(data)
+    voucher.scan_content_type = content_type
+    voucher.updated_at = utcnow()
+    session.add(voucher)
+    _audit(session, actor, voucher, "paper-voucher.scanned", {"sha256": voucher.scan_sha256})
+    session.commit()
+    return voucher
+
+
+def receive_original(
+    session: Session, actor: Actor, voucher_id: uuid.UUID, data: ReceiveOriginal
+) -> PaperVoucher:
+    voucher = get_visible_voucher(session, actor.principal, voucher_id)
+    voucher.received_on = data.received_on
+    voucher.location = data.location
+    voucher.received_by_id = actor.principal.id
+    voucher.updated_at = utcnow()
+    session.add(voucher)
+    _audit(
+        session,
+        actor,
+        voucher,
+        "paper-voucher.received",
+        {"received_on": data.received_on.isoformat(), "location": data.location},
+    )
+    session.commit()
+    return voucher
+
+
+def _audit(
+    session: Session, actor: Actor, voucher: PaperVoucher, action: str, details: dict[str, str]
+) -> None:
+    record_event(
+        session,
+        actor=actor.principal.user,
+        action=action,
+        object_type="paper_voucher",
+        object_id=str(voucher.id),
+        entity_id=voucher.entity_id,
+        details=details,
+        key=actor.audit_key,
+    )
