@@ -4,6 +4,7 @@ from app.audit.models import AuditEvent, AuditHead
 from app.auth.models import ApiToken, EmployeeProfile, User, UserEntity
 from app.entities.models import LegalEntity
 from app.invoices.models import Invoice, InvoiceFile, PaperVoucher, TicketHold
+from app.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "ApiToken",
@@ -17,4 +18,7 @@ __all__ = [
     "TicketHold",
     "User",
     "UserEntity",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

@@ -1,0 +1,1 @@
+"""Event webhooks for finance systems: transactional outbox, subscriptions, delivery worker."""
