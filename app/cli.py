@@ -27,6 +27,8 @@ entities_cli = typer.Typer(help="Manage legal entities", no_args_is_help=True)
 cli.add_typer(users_cli, name="users")
 cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(entities_cli, name="entities")
+storage_cli = typer.Typer(help="Maintain the file store", no_args_is_help=True)
+cli.add_typer(storage_cli, name="storage")
 
 
 @contextmanager
@@ -186,16 +188,48 @@ def _entity_id(session: Session, uscc: str) -> object:
     return found
 
 
+@storage_cli.command("gc")
+def storage_gc(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list what would go")] = False,
+    grace_minutes: Annotated[int, typer.Option(help="Keep files younger than this")] = 60,
+) -> None:
+    """Remove stored files that no database row refers to (after a crash mid-upload)."""
+    import datetime as dt
+
+    from app.db import utcnow
+    from app.storage import LocalFileStore
+    from app.storage.gc import collect_garbage
+
+    store = LocalFileStore(get_settings().storage_dir)
+    with _session() as session:
+        report = collect_garbage(
+            session,
+            store,
+            dry_run=dry_run,
+            now=utcnow(),
+            grace=dt.timedelta(minutes=grace_minutes),
+        )
+    verb = "would remove" if dry_run else "removed"
+    for sha in report.unreferenced:
+        typer.echo(f"{verb} {sha}")
+    typer.echo(
+        f"checked {report.checked} files: {len(report.unreferenced)} unreferenced "
+        f"({verb}), {len(report.too_recent)} unreferenced but younger than the grace period"
+    )
+
+
 @cli.command()
 def demo() -> None:
     """Seed a demo company, its users and generated invoices; print the logins."""
     from app.demo import seed_demo
 
+    settings = get_settings()
     with _session() as session:
-        logins = seed_demo(session, get_settings())
+        logins = seed_demo(session, settings)
     typer.echo("\nDemo logins (http://127.0.0.1:8000):")
     for username, password, roles in logins:
-        typer.echo(f"  {username:<10} password {password:<16} roles {', '.join(roles)}")
+        typer.echo(f"  {username:<10} password {password:<20} roles {', '.join(roles)}")
+    typer.echo(f"Invoices to try the upload with: {settings.storage_dir.parent / 'demo-files'}")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from app.auth.models import User
 from app.auth.schemas import ProfileIn, UserCreate
 from app.auth.service import create_user
 from app.config import Settings
+from app.demo_invoices import seed_demo_invoices, write_try_files
 from app.entities.models import LegalEntity
 from app.entities.schemas import EntityCreate
 from app.entities.service import create_entity
@@ -83,4 +84,7 @@ def seed_demo(session: Session, settings: Settings) -> list[tuple[str, str, list
             actor=None,
             settings=settings,
         )
+    entity = session.exec(select(LegalEntity).where(LegalEntity.uscc == DEMO_USCC)).one()
+    seed_demo_invoices(session, settings, entity)
+    write_try_files(session, entity, settings.storage_dir.parent / "demo-files")
     return [(u, p, r) for u, p, _d, r, _p in DEMO_USERS]

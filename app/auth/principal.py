@@ -11,7 +11,8 @@ from app.auth.models import ApiToken, Role, User
 @dataclass(frozen=True)
 class Principal:
     user: User
-    token: ApiToken
+    # None when the command line acts for a user (the operator holds the database, not a token).
+    token: ApiToken | None
     entity_ids: frozenset[uuid.UUID]
 
     @property

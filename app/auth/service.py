@@ -285,6 +285,8 @@ def revoke_token(
 
 
 def revoke_current(session: Session, *, principal: Principal, settings: Settings) -> None:
+    if principal.token is None:
+        return
     revoke_token(
         session,
         principal=principal,
@@ -292,3 +294,8 @@ def revoke_current(session: Session, *, principal: Principal, settings: Settings
         settings=settings,
         action="auth.logout",
     )
+
+
+def principal_for(session: Session, user: User) -> Principal:
+    """The principal of `user` for commands run outside a request (CLI, demo, workers)."""
+    return Principal(user=user, token=None, entity_ids=frozenset(user_entity_ids(session, user.id)))

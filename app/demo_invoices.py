@@ -1,0 +1,93 @@
+"""Generated demo invoices and a paper voucher, ingested through the real upload path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from app.audit.service import audit_key
+from app.auth.models import EmployeeProfile, User
+from app.auth.service import principal_for
+from app.config import Settings
+from app.entities.models import LegalEntity
+from app.invoices.intake import IntakeContext
+from app.invoices.models import Invoice
+from app.invoices.parsing import ParseLimits
+from app.invoices.synthetic import (
+    fee_invoice_for,
+    random_spec,
+    render_12306_bundle,
+    render_ofd,
+    render_pdf,
+)
+from app.invoices.uploads import UploadServices, upload_batch
+from app.invoices.verification.offline import OfflineProvider
+from app.kit.dates import business_today
+from app.storage import LocalFileStore
+
+DEMO_SEED = 20241101
+
+
+def seed_demo_invoices(session: Session, settings: Settings, entity: LegalEntity) -> int:
+    """Uploads a dozen invoices for the demo employees unless the entity already has some."""
+    if session.exec(select(Invoice.id).where(Invoice.entity_id == entity.id)).first():
+        return 0
+    services = UploadServices(
+        store=LocalFileStore(settings.storage_dir),
+        verifier=OfflineProvider(),
+        limits=ParseLimits(max_bytes=settings.max_upload_bytes),
+    )
+    rng = random.Random(DEMO_SEED)
+    created = 0
+    for username, count in (("employee", 8), ("manager", 3)):
+        user = session.exec(select(User).where(User.username == username)).one()
+        files = _files_for(session, rng, entity, user, count)
+        ctx = IntakeContext(
+            principal=principal_for(session, user), owner_hint=None, audit_key=audit_key(settings)
+        )
+        results, _counts = upload_batch(session, ctx, services, files)
+        created += sum(1 for r in results if r.outcome == "created")
+    return created
+
+
+def _files_for(
+    session: Session, rng: random.Random, entity: LegalEntity, user: User, count: int
+) -> list[tuple[str, bytes]]:
+    profile = session.get(EmployeeProfile, user.id)
+    if profile is None or not profile.passenger_name or not profile.id_last4:
+        raise RuntimeError(f"demo user {user.username} lacks a passenger profile")
+    recent = business_today() - dt.timedelta(days=60)
+    specs = [
+        random_spec(
+            rng,
+            business_type="sale",
+            buyer_name=entity.name,
+            buyer_tax_id=entity.uscc,
+            passenger_name=profile.passenger_name,
+            passenger_id_masked=f"1101011990****{profile.id_last4}",
+            travel_date=recent + dt.timedelta(days=i * 5),
+        )
+        for i in range(count)
+    ]
+    files = [(f"{s.invoice_number}.pdf", render_pdf(s)) for s in specs[:-2]]
+    files.append((f"{specs[-2].invoice_number}.ofd", render_ofd(specs[-2])))
+    files.append(("12306-invoices.zip", render_12306_bundle([specs[-1]])))
+    refund = fee_invoice_for(specs[0], rng, "refund")
+    files.append((f"{refund.invoice_number}.pdf", render_pdf(refund)))
+    return files
+
+
+def write_try_files(session: Session, entity: LegalEntity, folder: Path) -> list[Path]:
+    """Three fresh invoices of the demo employee, not uploaded: files to try the upload with."""
+    user = session.exec(select(User).where(User.username == "employee")).one()
+    rng = random.Random(DEMO_SEED + 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in _files_for(session, rng, entity, user, 3)[:3]:
+        path = folder / name
+        path.write_bytes(data)
+        written.append(path)
+    return written

@@ -1,0 +1,126 @@
+"""The railclaim command line against a real database: bootstrap, tokens, demo and storage gc."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+from typer.testing import CliRunner
+
+from app.auth.models import ApiToken, User
+from app.cli import cli
+from app.config import Settings, get_settings
+from app.invoices.models import Invoice
+from tests.factories import make_uscc
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("RAILCLAIM_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("RAILCLAIM_STORAGE_DIR", str(settings.storage_dir))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_bootstrap_an_entity_users_and_a_token(cli_env: None, client: TestClient, session: Session):
+    uscc = make_uscc(777)
+    code, out = run("entities", "add", "--name", "上海测试有限公司", "--uscc", uscc)
+    assert code == 0, out
+    code, out = run(
+        "users",
+        "create",
+        "--username",
+        "wang",
+        "--password",
+        "a long password",
+        "--role",
+        "approver",
+        "--role",
+        "employee",
+        "--entity",
+        uscc,
+    )
+    assert code == 0, out
+    code, out = run(
+        "users",
+        "create",
+        "--username",
+        "zhang",
+        "--password",
+        "a long password",
+        "--role",
+        "employee",
+        "--passenger-name",
+        "张三",
+        "--id-last4",
+        "1234",
+        "--grade",
+        "2",
+        "--manager",
+        "wang",
+        "--entity",
+        uscc,
+    )
+    assert code == 0, out
+    code, out = run(
+        "users",
+        "create",
+        "--username",
+        "svc-erp",
+        "--role",
+        "finance",
+        "--service",
+        "--entity",
+        uscc,
+    )
+    assert code == 0, out
+    code, token = run("tokens", "create", "--name", "erp", "--user", "svc-erp")
+    assert code == 0, token
+    me = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token.strip()}"})
+    assert me.json()["username"] == "svc-erp"
+    stored = session.exec(select(ApiToken.token_sha256)).all()
+    assert token.strip() not in stored
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["entities", "add", "--name", "x", "--uscc", "91310000MA1FL0DEM1"], "uscc"),
+        (["users", "create", "--username", "a b", "--role", "employee"], "username"),
+        (["users", "create", "--username", "ok", "--role", "king"], "roles"),
+        (["tokens", "create", "--name", "erp", "--user", "nobody"], "no active user"),
+    ],
+)
+def test_bad_input_is_a_clear_error(cli_env: None, args: list[str], message: str):
+    code, out = run(*args)
+    assert code != 0
+    assert message in out
+
+
+def test_demo_is_idempotent_and_seeds_invoices(cli_env: None, session: Session):
+    code, out = run("demo")
+    assert code == 0, out
+    assert "admin-demo-pass" in out
+    invoices = session.exec(select(func.count()).select_from(Invoice)).one()
+    assert invoices >= 10
+    code, _ = run("demo")
+    assert code == 0
+    session.commit()
+    assert session.exec(select(func.count()).select_from(Invoice)).one() == invoices
+    assert session.exec(select(func.count()).select_from(User)).one() == 5
+
+
+def test_storage_gc_dry_run(cli_env: None, settings: Settings):
+    code, out = run("storage", "gc", "--dry-run")
+    assert code == 0, out
+    assert "checked 0 files" in out

@@ -1,0 +1,47 @@
+"""Storage garbage collection: unreferenced old files go, referenced or young files stay."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.db import utcnow
+from app.invoices.synthetic import render_pdf
+from app.storage.gc import collect_garbage
+from tests.factories import bearer, invoice_spec, make_employee, make_entity
+
+
+def test_gc_removes_only_old_unreferenced_files(app: FastAPI, client: TestClient, session: Session):
+    entity = make_entity(session)
+    employee = make_employee(session, entity)
+    pdf = render_pdf(invoice_spec(entity, passenger=employee, session=session))
+    created = client.post(
+        "/api/v1/invoices", files={"file": ("a.pdf", pdf)}, headers=bearer(session, employee)
+    )
+    assert created.status_code == 201
+    store = app.state.store
+    orphan = store.put(b"bytes of an upload whose row never committed")
+    later = utcnow() + dt.timedelta(hours=2)
+
+    young = collect_garbage(session, store, dry_run=True, now=utcnow())
+    assert young.unreferenced == []
+    assert orphan in young.too_recent
+
+    listed = collect_garbage(session, store, dry_run=True, now=later)
+    assert listed.unreferenced == [orphan]
+    assert listed.removed == []
+    assert store.exists(orphan)
+
+    removed = collect_garbage(session, store, dry_run=False, now=later)
+    assert removed.removed == [orphan]
+    assert not store.exists(orphan)
+    assert store.exists(created.json()["sha256"])
+    assert (
+        client.get(
+            f"/api/v1/invoices/{created.json()['id']}/files/pdf", headers=bearer(session, employee)
+        ).content
+        == pdf
+    )
