@@ -24,6 +24,7 @@ from app.invoices.parsing import ParsedInvoice
 from app.invoices.tickets import E_INVOICE, hold_ticket, ticket_key
 from app.invoices.verification.provider import VerificationResult
 from app.invoices.warnings import add_warning
+from app.webhooks.outbox import enqueue_event
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,27 @@ def _create(
     session.flush()
     link_new_invoice(session, invoice)
     _audit(session, ctx, invoice, "invoice.uploaded", [r.kind for r in parsed.renditions])
+    enqueue_event(
+        session,
+        event_type="invoice.created",
+        data=_event_data(invoice),
+        ordering_key=f"invoice:{invoice.id}",
+    )
     return Ingested("created", invoice)
+
+
+def _event_data(invoice: Invoice) -> dict[str, object]:
+    # Finance systems pull the full record over the API; the event carries no personal data.
+    return {
+        "id": invoice.id,
+        "invoice_number": invoice.invoice_number,
+        "business_type": invoice.business_type,
+        "entity": invoice.entity_id,
+        "owner": invoice.owner_id,
+        "fare": invoice.fare,
+        "travel_date": invoice.travel_date,
+        "status": invoice.status,
+    }
 
 
 def _initial_warnings(

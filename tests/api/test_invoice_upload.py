@@ -18,6 +18,7 @@ from app.invoices.synthetic import (
     render_pdf,
     render_xbrl,
 )
+from app.webhooks.models import WebhookEvent
 from tests.factories import bearer, invoice_spec, make_employee, make_entity, make_user
 from tests.fixtures.hostile import HOSTILE_FILES
 
@@ -239,3 +240,15 @@ def test_missing_file_field_is_a_422(client: TestClient, world):
     response = client.post("/api/v1/invoices", data={"x": "y"}, headers=headers)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "file"
+
+
+def test_a_new_invoice_enqueues_its_webhook_event(client: TestClient, session: Session, world):
+    entity, employee, headers = world
+    spec = invoice_spec(entity, passenger=employee, session=session)
+    created = upload(client, headers, "a.pdf", render_pdf(spec)).json()
+    upload(client, headers, "a.ofd", render_ofd(spec))  # a rendition is not a new invoice
+    session.commit()
+    events = session.exec(select(WebhookEvent)).all()
+    assert [e.event_type for e in events] == ["invoice.created"]
+    assert created["id"] in events[0].body
+    assert spec.passenger_name not in events[0].body
