@@ -20,11 +20,12 @@ def link_new_invoice(session: Session, invoice: Invoice) -> None:
     waiting_red = session.exec(
         select(Invoice).where(
             Invoice.original_invoice_number == invoice.invoice_number,
+            Invoice.entity_id == invoice.entity_id,
             col(Invoice.is_red_letter).is_(True),
         )
     ).first()
     if waiting_red is not None:
-        void_original(session, invoice, waiting_red)
+        _link_red_letter(session, invoice, waiting_red)
     if invoice.business_type in FEE_TYPES:
         _link_fee_to_sale(session, invoice)
     if invoice.business_type == "sale":
@@ -35,9 +36,13 @@ def link_new_invoice(session: Session, invoice: Invoice) -> None:
 
 
 def _apply_red_letter(session: Session, red: Invoice) -> None:
+    # A red-letter invoice reverses an invoice of the same buyer, never another entity's.
     original = (
         session.exec(
-            select(Invoice).where(Invoice.invoice_number == red.original_invoice_number)
+            select(Invoice).where(
+                Invoice.invoice_number == red.original_invoice_number,
+                Invoice.entity_id == red.entity_id,
+            )
         ).first()
         if red.original_invoice_number
         else None
@@ -46,11 +51,17 @@ def _apply_red_letter(session: Session, red: Invoice) -> None:
         add_warning(
             red,
             "original-unknown",
-            "The blue invoice this red-letter invoice reverses is not stored yet; it will be "
-            "voided when it arrives.",
+            "The blue invoice this red-letter invoice reverses is not stored for this buyer "
+            "yet; it will be voided when it arrives.",
         )
         return
+    _link_red_letter(session, original, red)
+
+
+def _link_red_letter(session: Session, original: Invoice, red: Invoice) -> None:
     red.original_invoice_id = original.id
+    drop_warning(red, "original-unknown")
+    session.add(red)
     void_original(session, original, red)
 
 
@@ -73,6 +84,8 @@ def void_original(session: Session, original: Invoice, red: Invoice) -> None:
                 f"Red-letter invoice {red.invoice_number} voided this invoice inside a claim.",
             )
         original.status = "void"
+        # Void, it no longer competes with a re-issue of its ticket.
+        drop_warning(original, "ticket-reissued")
     session.add(original)
     session.flush()
     if original.ticket_key:
