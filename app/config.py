@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     verification_timeout_seconds: float = Field(default=5.0, gt=0)
     verification_retries: int = Field(default=2, ge=0, le=10)
     verification_token: SecretStr | None = None
+    # Webhook delivery (`railclaim worker`): per-attempt timeout, retry schedule, polling.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    webhook_max_attempts: int = Field(default=10, ge=1, le=50)
+    webhook_retry_base_seconds: float = Field(default=30.0, gt=0)
+    webhook_retry_cap_seconds: float = Field(default=6 * 3600.0, gt=0)
+    webhook_poll_seconds: float = Field(default=2.0, gt=0)
 
     @property
     def max_upload_bytes(self) -> int:

@@ -17,6 +17,7 @@ from app.ops import router as ops_router
 from app.paper.router import router as paper_router
 from app.problems import install_problem_handlers
 from app.storage import LocalFileStore
+from app.webhooks.router import router as webhooks_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(entities_router)
     api.include_router(audit_router)
     api.include_router(invoices_router)
+    api.include_router(webhooks_router)
     api.include_router(paper_router)
     app.include_router(api)
     app.include_router(ops_router)

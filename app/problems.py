@@ -70,6 +70,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Paper voucher already registered",
         "A paper voucher with this serial number is registered.",
     ),
+    "invalid-state": (
+        "Not allowed in the current state",
+        "The object's state does not permit this action; `detail` says which state it is in.",
+    ),
     "http-error": ("HTTP error", "The request could not be served."),
     "internal-error": (
         "Internal error",

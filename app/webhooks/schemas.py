@@ -1,0 +1,84 @@
+"""Request and response bodies of the webhook subscription and delivery-log endpoints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    UrlConstraints,
+)
+
+EventType = Literal[
+    "invoice.created",
+    "claim.submitted",
+    "claim.approved",
+    "claim.rejected",
+    "claim.booked",
+    "claim.paid",
+]
+DeliveryStatus = Literal["pending", "delivered", "dead"]
+
+ReceiverUrl = Annotated[HttpUrl, UrlConstraints(max_length=2000, allowed_schemes=["http", "https"])]
+
+
+def _printable(value: str) -> str:
+    if not value.isprintable() or not value.isascii():
+        raise ValueError("must be printable ASCII (it is used as an HMAC key)")
+    return value
+
+
+Secret = Annotated[
+    str, StringConstraints(min_length=16, max_length=200), AfterValidator(_printable)
+]
+
+
+def _unique(values: list[EventType]) -> list[EventType]:
+    return list(dict.fromkeys(values))
+
+
+class SubscriptionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: ReceiverUrl
+    # Omit it and the service generates one, returned in this response only.
+    secret: Secret | None = None
+    event_types: Annotated[list[EventType], Field(max_length=12), AfterValidator(_unique)] = []
+    active: bool = True
+
+
+class SubscriptionOut(BaseModel):
+    """A subscription as listed: never with its secret."""
+
+    id: uuid.UUID
+    url: str
+    event_types: list[EventType] = Field(description="Empty: every event type")
+    active: bool
+    created_at: dt.datetime
+
+
+class SubscriptionCreated(SubscriptionOut):
+    secret: str = Field(description="Shown once; store it to verify Railclaim-Signature")
+
+
+class DeliveryOut(BaseModel):
+    id: uuid.UUID
+    subscription_id: uuid.UUID
+    event_id: uuid.UUID
+    event_type: EventType
+    ordering_key: str | None
+    status: DeliveryStatus
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    last_attempt_at: dt.datetime | None
+    next_attempt_at: dt.datetime | None = Field(description="Only while pending")
+    delivered_at: dt.datetime | None
+    created_at: dt.datetime

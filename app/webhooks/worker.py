@@ -1,0 +1,124 @@
+"""The delivery worker: sends due webhook deliveries over HTTP and records each outcome.
+
+Safe with several worker processes (see `dispatch` for the lease and ordering rules); time is
+a parameter so tests advance a clock instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+
+import httpx
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import make_engine, utcnow
+from app.webhooks.backoff import RetryPolicy
+from app.webhooks.dispatch import DeliveryJob, Outcome, claim_next, record_outcome
+from app.webhooks.signing import signature_header
+
+logger = logging.getLogger("railclaim.webhooks")
+
+SessionFactory = Callable[[], Session]
+DEFAULT_LEASE = dt.timedelta(minutes=5)
+_BATCH = 20
+_SNIPPET = 200
+
+
+def deliver_due(
+    session_factory: SessionFactory,
+    *,
+    client: httpx.Client,
+    now: dt.datetime | None = None,
+    limit: int = 100,
+    policy: RetryPolicy | None = None,
+    lease: dt.timedelta = DEFAULT_LEASE,
+) -> int:
+    """Sends up to `limit` due deliveries one by one; returns how many were attempted.
+
+    `now` fixes the time of the whole pass (tests); without it each step reads the clock, so a
+    lease taken late in a long pass still starts when it is taken.
+    """
+    policy = policy or RetryPolicy()
+    clock: Callable[[], dt.datetime] = (lambda: now) if now is not None else utcnow
+    attempted = 0
+    while attempted < limit:
+        with session_factory() as session:
+            job = claim_next(session, now=clock(), lease=lease, policy=policy)
+            session.commit()
+        if job is None:
+            break
+        attempted += 1
+        outcome = send_delivery(client, job, timestamp=int(clock().timestamp()))
+        with session_factory() as session:
+            record_outcome(session, job, outcome, now=clock(), policy=policy)
+            session.commit()
+    return attempted
+
+
+def send_delivery(client: httpx.Client, job: DeliveryJob, *, timestamp: int) -> Outcome:
+    """POSTs the signed body; any 2xx counts, redirects and everything else is a failure."""
+    headers = {
+        "Content-Type": "application/json",
+        "Railclaim-Event": job.event_type,
+        "Railclaim-Delivery": str(job.delivery_id),
+        "Railclaim-Signature": signature_header(job.secret, timestamp, job.body),
+    }
+    try:
+        # Streamed so a receiver's huge or endless answer is never read beyond a snippet.
+        with client.stream("POST", job.url, content=job.body, headers=headers) as response:
+            if 200 <= response.status_code < 300:
+                return Outcome(response.status_code, None)
+            return Outcome(response.status_code, _failure(response))
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        return Outcome(None, f"{type(exc).__name__}: {exc}".rstrip(": "))
+
+
+def _failure(response: httpx.Response) -> str:
+    snippet = b""
+    for chunk in response.iter_bytes():
+        snippet += chunk
+        if len(snippet) >= _SNIPPET:
+            break
+    text = snippet[:_SNIPPET].decode("utf-8", errors="replace").strip()
+    return f"HTTP {response.status_code}" + (f": {text}" if text else "")
+
+
+def run_worker(settings: Settings, stop_event: threading.Event) -> None:
+    """Delivers until `stop_event` is set, polling when nothing is due."""
+    engine = make_engine(settings.database_url)
+    policy = RetryPolicy.from_settings(settings)
+    # httpx timeouts apply per phase (connect, write, read, pool), so allow for all of them.
+    lease = max(DEFAULT_LEASE, dt.timedelta(seconds=4 * settings.webhook_timeout_seconds + 60))
+    logger.info("webhook worker started")
+    try:
+        with httpx.Client(timeout=settings.webhook_timeout_seconds) as client:
+            while not stop_event.is_set():
+                sent = _deliver_safely(engine, client, policy, lease)
+                if sent == 0:
+                    stop_event.wait(settings.webhook_poll_seconds)
+    finally:
+        engine.dispose()
+        logger.info("webhook worker stopped")
+
+
+def _deliver_safely(
+    engine: Engine, client: httpx.Client, policy: RetryPolicy, lease: dt.timedelta
+) -> int:
+    try:
+        return deliver_due(
+            lambda: Session(engine, expire_on_commit=False),
+            client=client,
+            limit=_BATCH,
+            policy=policy,
+            lease=lease,
+        )
+    except SQLAlchemyError:
+        # The database may be restarting; leases make a retry after the pause safe.
+        logger.exception("webhook delivery pass failed")
+        return 0
