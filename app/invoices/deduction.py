@@ -10,9 +10,9 @@ from sqlmodel import Session
 from app.audit.service import record_event
 from app.auth.principal import Principal
 from app.db import utcnow
+from app.invoices.errors import InvoiceStateConflict
 from app.invoices.models import Invoice
 from app.invoices.queries import get_visible_invoice
-from app.problems import Conflict
 
 
 def confirm_deduction(
@@ -24,7 +24,9 @@ def confirm_deduction(
 ) -> Invoice:
     invoice = get_visible_invoice(session, principal, invoice_id)
     if invoice.status == "void":
-        raise Conflict("A void invoice is not confirmed for deduction.")
+        raise InvoiceStateConflict(
+            "A void invoice is not confirmed for deduction.", invoice_status="void"
+        )
     previous = invoice.deduction_confirmed_on
     invoice.deduction_confirmed_on = confirmed_on
     invoice.updated_at = utcnow()

@@ -18,6 +18,11 @@ class TicketAlreadyClaimed(Conflict):
     title = "This ticket is already held by another document"
 
 
+class InvoiceStateConflict(Conflict):
+    slug = "invalid-state"
+    title = "Not allowed in the invoice's current state"
+
+
 class BuyerMismatch(AppError):
     status, slug, title = 422, "buyer-mismatch", "The invoice's buyer is not one of your entities"
 

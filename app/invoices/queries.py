@@ -65,13 +65,19 @@ def list_invoices(
     elif filters.owner is not None:
         statement = statement.where(Invoice.owner_id == filters.owner)
     if filters.q:
-        pattern = f"%{filters.q}%"
+        # Case-insensitive on both engines (PostgreSQL's LIKE is not), and `%`/`_` typed by
+        # the user are text, not wildcards.
         statement = statement.where(
             or_(
-                col(Invoice.invoice_number).like(pattern),
-                col(Invoice.train_number).like(pattern),
-                col(Invoice.departure_station).like(pattern),
-                col(Invoice.arrival_station).like(pattern),
+                *(
+                    column.icontains(filters.q, autoescape=True)
+                    for column in (
+                        col(Invoice.invoice_number),
+                        col(Invoice.train_number),
+                        col(Invoice.departure_station),
+                        col(Invoice.arrival_station),
+                    )
+                )
             )
         )
     rows, next_cursor = paginate(
@@ -149,6 +155,14 @@ def read_original(session: Session, store: FileStore, invoice: Invoice, kind: st
             f"rai_issuer_{invoice.invoice_number}.xml",
         )
     raise NotFound(f"This invoice has no {kind} rendition.")
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 If-None-Match: `*`, or a list of tags compared weakly (W/ prefixes ignored)."""
+    if if_none_match is None:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags
 
 
 def parse_owner_filter(owner: str | None) -> uuid.UUID | Literal["none"] | None:

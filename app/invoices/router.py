@@ -135,7 +135,7 @@ def download_original(
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(original.filename)}",
         "Cache-Control": "private, max-age=31536000, immutable",
     }
-    if if_none_match == etag:
+    if queries.etag_matches(if_none_match, etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(original.data, media_type=original.media_type, headers=headers)
 
