@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.claims.router import router as claims_router
 from app.config import DEV_SECRET, Settings, get_settings
 from app.db import make_engine
 from app.entities.router import router as entities_router
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(entities_router)
     api.include_router(audit_router)
     api.include_router(invoices_router)
+    api.include_router(claims_router)
     api.include_router(webhooks_router)
     api.include_router(paper_router)
     app.include_router(api)

@@ -2,14 +2,28 @@
 
 from app.audit.models import AuditEvent, AuditHead
 from app.auth.models import ApiToken, EmployeeProfile, User, UserEntity
+from app.claims.models import (
+    ApprovalSubstitute,
+    Claim,
+    ClaimApproval,
+    ClaimHistory,
+    ClaimItem,
+    ClaimPolicy,
+)
 from app.entities.models import LegalEntity
 from app.invoices.models import Invoice, InvoiceFile, PaperVoucher, TicketHold
 from app.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "ApiToken",
+    "ApprovalSubstitute",
     "AuditEvent",
     "AuditHead",
+    "Claim",
+    "ClaimApproval",
+    "ClaimHistory",
+    "ClaimItem",
+    "ClaimPolicy",
     "EmployeeProfile",
     "Invoice",
     "InvoiceFile",

@@ -47,6 +47,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This ticket is already held by another document",
         "A ticket is reimbursed once: by its e-invoice or by its paper voucher.",
     ),
+    "item-already-claimed": (
+        "This document is already in a claim",
+        "An invoice or paper voucher belongs to one claim at a time, whatever its state; remove "
+        "it from the other draft first. `existing_claim_id` names the claim when known.",
+    ),
+    "item-not-claimable": (
+        "This document cannot be claimed",
+        "Void and red-letter documents are not reimbursed; `reason` says which applies.",
+    ),
+    "blocking-findings": (
+        "The claim has blocking findings",
+        "Policy findings of severity `block` prevent this step; `findings` lists them.",
+    ),
+    "warnings-not-acknowledged": (
+        "Warnings must be acknowledged",
+        "The claim has `warn` findings; approve again with `acknowledge_warnings: true`.",
+    ),
+    "no-approver": (
+        "Nobody can approve this claim",
+        "The claimant has no manager (or no second-level manager above the entity's "
+        "threshold) and the entity names no fallback approver.",
+    ),
+    "self-approval": ("Nobody approves their own claim", "Another approver must decide."),
     "buyer-mismatch": (
         "The invoice's buyer is not one of your entities",
         "The buyer name and "

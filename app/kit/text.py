@@ -23,3 +23,16 @@ def _clean(value: str) -> str:
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_clean)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_clean)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_clean)]
+
+
+def _clean_paragraph(value: str) -> str:
+    # Free text (a purpose, a reason) may run over several lines; other controls stay refused.
+    text = "\n".join(_clean(line) if line.strip() else "" for line in value.split("\n")).strip()
+    if not text:
+        raise ValueError("must not be blank")
+    return text
+
+
+Paragraph = Annotated[
+    str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_clean_paragraph)
+]

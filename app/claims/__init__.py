@@ -1,0 +1,1 @@
+"""Expense claims: drafting, the approval workflow, travel policy findings and substitutes."""

@@ -1,0 +1,217 @@
+"""Loading what the policy judges: claim items with their documents, profiles and grades.
+
+Batched over many claims, so a list page costs a fixed number of queries, not one per claim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.auth.models import EmployeeProfile, UserEntity
+from app.claims.models import Claim, ClaimItem
+from app.claims.policy import ClaimFacts, Finding, ItemFacts, PolicySettings, evaluate
+from app.claims.policy_store import load_policies
+from app.invoices.models import Invoice, PaperVoucher
+from app.kit.dates import business_date, business_today
+
+# (entity, passenger name, ID last 4) -> grade of the one matching employee
+GradeKey = tuple[uuid.UUID, str, str]
+
+
+@dataclass(frozen=True)
+class LoadedItem:
+    item: ClaimItem
+    invoice: Invoice | None
+    paper: PaperVoucher | None
+
+    @property
+    def passenger(self) -> tuple[str | None, str | None]:
+        document = self.invoice or self.paper
+        assert document is not None
+        return document.passenger_name, document.passenger_id_masked
+
+
+def load_items(
+    session: Session, claim_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[LoadedItem]]:
+    """The items of each claim with their invoice or paper voucher, oldest item first."""
+    if not claim_ids:
+        return {}
+    rows = session.exec(
+        select(ClaimItem)
+        .where(col(ClaimItem.claim_id).in_(claim_ids))
+        .order_by(col(ClaimItem.created_at), col(ClaimItem.id))
+    ).all()
+    invoice_ids = [r.invoice_id for r in rows if r.invoice_id]
+    paper_ids = [r.paper_voucher_id for r in rows if r.paper_voucher_id]
+    invoices = {
+        i.id: i for i in session.exec(select(Invoice).where(col(Invoice.id).in_(invoice_ids)))
+    }
+    papers = {
+        p.id: p
+        for p in session.exec(select(PaperVoucher).where(col(PaperVoucher.id).in_(paper_ids)))
+    }
+    loaded: dict[uuid.UUID, list[LoadedItem]] = defaultdict(list)
+    for row in rows:
+        invoice = invoices.get(row.invoice_id) if row.invoice_id else None
+        paper = papers.get(row.paper_voucher_id) if row.paper_voucher_id else None
+        loaded[row.claim_id].append(LoadedItem(row, invoice, paper))
+    return loaded
+
+
+def evaluate_claims(
+    session: Session,
+    claims: Sequence[Claim],
+    items: dict[uuid.UUID, list[LoadedItem]],
+    *,
+    submission_date: dt.date | None = None,
+) -> dict[uuid.UUID, list[Finding]]:
+    """The findings of each claim, judged as of its submission (drafts: as of today, or
+    `submission_date` when the caller is about to submit)."""
+    policies = load_policies(session, {c.entity_id for c in claims})
+    profiles = _profiles(session, {c.claimant_id for c in claims})
+    grades = _traveller_grades(session, claims, items)
+    findings: dict[uuid.UUID, list[Finding]] = {}
+    for claim in claims:
+        facts = ClaimFacts(
+            items=tuple(
+                _item_facts(loaded, claim, profiles.get(claim.claimant_id), grades)
+                for loaded in items.get(claim.id, [])
+            ),
+            submission_date=submission_date or _submission_date(claim),
+        )
+        findings[claim.id] = evaluate(facts, policies[claim.entity_id])
+    return findings
+
+
+def findings_of(
+    session: Session, claim: Claim, *, submission_date: dt.date | None = None
+) -> list[Finding]:
+    items = load_items(session, [claim.id])
+    return evaluate_claims(session, [claim], items, submission_date=submission_date)[claim.id]
+
+
+def policy_of(session: Session, claim: Claim) -> PolicySettings:
+    return load_policies(session, [claim.entity_id])[claim.entity_id]
+
+
+def _submission_date(claim: Claim) -> dt.date:
+    if claim.state != "draft" and claim.submitted_at is not None:
+        return business_date(claim.submitted_at)
+    return business_today()
+
+
+def _profiles(session: Session, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, EmployeeProfile]:
+    if not user_ids:
+        return {}
+    rows = session.exec(select(EmployeeProfile).where(col(EmployeeProfile.user_id).in_(user_ids)))
+    return {p.user_id: p for p in rows}
+
+
+def _last4(id_masked: str | None) -> str | None:
+    return id_masked[-4:].upper() if id_masked and len(id_masked) >= 4 else None
+
+
+def _is_claimant(profile: EmployeeProfile | None, name: str | None, last4: str | None) -> bool:
+    if profile is None or not name or not last4:
+        return False
+    return profile.passenger_name == name and (profile.id_last4 or "").upper() == last4
+
+
+def _traveller_grades(
+    session: Session, claims: Sequence[Claim], items: dict[uuid.UUID, list[LoadedItem]]
+) -> dict[GradeKey, int | None]:
+    """Grades of travellers by (entity, name, ID last 4); ambiguous matches count as unknown."""
+    entity_of = {c.id: c.entity_id for c in claims}
+    names = {loaded.passenger[0] for group in items.values() for loaded in group} - {None}
+    if not names:
+        return {}
+    rows = session.exec(
+        select(UserEntity.entity_id, EmployeeProfile)
+        .join(EmployeeProfile, col(EmployeeProfile.user_id) == col(UserEntity.user_id))
+        .where(
+            col(UserEntity.entity_id).in_(set(entity_of.values())),
+            col(EmployeeProfile.passenger_name).in_(names),
+        )
+    ).all()
+    matches: dict[GradeKey, list[int | None]] = defaultdict(list)
+    for entity_id, profile in rows:
+        if profile.passenger_name and profile.id_last4:
+            key = (entity_id, profile.passenger_name, profile.id_last4.upper())
+            matches[key].append(profile.grade)
+    return {key: found[0] if len(found) == 1 else None for key, found in matches.items()}
+
+
+@dataclass(frozen=True)
+class _Traveller:
+    passenger_key: str | None
+    is_claimant: bool
+    grade: int | None
+
+
+def _item_facts(
+    loaded: LoadedItem,
+    claim: Claim,
+    profile: EmployeeProfile | None,
+    grades: dict[GradeKey, int | None],
+) -> ItemFacts:
+    name, masked = loaded.passenger
+    last4 = _last4(masked)
+    own = _is_claimant(profile, name, last4)
+    if own:
+        grade = profile.grade if profile else None
+    else:
+        grade = grades.get((claim.entity_id, name, last4)) if name and last4 else None
+    traveller = _Traveller(f"{name}|{last4}" if name and last4 else None, own, grade)
+    if loaded.invoice is not None:
+        return _invoice_facts(loaded.item, loaded.invoice, traveller)
+    assert loaded.paper is not None
+    return _paper_facts(loaded.item, loaded.paper, traveller)
+
+
+def _invoice_facts(item: ClaimItem, invoice: Invoice, traveller: _Traveller) -> ItemFacts:
+    return ItemFacts(
+        item_id=item.id,
+        label=f"invoice {invoice.invoice_number}",
+        kind="invoice",
+        business_type=invoice.business_type,
+        status=invoice.status,
+        is_red_letter=invoice.is_red_letter,
+        warning_codes=frozenset(w["code"] for w in invoice.warnings),
+        verification=invoice.verification,
+        sale_known=invoice.original_invoice_id is not None,
+        seat_class=invoice.seat_class,
+        travel_date=invoice.travel_date,
+        train_number=invoice.train_number,
+        passenger_key=traveller.passenger_key,
+        ticket_key=invoice.ticket_key,
+        passenger_is_claimant=traveller.is_claimant,
+        traveller_grade=traveller.grade,
+        justification=item.justification,
+    )
+
+
+def _paper_facts(item: ClaimItem, paper: PaperVoucher, traveller: _Traveller) -> ItemFacts:
+    return ItemFacts(
+        item_id=item.id,
+        label=f"paper voucher {paper.serial_number}",
+        kind="paper",
+        business_type="sale",
+        status=paper.status,
+        warning_codes=frozenset(w["code"] for w in paper.warnings),
+        seat_class=paper.seat_class,
+        travel_date=paper.travel_date,
+        train_number=paper.train_number,
+        passenger_key=traveller.passenger_key,
+        ticket_key=paper.ticket_key,
+        passenger_is_claimant=traveller.is_claimant,
+        traveller_grade=traveller.grade,
+        justification=item.justification,
+        original_received=paper.received_on is not None,
+    )

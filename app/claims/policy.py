@@ -1,0 +1,263 @@
+"""Travel policy: the findings of a claim, computed from a snapshot of its items. Pure: no DB.
+
+Severities: `block` findings stop submission (and approval and booking); `warn` findings need the
+approver's explicit acknowledgement. `paper-original-missing` is a warning that also stops
+booking, since a paper voucher is booked only once its original is in finance's hands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+Severity = Literal["block", "warn"]
+
+# Seat classes by the grade that may book them (README "Claim policy").
+BASE_CLASSES = frozenset({"二等座", "硬座", "硬卧", "无座", "二等卧"})
+FIRST_CLASSES = frozenset({"一等座", "软卧", "一等卧", "动卧", "软座"})
+TOP_CLASSES = frozenset({"商务座", "特等座", "高级软卧"})
+FEE_TYPES = frozenset({"refund", "change"})
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """An entity's configurable policy; the defaults apply to entities that configured nothing."""
+
+    approval_threshold: Decimal = Decimal("5000.00")
+    fallback_approver_id: uuid.UUID | None = None
+    first_class_min_grade: int = 3
+    business_class_min_grade: int = 6
+    late_submission_days: int = 180
+    segregation_of_duties: bool = True
+
+
+DEFAULT_POLICY = PolicySettings()
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the rules need to know about one claim item (an invoice or a paper voucher)."""
+
+    item_id: uuid.UUID
+    label: str
+    kind: Literal["invoice", "paper"]
+    business_type: str
+    status: str
+    is_red_letter: bool = False
+    warning_codes: frozenset[str] = frozenset()
+    verification: str | None = None
+    sale_known: bool = True
+    seat_class: str | None = None
+    travel_date: dt.date | None = None
+    train_number: str | None = None
+    passenger_key: str | None = None
+    ticket_key: str | None = None
+    passenger_is_claimant: bool = True
+    traveller_grade: int | None = None
+    justification: str | None = None
+    original_received: bool = True
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    items: tuple[ItemFacts, ...]
+    # The business date the claim was (or, for a draft, would now be) submitted on.
+    submission_date: dt.date
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    item_id: uuid.UUID | None = None
+    blocks_booking: bool = False
+
+
+def evaluate(claim: ClaimFacts, policy: PolicySettings) -> list[Finding]:
+    """Every finding of the claim under `policy`, blocking ones first, then in item order."""
+    findings: list[Finding] = []
+    if not claim.items:
+        findings.append(
+            Finding("no-items", "block", "A claim needs at least one invoice or paper voucher.")
+        )
+    twins = _near_duplicates_within(claim.items)
+    for item in claim.items:
+        for rule in _RULES:
+            finding = rule(item, claim, policy)
+            if finding is not None:
+                findings.append(finding)
+        if item.item_id in twins or "near-duplicate" in item.warning_codes:
+            findings.append(_near_duplicate(item))
+    return sorted(findings, key=lambda f: f.severity != "block")
+
+
+def blocking(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "block"]
+
+
+def warnings(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "warn"]
+
+
+def booking_blockers(findings: Iterable[Finding]) -> list[Finding]:
+    """What stops `book`: blocking findings and unreceived paper originals."""
+    return [f for f in findings if f.severity == "block" or f.blocks_booking]
+
+
+Rule = Callable[[ItemFacts, ClaimFacts, PolicySettings], Finding | None]
+
+
+def _void(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
+    if item.status != "void" and not item.is_red_letter:
+        return None
+    return Finding(
+        "item-void",
+        "block",
+        f"{item.label} is void (reversed by a red-letter invoice): remove it from the claim.",
+        item.item_id,
+    )
+
+
+def _reissued(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
+    if "ticket-reissued" not in item.warning_codes:
+        return None
+    return Finding(
+        "ticket-reissued",
+        "block",
+        f"{item.label} shares its ticket with another live invoice (a 换开 re-issue): wait for "
+        "the red-letter invoice that voids one of them.",
+        item.item_id,
+    )
+
+
+def _passenger(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
+    if item.passenger_is_claimant or item.justification:
+        return None
+    return Finding(
+        "passenger-not-claimant",
+        "block",
+        f"The passenger of {item.label} is not the claimant: add a justification to the item.",
+        item.item_id,
+    )
+
+
+def _verification(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
+    if item.kind != "invoice" or item.verification == "verified":
+        return None
+    if item.verification == "mismatch":
+        # The tax platform disagrees with the file: a tamper signal, never reimbursed as is.
+        return Finding(
+            "verification-mismatch",
+            "block",
+            f"The 查验 answer for {item.label} differs from the invoice's data.",
+            item.item_id,
+        )
+    return Finding(
+        "unverified",
+        "warn",
+        f"{item.label} has not been verified (查验) with the tax platform.",
+        item.item_id,
+    )
+
+
+def _seat_class(item: ItemFacts, _claim: ClaimFacts, policy: PolicySettings) -> Finding | None:
+    # A fee invoice repeats the ticket's seat class but pays for no seat.
+    if item.business_type != "sale" or item.seat_class is None:
+        return None
+    if item.seat_class in TOP_CLASSES:
+        needed = policy.business_class_min_grade
+    elif item.seat_class in FIRST_CLASSES:
+        needed = policy.first_class_min_grade
+    else:
+        return None
+    if item.traveller_grade is not None and item.traveller_grade >= needed:
+        return None
+    grade = "unknown" if item.traveller_grade is None else str(item.traveller_grade)
+    return Finding(
+        "seat-class-above-grade",
+        "warn",
+        f"{item.label} is a {item.seat_class} ticket, allowed from grade {needed}; the "
+        f"traveller's grade is {grade}.",
+        item.item_id,
+    )
+
+
+def _late(item: ItemFacts, claim: ClaimFacts, policy: PolicySettings) -> Finding | None:
+    if item.travel_date is None:
+        return None
+    days = (claim.submission_date - item.travel_date).days
+    if days <= policy.late_submission_days:
+        return None
+    return Finding(
+        "late-submission",
+        "warn",
+        f"{item.label} is claimed {days} days after travel (policy: "
+        f"{policy.late_submission_days}).",
+        item.item_id,
+    )
+
+
+def _sale_unknown(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
+    if item.business_type not in FEE_TYPES or item.sale_known:
+        return None
+    return Finding(
+        "sale-unknown",
+        "warn",
+        f"{item.label} is a refund or change fee whose sale invoice is not stored.",
+        item.item_id,
+    )
+
+
+def _paper_original(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
+    if item.kind != "paper" or item.original_received:
+        return None
+    return Finding(
+        "paper-original-missing",
+        "warn",
+        f"The original of {item.label} has not reached finance; the claim cannot be booked "
+        "before it does.",
+        item.item_id,
+        blocks_booking=True,
+    )
+
+
+_RULES: tuple[Rule, ...] = (
+    _void,
+    _reissued,
+    _passenger,
+    _verification,
+    _seat_class,
+    _late,
+    _sale_unknown,
+    _paper_original,
+)
+
+
+def _near_duplicate(item: ItemFacts) -> Finding:
+    return Finding(
+        "near-duplicate",
+        "warn",
+        f"Another document has the same passenger, train and travel date as {item.label}.",
+        item.item_id,
+    )
+
+
+def _near_duplicates_within(items: tuple[ItemFacts, ...]) -> set[uuid.UUID]:
+    """Items of this claim sharing passenger, train and date on different tickets."""
+    groups: dict[tuple[str, str, dt.date, str], list[ItemFacts]] = defaultdict(list)
+    for item in items:
+        if item.passenger_key and item.train_number and item.travel_date:
+            key = (item.passenger_key, item.train_number, item.travel_date, item.business_type)
+            groups[key].append(item)
+    flagged: set[uuid.UUID] = set()
+    for group in groups.values():
+        tickets = {i.ticket_key or str(i.item_id) for i in group}
+        if len(tickets) > 1:
+            flagged.update(i.item_id for i in group)
+    return flagged

@@ -1,0 +1,118 @@
+"""Per-entity claim policy: reading it (defaults when unset) and replacing it (admins)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from app.audit.service import record_event
+from app.auth.models import User, UserEntity
+from app.auth.principal import Principal
+from app.claims.models import ClaimPolicy
+from app.claims.policy import DEFAULT_POLICY, PolicySettings
+from app.claims.schemas import ClaimPolicyIn, ClaimPolicyOut
+from app.db import insert_ignore, utcnow
+from app.entities.models import LegalEntity
+from app.problems import NotFound, ValidationProblem
+
+
+def load_policies(
+    session: Session, entity_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, PolicySettings]:
+    wanted = set(entity_ids)
+    rows = (
+        session.exec(select(ClaimPolicy).where(col(ClaimPolicy.entity_id).in_(wanted))).all()
+        if wanted
+        else []
+    )
+    found = {row.entity_id: _settings(row) for row in rows}
+    return {entity_id: found.get(entity_id, DEFAULT_POLICY) for entity_id in wanted}
+
+
+def load_policy(session: Session, entity_id: uuid.UUID) -> PolicySettings:
+    return load_policies(session, [entity_id])[entity_id]
+
+
+def read_policy(session: Session, principal: Principal, entity_id: uuid.UUID) -> ClaimPolicyOut:
+    _require_entity(session, principal, entity_id)
+    row = session.get(ClaimPolicy, entity_id)
+    if row is None:
+        return _out(entity_id, DEFAULT_POLICY, None)
+    return _out(entity_id, _settings(row), row)
+
+
+def replace_policy(
+    session: Session,
+    principal: Principal,
+    entity_id: uuid.UUID,
+    data: ClaimPolicyIn,
+    *,
+    audit_key: bytes,
+) -> ClaimPolicyOut:
+    """Admins set the whole policy; fields left out go back to their defaults."""
+    _require_entity(session, principal, entity_id)
+    if data.fallback_approver_id is not None:
+        _require_member(session, entity_id, data.fallback_approver_id)
+    # Race-safe upsert: create the row if absent, then lock and overwrite it.
+    insert_ignore(session, ClaimPolicy, {"entity_id": entity_id})
+    row = session.get(ClaimPolicy, entity_id, with_for_update=True, populate_existing=True)
+    assert row is not None
+    for field, value in data.model_dump().items():
+        setattr(row, field, value)
+    row.updated_by_id = principal.id
+    row.updated_at = utcnow()
+    session.add(row)
+    record_event(
+        session,
+        actor=principal.user,
+        action="claim-policy.updated",
+        object_type="claim_policy",
+        object_id=str(entity_id),
+        entity_id=entity_id,
+        details=data.model_dump(mode="json"),
+        key=audit_key,
+    )
+    session.commit()
+    return _out(entity_id, _settings(row), row)
+
+
+def _require_entity(session: Session, principal: Principal, entity_id: uuid.UUID) -> None:
+    known = session.get(LegalEntity, entity_id) is not None
+    if not known or not (principal.is_admin or entity_id in principal.entity_ids):
+        raise NotFound("No such legal entity.")
+
+
+def _require_member(session: Session, entity_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    member = session.exec(
+        select(User.id)
+        .join(UserEntity, col(UserEntity.user_id) == col(User.id))
+        .where(User.id == user_id, UserEntity.entity_id == entity_id, col(User.is_active))
+    ).first()
+    if member is None:
+        raise ValidationProblem("fallback_approver_id", "no active user of this entity has this id")
+
+
+def _settings(row: ClaimPolicy) -> PolicySettings:
+    return PolicySettings(
+        approval_threshold=row.approval_threshold,
+        fallback_approver_id=row.fallback_approver_id,
+        first_class_min_grade=row.first_class_min_grade,
+        business_class_min_grade=row.business_class_min_grade,
+        late_submission_days=row.late_submission_days,
+        segregation_of_duties=row.segregation_of_duties,
+    )
+
+
+def _out(entity_id: uuid.UUID, policy: PolicySettings, row: ClaimPolicy | None) -> ClaimPolicyOut:
+    return ClaimPolicyOut(
+        entity=entity_id,
+        approval_threshold=policy.approval_threshold,
+        fallback_approver_id=policy.fallback_approver_id,
+        first_class_min_grade=policy.first_class_min_grade,
+        business_class_min_grade=policy.business_class_min_grade,
+        late_submission_days=policy.late_submission_days,
+        segregation_of_duties=policy.segregation_of_duties,
+        updated_at=row.updated_at if row else None,
+    )

@@ -1,0 +1,60 @@
+"""Reading claims within the caller's sight: one claim, and a filtered page of them."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from app.auth.principal import Principal
+from app.claims.access import claim_visibility, get_visible_claim
+from app.claims.models import Claim
+from app.claims.schemas import ClaimOut
+from app.claims.substitutes import approvers_represented_by
+from app.claims.views import claim_out, claims_out
+from app.kit.dates import business_today
+from app.kit.pagination import paginate
+
+
+def read_claim(session: Session, principal: Principal, claim_id: uuid.UUID) -> ClaimOut:
+    return claim_out(session, get_visible_claim(session, principal, claim_id))
+
+
+def list_claims(
+    session: Session,
+    principal: Principal,
+    *,
+    state: str | None,
+    awaiting_me: bool,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[ClaimOut], str | None]:
+    """Newest first; `awaiting_me` keeps the submitted claims waiting for the caller's decision,
+    as the designated approver or as today's substitute."""
+    statement = select(Claim)
+    clause = claim_visibility(principal)
+    if clause is not None:
+        statement = statement.where(clause)
+    if state is not None:
+        statement = statement.where(Claim.state == state)
+    if awaiting_me:
+        represented = approvers_represented_by(principal.id, business_today())
+        statement = statement.where(
+            Claim.state == "submitted",
+            # A substitute never decides their own claim, so it does not wait for them.
+            col(Claim.claimant_id) != principal.id,
+            or_(
+                col(Claim.awaiting_approver_id) == principal.id,
+                col(Claim.awaiting_approver_id).in_(represented),
+            ),
+        )
+    rows, next_cursor = paginate(
+        session,
+        statement,
+        created_col=Claim.created_at,
+        id_col=Claim.id,
+        cursor=cursor,
+        limit=limit,
+    )
+    return claims_out(session, rows), next_cursor

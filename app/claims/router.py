@@ -1,0 +1,202 @@
+"""HTTP endpoints for claims, approval substitutes and per-entity claim policy."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Depends, Query, Response, status
+
+from app.audit.service import audit_key
+from app.auth.deps import AdminUser, CurrentUser, require_roles
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.claims import policy_store, queries, service, substitutes
+from app.claims.schemas import (
+    ApproveBody,
+    ClaimCreate,
+    ClaimOut,
+    ClaimPolicyIn,
+    ClaimPolicyOut,
+    ClaimState,
+    ItemRef,
+    RejectBody,
+    SubstituteCreate,
+    SubstituteOut,
+    TransitionNote,
+)
+from app.config import SettingsDep
+from app.db import SessionDep
+from app.kit.pagination import CursorQuery, LimitQuery, Page
+
+router = APIRouter(tags=["claims"])
+
+# Auditors never write; everyone else acts on claims as claimant, approver or finance.
+Writer = Annotated[
+    Principal,
+    Depends(require_roles(Role.EMPLOYEE, Role.APPROVER, Role.FINANCE, Role.ADMIN)),
+]
+OptionalNote = Annotated[TransitionNote | None, Body()]
+
+TRANSITION_RESPONSES: dict[int | str, dict[str, str]] = {
+    403: {"description": "forbidden or self-approval"},
+    404: {"description": "not-found: no such claim within your sight"},
+    409: {
+        "description": "invalid-state, blocking-findings, warnings-not-acknowledged, "
+        "item-already-claimed, item-not-claimable"
+    },
+    422: {"description": "validation-error or no-approver"},
+}
+
+
+def _actor(principal: Principal, settings: SettingsDep) -> service.Actor:
+    return service.Actor(principal=principal, audit_key=audit_key(settings))
+
+
+@router.post("/claims", status_code=status.HTTP_201_CREATED, responses=TRANSITION_RESPONSES)
+def create_claim(
+    session: SessionDep, settings: SettingsDep, principal: Writer, body: ClaimCreate
+) -> ClaimOut:
+    return service.create_claim(session, _actor(principal, settings), body)
+
+
+@router.get("/claims")
+def list_claims(
+    session: SessionDep,
+    principal: CurrentUser,
+    state: ClaimState | None = None,
+    awaiting: Annotated[
+        Literal["me"] | None, Query(description="`me`: claims waiting for your decision")
+    ] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[ClaimOut]:
+    items, next_cursor = queries.list_claims(
+        session, principal, state=state, awaiting_me=awaiting == "me", cursor=cursor, limit=limit
+    )
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/claims/{claim_id}", responses=TRANSITION_RESPONSES)
+def read_claim(session: SessionDep, principal: CurrentUser, claim_id: uuid.UUID) -> ClaimOut:
+    return queries.read_claim(session, principal, claim_id)
+
+
+@router.post("/claims/{claim_id}/items", responses=TRANSITION_RESPONSES)
+def add_claim_item(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Writer,
+    claim_id: uuid.UUID,
+    body: ItemRef,
+) -> ClaimOut:
+    return service.add_item(session, _actor(principal, settings), claim_id, body)
+
+
+@router.delete("/claims/{claim_id}/items/{item_id}", responses=TRANSITION_RESPONSES)
+def remove_claim_item(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Writer,
+    claim_id: uuid.UUID,
+    item_id: uuid.UUID,
+) -> ClaimOut:
+    return service.remove_item(session, _actor(principal, settings), claim_id, item_id)
+
+
+@router.post("/claims/{claim_id}/submit", responses=TRANSITION_RESPONSES)
+def submit_claim(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Writer,
+    claim_id: uuid.UUID,
+    body: OptionalNote = None,
+) -> ClaimOut:
+    comment = body.comment if body else None
+    return service.submit_claim(session, _actor(principal, settings), claim_id, comment)
+
+
+@router.post("/claims/{claim_id}/withdraw", responses=TRANSITION_RESPONSES)
+def withdraw_claim(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Writer,
+    claim_id: uuid.UUID,
+    body: OptionalNote = None,
+) -> ClaimOut:
+    comment = body.comment if body else None
+    return service.withdraw_claim(session, _actor(principal, settings), claim_id, comment)
+
+
+@router.post("/claims/{claim_id}/approve", responses=TRANSITION_RESPONSES)
+def approve_claim(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Writer,
+    claim_id: uuid.UUID,
+    body: Annotated[ApproveBody | None, Body()] = None,
+) -> ClaimOut:
+    decision = body or ApproveBody()
+    return service.approve_claim(session, _actor(principal, settings), claim_id, decision)
+
+
+@router.post("/claims/{claim_id}/reject", responses=TRANSITION_RESPONSES)
+def reject_claim(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Writer,
+    claim_id: uuid.UUID,
+    body: RejectBody,
+) -> ClaimOut:
+    return service.reject_claim(session, _actor(principal, settings), claim_id, body.reason)
+
+
+@router.post(
+    "/approval-substitutes", status_code=status.HTTP_201_CREATED, tags=["approval substitutes"]
+)
+def create_substitute(
+    session: SessionDep, settings: SettingsDep, principal: Writer, body: SubstituteCreate
+) -> SubstituteOut:
+    return substitutes.create_substitute(session, principal, body, audit_key=audit_key(settings))
+
+
+@router.get("/approval-substitutes", tags=["approval substitutes"])
+def list_substitutes(
+    session: SessionDep, principal: CurrentUser, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[SubstituteOut]:
+    items, next_cursor = substitutes.list_substitutes(
+        session, principal, cursor=cursor, limit=limit
+    )
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.delete(
+    "/approval-substitutes/{substitute_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["approval substitutes"],
+)
+def delete_substitute(
+    session: SessionDep, settings: SettingsDep, principal: Writer, substitute_id: uuid.UUID
+) -> Response:
+    substitutes.delete_substitute(session, principal, substitute_id, audit_key=audit_key(settings))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/entities/{entity_id}/claim-policy", tags=["claim policy"])
+def read_claim_policy(
+    session: SessionDep, principal: CurrentUser, entity_id: uuid.UUID
+) -> ClaimPolicyOut:
+    return policy_store.read_policy(session, principal, entity_id)
+
+
+@router.put("/entities/{entity_id}/claim-policy", tags=["claim policy"])
+def replace_claim_policy(
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: AdminUser,
+    entity_id: uuid.UUID,
+    body: ClaimPolicyIn,
+) -> ClaimPolicyOut:
+    return policy_store.replace_policy(
+        session, admin, entity_id, body, audit_key=audit_key(settings)
+    )

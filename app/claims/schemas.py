@@ -1,0 +1,219 @@
+"""Request and response bodies of the claim, substitute and claim-policy endpoints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from app.claims.policy import DEFAULT_POLICY
+from app.kit.money import Money
+from app.kit.text import Name, Paragraph
+
+ClaimState = Literal["draft", "submitted", "approved", "booked", "paid"]
+
+
+class ItemRef(BaseModel):
+    """One document to claim: an invoice or a paper voucher, not both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    invoice_id: uuid.UUID | None = None
+    paper_voucher_id: uuid.UUID | None = None
+    justification: Paragraph | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_document(self) -> ItemRef:
+        if (self.invoice_id is None) == (self.paper_voucher_id is None):
+            raise ValueError("give exactly one of invoice_id and paper_voucher_id")
+        return self
+
+    @property
+    def document_id(self) -> uuid.UUID:
+        document = self.invoice_id or self.paper_voucher_id
+        assert document is not None
+        return document
+
+
+class ClaimCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Name
+    purpose: Paragraph
+    items: list[ItemRef] = Field(default_factory=list, max_length=200)
+    entity: uuid.UUID | None = None
+
+    @field_validator("items")
+    @classmethod
+    def _each_document_once(cls, items: list[ItemRef]) -> list[ItemRef]:
+        documents = [i.document_id for i in items]
+        if len(documents) != len(set(documents)):
+            raise ValueError("a document appears twice")
+        return items
+
+
+class TransitionNote(BaseModel):
+    """Optional body of submit and withdraw."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    comment: Paragraph | None = None
+
+
+class ApproveBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: Paragraph | None = None
+    acknowledge_warnings: bool = False
+
+
+class RejectBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Paragraph
+
+
+class FindingOut(BaseModel):
+    code: str
+    severity: Literal["block", "warn"]
+    message: str
+    item_id: uuid.UUID | None = None
+    blocks_booking: bool = False
+
+
+class ClaimItemOut(BaseModel):
+    id: uuid.UUID
+    kind: Literal["invoice", "paper"]
+    invoice_id: uuid.UUID | None
+    paper_voucher_id: uuid.UUID | None
+    justification: str | None
+    amount: Money
+    number: str
+    business_type: str
+    travel_date: dt.date | None
+    train_number: str | None
+    departure_station: str | None
+    arrival_station: str | None
+    seat_class: str | None
+    passenger_name: str | None
+    status: str
+
+
+class AcknowledgedWarning(BaseModel):
+    code: str
+    item_id: uuid.UUID | None = None
+
+
+class ApprovalOut(BaseModel):
+    level: int
+    approver: uuid.UUID
+    on_behalf_of: uuid.UUID | None
+    at: dt.datetime
+    comment: str | None
+    acknowledged_warnings: list[AcknowledgedWarning]
+
+
+class HistoryOut(BaseModel):
+    action: str
+    actor: uuid.UUID
+    at: dt.datetime
+    comment: str | None
+
+
+class RejectionOut(BaseModel):
+    reason: str
+    by: uuid.UUID | None
+    at: dt.datetime | None
+
+
+class ClaimOut(BaseModel):
+    id: uuid.UUID
+    entity: uuid.UUID
+    state: ClaimState
+    claimant: uuid.UUID
+    title: str
+    purpose: str
+    items: list[ClaimItemOut]
+    total: Money
+    findings: list[FindingOut]
+    required_levels: int
+    awaiting_approver: uuid.UUID | None
+    approvals: list[ApprovalOut]
+    last_rejection: RejectionOut | None
+    voucher_ids: list[uuid.UUID]
+    history: list[HistoryOut]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    submitted_at: dt.datetime | None
+    approved_at: dt.datetime | None
+
+
+class SubstituteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Left out: the caller names their own substitute. Admins may name anyone's.
+    approver_id: uuid.UUID | None = None
+    substitute_id: uuid.UUID
+    starts_on: dt.date
+    ends_on: dt.date
+
+    @field_validator("ends_on")
+    @classmethod
+    def _range_in_order(cls, ends_on: dt.date, info: ValidationInfo) -> dt.date:
+        starts_on = info.data.get("starts_on")
+        if starts_on is not None and ends_on < starts_on:
+            raise ValueError("is before starts_on")
+        return ends_on
+
+
+class SubstituteOut(BaseModel):
+    id: uuid.UUID
+    approver: uuid.UUID
+    substitute: uuid.UUID
+    starts_on: dt.date
+    ends_on: dt.date
+    active: bool
+    created_by: uuid.UUID
+    created_at: dt.datetime
+
+
+class ClaimPolicyIn(BaseModel):
+    """The whole policy of an entity; a field left out takes its default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    approval_threshold: Decimal = Field(
+        default=DEFAULT_POLICY.approval_threshold,
+        ge=0,
+        le=Decimal("999999999999.99"),
+        decimal_places=2,
+    )
+    fallback_approver_id: uuid.UUID | None = None
+    first_class_min_grade: int = Field(default=DEFAULT_POLICY.first_class_min_grade, ge=0, le=99)
+    business_class_min_grade: int = Field(
+        default=DEFAULT_POLICY.business_class_min_grade, ge=0, le=99
+    )
+    late_submission_days: int = Field(default=DEFAULT_POLICY.late_submission_days, ge=1, le=3650)
+    segregation_of_duties: bool = DEFAULT_POLICY.segregation_of_duties
+
+    @field_validator("business_class_min_grade")
+    @classmethod
+    def _grades_in_order(cls, grade: int, info: ValidationInfo) -> int:
+        first = info.data.get("first_class_min_grade")
+        if first is not None and grade < first:
+            raise ValueError("is below first_class_min_grade")
+        return grade
+
+
+class ClaimPolicyOut(BaseModel):
+    entity: uuid.UUID
+    approval_threshold: Money
+    fallback_approver_id: uuid.UUID | None
+    first_class_min_grade: int
+    business_class_min_grade: int
+    late_submission_days: int
+    segregation_of_duties: bool
+    updated_at: dt.datetime | None

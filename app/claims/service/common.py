@@ -1,0 +1,106 @@
+"""What every claim command shares: who acts, the history entry, the audit event, the webhook."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from app.audit.service import record_event
+from app.auth.principal import Principal
+from app.claims.models import Claim, ClaimApproval, ClaimHistory, ClaimItem
+from app.db import utcnow
+from app.kit.money import to_cents
+from app.webhooks.outbox import enqueue_event
+
+
+@dataclass(frozen=True)
+class Actor:
+    principal: Principal
+    audit_key: bytes
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.principal.id
+
+
+def record_transition(
+    session: Session,
+    actor: Actor,
+    claim: Claim,
+    action: str,
+    *,
+    comment: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """A history entry and an audit event for `action`, in the caller's transaction."""
+    now = utcnow()
+    claim.updated_at = now
+    session.add(claim)
+    session.add(
+        ClaimHistory(claim_id=claim.id, action=action, actor_id=actor.id, at=now, comment=comment)
+    )
+    audit_claim(session, actor, claim, f"claim.{action}", {"comment": comment, **(details or {})})
+
+
+def audit_claim(
+    session: Session, actor: Actor, claim: Claim, action: str, details: dict[str, Any]
+) -> None:
+    record_event(
+        session,
+        actor=actor.principal.user,
+        action=action,
+        object_type="claim",
+        object_id=str(claim.id),
+        entity_id=claim.entity_id,
+        details={"state": claim.state, "total": str(claim.total), **details},
+        key=actor.audit_key,
+    )
+
+
+def publish(session: Session, claim: Claim, event_type: str, **extra: Any) -> None:
+    """The webhook event of a transition; per-claim order comes from the claim's row lock."""
+    data: dict[str, Any] = {
+        "id": claim.id,
+        "entity": claim.entity_id,
+        "claimant": claim.claimant_id,
+        "state": claim.state,
+        "title": claim.title,
+        "total": to_cents(claim.total),
+        **extra,
+    }
+    enqueue_event(session, event_type=event_type, data=data, ordering_key=f"claim:{claim.id}")
+
+
+def refresh_total(session: Session, claim: Claim) -> None:
+    session.flush()
+    total = session.exec(
+        select(func.coalesce(func.sum(ClaimItem.amount), 0)).where(ClaimItem.claim_id == claim.id)
+    ).one()
+    claim.total = to_cents(Decimal(total))
+
+
+def current_approver_ids(session: Session, claim: Claim) -> set[uuid.UUID]:
+    """Who approved the claim in its current round: the ledger keeps them from booking it."""
+    rows = session.exec(
+        select(ClaimApproval.approver_id).where(
+            ClaimApproval.claim_id == claim.id,
+            ClaimApproval.round == claim.round,
+            col(ClaimApproval.level) <= claim.approved_levels,
+        )
+    ).all()
+    return set(rows)
+
+
+def reset_route(claim: Claim) -> None:
+    """Back to draft: the route is resolved again at the next submission."""
+    claim.state = "draft"
+    claim.required_levels = 0
+    claim.approved_levels = 0
+    claim.level1_approver_id = None
+    claim.level2_approver_id = None
+    claim.awaiting_approver_id = None
+    claim.approved_at = None

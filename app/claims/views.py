@@ -1,0 +1,158 @@
+"""The SPEC's claim JSON, built for many claims at once with findings recomputed on read."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TypeVar
+
+from sqlmodel import Session, col, select
+
+from app.claims.facts import LoadedItem, evaluate_claims, load_items
+from app.claims.models import Claim, ClaimApproval, ClaimHistory
+from app.claims.policy import Finding
+from app.claims.schemas import (
+    AcknowledgedWarning,
+    ApprovalOut,
+    ClaimItemOut,
+    ClaimOut,
+    FindingOut,
+    HistoryOut,
+    RejectionOut,
+)
+
+Row = TypeVar("Row", ClaimApproval, ClaimHistory)
+
+
+def claims_out(session: Session, claims: Sequence[Claim]) -> list[ClaimOut]:
+    ids = [c.id for c in claims]
+    items = load_items(session, ids)
+    findings = evaluate_claims(session, claims, items)
+    approvals = _by_claim(
+        session.exec(
+            select(ClaimApproval)
+            .where(col(ClaimApproval.claim_id).in_(ids))
+            .order_by(col(ClaimApproval.level))
+        ).all()
+    )
+    history = _by_claim(
+        session.exec(
+            select(ClaimHistory)
+            .where(col(ClaimHistory.claim_id).in_(ids))
+            .order_by(col(ClaimHistory.at), col(ClaimHistory.id))
+        ).all()
+    )
+    return [
+        _claim_out(c, items.get(c.id, []), findings[c.id], approvals[c.id], history[c.id])
+        for c in claims
+    ]
+
+
+def claim_out(session: Session, claim: Claim) -> ClaimOut:
+    return claims_out(session, [claim])[0]
+
+
+def _by_claim(rows: Sequence[Row]) -> dict[uuid.UUID, list[Row]]:
+    grouped: dict[uuid.UUID, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row.claim_id].append(row)
+    return grouped
+
+
+def _claim_out(
+    claim: Claim,
+    items: list[LoadedItem],
+    findings: list[Finding],
+    approvals: list[ClaimApproval],
+    history: list[ClaimHistory],
+) -> ClaimOut:
+    # Approvals of the current round that still count: a rejection or withdrawal resets them.
+    current = [a for a in approvals if a.round == claim.round and a.level <= claim.approved_levels]
+    return ClaimOut(
+        id=claim.id,
+        entity=claim.entity_id,
+        state=claim.state,
+        claimant=claim.claimant_id,
+        title=claim.title,
+        purpose=claim.purpose,
+        items=[_item_out(i) for i in items],
+        total=claim.total,
+        findings=[FindingOut(**f.__dict__) for f in findings],
+        required_levels=claim.required_levels,
+        awaiting_approver=claim.awaiting_approver_id,
+        approvals=[_approval_out(a) for a in current],
+        last_rejection=_rejection_out(claim),
+        # Journal vouchers arrive with the ledger.
+        voucher_ids=[],
+        history=[
+            HistoryOut(action=h.action, actor=h.actor_id, at=h.at, comment=h.comment)
+            for h in history
+        ],
+        created_at=claim.created_at,
+        updated_at=claim.updated_at,
+        submitted_at=claim.submitted_at,
+        approved_at=claim.approved_at,
+    )
+
+
+def _item_out(loaded: LoadedItem) -> ClaimItemOut:
+    item, invoice, paper = loaded.item, loaded.invoice, loaded.paper
+    common = {
+        "id": item.id,
+        "invoice_id": item.invoice_id,
+        "paper_voucher_id": item.paper_voucher_id,
+        "justification": item.justification,
+        "amount": item.amount,
+    }
+    if invoice is not None:
+        return ClaimItemOut(
+            **common,
+            kind="invoice",
+            number=invoice.invoice_number,
+            business_type=invoice.business_type,
+            travel_date=invoice.travel_date,
+            train_number=invoice.train_number,
+            departure_station=invoice.departure_station,
+            arrival_station=invoice.arrival_station,
+            seat_class=invoice.seat_class,
+            passenger_name=invoice.passenger_name,
+            status=invoice.status,
+        )
+    assert paper is not None
+    return ClaimItemOut(
+        **common,
+        kind="paper",
+        number=paper.serial_number,
+        business_type="sale",
+        travel_date=paper.travel_date,
+        train_number=paper.train_number,
+        departure_station=paper.departure_station,
+        arrival_station=paper.arrival_station,
+        seat_class=paper.seat_class,
+        passenger_name=paper.passenger_name,
+        status=paper.status,
+    )
+
+
+def _approval_out(approval: ClaimApproval) -> ApprovalOut:
+    return ApprovalOut(
+        level=approval.level,
+        approver=approval.approver_id,
+        on_behalf_of=approval.on_behalf_of_id,
+        at=approval.at,
+        comment=approval.comment,
+        acknowledged_warnings=[
+            AcknowledgedWarning.model_validate(w) for w in approval.acknowledged_warnings
+        ],
+    )
+
+
+def _rejection_out(claim: Claim) -> RejectionOut | None:
+    if claim.last_rejection_reason is None:
+        return None
+    return RejectionOut(
+        reason=claim.last_rejection_reason,
+        by=claim.last_rejected_by_id,
+        at=claim.last_rejected_at,
+    )
