@@ -219,6 +219,19 @@ def storage_gc(
 
 
 @cli.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Deliver what is due, then exit")] = False,
+) -> None:
+    """Deliver webhook events until stopped (SIGINT/SIGTERM); several workers may run at once."""
+    from app.webhooks.worker import run_once, run_until_signalled
+
+    if once:
+        typer.echo(f"{run_once(get_settings())} deliveries attempted")
+        return
+    run_until_signalled(get_settings())
+
+
+@cli.command()
 def demo() -> None:
     """Seed a demo company, its users and generated invoices; print the logins."""
     from app.demo import seed_demo

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
 import threading
 from collections.abc import Callable
 
@@ -92,14 +93,11 @@ def _failure(response: httpx.Response) -> str:
 def run_worker(settings: Settings, stop_event: threading.Event) -> None:
     """Delivers until `stop_event` is set, polling when nothing is due."""
     engine = make_engine(settings.database_url)
-    policy = RetryPolicy.from_settings(settings)
-    # httpx timeouts apply per phase (connect, write, read, pool), so allow for all of them.
-    lease = max(DEFAULT_LEASE, dt.timedelta(seconds=4 * settings.webhook_timeout_seconds + 60))
     logger.info("webhook worker started")
     try:
-        with httpx.Client(timeout=settings.webhook_timeout_seconds) as client:
+        with _client(settings) as client:
             while not stop_event.is_set():
-                sent = _deliver_safely(engine, client, policy, lease)
+                sent = _deliver_safely(engine, client, settings, limit=_BATCH)
                 if sent == 0:
                     stop_event.wait(settings.webhook_poll_seconds)
     finally:
@@ -107,16 +105,47 @@ def run_worker(settings: Settings, stop_event: threading.Event) -> None:
         logger.info("webhook worker stopped")
 
 
-def _deliver_safely(
-    engine: Engine, client: httpx.Client, policy: RetryPolicy, lease: dt.timedelta
-) -> int:
+def run_until_signalled(settings: Settings) -> None:
+    """`railclaim worker`: SIGINT or SIGTERM finish the delivery in hand, then stop."""
+    stop_event = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda _signum, _frame: stop_event.set())
+    run_worker(settings, stop_event)
+
+
+def run_once(settings: Settings, *, limit: int = 10_000) -> int:
+    """`railclaim worker --once`: one pass over what is due now (cron, tests); returns attempts."""
+    engine = make_engine(settings.database_url)
+    try:
+        with _client(settings) as client:
+            return deliver_due(
+                lambda: Session(engine, expire_on_commit=False),
+                client=client,
+                limit=limit,
+                policy=RetryPolicy.from_settings(settings),
+                lease=_lease(settings),
+            )
+    finally:
+        engine.dispose()
+
+
+def _client(settings: Settings) -> httpx.Client:
+    return httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False)
+
+
+def _lease(settings: Settings) -> dt.timedelta:
+    # httpx timeouts apply per phase (connect, write, read, pool), so allow for all of them.
+    return max(DEFAULT_LEASE, dt.timedelta(seconds=4 * settings.webhook_timeout_seconds + 60))
+
+
+def _deliver_safely(engine: Engine, client: httpx.Client, settings: Settings, *, limit: int) -> int:
     try:
         return deliver_due(
             lambda: Session(engine, expire_on_commit=False),
             client=client,
-            limit=_BATCH,
-            policy=policy,
-            lease=lease,
+            limit=limit,
+            policy=RetryPolicy.from_settings(settings),
+            lease=_lease(settings),
         )
     except SQLAlchemyError:
         # The database may be restarting; leases make a retry after the pause safe.

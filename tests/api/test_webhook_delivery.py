@@ -14,12 +14,16 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
+from typer.testing import CliRunner
 
+from app.cli import cli
+from app.config import Settings, get_settings
 from app.db import utcnow
 from app.webhooks.backoff import RetryPolicy
 from app.webhooks.dispatch import Outcome, claim_next, record_outcome
 from app.webhooks.models import WebhookDelivery, WebhookEvent
 from app.webhooks.outbox import enqueue_event
+from app.webhooks.worker import run_worker
 from tests.api.test_auth import assert_problem
 from tests.factories import bearer, make_user
 from tests.webhook_receiver import Received, Receiver
@@ -367,3 +371,51 @@ def test_concurrent_workers_send_each_delivery_once_in_order(
     assert len({r.headers["Railclaim-Delivery"] for r in received}) == len(received)
     for claim in claims:
         assert claim_events(received, claim) == list(flow)
+
+
+def test_the_worker_command_delivers_what_is_due_once(
+    client: TestClient,
+    app: FastAPI,
+    admin: dict[str, str],
+    receiver: Receiver,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    subscribe(client, admin, receiver.url)
+    enqueue(app, "invoice.created", {"invoice_id": "i1"})
+    enqueue(app, "claim.paid", {"claim_id": "A"}, ordering_key="claim:A")
+    monkeypatch.setenv("RAILCLAIM_DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["worker", "--once"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "2 deliveries attempted" in result.output
+    assert sorted(r.json["type"] for r in receiver.received()) == ["claim.paid", "invoice.created"]
+
+
+def test_the_worker_loop_delivers_until_stopped(
+    client: TestClient, app: FastAPI, admin: dict[str, str], receiver: Receiver, settings: Settings
+):
+    subscribe(client, admin, receiver.url)
+    arrived = threading.Event()
+
+    def answer(_request: Received) -> int:
+        arrived.set()
+        return 200
+
+    receiver.answer = answer
+    stop = threading.Event()
+    loop = threading.Thread(
+        target=run_worker, args=(settings.model_copy(update={"webhook_poll_seconds": 0.05}), stop)
+    )
+    loop.start()
+    try:
+        enqueue(app, "invoice.created", {"invoice_id": "i1"})
+        assert arrived.wait(timeout=20)
+    finally:
+        stop.set()
+        loop.join(timeout=20)
+    assert not loop.is_alive()
+    assert [r.json["type"] for r in receiver.received()] == ["invoice.created"]
