@@ -20,8 +20,8 @@ from app.invoices.owners import (
     resolve_owner,
     uploads_for_others,
 )
-from app.invoices.parsing import ParsedInvoice
-from app.invoices.tickets import E_INVOICE, hold_ticket, ticket_key
+from app.invoices.parsing import ParsedInvoice, Rendition
+from app.invoices.tickets import E_INVOICE, check_ticket_free, hold_ticket, ticket_key
 from app.invoices.verification.provider import VerificationResult
 from app.invoices.warnings import add_warning
 from app.webhooks.outbox import enqueue_event
@@ -48,27 +48,43 @@ def ingest_parsed(
     xbrl_sha256: str | None,
 ) -> Ingested:
     """Adds the invoice (or a new rendition of a stored one) to the session; the caller commits."""
+    joining = _joining(session, ctx, parsed)
+    if joining is not None:
+        return _add_renditions(session, ctx, *joining, xbrl_sha256)
+    return _create(session, ctx, parsed, verification, xbrl_sha256)
+
+
+def check_acceptable(session: Session, ctx: IntakeContext, parsed: ParsedInvoice) -> bool:
+    """Read-only: raises the refusals `ingest_parsed` would, so refused bytes are never stored.
+
+    Returns whether the invoice is already known. `ingest_parsed` checks again under the
+    database constraints; only a lost race can still leave an unreferenced file (for `gc`).
+    """
+    if _joining(session, ctx, parsed) is not None:
+        return True
+    entity = match_buyer(session, ctx.principal, parsed)
+    resolve_owner(session, ctx.principal, entity, parsed, ctx.owner_hint)
+    key = None if parsed.is_red_letter else ticket_key(parsed.e_ticket_number, parsed.business_type)
+    if key is not None:
+        check_ticket_free(session, key, E_INVOICE)
+    return False
+
+
+def _joining(
+    session: Session, ctx: IntakeContext, parsed: ParsedInvoice
+) -> tuple[Invoice, list[Rendition]] | None:
+    """The stored invoice of this number and the renditions the upload adds to it, if any."""
     shas = [r.sha256 for r in parsed.renditions]
     same_file = session.exec(select(InvoiceFile).where(col(InvoiceFile.sha256).in_(shas))).first()
     if same_file is not None:
         raise DuplicateInvoice(
             "This exact file was uploaded before.", existing_invoice_id=str(same_file.invoice_id)
         )
-    existing = session.exec(
+    invoice = session.exec(
         select(Invoice).where(Invoice.invoice_number == parsed.invoice_number)
     ).first()
-    if existing is not None:
-        return _add_renditions(session, ctx, existing, parsed, xbrl_sha256)
-    return _create(session, ctx, parsed, verification, xbrl_sha256)
-
-
-def _add_renditions(
-    session: Session,
-    ctx: IntakeContext,
-    invoice: Invoice,
-    parsed: ParsedInvoice,
-    xbrl_sha256: str | None,
-) -> Ingested:
+    if invoice is None:
+        return None
     stored_kinds = set(
         session.exec(select(InvoiceFile.kind).where(InvoiceFile.invoice_id == invoice.id)).all()
     )
@@ -78,6 +94,16 @@ def _add_renditions(
             f"Invoice {invoice.invoice_number} is already stored.",
             existing_invoice_id=str(invoice.id),
         )
+    return invoice, new
+
+
+def _add_renditions(
+    session: Session,
+    ctx: IntakeContext,
+    invoice: Invoice,
+    new: list[Rendition],
+    xbrl_sha256: str | None,
+) -> Ingested:
     for rendition in new:
         session.add(
             _file_row(

@@ -50,6 +50,14 @@ def hold_ticket(session: Session, key: str, medium: str) -> None:
     )
 
 
+def check_ticket_free(session: Session, key: str, medium: str) -> None:
+    """The read-only half of `hold_ticket`: raises 409 if a live document of the other medium
+    holds the ticket. It takes no hold; `hold_ticket` decides under the primary key."""
+    holder = session.exec(select(TicketHold.medium).where(TicketHold.ticket_key == key)).first()
+    if holder is not None and holder != medium and _other_medium_is_live(session, key, holder):
+        raise _conflict(session, key, holder)
+
+
 def _other_medium_is_live(session: Session, key: str, holder: str) -> bool:
     if holder == E_INVOICE:
         return bool(live_invoices_of_ticket(session, key))

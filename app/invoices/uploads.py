@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.invoices.errors import FileRefused
-from app.invoices.intake import Ingested, IntakeContext, ingest_parsed
+from app.invoices.intake import Ingested, IntakeContext, check_acceptable, ingest_parsed
 from app.invoices.models import Invoice
 from app.invoices.parsing import (
     ParsedInvoice,
@@ -68,7 +68,7 @@ def upload_invoice(
 def _ingest_with_retry(
     session: Session, ctx: IntakeContext, services: UploadServices, parsed: ParsedInvoice
 ) -> Ingested:
-    verification = _verify_if_new(session, services.verifier, parsed)
+    verification = _check_and_verify(session, ctx, services.verifier, parsed)
     xbrl_sha = _store_bytes(services.store, parsed)
     for attempt in range(_ATTEMPTS):
         try:
@@ -85,15 +85,16 @@ def _ingest_with_retry(
     raise AssertionError("unreachable")
 
 
-def _verify_if_new(
-    session: Session, verifier: VerificationProvider, parsed: ParsedInvoice
+def _check_and_verify(
+    session: Session, ctx: IntakeContext, verifier: VerificationProvider, parsed: ParsedInvoice
 ) -> VerificationResult:
-    known = session.exec(
-        select(Invoice.id).where(Invoice.invoice_number == parsed.invoice_number)
-    ).first()
-    # End the read before any network call, so no transaction (or SQLite lock) waits on it.
-    session.rollback()
-    if known is not None:
+    """Refuses what a read can refuse before any bytes are stored, then asks 查验 if new."""
+    try:
+        known = check_acceptable(session, ctx, parsed)
+    finally:
+        # End the read before any network call, so no transaction (or SQLite lock) waits on it.
+        session.rollback()
+    if known:
         return OfflineProvider().verify(parsed)
     return verifier.verify(parsed)
 
