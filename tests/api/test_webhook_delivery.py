@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
+from app.audit.models import AuditEvent
 from app.cli import cli
 from app.config import Settings, get_settings
 from app.db import utcnow
@@ -304,6 +305,10 @@ def test_dead_after_ten_attempts_holds_its_claim_until_retried_by_hand(
     retried = session.get(WebhookDelivery, uuid.UUID(dead["id"]))
     assert retried is not None
     assert (retried.status, retried.attempts) == ("delivered", 1)
+    audited = session.exec(
+        select(AuditEvent).where(col(AuditEvent.action) == "webhook.delivery_retried")
+    ).all()
+    assert [(e.object_id, e.actor_username is not None) for e in audited] == [(dead["id"], True)]
 
 
 def test_a_lost_worker_lease_is_taken_over_and_its_late_outcome_ignored(
