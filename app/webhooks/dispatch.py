@@ -143,4 +143,11 @@ def record_outcome(
     if updated is None:
         logger.warning("lease lost before recording", extra={"delivery_id": str(job.delivery_id)})
         return None
+    if updated[0] == "dead":
+        # Operators act on this: the receiver's later events of the same claim now wait.
+        # Not the URL: receivers often put an access token in it.
+        logger.warning(
+            "webhook delivery dead",
+            extra={"delivery_id": str(job.delivery_id), "error": outcome.error},
+        )
     return str(updated[0])
