@@ -18,6 +18,7 @@ from app.ops import router as ops_router
 from app.paper.router import router as paper_router
 from app.problems import install_problem_handlers
 from app.storage import LocalFileStore
+from app.web import install_web
 from app.webhooks.router import router as webhooks_router
 
 
@@ -64,4 +65,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(paper_router)
     app.include_router(api)
     app.include_router(ops_router)
+    install_web(app)
     return app

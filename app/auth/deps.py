@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
 
 from app.auth.models import Role
 from app.auth.principal import Principal
@@ -22,15 +23,11 @@ _bearer = HTTPBearer(auto_error=False, description="Login session or API token")
 _LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 
-def get_principal(
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("Send a bearer token (POST /api/v1/auth/token, or an API token).")
-    resolved = resolve_token(session, credentials.credentials)
+def principal_for_token(session: Session, plaintext: str) -> Principal | None:
+    """The principal behind a bearer or cookie token; None if unknown, expired or revoked."""
+    resolved = resolve_token(session, plaintext)
     if resolved is None:
-        raise Unauthorized("The token is unknown, expired or revoked.")
+        return None
     token, user = resolved
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
@@ -39,6 +36,18 @@ def get_principal(
     return Principal(
         user=user, token=token, entity_ids=frozenset(user_entity_ids(session, user.id))
     )
+
+
+def get_principal(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Send a bearer token (POST /api/v1/auth/token, or an API token).")
+    principal = principal_for_token(session, credentials.credentials)
+    if principal is None:
+        raise Unauthorized("The token is unknown, expired or revoked.")
+    return principal
 
 
 CurrentUser = Annotated[Principal, Depends(get_principal)]

@@ -299,3 +299,12 @@ def revoke_current(session: Session, *, principal: Principal, settings: Settings
 def principal_for(session: Session, user: User) -> Principal:
     """The principal of `user` for commands run outside a request (CLI, demo, workers)."""
     return Principal(user=user, token=None, entity_ids=frozenset(user_entity_ids(session, user.id)))
+
+
+def list_api_tokens(session: Session, *, principal: Principal, limit: int = 100) -> list[ApiToken]:
+    """Live API tokens, newest first: one's own, or every user's for admins (no secrets kept)."""
+    statement = select(ApiToken).where(ApiToken.kind == "api", col(ApiToken.revoked_at).is_(None))
+    if not principal.is_admin:
+        statement = statement.where(ApiToken.user_id == principal.id)
+    statement = statement.order_by(col(ApiToken.created_at).desc()).limit(limit)
+    return list(session.exec(statement).all())

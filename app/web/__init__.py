@@ -1,0 +1,39 @@
+"""The browser interface: server-rendered pages over the same service functions as the API.
+
+`install_web(app)` adds the routers, the static files, HTML error pages and security headers.
+A new area (claims, ledger, archive) adds a module under `routes/`, its templates under
+`templates/<area>/`, its links to `nav.NAV`, and includes its router in `ROUTERS`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.web.errors import install_error_pages
+from app.web.routes import admin, auth, invoices, paper, tokens, uploads
+from app.web.security_headers import SecurityHeadersMiddleware
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Order matters where paths overlap: /invoices/upload before /invoices/{invoice_id}.
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    uploads.pages,
+    uploads.json_api,
+    invoices.router,
+    paper.router,
+    admin.router,
+    tokens.router,
+)
+
+
+def install_web(app: FastAPI) -> None:
+    """Call after the problem handlers and the other middleware are installed."""
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_error_pages(app)
+    app.add_middleware(SecurityHeadersMiddleware)

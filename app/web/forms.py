@@ -1,0 +1,61 @@
+"""Form posts into the API's request models, with field errors a page can show beside inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+from pydantic import BaseModel, ValidationError
+
+from app.problems import AppError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def _form_fields(request: Request) -> dict[str, Any]:
+    """Text fields of the posted form; repeated names (checkboxes) become lists."""
+    form = await request.form()
+    fields: dict[str, Any] = {}
+    for key in form:
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        fields[key] = values if len(values) > 1 else (values[0] if values else "")
+    return fields
+
+
+FormFields = Annotated[dict[str, Any], Depends(_form_fields)]
+
+
+@dataclass
+class FormErrors:
+    """What went wrong with a post: per field, and for the whole form (a service refusal)."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    problem: AppError | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.problem)
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "form"
+
+
+def parse_form(model: type[M], data: dict[str, Any]) -> tuple[M | None, FormErrors]:
+    """The model, or field errors; blank optional inputs count as absent."""
+    cleaned = {k: v for k, v in data.items() if v != "" and k != "csrf_token"}
+    try:
+        return model.model_validate(cleaned), FormErrors()
+    except ValidationError as exc:
+        errors = {_field_of(tuple(e["loc"])): e["msg"] for e in exc.errors()}
+        return None, FormErrors(fields=errors)
+
+
+def refused(exc: AppError) -> FormErrors:
+    """A service refusal as form errors; a 422 with field errors marks those fields."""
+    fields = {
+        str(e.get("field")): str(e.get("message"))
+        for e in exc.extensions.get("errors", [])
+        if isinstance(e, dict)
+    }
+    return FormErrors(fields=fields, problem=exc)

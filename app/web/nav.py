@@ -1,0 +1,82 @@
+"""Navigation by role; later areas (claims, ledger, archive) add their sections here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.auth.models import Role
+from app.auth.principal import Principal
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str  # Chinese source text, translated in the template
+    href: str
+    roles: tuple[Role, ...]  # empty: everyone logged in
+
+
+@dataclass(frozen=True)
+class NavSection:
+    label: str
+    links: tuple[NavLink, ...]
+
+
+NAV: tuple[NavSection, ...] = (
+    NavSection(
+        "我的",
+        (
+            NavLink("工作台", "/", ()),
+            NavLink("上传发票", "/invoices/upload", (Role.EMPLOYEE, Role.FINANCE, Role.ADMIN)),
+            NavLink("我的发票", "/invoices", ()),
+            NavLink("纸质报销凭证", "/paper-vouchers", ()),
+        ),
+    ),
+    NavSection(
+        "财务",
+        (
+            NavLink("待认领发票", "/finance/unassigned", (Role.FINANCE,)),
+            NavLink("待收纸质原件", "/finance/paper-originals", (Role.FINANCE,)),
+        ),
+    ),
+    NavSection(
+        "管理",
+        (
+            NavLink("用户", "/admin/users", (Role.ADMIN,)),
+            NavLink("法人实体", "/admin/entities", (Role.ADMIN,)),
+            NavLink("API 令牌", "/tokens", ()),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    href: str
+    active: bool
+
+
+def nav_for(principal: Principal | None, path: str) -> list[tuple[str, list[NavEntry]]]:
+    """The sections and links `principal` may use, the current one marked active."""
+    if principal is None:
+        return []
+    sections = []
+    for section in NAV:
+        links = [
+            NavEntry(link.label, link.href, _is_active(link.href, path))
+            for link in section.links
+            if not link.roles or principal.has_role(*link.roles)
+        ]
+        if links:
+            sections.append((section.label, links))
+    return sections
+
+
+def _is_active(href: str, path: str) -> bool:
+    if href == "/":
+        return path == "/"
+    if href == "/invoices":
+        return path == "/invoices" or (
+            path.startswith("/invoices/") and not path.startswith("/invoices/upload")
+        )
+    return path == href or path.startswith(href + "/")

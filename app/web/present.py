@@ -1,0 +1,75 @@
+"""Presenting service results on pages: invoice rows, upload outcomes and refusals, translated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.invoices.schemas import InvoiceOut
+from app.invoices.uploads import ItemResult
+from app.problems import AppError
+from app.web.i18n import Lang, problem_hint, problem_title, translate, warning_text
+from app.web.templating import format_money
+
+STATUS_LABELS = {"available": "可报销", "claimed": "报销中", "booked": "已入账", "void": "已作废"}
+VERIFICATION_LABELS = {
+    "verified": "查验一致",
+    "mismatch": "查验不一致",
+    "unverified": "未查验",
+    "failed": "查验失败",
+}
+OUTCOME_LABELS = {
+    "created": "已上传",
+    "rendition-added": "已补充版式文件",
+    "duplicate": "重复",
+    "rejected": "未接收",
+}
+BUSINESS_TYPES = {"sale": "售票", "refund": "退票费", "change": "改签费", "difference": "差额"}
+
+
+def problem_view(lang: Lang, problem: dict[str, Any] | AppError) -> dict[str, Any]:
+    """A refusal for a page: translated title, what to do, the service's own detail, links."""
+    if isinstance(problem, AppError):
+        from app.problems import problem_body
+
+        problem = problem_body(problem)
+    slug = str(problem.get("type", "")).rsplit("/", 1)[-1]
+    existing = problem.get("existing_invoice_id")
+    return {
+        "slug": slug,
+        "title": problem_title(lang, slug, str(problem.get("title", ""))),
+        "hint": problem_hint(lang, slug),
+        "detail": problem.get("detail"),
+        "existing_url": f"/invoices/{existing}" if existing else None,
+    }
+
+
+def invoice_row(lang: Lang, invoice: InvoiceOut) -> dict[str, Any]:
+    """The fields a list row or an upload result shows, ready to print as text."""
+    return {
+        "id": str(invoice.id),
+        "url": f"/invoices/{invoice.id}",
+        "invoice_number": invoice.invoice_number,
+        "business_type": translate(lang, BUSINESS_TYPES.get(invoice.business_type, "")),
+        "train_number": invoice.train_number or "—",
+        "route": f"{invoice.departure_station or '?'} → {invoice.arrival_station or '?'}",
+        "travel_date": invoice.travel_date.isoformat() if invoice.travel_date else "—",
+        "seat": " ".join(p for p in (invoice.seat_class, invoice.carriage, invoice.seat) if p)
+        or "—",
+        "fare": format_money(invoice.fare),
+        "status": invoice.status,
+        "status_label": translate(lang, STATUS_LABELS.get(invoice.status, invoice.status)),
+        "passenger_name": invoice.passenger_name or "—",
+        "warnings": [warning_text(lang, w.code, w.message) for w in invoice.warnings],
+    }
+
+
+def batch_row(lang: Lang, result: ItemResult, invoice: InvoiceOut | None) -> dict[str, Any]:
+    """One upload outcome as JSON for the upload page's script (it only prints text)."""
+    return {
+        "file": result.file,
+        "member": result.member,
+        "outcome": result.outcome,
+        "outcome_label": translate(lang, OUTCOME_LABELS.get(result.outcome, result.outcome)),
+        "invoice": invoice_row(lang, invoice) if invoice else None,
+        "problem": problem_view(lang, result.problem) if result.problem else None,
+    }
