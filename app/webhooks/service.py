@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -46,7 +47,11 @@ def create_subscription(
         object_type="webhook_subscription",
         object_id=str(subscription.id),
         # Never the secret: the audit log is readable by auditors.
-        details={"url": subscription.url, "event_types": data.event_types, "active": data.active},
+        details={
+            "url": _audited_url(subscription.url),
+            "event_types": data.event_types,
+            "active": data.active,
+        },
         key=audit_key(settings),
     )
     session.commit()
@@ -102,7 +107,7 @@ def delete_subscription(
         action="webhook.deleted",
         object_type="webhook_subscription",
         object_id=str(subscription_id),
-        details={"url": deleted[0]},
+        details={"url": _audited_url(deleted[0])},
         key=audit_key(settings),
     )
     session.commit()
@@ -186,6 +191,15 @@ def _refuse_retry(session: Session, subscription_id: uuid.UUID, delivery_id: uui
         f"The delivery is {delivery.status}; only a dead one can be retried.",
         delivery_status=delivery.status,
     )
+
+
+def _audited_url(url: str) -> str:
+    """The URL without credentials or query: receivers often carry an access token there."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host  # IPv6 literal
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _live_subscription(session: Session, subscription_id: uuid.UUID) -> WebhookSubscription:

@@ -161,15 +161,22 @@ def test_unknown_ids_are_not_found(client: TestClient, admin: dict[str, str]):
 def test_subscription_changes_are_audited_without_the_secret(
     client: TestClient, app: FastAPI, session: Session, admin: dict[str, str]
 ):
-    created = subscribe(client, admin, secret="never-in-the-audit-log")
+    created = subscribe(
+        client,
+        admin,
+        url="https://erp:pw@erp.example.com:8443/hook?token=t0ps3cret",
+        secret="never-in-the-audit-log",
+    )
     enqueue(app, "claim.paid", {"claim_id": "c1"}, ordering_key="claim:c1")
     assert client.delete(f"{API}/{created['id']}", headers=admin).status_code == 204
 
     events = audit_actions(session)
     assert [e.action for e in events] == ["webhook.created", "webhook.deleted"]
     assert all(e.object_id == created["id"] for e in events)
-    assert events[0].details["url"] == created["url"]
-    assert all("never-in-the-audit-log" not in str(e.details) for e in events)
+    assert [e.details["url"] for e in events] == ["https://erp.example.com:8443/hook"] * 2
+    assert created["url"] == "https://erp:pw@erp.example.com:8443/hook?token=t0ps3cret"
+    for secret in ("never-in-the-audit-log", "t0ps3cret", "pw@"):
+        assert all(secret not in str(e.details) for e in events)
 
 
 def test_deleting_stops_deliveries_and_hides_the_subscription(
