@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test check lint types tests bench clean
+.PHONY: run test check lint types tests bench screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ tests: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/parse_bench.py
+
+## Retake docs/screenshots/*.png in headless Chromium (installed by the test setup if missing)
+screenshots: $(BIN)/.installed
+	RAILCLAIM_SCREENSHOTS=1 $(BIN)/pytest -q tests/e2e/test_screenshots.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -103,7 +103,7 @@ def test_invoice_detail_previews_and_downloads_the_original(client: TestClient, 
     url = upload(client, "t.pdf", pdf).json()["rows"][0]["invoice"]["url"]
     detail = client.get(url, headers=HTML)
     assert detail.status_code == 200
-    assert f'<iframe class="pdf" src="{url}/files/pdf?inline=1"' in detail.text
+    assert f'<iframe class="pdf" src="{url}/files/pdf?inline=1#' in detail.text
     preview = client.get(f"{url}/files/pdf?inline=1")
     assert preview.content == pdf
     assert preview.headers["content-type"] == "application/pdf"

@@ -1,0 +1,90 @@
+"""Screenshots of the main pages for the README (opt-in: RAILCLAIM_SCREENSHOTS=1)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page
+
+from tests.e2e.actions import log_in, upload_files
+from tests.e2e.live_server import LiveServer, serve
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        os.environ.get("RAILCLAIM_SCREENSHOTS") != "1",
+        reason="set RAILCLAIM_SCREENSHOTS=1 to refresh docs/screenshots",
+    ),
+]
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shoot(page: Page, name: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+
+
+def _register_paper_voucher(page: Page, server: LiveServer) -> None:
+    page.goto(f"{server.url}/paper-vouchers/new")
+    for name, value in {
+        "serial_number": "D063221",
+        "e_ticket_number": "E263109876543210",
+        "travel_date": "2025-09-12",
+        "train_number": "G7126",
+        "departure_station": "上海虹桥",
+        "arrival_station": "南京南",
+        "fare": "139.50",
+        "passenger_name": "张三",
+        "passenger_id_masked": "110101********1234",
+    }.items():
+        page.fill(f"[name={name}]", value)
+    page.select_option("[name=seat_class]", "二等座")
+    shoot(page, "paper-voucher-form")
+    page.click(".grid-form button[type=submit]")
+    page.wait_for_url(f"{server.url}/paper-vouchers?*")
+
+
+def _employee_tour(page: Page, server: LiveServer) -> None:
+    page.goto(f"{server.url}/login")
+    shoot(page, "login")
+    log_in(page, server, "employee")
+    upload_files(page, server, ["good1", "good2", "duplicate"])
+    page.mouse.move(0, 0)
+    shoot(page, "upload-results")
+    page.goto(f"{server.url}/")
+    shoot(page, "dashboard")
+    page.goto(f"{server.url}/invoices")
+    shoot(page, "my-invoices")
+    page.click("table.data tbody tr:first-child td a.mono")
+    page.wait_for_selector("iframe.pdf")
+    page.wait_for_timeout(1500)  # the PDF viewer paints after the page is loaded
+    shoot(page, "invoice-detail")
+    _register_paper_voucher(page, server)
+    page.goto(f"{server.url}/invoices?lang=en")
+    shoot(page, "my-invoices-en")
+    page.goto(f"{server.url}/invoices?lang=zh-CN")
+
+
+def test_take_screenshots(browser_context: BrowserContext, tmp_path: Path):
+    page = browser_context.new_page()
+    (tmp_path / "shots").mkdir()
+    with serve(tmp_path / "shots") as server:
+        _employee_tour(page, server)
+        browser_context.clear_cookies()
+        log_in(page, server, "finance")
+        page.goto(f"{server.url}/finance/paper-originals")
+        shoot(page, "finance-paper-originals")
+        browser_context.clear_cookies()
+        log_in(page, server, "admin")
+        page.goto(f"{server.url}/admin/users")
+        shoot(page, "admin-users")
+        page.goto(f"{server.url}/tokens")
+        page.fill("[name=name]", "ERP 对接")
+        page.click(".grid-form button[type=submit]")
+        page.wait_for_selector("#new-token")
+        shoot(page, "api-token-created")
+    assert sorted(p.stem for p in OUT.glob("*.png")) != []
