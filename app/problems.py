@@ -25,6 +25,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "invalid-credentials": ("Wrong username or password", "The login was refused."),
     "account-locked": ("Account temporarily locked", "Too many failed logins; try again later."),
     "forbidden": ("Not allowed", "Your roles do not permit this action."),
+    "csrf-failed": (
+        "The form's CSRF token is missing or wrong",
+        "Web forms carry a token tied to your login session; reload the page and submit again.",
+    ),
     "not-found": ("Not found", "No such resource, or it is outside what you may see."),
     "method-not-allowed": ("Method not allowed", "This resource does not accept that method."),
     "too-large": ("Too large", "The request body or file exceeds the configured size limit."),

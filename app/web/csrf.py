@@ -25,7 +25,7 @@ _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class CsrfFailed(AppError):
-    status, slug, title = 403, "csrf-failed", "The form's CSRF token is missing or wrong"
+    status, slug = 403, "csrf-failed"
 
 
 def _secret(request: Request) -> bytes:

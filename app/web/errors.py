@@ -58,9 +58,11 @@ def error_page(request: Request, exc: Exception) -> Response:
     from app.web.templating import render
 
     status, slug, title, detail = _problem_of(exc)
-    if status == 401 and request.method == "GET":
+    if status == 401:
+        # A post's target cannot be replayed by a redirect: after login, back to the dashboard.
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+        login_url = f"/login?next={quote(target, safe='')}" if request.method == "GET" else "/login"
+        return RedirectResponse(login_url, status_code=303)
     lang = request_lang(request)
     context: dict[str, Any] = {
         "status": status,

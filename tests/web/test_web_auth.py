@@ -188,3 +188,20 @@ def test_unknown_page_is_a_404_page_and_api_stays_json(client: TestClient):
     api = client.get("/api/v1/no-such-thing", headers=HTML)
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
+
+
+def test_a_post_after_the_session_ended_goes_back_to_login(client: TestClient, employee):
+    login(client, employee)
+    token = csrf_of(client.get("/tokens", headers=HTML))
+    client.cookies.set(SESSION_COOKIE, "rc_expired-or-revoked")
+    response = client.post(
+        "/tokens", data={"name": "x", "csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"
+
+
+def test_the_csrf_problem_type_has_its_page(client: TestClient):
+    page = client.get("/problems/csrf-failed")
+    assert page.status_code == 200
+    assert "CSRF" in page.text
