@@ -81,9 +81,8 @@ def _html_or(api_handler: Handler) -> Handler:
     async def handler(request: Request, exc: Exception) -> Response:
         if not is_page_request(request):
             return await api_handler(request, exc)
-        if isinstance(exc, AppError | StarletteHTTPException | RequestValidationError):
-            return error_page(request, exc)
-        logger.exception("unhandled error on a page", exc_info=exc)
+        if not isinstance(exc, AppError | StarletteHTTPException | RequestValidationError):
+            logger.exception("unhandled error on a page", exc_info=exc)
         return error_page(request, exc)
 
     return handler

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.invoices.schemas import InvoiceOut
 from app.invoices.uploads import ItemResult
-from app.problems import AppError
+from app.problems import AppError, problem_body
 from app.web.i18n import Lang, problem_hint, problem_title, translate, warning_text
 from app.web.templating import format_money
 
@@ -29,8 +29,6 @@ BUSINESS_TYPES = {"sale": "售票", "refund": "退票费", "change": "改签费"
 def problem_view(lang: Lang, problem: dict[str, Any] | AppError) -> dict[str, Any]:
     """A refusal for a page: translated title, what to do, the service's own detail, links."""
     if isinstance(problem, AppError):
-        from app.problems import problem_body
-
         problem = problem_body(problem)
     slug = str(problem.get("type", "")).rsplit("/", 1)[-1]
     existing = problem.get("existing_invoice_id")

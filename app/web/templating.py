@@ -95,6 +95,8 @@ def render(
     # Pages that carry their own secrets (a new API token) or personal data are not cached.
     response.headers["Cache-Control"] = "no-store"
     if request.query_params.get("lang") and request.cookies.get(LANG_COOKIE) != lang:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="lax", path="/"
+        )
     plant_presession(request, response)
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -205,3 +206,17 @@ def test_the_csrf_problem_type_has_its_page(client: TestClient):
     page = client.get("/problems/csrf-failed")
     assert page.status_code == 200
     assert "CSRF" in page.text
+
+
+def test_a_crash_on_a_page_is_a_page_without_internals(app, client: TestClient):
+    def explode() -> None:
+        raise RuntimeError("secret internals: /etc/passwd")
+
+    app.add_api_route("/explode", explode, tags=["web-page"])
+    response = client.get("/explode", headers=HTML)
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("text/html")
+    assert "系统出错了" in response.text
+    assert "secret internals" not in response.text
+    # The request id that the error log line carries, for the clerk to quote.
+    assert re.search(r"请求编号: <code>[0-9a-f]{32}</code>", response.text)
