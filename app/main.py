@@ -12,6 +12,8 @@ from app.db import make_engine
 from app.entities.router import router as entities_router
 from app.invoices.router import router as invoices_router
 from app.invoices.verification.factory import get_verification_provider
+from app.ledger.claim_router import router as posting_router
+from app.ledger.router import router as ledger_router
 from app.logs import configure_logging
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.ops import router as ops_router
@@ -42,6 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    # Long reads (exports, verification) must not hold SQLite's write lock for their duration.
+    app.state.read_engine = make_engine(settings.database_url, sqlite_immediate=False)
     app.state.store = LocalFileStore(settings.storage_dir)
     # Built once at startup so a misconfigured provider stops the service before any request.
     app.state.verifier = get_verification_provider(settings)
@@ -63,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(claims_router)
     api.include_router(webhooks_router)
     api.include_router(paper_router)
+    api.include_router(ledger_router)
+    api.include_router(posting_router)
     app.include_router(api)
     app.include_router(ops_router)
     install_web(app)

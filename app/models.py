@@ -12,6 +12,15 @@ from app.claims.models import (
 )
 from app.entities.models import LegalEntity
 from app.invoices.models import Invoice, InvoiceFile, PaperVoucher, TicketHold
+from app.kit.idempotency import IdempotencyRecord
+from app.ledger.models import (
+    BookedDocument,
+    ClaimPosting,
+    JournalLine,
+    JournalVoucher,
+    LedgerAccount,
+    Period,
+)
 from app.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
@@ -19,16 +28,23 @@ __all__ = [
     "ApprovalSubstitute",
     "AuditEvent",
     "AuditHead",
+    "BookedDocument",
     "Claim",
     "ClaimApproval",
     "ClaimHistory",
     "ClaimItem",
     "ClaimPolicy",
+    "ClaimPosting",
     "EmployeeProfile",
+    "IdempotencyRecord",
     "Invoice",
     "InvoiceFile",
+    "JournalLine",
+    "JournalVoucher",
+    "LedgerAccount",
     "LegalEntity",
     "PaperVoucher",
+    "Period",
     "TicketHold",
     "User",
     "UserEntity",

@@ -101,6 +101,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Not allowed in the current state",
         "The object's state does not permit this action; `detail` says which state it is in.",
     ),
+    "period-closed": (
+        "The accounting period is closed",
+        "Post into an open period, or ask an admin to reopen it.",
+    ),
+    "paper-original-missing": (
+        "A paper original has not been received",
+        "Finance books a paper voucher only after its physical original arrived.",
+    ),
+    "segregation-of-duties": (
+        "Segregation of duties forbids this",
+        "Who approved a claim may not book it; who booked it may not pay it.",
+    ),
+    "idempotency-key-reused": (
+        "This Idempotency-Key was used with another request",
+        "Use a new key for a different request.",
+    ),
+    "request-in-progress": (
+        "A request with this Idempotency-Key is in progress",
+        "Wait for it and repeat the request to get its response.",
+    ),
     "http-error": ("HTTP error", "The request could not be served."),
     "internal-error": (
         "Internal error",

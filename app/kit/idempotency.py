@@ -1,0 +1,131 @@
+"""Idempotency-Key handling: a repeat returns the first response; a reused key with another body
+is refused. Records live in the database, so any app process can answer the repeat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.responses import JSONResponse
+from sqlalchemy import JSON, Column, ForeignKey, UniqueConstraint, delete, update
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from app.db import UTCDateTime, insert_ignore, utcnow
+from app.problems import PROBLEM_MEDIA_TYPE, AppError, Conflict, problem_body
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(sa_column_args=[ForeignKey("app_user.id")])
+    key: str = Field(max_length=200)
+    fingerprint: str = Field(max_length=64)
+    # Which request holds the key while it runs; a second one arriving meanwhile is told so.
+    claimed_by: uuid.UUID
+    status_code: int | None = None
+    body: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class IdempotencyKeyReused(AppError):
+    status, slug = 422, "idempotency-key-reused"
+    title = "This Idempotency-Key was used with another request"
+
+
+class RequestInProgress(Conflict):
+    slug = "request-in-progress"
+
+
+def fingerprint(method: str, path: str, payload: Any) -> str:
+    canonical = json.dumps(
+        [method, path, payload],
+        sort_keys=True,
+        default=str,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def run_idempotent(
+    session: Session,
+    *,
+    user_id: uuid.UUID,
+    key: str | None,
+    request_fingerprint: str,
+    action: Callable[[], tuple[int, Any]],
+) -> JSONResponse:
+    """Runs `action` once per (user, key); repeats get the stored status and body."""
+    if key is None:
+        status, body = action()
+        return JSONResponse(body, status_code=status)
+    if not 1 <= len(key) <= 200:
+        raise IdempotencyKeyReused("An Idempotency-Key has 1 to 200 characters.")
+    mine = uuid.uuid4()
+    insert_ignore(
+        session,
+        IdempotencyRecord,
+        {
+            "id": uuid.uuid4(),
+            "user_id": user_id,
+            "key": key,
+            "fingerprint": request_fingerprint,
+            "claimed_by": mine,
+            "created_at": utcnow(),
+        },
+    )
+    session.commit()
+    record = session.exec(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
+        )
+    ).one()
+    session.commit()
+    if record.fingerprint != request_fingerprint:
+        raise IdempotencyKeyReused("The key was first used with a different request body.")
+    if record.status_code is not None:
+        return _replay(record.status_code, record.body)
+    if record.claimed_by != mine:
+        raise RequestInProgress("A request with this Idempotency-Key is still being processed.")
+    return _run_and_store(session, record.id, action)
+
+
+def _run_and_store(
+    session: Session, record_id: uuid.UUID, action: Callable[[], tuple[int, Any]]
+) -> JSONResponse:
+    try:
+        status, body = action()
+    except AppError as exc:
+        session.rollback()
+        _store(session, record_id, exc.status, problem_body(exc))
+        raise
+    except BaseException:
+        # An unexpected failure leaves nothing to replay: free the key for a retry.
+        session.rollback()
+        session.execute(delete(IdempotencyRecord).where(col(IdempotencyRecord.id) == record_id))
+        session.commit()
+        raise
+    _store(session, record_id, status, body)
+    return JSONResponse(body, status_code=status)
+
+
+def _store(session: Session, record_id: uuid.UUID, status: int, body: Any) -> None:
+    session.execute(
+        update(IdempotencyRecord)
+        .where(col(IdempotencyRecord.id) == record_id)
+        .values(status_code=status, body=body)
+    )
+    session.commit()
+
+
+def _replay(status: int, body: Any) -> JSONResponse:
+    media_type = PROBLEM_MEDIA_TYPE if status >= 400 else "application/json"
+    return JSONResponse(
+        body, status_code=status, media_type=media_type, headers={"Idempotent-Replayed": "true"}
+    )

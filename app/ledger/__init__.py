@@ -1,0 +1,1 @@
+"""The ledger: journal vouchers with deductible input VAT, gap-free numbering, periods, exports."""

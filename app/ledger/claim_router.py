@@ -1,0 +1,78 @@
+"""HTTP endpoints that post a claim: book (记账) and pay; both idempotent, both return the claim."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
+
+from app.audit.service import audit_key
+from app.auth.deps import FinanceUser
+from app.claims.queries import read_claim
+from app.claims.schemas import ClaimOut
+from app.claims.service.common import Actor
+from app.config import SettingsDep
+from app.db import SessionDep
+from app.kit.idempotency import fingerprint, run_idempotent
+from app.ledger.booking import book_claim, pay_claim
+from app.ledger.schemas import BookRequest, PayRequest
+
+router = APIRouter(tags=["claims"])
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+POSTING_RESPONSES: dict[int | str, dict[str, str]] = {
+    403: {"description": "segregation-of-duties"},
+    409: {"description": "invalid-state, period-closed, paper-original-missing, blocking-findings"},
+}
+
+
+@router.post("/claims/{claim_id}/book", response_model=ClaimOut, responses=POSTING_RESPONSES)
+def book(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: FinanceUser,
+    claim_id: uuid.UUID,
+    body: BookRequest | None = None,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    booking = body or BookRequest()
+    actor = Actor(principal, audit_key(settings))
+
+    def action() -> tuple[int, object]:
+        book_claim(session, actor, claim_id, booking.booking_date)
+        return 200, read_claim(session, principal, claim_id).model_dump(mode="json")
+
+    return run_idempotent(
+        session,
+        user_id=principal.id,
+        key=idempotency_key,
+        action=action,
+        request_fingerprint=fingerprint("POST", request.url.path, booking.model_dump(mode="json")),
+    )
+
+
+@router.post("/claims/{claim_id}/pay", response_model=ClaimOut, responses=POSTING_RESPONSES)
+def pay(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: FinanceUser,
+    claim_id: uuid.UUID,
+    body: PayRequest,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    actor = Actor(principal, audit_key(settings))
+
+    def action() -> tuple[int, object]:
+        pay_claim(session, actor, claim_id, body.paid_on, body.reference)
+        return 200, read_claim(session, principal, claim_id).model_dump(mode="json")
+
+    return run_idempotent(
+        session,
+        user_id=principal.id,
+        key=idempotency_key,
+        action=action,
+        request_fingerprint=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+    )

@@ -1,0 +1,138 @@
+"""The lines of a booking voucher: per item an expense and a VAT line, then the payable line."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from app.auth.models import EmployeeProfile, User, UserEntity
+from app.entities.models import LegalEntity
+from app.invoices.models import Invoice, PaperVoucher
+from app.ledger.accounts import Account, account_for
+from app.ledger.posting import ZERO, LineDraft
+from app.ledger.vat import VatInput, deductible_tax
+
+DEDUCTIBLE_EMPLOYMENT = ("contract", "dispatched")
+
+
+@dataclass(frozen=True, slots=True)
+class BookedItem:
+    """One claim item as the ledger sees it."""
+
+    invoice: Invoice | None
+    paper: PaperVoucher | None
+
+    @property
+    def fare(self) -> Decimal:
+        document = self.invoice or self.paper
+        assert document is not None
+        return document.fare
+
+    def memo(self) -> str:
+        if self.invoice is not None:
+            i = self.invoice
+            return f"{i.invoice_number} {i.train_number or ''} {i.travel_date or ''}".strip()
+        assert self.paper is not None
+        p = self.paper
+        return f"纸质 {p.serial_number} {p.train_number} {p.travel_date}"
+
+
+def passenger_is_deductible(
+    session: Session, entity_id: uuid.UUID, name: str | None, id_masked: str | None
+) -> bool:
+    """The passenger is a contract or dispatched employee of the entity (DOMAIN §1)."""
+    if not name or not id_masked:
+        return False
+    found = session.exec(
+        select(EmployeeProfile.user_id)
+        .join(UserEntity, col(UserEntity.user_id) == col(EmployeeProfile.user_id))
+        .where(
+            EmployeeProfile.passenger_name == name,
+            EmployeeProfile.id_last4 == id_masked[-4:].upper(),
+            UserEntity.entity_id == entity_id,
+            col(EmployeeProfile.employment_type).in_(DEDUCTIBLE_EMPLOYMENT),
+        )
+    ).first()
+    return found is not None
+
+
+def booking_lines(
+    session: Session, entity: LegalEntity, claimant: User, items: list[BookedItem]
+) -> tuple[list[LineDraft], list[str]]:
+    """The voucher lines and any warnings (e.g. a refund fee read from its face: tax unknown)."""
+    profile = session.get(EmployeeProfile, claimant.id)
+    department = profile.department if profile else None
+    cost_centre = profile.cost_centre if profile else None
+    expense = account_for(session, entity.id, "travel_expense", department)
+    vat_account = account_for(session, entity.id, "input_vat", department)
+    lines: list[LineDraft] = []
+    warnings: list[str] = []
+    total = ZERO
+    for item in items:
+        tax, basis, warning = _tax_of(session, entity, item)
+        if warning:
+            warnings.append(f"{warning}: {item.memo()}")
+        lines.append(_line(expense, item, debit=item.fare - tax, dims=(department, cost_centre)))
+        if tax:
+            lines.append(
+                _line(vat_account, item, debit=tax, dims=(department, cost_centre), tax_basis=basis)
+            )
+        total += item.fare
+    payable = account_for(session, entity.id, "payable", department)
+    lines.append(
+        LineDraft(
+            account_code=payable.code,
+            account_name=f"{payable.name}-{claimant.display_name}"[:100],
+            debit=ZERO,
+            credit=total,
+            memo=f"应付报销款 {claimant.display_name}"[:200],
+            department=department,
+            cost_centre=cost_centre,
+        )
+    )
+    return lines, warnings
+
+
+def _tax_of(
+    session: Session, entity: LegalEntity, item: BookedItem
+) -> tuple[Decimal, str, str | None]:
+    document = item.invoice or item.paper
+    assert document is not None
+    vat_input = VatInput(
+        kind="e-invoice" if item.invoice else "paper",
+        fare=document.fare,
+        business_type=item.invoice.business_type if item.invoice else "sale",
+        source=item.invoice.source if item.invoice else "text",
+        tax_amount=item.invoice.tax_amount if item.invoice else None,
+        entity_small_scale=entity.taxpayer_type == "small-scale",
+        passenger_is_deductible_employee=passenger_is_deductible(
+            session, entity.id, document.passenger_name, document.passenger_id_masked
+        ),
+    )
+    result = deductible_tax(vat_input)
+    return result.tax, result.basis, result.warning
+
+
+def _line(
+    account: Account,
+    item: BookedItem,
+    *,
+    debit: Decimal,
+    dims: tuple[str | None, str | None],
+    tax_basis: str | None = None,
+) -> LineDraft:
+    return LineDraft(
+        account_code=account.code,
+        account_name=account.name,
+        debit=debit,
+        credit=ZERO,
+        memo=item.memo()[:200],
+        department=dims[0],
+        cost_centre=dims[1],
+        invoice_id=item.invoice.id if item.invoice else None,
+        paper_voucher_id=item.paper.id if item.paper else None,
+        tax_basis=tax_basis,
+    )

@@ -1,0 +1,92 @@
+"""Writing a journal voucher: number it, check it balances, store it with its lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from app.ledger.errors import UnbalancedVoucher
+from app.ledger.models import JournalLine, JournalVoucher
+from app.ledger.periods import next_voucher_number, period_of, voucher_number_text
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class LineDraft:
+    account_code: str
+    account_name: str
+    debit: Decimal
+    credit: Decimal
+    memo: str
+    department: str | None = None
+    cost_centre: str | None = None
+    invoice_id: uuid.UUID | None = None
+    paper_voucher_id: uuid.UUID | None = None
+    tax_basis: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherDraft:
+    entity_id: uuid.UUID
+    date: dt.date
+    kind: str
+    lines: tuple[LineDraft, ...]
+    prepared_by_id: uuid.UUID
+    approved_by_id: uuid.UUID | None = None
+    claim_id: uuid.UUID | None = None
+    reverses_id: uuid.UUID | None = None
+    attachments_count: int = 0
+    payment_reference: str | None = None
+
+
+def post_voucher(session: Session, draft: VoucherDraft) -> JournalVoucher:
+    """Adds the voucher to the caller's transaction; raises if it does not balance to the cent."""
+    debit = sum((line.debit for line in draft.lines), ZERO)
+    credit = sum((line.credit for line in draft.lines), ZERO)
+    if debit != credit:
+        raise UnbalancedVoucher(f"debits {debit} differ from credits {credit}")
+    period = period_of(draft.date)
+    number = next_voucher_number(session, draft.entity_id, period)
+    voucher = JournalVoucher(
+        entity_id=draft.entity_id,
+        period=period,
+        number=number,
+        number_text=voucher_number_text(period, number),
+        date=draft.date,
+        kind=draft.kind,
+        claim_id=draft.claim_id,
+        reverses_id=draft.reverses_id,
+        attachments_count=draft.attachments_count,
+        prepared_by_id=draft.prepared_by_id,
+        approved_by_id=draft.approved_by_id,
+        total=debit,
+        payment_reference=draft.payment_reference,
+    )
+    session.add(voucher)
+    session.flush()
+    for line_no, line in enumerate(draft.lines, start=1):
+        session.add(_line_row(voucher.id, line_no, line))
+    session.flush()
+    return voucher
+
+
+def _line_row(voucher_id: uuid.UUID, line_no: int, line: LineDraft) -> JournalLine:
+    return JournalLine(
+        voucher_id=voucher_id,
+        line_no=line_no,
+        account_code=line.account_code,
+        account_name=line.account_name,
+        debit=line.debit,
+        credit=line.credit,
+        memo=line.memo,
+        department=line.department,
+        cost_centre=line.cost_centre,
+        invoice_id=line.invoice_id,
+        paper_voucher_id=line.paper_voucher_id,
+        tax_basis=line.tax_basis,
+    )

@@ -1,0 +1,82 @@
+"""Reversing a voucher: a 红字 voucher with negated lines in the period of the reversal date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.audit.service import record_event
+from app.kit.dates import business_today
+from app.ledger.closing import LedgerActor
+from app.ledger.errors import InvalidState
+from app.ledger.models import JournalLine, JournalVoucher
+from app.ledger.posting import LineDraft, VoucherDraft, post_voucher
+from app.ledger.queries import get_voucher
+
+
+def reverse_voucher(
+    session: Session,
+    actor: LedgerActor,
+    voucher_id: uuid.UUID,
+    *,
+    reversal_date: dt.date | None,
+    reason: str,
+) -> JournalVoucher:
+    """Corrections never edit a posted voucher: the reversal carries the same lines in red."""
+    original = get_voucher(session, actor.principal, voucher_id)
+    if original.kind == "reversal":
+        raise InvalidState("A reversal is not reversed again; post a new voucher instead.")
+    lines = session.exec(
+        select(JournalLine)
+        .where(JournalLine.voucher_id == original.id)
+        .order_by(col(JournalLine.line_no))
+    ).all()
+    draft = VoucherDraft(
+        entity_id=original.entity_id,
+        date=reversal_date or business_today(),
+        kind="reversal",
+        lines=tuple(_negated(line, original, reason) for line in lines),
+        prepared_by_id=actor.principal.id,
+        claim_id=original.claim_id,
+        reverses_id=original.id,
+        attachments_count=original.attachments_count,
+    )
+    try:
+        reversal = post_voucher(session, draft)
+    except IntegrityError as exc:  # reverses_id is unique: a voucher is reversed once
+        session.rollback()
+        raise InvalidState(f"Voucher {original.number_text} is already reversed.") from exc
+    record_event(
+        session,
+        actor=actor.principal.user,
+        action="voucher.reversed",
+        object_type="voucher",
+        object_id=str(original.id),
+        entity_id=original.entity_id,
+        details={
+            "reversal": reversal.number_text,
+            "original": original.number_text,
+            "reason": reason,
+        },
+        key=actor.audit_key,
+    )
+    session.commit()
+    return reversal
+
+
+def _negated(line: JournalLine, original: JournalVoucher, reason: str) -> LineDraft:
+    return LineDraft(
+        account_code=line.account_code,
+        account_name=line.account_name,
+        debit=-line.debit,
+        credit=-line.credit,
+        memo=f"冲销 {original.number_text}: {reason}"[:200],
+        department=line.department,
+        cost_centre=line.cost_centre,
+        invoice_id=line.invoice_id,
+        paper_voucher_id=line.paper_voucher_id,
+        tax_basis=line.tax_basis,
+    )

@@ -1,0 +1,202 @@
+"""HTTP endpoints of the ledger: vouchers, exports, periods, reversals and the input-VAT report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from sqlmodel import Session
+
+from app.audit.service import audit_key, record_event
+from app.auth.deps import AdminUser, FinanceUser, require_roles
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.config import SettingsDep
+from app.db import SessionDep
+from app.kit.idempotency import fingerprint, run_idempotent
+from app.kit.pagination import CursorQuery, LimitQuery, Page
+from app.ledger import exports, queries
+from app.ledger.closing import LedgerActor, set_period_status
+from app.ledger.periods import check_period_text
+from app.ledger.reversal import reverse_voucher
+from app.ledger.schemas import InputVatReport, PeriodOut, ReverseRequest, VoucherOut
+from app.ledger.vat_report import input_vat_report
+
+router = APIRouter(tags=["ledger"])
+LedgerReader = Annotated[Principal, Depends(require_roles(Role.FINANCE, Role.AUDITOR, Role.ADMIN))]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+PeriodPath = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+@router.get("/vouchers")
+def list_vouchers(
+    session: SessionDep,
+    principal: LedgerReader,
+    entity: uuid.UUID | None = None,
+    period: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+    updated_since: dt.datetime | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[VoucherOut]:
+    items, next_cursor = queries.list_vouchers(
+        session,
+        principal,
+        entity=entity,
+        period=period,
+        updated_since=updated_since,
+        cursor=cursor,
+        limit=limit,
+    )
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/vouchers/export", response_class=StreamingResponse)
+def export_vouchers(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: LedgerReader,
+    period: PeriodPath,
+    entity: uuid.UUID | None = None,
+    format: exports.ExportFormat = "csv",
+) -> StreamingResponse:
+    entity_id = queries.resolve_entity(principal, entity)
+    record_event(
+        session,
+        actor=principal.user,
+        action="vouchers.exported",
+        object_type="period",
+        object_id=f"{entity_id}:{period}",
+        entity_id=entity_id,
+        details={"format": format},
+        key=audit_key(settings),
+    )
+    session.commit()
+    read_session = Session(request.app.state.read_engine)
+    rows = exports.export_rows(read_session, entity_id, period)
+    writer = {"csv": exports.stream_csv, "xlsx": exports.stream_xlsx, "json": exports.stream_json}[
+        format
+    ]
+
+    def body() -> Iterator[bytes]:
+        try:
+            yield from writer(rows)
+        finally:
+            read_session.close()
+
+    filename = f"vouchers-{period}.{format}"
+    return StreamingResponse(
+        body(),
+        media_type=exports.MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/vouchers/{voucher_id}")
+def read_voucher(session: SessionDep, principal: LedgerReader, voucher_id: uuid.UUID) -> VoucherOut:
+    return queries.voucher_out(session, queries.get_voucher(session, principal, voucher_id))
+
+
+@router.post("/vouchers/{voucher_id}/reverse", status_code=201, response_model=VoucherOut)
+def reverse(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: FinanceUser,
+    voucher_id: uuid.UUID,
+    body: ReverseRequest,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    actor = LedgerActor(principal, audit_key(settings))
+
+    def action() -> tuple[int, object]:
+        reversal = reverse_voucher(
+            session, actor, voucher_id, reversal_date=body.reversal_date, reason=body.reason
+        )
+        return 201, queries.voucher_out(session, reversal).model_dump(mode="json")
+
+    return run_idempotent(
+        session,
+        user_id=principal.id,
+        key=idempotency_key,
+        action=action,
+        request_fingerprint=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+    )
+
+
+@router.get("/periods")
+def list_periods(
+    session: SessionDep, principal: LedgerReader, entity: uuid.UUID | None = None
+) -> list[PeriodOut]:
+    return queries.list_periods(session, principal, entity)
+
+
+def _period_command(
+    request: Request,
+    session: Session,
+    settings: SettingsDep,
+    principal: Principal,
+    period: str,
+    entity: uuid.UUID | None,
+    key: str | None,
+    *,
+    close: bool,
+) -> JSONResponse:
+    check_period_text(period)
+    actor = LedgerActor(principal, audit_key(settings))
+
+    def action() -> tuple[int, object]:
+        result = set_period_status(session, actor, entity=entity, period=period, close=close)
+        return 200, result.model_dump(mode="json")
+
+    return run_idempotent(
+        session,
+        user_id=principal.id,
+        key=key,
+        action=action,
+        request_fingerprint=fingerprint("POST", request.url.path, {"entity": str(entity)}),
+    )
+
+
+@router.post("/periods/{period}/close", response_model=PeriodOut)
+def close_period(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: FinanceUser,
+    period: str,
+    entity: uuid.UUID | None = None,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return _period_command(
+        request, session, settings, principal, period, entity, idempotency_key, close=True
+    )
+
+
+@router.post("/periods/{period}/reopen", response_model=PeriodOut)
+def reopen_period(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: AdminUser,
+    period: str,
+    entity: uuid.UUID | None = None,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    return _period_command(
+        request, session, settings, principal, period, entity, idempotency_key, close=False
+    )
+
+
+@router.get("/reports/input-vat")
+def read_input_vat_report(
+    session: SessionDep,
+    principal: LedgerReader,
+    period: PeriodPath,
+    entity: uuid.UUID | None = None,
+) -> InputVatReport:
+    return input_vat_report(session, queries.resolve_entity(principal, entity), period)

@@ -1,0 +1,91 @@
+"""Response and request bodies of the ledger endpoints (voucher JSON per SPEC)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.kit.money import Money
+from app.kit.text import ShortText
+
+
+class LineOut(BaseModel):
+    line_no: int
+    account_code: str
+    account_name: str
+    debit: Money
+    credit: Money
+    memo: str
+    department: str | None
+    cost_centre: str | None
+    invoice_id: uuid.UUID | None
+    paper_voucher_id: uuid.UUID | None
+
+
+class VoucherOut(BaseModel):
+    id: uuid.UUID
+    number: str
+    entity: uuid.UUID
+    period: str
+    date: dt.date
+    kind: str
+    claim_id: uuid.UUID | None
+    reverses_id: uuid.UUID | None
+    attachments_count: int
+    prepared_by: uuid.UUID
+    approved_by: uuid.UUID | None
+    lines: list[LineOut]
+    total: Money
+    total_in_words: str
+    payment_reference: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PeriodOut(BaseModel):
+    entity: uuid.UUID
+    period: str
+    status: str
+    vouchers: int
+    closed_at: dt.datetime | None
+    closed_by: uuid.UUID | None
+
+
+class ReverseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reversal_date: dt.date | None = Field(
+        default=None, description="Business date of the reversal (default: today, Asia/Shanghai)"
+    )
+    reason: ShortText
+
+
+class VatFigures(BaseModel):
+    count: int
+    fare: Money
+    tax: Money
+
+
+class InputVatReport(BaseModel):
+    entity: uuid.UUID
+    period: str
+    e_invoices: VatFigures
+    paper_vouchers: VatFigures
+    total: VatFigures
+
+
+class BookRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    booking_date: dt.date | None = Field(
+        default=None, description="Business date of the booking (default: today, Asia/Shanghai)"
+    )
+
+
+class PayRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    paid_on: dt.date
+    reference: ShortText
