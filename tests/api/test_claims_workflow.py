@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
 from app.invoices.models import Invoice
+from app.webhooks.models import WebhookEvent
 from tests.claims_support import (
     API,
     Org,
@@ -197,3 +199,33 @@ def test_unknown_claim_is_not_found(client: TestClient, session: Session):
     problem(
         client.get(f"{API}/claims/not-a-uuid", headers=org.h("employee")), 422, "validation-error"
     )
+
+
+def test_transitions_enqueue_ordered_webhook_events(client: TestClient, session: Session):
+    org = make_org(session)
+    claim_id = arrange(client, session, org, "submitted")
+    act(client, org.h("manager"), claim_id, "reject", {"reason": "补充说明"})
+    act(client, org.h("employee"), claim_id, "submit")
+    act(client, org.h("employee"), claim_id, "withdraw")
+    act(client, org.h("employee"), claim_id, "submit")
+    act(client, org.h("manager"), claim_id, "approve")
+    session.commit()
+    events = session.exec(
+        select(WebhookEvent)
+        .where(WebhookEvent.ordering_key == f"claim:{claim_id}")
+        .order_by(col(WebhookEvent.seq))
+    ).all()
+    bodies = [json.loads(e.body) for e in events]
+    assert [b["type"] for b in bodies] == [
+        "claim.submitted",
+        "claim.rejected",
+        "claim.submitted",
+        "claim.submitted",
+        "claim.approved",
+    ]
+    assert bodies[1]["data"]["reason"] == "补充说明"
+    assert bodies[-1]["data"]["state"] == "approved"
+    assert bodies[-1]["data"]["total"] == "553.00"
+    assert bodies[-1]["data"]["approvers"] == [str(org.manager.id)]
+    # Finance systems fetch details through the API; events carry no personal data.
+    assert "张三" not in "".join(e.body for e in events)
