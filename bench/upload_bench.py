@@ -1,0 +1,350 @@
+"""Upload throughput and latency of a running server, beside a bare FastAPI multipart echo.
+
+    .venv/bin/python bench/upload_bench.py [--engines sqlite postgresql] [--clients 8 16]
+        [--uploads 1000] [--batch 1000] [--workers 1] [--seed 2026]
+
+For each engine: a fresh database (SQLite in a temp dir; PostgreSQL `rc_bench_<random>` created
+and dropped through psycopg on RAILCLAIM_BENCH_PG_ADMIN, default
+postgresql://postgres@127.0.0.1:5432/test), `railclaim migrate`, an entity, an employee and an
+API token through the CLI, then `railclaim serve` as a subprocess. Distinct generated invoice
+PDFs (that entity as buyer, that employee as passenger) are uploaded by 8 and 16 concurrent
+clients (threads, one keep-alive connection each); the same files go to `bench/echo_app.py`
+served the same way. Last, one ZIP of `--batch` invoices to /api/v1/invoice-batches.
+
+Targets (SPEC "Quality bars"): >= 100 uploads/s and p99 < 250 ms at 8 clients; a 1,000-invoice
+batch in < 15 s. Results are recorded in docs/BENCHMARKS.md ("Upload").
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from app.invoices.synthetic import generate_corpus, render_zip, uscc_with_check_digit
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG_ADMIN = os.environ.get("RAILCLAIM_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+ENTITY_NAME = "上海基准测试科技有限公司"
+PASSENGER, ID_MASKED = "张三", "1101011990****1234"
+WARMUP = 30
+
+
+@dataclass(frozen=True)
+class Target:
+    base_url: str
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    label: str
+    clients: int
+    count: int
+    seconds: float
+    latencies: list[float]
+    statuses: Counter[int]
+    cpu_ms: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))
+        return ordered[index] * 1000
+
+    def row(self) -> str:
+        codes = ", ".join(f"{code}×{n}" for code, n in sorted(self.statuses.items()))
+        return (
+            f"| {self.label} | {self.clients} | {self.count} | {self.rate:.0f}/s "
+            f"| {self.percentile(50):.0f} | {self.percentile(95):.0f} "
+            f"| {self.percentile(99):.0f} | {self.cpu_ms:.1f} | {codes} |"
+        )
+
+
+# --- processes -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def serving(
+    argv: list[str], env: dict[str, str], cwd: Path, port: int
+) -> Iterator[tuple[str, int]]:
+    """Runs a server process until the block ends; yields its URL and pid once /healthz answers."""
+    log = (cwd / f"server-{port}.log").open("wb")
+    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(process, base_url)
+        yield base_url, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _wait_healthy(process: subprocess.Popen[bytes], base_url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}; see its log")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=0.1)
+    raise RuntimeError("server did not become healthy within 60 s")
+
+
+@contextlib.contextmanager
+def profiling(pid: int, output: Path | None) -> Iterator[None]:
+    """py-spy samples the server (and its workers) while the block runs; raw folded stacks."""
+    if output is None:
+        yield
+        return
+    argv = [str(BIN / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--rate", "200",
+            "--format", "raw", "--output", str(output), "--nonblocking"]  # fmt: skip
+    spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)
+        spy.wait(timeout=60)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a server process and its worker processes, from /proc."""
+    total = 0.0
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            pids += [int(c) for c in (task / "children").read_text().split()]
+    for each in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def railclaim(env: dict[str, str], cwd: Path, *args: str) -> str:
+    done = subprocess.run(
+        [str(BIN / "railclaim"), *args], env=env, cwd=cwd, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"railclaim {args[0]} failed: {done.stderr or done.stdout}")
+    return done.stdout.strip()
+
+
+@contextlib.contextmanager
+def database(engine: str, workdir: Path) -> Iterator[str]:
+    if engine == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.db'}"
+        return
+    name = f"rc_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+
+
+def bootstrap(env: dict[str, str], cwd: Path, uscc: str) -> str:
+    """Migrates, adds the entity and the employee, and returns an API token of that employee."""
+    railclaim(env, cwd, "migrate")
+    railclaim(env, cwd, "entities", "add", "--name", ENTITY_NAME, "--uscc", uscc)
+    railclaim(
+        env, cwd, "users", "create", "--username", "bench", "--password", "bench-password-1",
+        "--role", "employee", "--passenger-name", PASSENGER, "--id-last4", ID_MASKED[-4:],
+        "--entity", uscc,
+    )  # fmt: skip
+    return railclaim(env, cwd, "tokens", "create", "--name", "bench", "--user", "bench")
+
+
+# --- load ----------------------------------------------------------------------------------
+
+
+def invoices(seed: int, n: int, uscc: str) -> list[tuple[str, bytes]]:
+    files = generate_corpus(
+        seed,
+        n,
+        ("pdf",),
+        buyer_name=ENTITY_NAME,
+        buyer_tax_id=uscc,
+        passenger_name=PASSENGER,
+        passenger_id_masked=ID_MASKED,
+    )
+    return [(f.filename, f.data) for f in files]
+
+
+def drive(
+    target: Target, files: list[tuple[str, bytes]], clients: int, label: str, pid: int
+) -> RunResult:
+    """`clients` threads, each with one keep-alive connection, upload every file once."""
+    lock = threading.Lock()
+    queue = iter(files)
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+
+    def client() -> None:
+        with httpx.Client(base_url=target.base_url, headers=target.headers, timeout=60) as http:
+            while True:
+                with lock:
+                    item = next(queue, None)
+                if item is None:
+                    return
+                started = time.perf_counter()
+                response = http.post(target.path, files={"file": item})
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies.append(elapsed)
+                    statuses[response.status_code] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    cpu_before = cpu_seconds(pid)
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000 / len(files)
+    return RunResult(label, clients, len(files), seconds, latencies, statuses, cpu_ms)
+
+
+def post_batch(target: Target, files: list[tuple[str, bytes]]) -> tuple[float, dict[str, int]]:
+    archive = render_zip(files)
+    with httpx.Client(base_url=target.base_url, headers=target.headers, timeout=300) as http:
+        started = time.perf_counter()
+        response = http.post("/api/v1/invoice-batches", files={"files": ("batch.zip", archive)})
+        seconds = time.perf_counter() - started
+    response.raise_for_status()
+    counts: dict[str, int] = response.json()["counts"]
+    return seconds, counts
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+
+def serve_argv(workers: int, port: int) -> list[str]:
+    return [str(BIN / "railclaim"), "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers)]  # fmt: skip
+
+
+def echo_argv(workers: int, port: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", "bench.echo_app:app", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(workers), "--no-access-log",
+            "--log-level", "warning"]  # fmt: skip
+
+
+def bench_engine(engine: str, args: argparse.Namespace) -> list[str]:
+    rows: list[str] = []
+    workdir = Path(tempfile.mkdtemp(prefix=f"rc_bench_{engine}_"))
+    uscc = uscc_with_check_digit("91310000MA1BENCH0")
+    try:
+        with database(engine, workdir) as url:
+            env = {
+                **os.environ,
+                "RAILCLAIM_DATABASE_URL": url,
+                "RAILCLAIM_STORAGE_DIR": str(workdir / "storage"),
+                "RAILCLAIM_ENVIRONMENT": "dev",
+            }
+            token = bootstrap(env, workdir, uscc)
+            port = free_port()
+            with serving(serve_argv(args.workers, port), env, workdir, port) as (base_url, pid):
+                target = Target(base_url, "/api/v1/invoices", {"Authorization": f"Bearer {token}"})
+                drive(target, invoices(args.seed - 1, WARMUP, uscc), 4, "warm-up", pid)
+                for n, clients in enumerate(args.clients):
+                    files = invoices(args.seed + 1000 * n, args.uploads, uscc)
+                    output = args.profile / f"{engine}-{clients}.txt" if args.profile else None
+                    with profiling(pid, output):
+                        result = drive(target, files, clients, f"railclaim {engine}", pid)
+                    rows.append(result.row())
+                    print(rows[-1], flush=True)
+                if args.batch:
+                    batch_files = invoices(args.seed + 99_999, args.batch, uscc)
+                    seconds, counts = post_batch(target, batch_files)
+                    rows.append(
+                        f"| batch ZIP {engine} | 1 | {args.batch} | {args.batch / seconds:.0f}/s "
+                        f"| {seconds * 1000:.0f} (one request) | | | | {counts} |"
+                    )
+                    print(rows[-1], flush=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return rows
+
+
+def bench_echo(args: argparse.Namespace) -> list[str]:
+    rows: list[str] = []
+    port = free_port()
+    with serving(echo_argv(args.workers, port), dict(os.environ), REPO, port) as (base_url, pid):
+        target = Target(base_url, "/echo", {})
+        drive(target, invoices(args.seed - 1, WARMUP, "91310000MA1BENCH0X"), 4, "warm-up", pid)
+        for n, clients in enumerate(args.clients):
+            files = invoices(args.seed + 1000 * n, args.uploads, "91310000MA1BENCH0X")
+            rows.append(drive(target, files, clients, "bare FastAPI echo", pid).row())
+            print(rows[-1], flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--clients", nargs="+", type=int, default=[8, 16])
+    parser.add_argument("--uploads", type=int, default=1000, help="uploads per client count")
+    parser.add_argument("--batch", type=int, default=1000, help="invoices in the ZIP (0: skip)")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--profile", type=Path, help="folder for py-spy folded stacks of each railclaim run"
+    )
+    parser.add_argument("--no-echo", action="store_true", help="skip the bare echo reference")
+    args = parser.parse_args()
+    print(f"# {platform.python_implementation()} {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs, workers={args.workers}, uploads={args.uploads}")  # fmt: skip
+    print("| server | clients | uploads | rate | p50 ms | p95 ms | p99 ms | server CPU ms/upload "
+          "| statuses |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    if not args.no_echo:
+        bench_echo(args)
+    for engine in args.engines:
+        bench_engine(engine, args)
+
+
+if __name__ == "__main__":
+    main()
