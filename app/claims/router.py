@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Depends, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from app.audit.service import audit_key
 from app.auth.deps import AdminUser, CurrentUser, require_roles
@@ -27,6 +28,7 @@ from app.claims.schemas import (
 )
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.kit.idempotency import fingerprint, run_idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 
 router = APIRouter(tags=["claims"])
@@ -37,6 +39,7 @@ Writer = Annotated[
     Depends(require_roles(Role.EMPLOYEE, Role.APPROVER, Role.FINANCE, Role.ADMIN)),
 ]
 OptionalNote = Annotated[TransitionNote | None, Body()]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 TRANSITION_RESPONSES: dict[int | str, dict[str, str]] = {
     403: {"description": "forbidden or self-approval"},
@@ -116,16 +119,31 @@ def submit_claim(
     return service.submit_claim(session, _actor(principal, settings), claim_id, comment)
 
 
-@router.post("/claims/{claim_id}/withdraw", responses=TRANSITION_RESPONSES)
+@router.post("/claims/{claim_id}/withdraw", response_model=ClaimOut, responses=TRANSITION_RESPONSES)
 def withdraw_claim(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     principal: Writer,
     claim_id: uuid.UUID,
     body: OptionalNote = None,
-) -> ClaimOut:
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Honours `Idempotency-Key` (SPEC): a repeat answers what the first request answered."""
     comment = body.comment if body else None
-    return service.withdraw_claim(session, _actor(principal, settings), claim_id, comment)
+    actor = _actor(principal, settings)
+
+    def action() -> tuple[int, object]:
+        withdrawn = service.withdraw_claim(session, actor, claim_id, comment)
+        return 200, withdrawn.model_dump(mode="json")
+
+    return run_idempotent(
+        session,
+        user_id=principal.id,
+        key=idempotency_key,
+        action=action,
+        request_fingerprint=fingerprint("POST", request.url.path, {"comment": comment}),
+    )
 
 
 @router.post("/claims/{claim_id}/approve", responses=TRANSITION_RESPONSES)

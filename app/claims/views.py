@@ -21,11 +21,13 @@ from app.claims.schemas import (
     HistoryOut,
     RejectionOut,
 )
+from app.ledger.models import JournalVoucher
 
 Row = TypeVar("Row", ClaimApproval, ClaimHistory)
 
 
 def claims_out(session: Session, claims: Sequence[Claim]) -> list[ClaimOut]:
+    """Several claims in a fixed number of queries, whatever their count."""
     ids = [c.id for c in claims]
     items = load_items(session, ids)
     findings = evaluate_claims(session, claims, items)
@@ -43,14 +45,31 @@ def claims_out(session: Session, claims: Sequence[Claim]) -> list[ClaimOut]:
             .order_by(col(ClaimHistory.at), col(ClaimHistory.id))
         ).all()
     )
+    vouchers = _voucher_ids(session, ids)
     return [
-        _claim_out(c, items.get(c.id, []), findings[c.id], approvals[c.id], history[c.id])
+        _claim_out(
+            c, items.get(c.id, []), findings[c.id], approvals[c.id], history[c.id]
+        ).model_copy(update={"voucher_ids": vouchers[c.id]})
         for c in claims
     ]
 
 
 def claim_out(session: Session, claim: Claim) -> ClaimOut:
     return claims_out(session, [claim])[0]
+
+
+def _voucher_ids(session: Session, claim_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The journal vouchers the ledger posted for each claim (booking, payment, reversals)."""
+    rows = session.exec(
+        select(JournalVoucher.claim_id, JournalVoucher.id)
+        .where(col(JournalVoucher.claim_id).in_(claim_ids))
+        .order_by(col(JournalVoucher.created_at), col(JournalVoucher.id))
+    ).all()
+    found: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for claim_id, voucher_id in rows:
+        if claim_id is not None:
+            found[claim_id].append(voucher_id)
+    return found
 
 
 def _by_claim(rows: Sequence[Row]) -> dict[uuid.UUID, list[Row]]:
@@ -83,7 +102,6 @@ def _claim_out(
         awaiting_approver=claim.awaiting_approver_id,
         approvals=[_approval_out(a) for a in current],
         last_rejection=_rejection_out(claim),
-        # Journal vouchers arrive with the ledger.
         voucher_ids=[],
         history=[
             HistoryOut(action=h.action, actor=h.actor_id, at=h.at, comment=h.comment)

@@ -229,3 +229,36 @@ def test_transitions_enqueue_ordered_webhook_events(client: TestClient, session:
     assert bodies[-1]["data"]["approvers"] == [str(org.manager.id)]
     # Finance systems fetch details through the API; events carry no personal data.
     assert "张三" not in "".join(e.body for e in events)
+
+
+def test_withdraw_honours_idempotency_keys(client: TestClient, session: Session):
+    org = make_org(session)
+    claim_id = arrange(client, session, org, "submitted")
+    headers = {**org.h("employee"), "Idempotency-Key": "withdraw-1"}
+    url = f"{API}/claims/{claim_id}/withdraw"
+    first = client.post(url, json={"comment": "改日再报"}, headers=headers)
+    assert first.status_code == 200, first.text
+    again = client.post(url, json={"comment": "改日再报"}, headers=headers)
+    assert again.status_code == 200
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    assert [h["action"] for h in again.json()["history"]].count("withdrawn") == 1
+    other = client.post(url, json={"comment": "别的"}, headers=headers)
+    problem(other, 422, "idempotency-key-reused")
+    # Without a key, a second withdrawal is simply in the wrong state.
+    problem(client.post(url, headers=org.h("employee")), 409, "invalid-state")
+
+
+def test_booking_lists_the_vouchers(client: TestClient, session: Session):
+    org = make_org(session)
+    claim_id = arrange(client, session, org, "approved")
+    booked = act(client, org.h("finance"), claim_id, "book", {})
+    assert booked.status_code == 200, booked.text
+    assert booked.json()["state"] == "booked"
+    assert len(booked.json()["voucher_ids"]) == 1
+    # Approved or booked, the claim never returns to its claimant's hands.
+    problem(act(client, org.h("employee"), claim_id, "withdraw"), 409, "invalid-state")
+    problem(
+        act(client, org.h("finance"), claim_id, "reject", {"reason": "x"}), 409, "invalid-state"
+    )
+    assert booked.json()["history"][-1]["action"] == "booked"
