@@ -64,6 +64,14 @@ def replace_policy(
     row.updated_by_id = principal.id
     row.updated_at = utcnow()
     session.add(row)
+    _audit(session, principal, entity_id, data, audit_key)
+    session.commit()
+    return _out(entity_id, _settings(row), row)
+
+
+def _audit(
+    session: Session, principal: Principal, entity_id: uuid.UUID, data: ClaimPolicyIn, key: bytes
+) -> None:
     record_event(
         session,
         actor=principal.user,
@@ -72,10 +80,8 @@ def replace_policy(
         object_id=str(entity_id),
         entity_id=entity_id,
         details=data.model_dump(mode="json"),
-        key=audit_key,
+        key=key,
     )
-    session.commit()
-    return _out(entity_id, _settings(row), row)
 
 
 def _require_entity(session: Session, principal: Principal, entity_id: uuid.UUID) -> None:

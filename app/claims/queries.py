@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from app.auth.principal import Principal
@@ -39,16 +39,7 @@ def list_claims(
     if state is not None:
         statement = statement.where(Claim.state == state)
     if awaiting_me:
-        represented = approvers_represented_by(principal.id, business_today())
-        statement = statement.where(
-            Claim.state == "submitted",
-            # A substitute never decides their own claim, so it does not wait for them.
-            col(Claim.claimant_id) != principal.id,
-            or_(
-                col(Claim.awaiting_approver_id) == principal.id,
-                col(Claim.awaiting_approver_id).in_(represented),
-            ),
-        )
+        statement = statement.where(_awaiting(principal))
     rows, next_cursor = paginate(
         session,
         statement,
@@ -58,3 +49,16 @@ def list_claims(
         limit=limit,
     )
     return claims_out(session, rows), next_cursor
+
+
+def _awaiting(principal: Principal) -> ColumnElement[bool]:
+    represented = approvers_represented_by(principal.id, business_today())
+    return and_(
+        col(Claim.state) == "submitted",
+        # A substitute never decides their own claim, so it does not wait for them.
+        col(Claim.claimant_id) != principal.id,
+        or_(
+            col(Claim.awaiting_approver_id) == principal.id,
+            col(Claim.awaiting_approver_id).in_(represented),
+        ),
+    )

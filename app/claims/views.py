@@ -21,6 +21,7 @@ from app.claims.schemas import (
     HistoryOut,
     RejectionOut,
 )
+from app.invoices.models import Invoice, PaperVoucher
 from app.ledger.models import JournalVoucher
 
 Row = TypeVar("Row", ClaimApproval, ClaimHistory)
@@ -116,40 +117,28 @@ def _claim_out(
 
 def _item_out(loaded: LoadedItem) -> ClaimItemOut:
     item, invoice, paper = loaded.item, loaded.invoice, loaded.paper
-    common = {
-        "id": item.id,
-        "invoice_id": item.invoice_id,
-        "paper_voucher_id": item.paper_voucher_id,
-        "justification": item.justification,
-        "amount": item.amount,
-    }
+    document: Invoice | PaperVoucher
     if invoice is not None:
-        return ClaimItemOut(
-            **common,
-            kind="invoice",
-            number=invoice.invoice_number,
-            business_type=invoice.business_type,
-            travel_date=invoice.travel_date,
-            train_number=invoice.train_number,
-            departure_station=invoice.departure_station,
-            arrival_station=invoice.arrival_station,
-            seat_class=invoice.seat_class,
-            passenger_name=invoice.passenger_name,
-            status=invoice.status,
-        )
-    assert paper is not None
+        document, number, business_type = invoice, invoice.invoice_number, invoice.business_type
+    else:
+        assert paper is not None
+        document, number, business_type = paper, paper.serial_number, "sale"
     return ClaimItemOut(
-        **common,
-        kind="paper",
-        number=paper.serial_number,
-        business_type="sale",
-        travel_date=paper.travel_date,
-        train_number=paper.train_number,
-        departure_station=paper.departure_station,
-        arrival_station=paper.arrival_station,
-        seat_class=paper.seat_class,
-        passenger_name=paper.passenger_name,
-        status=paper.status,
+        id=item.id,
+        kind="invoice" if invoice else "paper",
+        invoice_id=item.invoice_id,
+        paper_voucher_id=item.paper_voucher_id,
+        justification=item.justification,
+        amount=item.amount,
+        number=number,
+        business_type=business_type,
+        travel_date=document.travel_date,
+        train_number=document.train_number,
+        departure_station=document.departure_station,
+        arrival_station=document.arrival_station,
+        seat_class=document.seat_class,
+        passenger_name=document.passenger_name,
+        status=document.status,
     )
 
 
