@@ -1,5 +1,6 @@
 """Imports every table so that metadata is complete for Alembic and the tests."""
 
+from app.archive.models import ArchiveFile, ArchiveRecord
 from app.audit.models import AuditEvent, AuditHead
 from app.auth.models import ApiToken, EmployeeProfile, User, UserEntity
 from app.claims.models import (
@@ -26,6 +27,8 @@ from app.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscripti
 __all__ = [
     "ApiToken",
     "ApprovalSubstitute",
+    "ArchiveFile",
+    "ArchiveRecord",
     "AuditEvent",
     "AuditHead",
     "BookedDocument",

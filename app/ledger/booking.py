@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.archive.records import archive_voucher
 from app.auth.models import User
 from app.claims.access import get_visible_claim, require_state
 from app.claims.errors import BlockingFindings, InvalidState
@@ -22,10 +23,16 @@ from app.ledger.errors import PaperOriginalMissing, SegregationOfDuties
 from app.ledger.lines import BookedItem, booking_lines
 from app.ledger.models import BookedDocument, ClaimPosting, JournalVoucher
 from app.ledger.posting import ZERO, LineDraft, VoucherDraft, post_voucher
+from app.storage import FileStore
 
 
 def book_claim(
-    session: Session, actor: Actor, claim_id: uuid.UUID, booking_date: dt.date | None
+    session: Session,
+    actor: Actor,
+    claim_id: uuid.UUID,
+    booking_date: dt.date | None,
+    *,
+    store: FileStore,
 ) -> JournalVoucher:
     claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
     require_state(claim, "booked", "approved")
@@ -62,6 +69,7 @@ def book_claim(
             )
         )
         claim.state = "booked"
+        _archive(session, store, actor, voucher)
         record_transition(
             session,
             actor,
@@ -84,6 +92,14 @@ def book_claim(
         ) from exc
     session.commit()
     return voucher
+
+
+def _archive(session: Session, store: FileStore, actor: Actor, voucher: JournalVoucher) -> None:
+    # Before the claim's transition event, so the history archived with the voucher is the trail
+    # that led to it; the voucher itself records who posted it.
+    archive_voucher(
+        session, store=store, voucher=voucher, actor=actor.principal.user, key=actor.audit_key
+    )
 
 
 def _refuse_blockers(session: Session, claim: Claim) -> None:
@@ -124,7 +140,13 @@ def _finish_documents(session: Session, voucher: JournalVoucher, items: list[Boo
 
 
 def pay_claim(
-    session: Session, actor: Actor, claim_id: uuid.UUID, paid_on: dt.date, reference: str
+    session: Session,
+    actor: Actor,
+    claim_id: uuid.UUID,
+    paid_on: dt.date,
+    reference: str,
+    *,
+    store: FileStore,
 ) -> JournalVoucher:
     claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
     require_state(claim, "paid", "booked")
@@ -165,6 +187,7 @@ def pay_claim(
             )
         )
         claim.state = "paid"
+        _archive(session, store, actor, voucher)
         record_transition(
             session,
             actor,

@@ -15,6 +15,7 @@ from app.claims.schemas import ClaimOut
 from app.claims.service.common import Actor
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.invoices.deps import StoreDep
 from app.kit.idempotency import fingerprint, run_idempotent
 from app.ledger.booking import book_claim, pay_claim
 from app.ledger.schemas import BookRequest, PayRequest
@@ -32,6 +33,7 @@ def book(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    store: StoreDep,
     principal: FinanceUser,
     claim_id: uuid.UUID,
     body: BookRequest | None = None,
@@ -41,7 +43,7 @@ def book(
     actor = Actor(principal, audit_key(settings))
 
     def action() -> tuple[int, object]:
-        book_claim(session, actor, claim_id, booking.booking_date)
+        book_claim(session, actor, claim_id, booking.booking_date, store=store)
         return 200, read_claim(session, principal, claim_id).model_dump(mode="json")
 
     return run_idempotent(
@@ -58,6 +60,7 @@ def pay(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    store: StoreDep,
     principal: FinanceUser,
     claim_id: uuid.UUID,
     body: PayRequest,
@@ -66,7 +69,7 @@ def pay(
     actor = Actor(principal, audit_key(settings))
 
     def action() -> tuple[int, object]:
-        pay_claim(session, actor, claim_id, body.paid_on, body.reference)
+        pay_claim(session, actor, claim_id, body.paid_on, body.reference, store=store)
         return 200, read_claim(session, principal, claim_id).model_dump(mode="json")
 
     return run_idempotent(

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.archive.records import archive_voucher
 from app.audit.service import record_event
 from app.kit.dates import business_today
 from app.ledger.closing import LedgerActor
@@ -15,6 +16,7 @@ from app.ledger.errors import InvalidState
 from app.ledger.models import JournalLine, JournalVoucher
 from app.ledger.posting import LineDraft, VoucherDraft, post_voucher
 from app.ledger.queries import get_voucher
+from app.storage import FileStore
 
 
 def reverse_voucher(
@@ -24,6 +26,7 @@ def reverse_voucher(
     *,
     reversal_date: dt.date | None,
     reason: str,
+    store: FileStore,
 ) -> JournalVoucher:
     """Corrections never edit a posted voucher: the reversal carries the same lines in red."""
     original = get_voucher(session, actor.principal, voucher_id)
@@ -49,6 +52,9 @@ def reverse_voucher(
     except IntegrityError as exc:  # reverses_id is unique: a voucher is reversed once
         session.rollback()
         raise InvalidState(f"Voucher {original.number_text} is already reversed.") from exc
+    archive_voucher(
+        session, store=store, voucher=reversal, actor=actor.principal.user, key=actor.audit_key
+    )
     record_event(
         session,
         actor=actor.principal.user,

@@ -17,6 +17,7 @@ from app.auth.models import Role
 from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.invoices.deps import StoreDep
 from app.kit.idempotency import fingerprint, run_idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.ledger import exports, queries
@@ -106,6 +107,7 @@ def reverse(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    store: StoreDep,
     principal: FinanceUser,
     voucher_id: uuid.UUID,
     body: ReverseRequest,
@@ -115,7 +117,12 @@ def reverse(
 
     def action() -> tuple[int, object]:
         reversal = reverse_voucher(
-            session, actor, voucher_id, reversal_date=body.reversal_date, reason=body.reason
+            session,
+            actor,
+            voucher_id,
+            reversal_date=body.reversal_date,
+            reason=body.reason,
+            store=store,
         )
         return 201, queries.voucher_out(session, reversal).model_dump(mode="json")
 

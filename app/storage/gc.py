@@ -16,6 +16,8 @@ REFERENCE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("invoice_file", "sha256"),
     ("invoice", "xbrl_sha256"),
     ("paper_voucher", "scan_sha256"),
+    # Archived files are kept for their retention (30 years), whatever else refers to them.
+    ("archive_file", "sha256"),
 )
 # Bytes are written before the row that refers to them commits; a young file may be in flight.
 DEFAULT_GRACE = dt.timedelta(hours=1)

@@ -9,6 +9,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from app.storage.base import StoredFile
 
@@ -51,6 +52,9 @@ class LocalFileStore:
 
     def get(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
+
+    def open(self, sha256: str) -> BinaryIO:
+        return self.path_for(sha256).open("rb")
 
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()

@@ -1,0 +1,1 @@
+"""The electronic accounting archive: per-voucher records, BagIt exports and the 四性 checks."""

@@ -1,0 +1,191 @@
+"""Archiving a posted voucher: its folder of files in the store and its record, in one transaction.
+
+Called by the ledger inside the posting's transaction (book, pay, reverse), so a voucher never
+exists without its archive record. Bytes are stored before the commit; if the transaction rolls
+back they are unreferenced and storage gc removes them after its grace period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+from sqlmodel import Session
+
+from app.archive.contents import VoucherContents, load_contents
+from app.archive.documents import (
+    PlannedFile,
+    approval_history,
+    archive_reference,
+    metadata,
+    paper_summary,
+    retention_until,
+    safe_name,
+    to_json_bytes,
+)
+from app.archive.models import ArchiveFile, ArchiveRecord
+from app.archive.report import render_report
+from app.audit.service import record_event
+from app.auth.models import User
+from app.db import utcnow
+from app.invoices.models import Invoice, PaperVoucher
+from app.ledger.models import JournalVoucher
+from app.storage import FileStore
+
+SCAN_SUFFIXES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+
+def archive_voucher(
+    session: Session, *, store: FileStore, voucher: JournalVoucher, actor: User, key: bytes
+) -> ArchiveRecord:
+    """Writes the voucher's archive folder and record, and seals its metadata hash in the audit
+    chain, so a record rewritten later (files and rows alike) no longer matches the chain."""
+    contents = load_contents(session, voucher)
+    reference = archive_reference(contents.entity.fonds_code, voucher.period, voucher.number)
+    keep_until = retention_until(int(voucher.period[:4]))
+    archived_at = utcnow()
+    files = _generated_files(store, contents, reference, keep_until)
+    if voucher.kind == "booking":  # payment and reversal folders refer to the booking's originals
+        for invoice in contents.invoices:
+            files += _invoice_files(store, contents, invoice)
+        for paper in contents.papers:
+            files += _paper_files(store, paper)
+    document = metadata(contents, reference, files, archived_at)
+    files.append(_put(store, "metadata.json", "metadata", to_json_bytes(document)))
+    record = _store_record(session, contents, reference, keep_until, archived_at, files)
+    record_event(
+        session,
+        actor=actor,
+        action="archive.recorded",
+        object_type="archive_record",
+        object_id=str(record.id),
+        entity_id=voucher.entity_id,
+        details={
+            "reference": reference,
+            "voucher": voucher.number_text,
+            "files": len(files),
+            "metadata_sha256": record.metadata_sha256,
+        },
+        key=key,
+    )
+    return record
+
+
+def _put(
+    store: FileStore, path: str, role: str, data: bytes, paper_voucher_id: uuid.UUID | None = None
+) -> PlannedFile:
+    return PlannedFile(path, role, store.put(data), len(data), paper_voucher_id=paper_voucher_id)
+
+
+def _generated_files(
+    store: FileStore, contents: VoucherContents, reference: str, keep_until: dt.date
+) -> list[PlannedFile]:
+    files = [
+        _put(store, "voucher.json", "voucher", to_json_bytes(contents.voucher_json)),
+        _put(store, "report.html", "report", render_report(contents, reference, keep_until)),
+    ]
+    if contents.claim is not None:
+        history = to_json_bytes(approval_history(contents))
+        files.append(_put(store, "approval-history.json", "approval-history", history))
+    return files
+
+
+def _invoice_files(
+    store: FileStore, contents: VoucherContents, invoice: Invoice
+) -> list[PlannedFile]:
+    folder = f"invoices/{safe_name(invoice.invoice_number)}"
+    files = [
+        PlannedFile(
+            f"{folder}/original.{rendition.kind}",
+            "invoice-original",
+            rendition.sha256,
+            rendition.size,
+            invoice_id=invoice.id,
+        )
+        for rendition in contents.renditions.get(invoice.id, [])
+    ]
+    if invoice.xbrl_sha256:
+        size = _stored_size(store, invoice.xbrl_sha256)
+        files.append(
+            PlannedFile(
+                f"{folder}/xbrl.xml",
+                "invoice-xbrl",
+                invoice.xbrl_sha256,
+                size,
+                invoice_id=invoice.id,
+            )
+        )
+    return files
+
+
+def _paper_files(store: FileStore, paper: PaperVoucher) -> list[PlannedFile]:
+    folder = f"paper/{safe_name(paper.serial_number)}"
+    files = [
+        _put(
+            store,
+            f"{folder}/paper-voucher.json",
+            "paper-voucher",
+            to_json_bytes(paper_summary(paper)),
+            paper_voucher_id=paper.id,
+        )
+    ]
+    if paper.scan_sha256:
+        suffix = SCAN_SUFFIXES.get(paper.scan_content_type or "", ".bin")
+        files.append(
+            PlannedFile(
+                f"{folder}/scan{suffix}",
+                "paper-scan",
+                paper.scan_sha256,
+                _stored_size(store, paper.scan_sha256),
+                paper_voucher_id=paper.id,
+            )
+        )
+    return files
+
+
+def _stored_size(store: FileStore, sha256: str) -> int:
+    with store.open(sha256) as handle:
+        return handle.seek(0, os.SEEK_END)
+
+
+def _store_record(
+    session: Session,
+    contents: VoucherContents,
+    reference: str,
+    keep_until: dt.date,
+    archived_at: dt.datetime,
+    files: list[PlannedFile],
+) -> ArchiveRecord:
+    voucher = contents.voucher
+    record = ArchiveRecord(
+        reference=reference,
+        voucher_id=voucher.id,
+        entity_id=voucher.entity_id,
+        claim_id=voucher.claim_id,
+        kind=voucher.kind,
+        fiscal_year=int(voucher.period[:4]),
+        period=voucher.period,
+        voucher_number=voucher.number,
+        voucher_number_text=voucher.number_text,
+        total=voucher.total,
+        retention_until=keep_until,
+        file_count=len(files),
+        metadata_sha256=files[-1].sha256,
+        archived_at=archived_at,
+    )
+    session.add(record)
+    session.flush()
+    for planned in files:
+        session.add(
+            ArchiveFile(
+                record_id=record.id,
+                path=planned.path,
+                role=planned.role,
+                sha256=planned.sha256,
+                size=planned.size,
+                invoice_id=planned.invoice_id,
+                paper_voucher_id=planned.paper_voucher_id,
+            )
+        )
+    return record
