@@ -46,6 +46,7 @@ PG_ADMIN = os.environ.get("RAILCLAIM_BENCH_PG_ADMIN", "postgresql://postgres@127
 ENTITY_NAME = "上海基准测试科技有限公司"
 PASSENGER, ID_MASKED = "张三", "1101011990****1234"
 WARMUP = 30
+LOGS: Path | None = None  # --logs: keep each server's log there
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ def serving(
             process.kill()
             process.wait()
         log.close()
+        if LOGS is not None:
+            shutil.copy(log.name, LOGS / f"{Path(argv[0]).name}-{argv[-1]}-{port}.log")
 
 
 def _wait_healthy(process: subprocess.Popen[bytes], base_url: str) -> None:
@@ -131,12 +134,15 @@ def _wait_healthy(process: subprocess.Popen[bytes], base_url: str) -> None:
 
 @contextlib.contextmanager
 def profiling(pid: int, output: Path | None) -> Iterator[None]:
-    """py-spy samples the server (and its workers) while the block runs; raw folded stacks."""
+    """py-spy samples the server (and its workers) while the block runs; raw folded stacks.
+
+    Only threads holding the GIL are sampled: where the server's Python CPU goes, without the
+    threads waiting on the database, the disk or a machine busy with other work."""
     if output is None:
         yield
         return
     argv = [str(BIN / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--rate", "200",
-            "--format", "raw", "--output", str(output), "--nonblocking"]  # fmt: skip
+            "--format", "raw", "--output", str(output), "--nonblocking", "--gil"]  # fmt: skip
     spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         yield
@@ -334,7 +340,10 @@ def main() -> None:
         "--profile", type=Path, help="folder for py-spy folded stacks of each railclaim run"
     )
     parser.add_argument("--no-echo", action="store_true", help="skip the bare echo reference")
+    parser.add_argument("--logs", type=Path, help="folder to keep the servers' logs in")
     args = parser.parse_args()
+    global LOGS
+    LOGS = args.logs
     print(f"# {platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, workers={args.workers}, uploads={args.uploads}")  # fmt: skip
     print("| server | clients | uploads | rate | p50 ms | p95 ms | p99 ms | server CPU ms/upload "

@@ -36,12 +36,17 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, str]] = {
 def _batch_json(
     session: SessionDep, results: list[ItemResult], counts: dict[str, int]
 ) -> BatchResult:
+    # One query for the files of every invoice, not one per result (a batch holds thousands).
+    invoices = {r.invoice.id: r.invoice for r in results if r.invoice}
+    rendered = dict(
+        zip(invoices, queries.invoices_out(session, list(invoices.values())), strict=True)
+    )
     items = [
         BatchItem(
             file=r.file,
             member=r.member,
             outcome=r.outcome,
-            invoice=queries.invoice_out(session, r.invoice) if r.invoice else None,
+            invoice=rendered[r.invoice.id] if r.invoice else None,
             problem=r.problem,
         )
         for r in results
