@@ -33,6 +33,7 @@ COLUMNS = (
     "cost_centre",
     "invoice_id",
     "paper_voucher_id",
+    "tax_basis",
 )
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -79,6 +80,7 @@ def _row(voucher: JournalVoucher, line: JournalLine) -> dict[str, Any]:
         "cost_centre": line.cost_centre or "",
         "invoice_id": str(line.invoice_id) if line.invoice_id else "",
         "paper_voucher_id": str(line.paper_voucher_id) if line.paper_voucher_id else "",
+        "tax_basis": line.tax_basis or "",
     }
 
 

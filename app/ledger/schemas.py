@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +23,11 @@ class LineOut(BaseModel):
     cost_centre: str | None
     invoice_id: uuid.UUID | None
     paper_voucher_id: uuid.UUID | None
+    tax_basis: Literal["invoice", "computed"] | None = Field(
+        default=None,
+        description="On input-VAT lines: the invoice's own tax (XBRL TaxAmount), or computed "
+        "as fare ÷ 1.09 × 9 % (paper vouchers, sales read from the face only)",
+    )
 
 
 class VoucherOut(BaseModel):

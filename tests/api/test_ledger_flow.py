@@ -12,15 +12,25 @@ from tests.api.ledger_helpers import approved_claim, lines_by_account, make_offi
 
 def test_book_then_pay_a_claim(client: TestClient, session: Session):
     office = make_office(session)
-    invoice = upload_invoice(client, office, session, fare=Decimal("553.00"),
-                             amount_excluding_tax=Decimal("507.34"), tax_amount=Decimal("45.66"))
+    invoice = upload_invoice(
+        client,
+        office,
+        session,
+        fare=Decimal("553.00"),
+        amount_excluding_tax=Decimal("507.34"),
+        tax_amount=Decimal("45.66"),
+    )
     claim = approved_claim(client, office, [{"invoice_id": invoice["id"]}])
-    booked = client.post(f"/api/v1/claims/{claim['id']}/book",
-                         json={"booking_date": "2026-11-20"}, headers=office.headers["finance"])
+    booked = client.post(
+        f"/api/v1/claims/{claim['id']}/book",
+        json={"booking_date": "2026-11-20"},
+        headers=office.headers["finance"],
+    )
     assert booked.status_code == 200, booked.text
     assert booked.json()["state"] == "booked"
-    vouchers = client.get("/api/v1/vouchers", params={"period": "2026-11"},
-                          headers=office.headers["finance"]).json()["items"]
+    vouchers = client.get(
+        "/api/v1/vouchers", params={"period": "2026-11"}, headers=office.headers["finance"]
+    ).json()["items"]
     assert len(vouchers) == 1
     voucher = vouchers[0]
     assert voucher["number"] == "记-2026-11-0001"
@@ -28,23 +38,32 @@ def test_book_then_pay_a_claim(client: TestClient, session: Session):
     assert voucher["total"] == "553.00"
     assert voucher["total_in_words"] == "人民币伍佰伍拾叁元整"
     assert lines_by_account(voucher) == {
-        "6602.03": Decimal("507.34"), "2221.01.01": Decimal("45.66"), "2241": Decimal("-553.00"),
+        "6602.03": Decimal("507.34"),
+        "2221.01.01": Decimal("45.66"),
+        "2241": Decimal("-553.00"),
     }
     invoice_now = client.get(f"/api/v1/invoices/{invoice['id']}", headers=office.headers["finance"])
     assert invoice_now.json()["status"] == "booked"
 
-    same_person = client.post(f"/api/v1/claims/{claim['id']}/pay",
-                              json={"paid_on": "2026-11-21", "reference": "BANK-1"},
-                              headers=office.headers["finance"])
+    same_person = client.post(
+        f"/api/v1/claims/{claim['id']}/pay",
+        json={"paid_on": "2026-11-21", "reference": "BANK-1"},
+        headers=office.headers["finance"],
+    )
     assert same_person.status_code == 403
     assert same_person.json()["type"] == "/problems/segregation-of-duties"
-    paid = client.post(f"/api/v1/claims/{claim['id']}/pay",
-                       json={"paid_on": "2026-11-21", "reference": "BANK-1"},
-                       headers=office.headers["finance2"])
+    paid = client.post(
+        f"/api/v1/claims/{claim['id']}/pay",
+        json={"paid_on": "2026-11-21", "reference": "BANK-1"},
+        headers=office.headers["finance2"],
+    )
     assert paid.status_code == 200, paid.text
     assert paid.json()["state"] == "paid"
-    payment = [v for v in client.get("/api/v1/vouchers", headers=office.headers["finance"])
-               .json()["items"] if v["kind"] == "payment"][0]
+    payment = next(
+        v
+        for v in client.get("/api/v1/vouchers", headers=office.headers["finance"]).json()["items"]
+        if v["kind"] == "payment"
+    )
     assert payment["number"] == "记-2026-11-0002"
     assert lines_by_account(payment) == {"2241": Decimal("553.00"), "1002": Decimal("-553.00")}
 
@@ -56,9 +75,16 @@ def test_closed_period_refuses_booking(client: TestClient, session: Session):
     closed = client.post("/api/v1/periods/2026-10/close", headers=office.headers["finance"])
     assert closed.status_code == 200, closed.text
     assert closed.json()["status"] == "closed"
-    refused = client.post(f"/api/v1/claims/{claim['id']}/book",
-                          json={"booking_date": "2026-10-31"}, headers=office.headers["finance"])
+    refused = client.post(
+        f"/api/v1/claims/{claim['id']}/book",
+        json={"booking_date": "2026-10-31"},
+        headers=office.headers["finance"],
+    )
     assert refused.status_code == 409
     assert refused.json()["type"] == "/problems/period-closed"
-    assert client.get(f"/api/v1/claims/{claim['id']}",
-                      headers=office.headers["finance"]).json()["state"] == "approved"
+    assert (
+        client.get(f"/api/v1/claims/{claim['id']}", headers=office.headers["finance"]).json()[
+            "state"
+        ]
+        == "approved"
+    )
