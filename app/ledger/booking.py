@@ -75,6 +75,8 @@ def book_claim(
             actor,
             claim,
             "booked",
+            # In the claim's history too: finance reads it there, the audit log is auditors'.
+            comment="; ".join(warnings)[:2000] or None,
             details={"voucher": voucher.number_text, "warnings": warnings},
         )
         publish(

@@ -16,6 +16,7 @@ from app.ledger.posting import ZERO, LineDraft
 from app.ledger.vat import VatInput, deductible_tax
 
 DEDUCTIBLE_EMPLOYMENT = ("contract", "dispatched")
+WHY = {"tax-unknown": "the face of a refund or change fee prints no tax rate"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,9 @@ def booking_lines(
     for item in items:
         tax, basis, warning = _tax_of(session, entity, item)
         if warning:
-            warnings.append(f"{warning}: {item.memo()}")
+            warnings.append(
+                f"{warning}: {item.memo()} (no input VAT deducted: {WHY.get(warning, warning)})"
+            )
         lines.append(_line(expense, item, debit=item.fare - tax, dims=(department, cost_centre)))
         if tax:
             lines.append(
