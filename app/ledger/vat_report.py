@@ -2,7 +2,8 @@
 
 E-invoices count in the month of their 用途确认 (deduction_confirmed_on); paper vouchers in the
 month they were booked. The figures come from the VAT lines themselves, so the report always
-equals what the ledger holds (reversals net out).
+equals what the ledger holds: a reversal subtracts its document's count, fare and tax in the month
+it lands in (for paper vouchers, the month of the reversal date), so it nets out.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ def input_vat_report(session: Session, entity_id: uuid.UUID, period: str) -> Inp
 def _e_invoice_figures(session: Session, entity_id: uuid.UUID, period: str) -> VatFigures:
     start, end = _month_bounds(period)
     rows = session.exec(
-        select(col(Invoice.id), col(Invoice.fare), col(JournalLine.debit))
+        select(col(Invoice.id), col(Invoice.fare), col(JournalLine.debit), col(JournalVoucher.kind))
         .join(JournalLine, col(JournalLine.invoice_id) == col(Invoice.id))
+        .join(JournalVoucher, col(JournalVoucher.id) == col(JournalLine.voucher_id))
         .where(
             Invoice.entity_id == entity_id,
             col(Invoice.deduction_confirmed_on) >= start,
@@ -60,7 +62,12 @@ def _e_invoice_figures(session: Session, entity_id: uuid.UUID, period: str) -> V
 
 def _paper_figures(session: Session, entity_id: uuid.UUID, period: str) -> VatFigures:
     rows = session.exec(
-        select(col(PaperVoucher.id), col(PaperVoucher.fare), col(JournalLine.debit))
+        select(
+            col(PaperVoucher.id),
+            col(PaperVoucher.fare),
+            col(JournalLine.debit),
+            col(JournalVoucher.kind),
+        )
         .join(JournalLine, col(JournalLine.paper_voucher_id) == col(PaperVoucher.id))
         .join(JournalVoucher, col(JournalVoucher.id) == col(JournalLine.voucher_id))
         .where(
@@ -72,16 +79,23 @@ def _paper_figures(session: Session, entity_id: uuid.UUID, period: str) -> VatFi
     return _net(rows)
 
 
-def _net(rows: Iterable[tuple[Any, Any, Any]]) -> VatFigures:
-    """Sums VAT per document; a document whose booking was reversed nets to zero and drops out."""
+def _net(rows: Iterable[tuple[Any, Any, Any, Any]]) -> VatFigures:
+    """Sums count, fare and tax per document, a reversal's line counting negative.
+
+    A document booked and reversed within the rows nets to nothing and drops out; a reversal
+    alone (a paper voucher booked in an earlier month) shows as -1 with its fare and tax negated.
+    """
+    count: dict[uuid.UUID, int] = defaultdict(int)
+    fare: dict[uuid.UUID, Decimal] = defaultdict(lambda: ZERO)
     tax: dict[uuid.UUID, Decimal] = defaultdict(lambda: ZERO)
-    fares: dict[uuid.UUID, Decimal] = {}
-    for document_id, fare, debit in rows:
+    for document_id, document_fare, debit, voucher_kind in rows:
+        sign = -1 if voucher_kind == "reversal" else 1
+        count[document_id] += sign
+        fare[document_id] += sign * Decimal(document_fare)
         tax[document_id] += Decimal(debit)
-        fares[document_id] = Decimal(fare)
-    kept = [d for d, amount in tax.items() if amount != ZERO]
+    kept = [d for d in count if count[d] or tax[d]]
     return VatFigures(
-        count=len(kept),
-        fare=sum((fares[d] for d in kept), ZERO),
+        count=sum(count[d] for d in kept),
+        fare=sum((fare[d] for d in kept), ZERO),
         tax=sum((tax[d] for d in kept), ZERO),
     )
