@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -29,6 +30,8 @@ cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(entities_cli, name="entities")
 storage_cli = typer.Typer(help="Maintain the file store", no_args_is_help=True)
 cli.add_typer(storage_cli, name="storage")
+archive_cli = typer.Typer(help="Export and check the accounting archive", no_args_is_help=True)
+cli.add_typer(archive_cli, name="archive")
 
 
 @contextmanager
@@ -216,6 +219,49 @@ def storage_gc(
         f"checked {report.checked} files: {len(report.unreferenced)} unreferenced "
         f"({verb}), {len(report.too_recent)} unreferenced but younger than the grace period"
     )
+
+
+@archive_cli.command("export")
+def archive_export(
+    entity: Annotated[str, typer.Option(help="USCC of the legal entity")],
+    period_from: Annotated[str, typer.Option("--from", help="First period, YYYY-MM")],
+    period_to: Annotated[str, typer.Option("--to", help="Last period, YYYY-MM")],
+    output: Annotated[Path, typer.Option(help="The BagIt zip to write")],
+    user: Annotated[str | None, typer.Option(help="Exporter named in the audit log")] = None,
+) -> None:
+    """Write the archive of an entity's periods as a BagIt zip (audited)."""
+    from app.archive.commands import export_to_file
+    from app.ledger.periods import check_period_text
+
+    try:
+        plan = export_to_file(
+            get_settings(),
+            uscc=entity,
+            period_from=check_period_text(period_from),
+            period_to=check_period_text(period_to),
+            username=user,
+            output=output,
+        )
+    except AppError as exc:
+        _fail(_describe(exc))
+        return
+    typer.echo(f"wrote {output}; audit chain head {plan.head_seq} {plan.head_mac}")
+
+
+@archive_cli.command("verify")
+def archive_verify(
+    expected_head: Annotated[
+        str | None, typer.Option(help="Audit-Chain-Head-MAC from an earlier export's bag-info")
+    ] = None,
+) -> None:
+    """Run the 四性 checks; print the JSON report; exit 1 when anything failed."""
+    from app.archive.commands import verify_installation
+    from app.archive.schemas import ArchiveReportOut
+
+    report = verify_installation(get_settings(), expected_head=expected_head)
+    typer.echo(ArchiveReportOut.of(report).model_dump_json(indent=2))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @cli.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
+from app.archive.router import router as archive_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.claims.router import router as claims_router
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth_router)
     api.include_router(entities_router)
     api.include_router(audit_router)
+    api.include_router(archive_router)
     api.include_router(invoices_router)
     api.include_router(claims_router)
     api.include_router(webhooks_router)

@@ -121,6 +121,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "A request with this Idempotency-Key is in progress",
         "Wait for it and repeat the request to get its response.",
     ),
+    "retention-active": (
+        "Archived items are under retention",
+        "会计档案管理办法: vouchers and their originals are kept 30 years from the end of their "
+        "fiscal year; nothing archived is deleted before `retention_until`.",
+    ),
     "http-error": ("HTTP error", "The request could not be served."),
     "internal-error": (
         "Internal error",

@@ -1,0 +1,78 @@
+"""What `railclaim archive export|verify` run, apart from argument parsing and printing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from app.archive.export import ExportPlan, start_export, stream_export
+from app.archive.findings import ArchiveReport
+from app.archive.verify import verify_archive
+from app.audit.service import audit_key
+from app.auth.models import Role, User
+from app.config import Settings
+from app.db import make_engine
+from app.entities.models import LegalEntity
+from app.kit.dates import business_today
+from app.problems import Forbidden, NotFound
+from app.storage import LocalFileStore
+
+EXPORT_ROLES = (Role.AUDITOR, Role.ADMIN, Role.FINANCE)
+
+
+@contextmanager
+def _sessions(settings: Settings) -> Iterator[tuple[Session, Session]]:
+    """A writing session for the audit event and a deferred read session for the long read."""
+    engine = make_engine(settings.database_url)
+    read_engine = make_engine(settings.database_url, sqlite_immediate=False)
+    try:
+        with Session(engine, expire_on_commit=False) as session, Session(read_engine) as reader:
+            yield session, reader
+    finally:
+        engine.dispose()
+        read_engine.dispose()
+
+
+def export_to_file(
+    settings: Settings, *, uscc: str, period_from: str, period_to: str, username: str | None,
+    output: Path,
+) -> ExportPlan:  # fmt: skip
+    """Writes the bag to `output` (via a temporary name, so a failed export leaves no zip)."""
+    store = LocalFileStore(settings.storage_dir)
+    partial = output.with_name(output.name + ".partial")
+    with _sessions(settings) as (session, reader):
+        entity = session.exec(select(LegalEntity).where(LegalEntity.uscc == uscc.upper())).first()
+        if entity is None:
+            raise NotFound(f"No legal entity with USCC {uscc}.")
+        plan = start_export(
+            session, entity_id=entity.id, period_from=period_from, period_to=period_to,
+            actor=_exporter(session, username), key=audit_key(settings),
+        )  # fmt: skip
+        with partial.open("wb") as handle:
+            for chunk in stream_export(reader, store=store, plan=plan):
+                handle.write(chunk)
+    partial.replace(output)
+    return plan
+
+
+def _exporter(session: Session, username: str | None) -> User | None:
+    if username is None:
+        return None
+    user = session.exec(select(User).where(User.username == username.lower())).first()
+    if user is None or not user.is_active:
+        raise NotFound(f"No active user {username}.")
+    if not user.has_role(*EXPORT_ROLES):
+        raise Forbidden(f"{username} is not an auditor, finance or admin user.")
+    return user
+
+
+def verify_installation(settings: Settings, *, expected_head: str | None) -> ArchiveReport:
+    store = LocalFileStore(settings.storage_dir)
+    with _sessions(settings) as (_session, reader):
+        return verify_archive(
+            reader, store=store, key=audit_key(settings), expected_head=expected_head,
+            today=business_today(),
+        )  # fmt: skip

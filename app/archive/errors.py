@@ -1,0 +1,11 @@
+"""Errors of the archive domain."""
+
+from __future__ import annotations
+
+from app.problems import AppError
+
+
+class RetentionActive(AppError):
+    """会计档案管理办法: nothing archived is destroyed before its retention ends."""
+
+    status, slug = 409, "retention-active"

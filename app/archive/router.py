@@ -1,0 +1,110 @@
+"""HTTP endpoints of the archive: the BagIt export, the 四性 check, and purging after retention."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from sqlmodel import Session
+
+from app.archive.export import start_export, stream_export
+from app.archive.retention import purge_record
+from app.archive.schemas import ArchiveReportOut
+from app.archive.verify import verify_archive
+from app.audit.service import audit_key
+from app.auth.deps import AdminUser, require_roles
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.config import SettingsDep
+from app.db import SessionDep
+from app.invoices.deps import StoreDep
+from app.kit.dates import business_today
+from app.ledger.queries import resolve_entity
+
+router = APIRouter(prefix="/archive", tags=["archive"])
+
+# Finance compiles the archive and hands it over (会计档案管理办法), so it may export too.
+Exporter = Annotated[Principal, Depends(require_roles(Role.AUDITOR, Role.ADMIN, Role.FINANCE))]
+Verifier = Annotated[Principal, Depends(require_roles(Role.AUDITOR, Role.ADMIN))]
+Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+Mac = Annotated[
+    str | None,
+    Query(pattern=r"^[0-9a-f]{64}$", description="Audit head MAC from an earlier export"),
+]
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def export_archive(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    principal: Exporter,
+    period_from: Annotated[str, Month, Query(alias="from")],
+    period_to: Annotated[str, Month, Query(alias="to")],
+    entity: uuid.UUID | None = None,
+) -> StreamingResponse:
+    plan = start_export(
+        session,
+        entity_id=resolve_entity(principal, entity),
+        period_from=period_from,
+        period_to=period_to,
+        actor=principal.user,
+        key=audit_key(settings),
+    )
+    read_session = Session(request.app.state.read_engine)
+
+    def body() -> Iterator[bytes]:
+        try:
+            yield from stream_export(read_session, store=store, plan=plan)
+        finally:
+            read_session.close()
+
+    disposition = f'attachment; filename="{plan.filename}"'
+    return StreamingResponse(
+        body(), media_type="application/zip", headers={"Content-Disposition": disposition}
+    )
+
+
+@router.get("/verify")
+def verify(
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    _reader: Verifier,
+    expected_head: Mac = None,
+) -> ArchiveReportOut:
+    with Session(request.app.state.read_engine) as read_session:
+        report = verify_archive(
+            read_session,
+            store=store,
+            key=audit_key(settings),
+            expected_head=expected_head,
+            today=business_today(),
+        )
+    return ArchiveReportOut.of(report)
+
+
+@router.delete(
+    "/records/{record_id}",
+    status_code=204,
+    responses={409: {"description": "retention-active"}},
+)
+def purge(
+    session: SessionDep, settings: SettingsDep, principal: AdminUser, record_id: uuid.UUID
+) -> Response:
+    purge_record(
+        session,
+        record_id=record_id,
+        today=business_today(),
+        actor=principal.user,
+        key=audit_key(settings),
+    )
+    return Response(status_code=204)

@@ -1,0 +1,140 @@
+"""四性检测 of the archive: authenticity, integrity, usability and security, as one report.
+
+Reads only (run it on the read engine): every stored file is hashed once, however many rows
+refer to it, and every failure names the object it concerns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Select, literal, union_all
+from sqlalchemy import select as columns
+from sqlmodel import Session, col, select
+
+from app.archive import verify_records
+from app.archive.findings import ArchiveReport
+from app.archive.models import ArchiveFile, ArchiveRecord
+from app.audit.service import verify_chain
+from app.invoices.models import Invoice, InvoiceFile, PaperVoucher
+from app.invoices.parsing import ParseError, parse_file
+from app.storage import FileStore
+
+_CHUNK = 1024 * 1024
+_ROWS = 1000
+
+
+def verify_archive(
+    session: Session, *, store: FileStore, key: bytes, expected_head: str | None, today: dt.date
+) -> ArchiveReport:
+    """Every check, in order; a failure of one never stops the others."""
+    report = ArchiveReport()
+    check_stored_files(session, store, report)
+    check_xbrl(session, store, report)
+    verify_records.check_completeness(session, report, today)
+    verify_records.check_metadata(session, store, report)
+    verify_records.add_warnings(session, report, today)
+    check_audit_chain(session, key, expected_head, report)
+    return report
+
+
+def _references(session: Session) -> Iterator[Any]:
+    """(sha256, source, name, part) of every row that names a stored file, grouped by hash."""
+    parts: list[Select[Any, Any, Any, Any]] = [
+        columns(
+            col(ArchiveFile.sha256).label("sha256"),
+            literal("archive_file").label("source"),
+            col(ArchiveRecord.reference).label("name"),
+            col(ArchiveFile.path).label("part"),
+        ).join(ArchiveRecord, col(ArchiveRecord.id) == col(ArchiveFile.record_id)),
+        columns(
+            col(InvoiceFile.sha256), literal("invoice_file"), col(Invoice.invoice_number),
+            col(InvoiceFile.kind),
+        ).join(Invoice, col(Invoice.id) == col(InvoiceFile.invoice_id)),
+        columns(
+            col(Invoice.xbrl_sha256), literal("invoice_xbrl"), col(Invoice.invoice_number),
+            literal("xbrl"),
+        ).where(col(Invoice.xbrl_sha256).is_not(None)),
+        columns(
+            col(PaperVoucher.scan_sha256), literal("paper_scan"), col(PaperVoucher.serial_number),
+            literal("scan"),
+        ).where(col(PaperVoucher.scan_sha256).is_not(None)),
+    ]  # fmt: skip
+    statement = union_all(*parts).order_by("sha256")
+    yield from session.execute(statement.execution_options(yield_per=_ROWS))
+
+
+def _hash_stored(store: FileStore, sha256: str) -> str | None:
+    try:
+        with store.open(sha256) as handle:
+            digest = hashlib.sha256()
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+            return digest.hexdigest()
+    except (FileNotFoundError, ValueError):  # ValueError: the row holds no valid hash at all
+        return None
+
+
+def check_stored_files(session: Session, store: FileStore, report: ArchiveReport) -> None:
+    """Authenticity and integrity: each referenced file is there and hashes to its address."""
+    current: str | None = None
+    actual: str | None = None
+    for sha256, source, name, part in _references(session):
+        if sha256 != current:
+            current, actual = sha256, _hash_stored(store, sha256)
+            report.count("stored_files")
+            if actual != sha256:
+                report.bad_files.add(sha256)
+        report.count(f"{source}s")
+        label = f"{source} {name}/{part}"
+        if actual is None:
+            report.fail("file-missing", label, f"file {sha256} is not in the store", "integrity")
+        elif actual != sha256:
+            report.fail(
+                "file-hash", label, f"content hashes to {actual}, recorded {sha256}", "authenticity"
+            )
+
+
+def check_xbrl(session: Session, store: FileStore, report: ArchiveReport) -> None:
+    """Usability: each archived XBRL still parses, and names the invoice it is filed under."""
+    rows = session.execute(
+        select(
+            ArchiveFile.sha256, ArchiveRecord.reference, ArchiveFile.path, Invoice.invoice_number
+        )
+        .join(ArchiveRecord, col(ArchiveRecord.id) == col(ArchiveFile.record_id))
+        .join(Invoice, col(Invoice.id) == col(ArchiveFile.invoice_id))
+        .where(ArchiveFile.role == "invoice-xbrl")
+        .execution_options(yield_per=_ROWS)
+    )
+    for sha256, reference, path, number in rows:
+        if sha256 in report.bad_files:
+            continue
+        report.count("xbrl_parsed")
+        label = f"archive_file {reference}/{path}"
+        try:
+            parsed = parse_file(store.get(sha256), "xbrl.xml", cross_check=False)
+        except ParseError as exc:
+            report.fail("xbrl-unreadable", label, f"{exc.code}: {exc}", "usability")
+            continue
+        if [p.invoice_number for p in parsed] != [number]:
+            report.fail(
+                "xbrl-mismatch", label, f"does not read as invoice {number}", "authenticity"
+            )
+
+
+def check_audit_chain(
+    session: Session, key: bytes, expected_head: str | None, report: ArchiveReport
+) -> None:
+    """Security: the audit log's HMAC chain is whole (and reaches a head recorded earlier)."""
+    chain = verify_chain(session, key, expected_head)
+    report.count("audit_events", chain.checked)
+    report.audit_head = chain.head
+    broken = chain.first_broken
+    if broken is not None:
+        report.fail(
+            "audit-chain", f"audit_event {broken.seq}", f"{broken.reason}: {broken.message}",
+            "security",
+        )  # fmt: skip

@@ -1,0 +1,168 @@
+"""四性 checks of the archive records: every voucher archived, folders whole, metadata sealed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import case, func
+from sqlalchemy import select as columns
+from sqlmodel import Session, col, select
+
+from app.archive.documents import retention_until
+from app.archive.findings import ArchiveReport
+from app.archive.models import ArchiveFile, ArchiveRecord
+from app.audit.models import AuditEvent
+from app.entities.models import LegalEntity
+from app.invoices.models import Invoice
+from app.ledger.models import JournalVoucher
+from app.storage import FileStore
+
+REQUIRED_ROLES = ("voucher", "report", "metadata")
+_ROWS = 1000
+_BATCH = 500
+
+
+def check_completeness(session: Session, report: ArchiveReport, today: dt.date) -> None:
+    """Integrity: each journal voucher has a record (until its retention ended and the record
+    may have been purged), and each record all the files it had."""
+    vouchers = session.execute(
+        columns(
+            col(JournalVoucher.number_text),
+            col(JournalVoucher.period),
+            col(LegalEntity.uscc),
+            col(ArchiveRecord.id),
+        )
+        .join(LegalEntity, col(LegalEntity.id) == col(JournalVoucher.entity_id))
+        .outerjoin(ArchiveRecord, col(ArchiveRecord.voucher_id) == col(JournalVoucher.id))
+        .execution_options(yield_per=_ROWS)
+    )
+    for number, period, uscc, record_id in vouchers:
+        report.count("vouchers")
+        if record_id is None and retention_until(int(period[:4])) >= today:
+            report.fail(
+                "archive-record-missing", f"voucher {uscc} {number}", "no archive record",
+                "integrity",
+            )  # fmt: skip
+    _check_folders(session, report)
+
+
+def _check_folders(session: Session, report: ArchiveReport) -> None:
+    required = func.sum(case((col(ArchiveFile.role).in_(REQUIRED_ROLES), 1), else_=0))
+    history = func.sum(case((col(ArchiveFile.role) == "approval-history", 1), else_=0))
+    rows = session.execute(
+        columns(
+            col(ArchiveRecord.reference), col(ArchiveRecord.file_count),
+            col(ArchiveRecord.claim_id), col(ArchiveRecord.total), col(JournalVoucher.total),
+            func.count(col(ArchiveFile.id)),
+            required, history,
+        )
+        .join(JournalVoucher, col(JournalVoucher.id) == col(ArchiveRecord.voucher_id))
+        .outerjoin(ArchiveFile, col(ArchiveFile.record_id) == col(ArchiveRecord.id))
+        .group_by(col(ArchiveRecord.id), col(JournalVoucher.id))
+        .execution_options(yield_per=_ROWS)
+    )  # fmt: skip
+    for reference, expected, claim_id, total, booked, found, roles, trail in rows:
+        report.count("archive_records")
+        label = f"archive_record {reference}"
+        complete = (roles or 0) == len(REQUIRED_ROLES) and (claim_id is None or trail)
+        if found != expected or not complete:
+            report.fail(
+                "archive-record-incomplete", label,
+                f"{found} of {expected} files recorded; voucher, report and metadata are required",
+                "integrity",
+            )  # fmt: skip
+        if total != booked:
+            report.fail(
+                "archive-record-mismatch", label, f"total {total} but the voucher's is {booked}",
+                "authenticity",
+            )  # fmt: skip
+
+
+def _record_batches(session: Session) -> Iterator[Sequence[ArchiveRecord]]:
+    last: uuid.UUID | None = None
+    while True:
+        statement = select(ArchiveRecord).order_by(col(ArchiveRecord.id)).limit(_BATCH)
+        if last is not None:
+            statement = statement.where(col(ArchiveRecord.id) > last)
+        batch = session.exec(statement).all()
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].id
+        session.expunge_all()
+
+
+def check_metadata(session: Session, store: FileStore, report: ArchiveReport) -> None:
+    """Authenticity and security: the metadata lists the folder's files as recorded, and its
+    hash is the one sealed in the audit chain when the record was made (rows and files
+    rewritten together still disagree with the chain)."""
+    for batch in _record_batches(session):
+        ids = [r.id for r in batch]
+        files: dict[uuid.UUID, dict[str, ArchiveFile]] = defaultdict(dict)
+        for row in session.exec(select(ArchiveFile).where(col(ArchiveFile.record_id).in_(ids))):
+            files[row.record_id][row.path] = row
+        seals = _seals(session, ids)
+        for record in batch:
+            _check_record_metadata(store, report, record, files[record.id], seals.get(record.id))
+
+
+def _seals(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    events = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.object_type == "archive_record",
+            col(AuditEvent.object_id).in_([str(i) for i in ids]),
+            AuditEvent.action == "archive.recorded",
+        )
+    ).all()
+    return {uuid.UUID(e.object_id or ""): str(e.details.get("metadata_sha256")) for e in events}
+
+
+def _check_record_metadata(
+    store: FileStore,
+    report: ArchiveReport,
+    record: ArchiveRecord,
+    files: dict[str, ArchiveFile],
+    seal: str | None,
+) -> None:
+    report.count("archive_seals")
+    label = f"archive_record {record.reference}"
+    if seal != record.metadata_sha256:
+        message = "no audit event seals it" if seal is None else f"the audit chain seals {seal}"
+        report.fail("archive-seal", label, f"metadata {record.metadata_sha256}: {message}",
+                    "security")  # fmt: skip
+    stored = files.get("metadata.json")
+    if stored is None or stored.sha256 in report.bad_files:
+        return  # reported by the folder and file checks
+    if stored.sha256 != record.metadata_sha256:
+        report.fail("metadata-mismatch", label, "the metadata file is not the recorded one",
+                    "authenticity")  # fmt: skip
+        return
+    listed = {f["path"]: f["sha256"] for f in json.loads(store.get(stored.sha256))["files"]}
+    actual = {path: row.sha256 for path, row in files.items() if path != "metadata.json"}
+    differing = sorted(p for p in listed.keys() | actual.keys() if listed.get(p) != actual.get(p))
+    if differing:
+        report.fail("metadata-mismatch", label,
+                    f"files differ from the metadata: {', '.join(differing[:10])}",
+                    "authenticity")  # fmt: skip
+
+
+def add_warnings(session: Session, report: ArchiveReport, today: dt.date) -> None:
+    """Not failures, but what an archivist should act on."""
+    expired = session.exec(
+        select(func.count()).where(col(ArchiveRecord.retention_until) < today)
+    ).one()
+    if expired:
+        report.warn("retention-ended", "archive", f"{expired} records are past their retention: "
+                    "appraise them for destruction (会计档案管理办法)", "integrity")  # fmt: skip
+    unverified = session.exec(
+        select(func.count(func.distinct(col(ArchiveFile.invoice_id))))
+        .join(Invoice, col(Invoice.id) == col(ArchiveFile.invoice_id))
+        .where(Invoice.verification != "verified")
+    ).one()
+    if unverified:
+        report.warn("invoice-unverified", "archive", f"{unverified} archived invoices were not "
+                    "verified (查验) with the tax platform", "authenticity")  # fmt: skip

@@ -1,0 +1,200 @@
+"""四性检测: a clean archive verifies; altered, missing or unrecorded items are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.config import Settings
+from tests.api.archive_helpers import (
+    bag_info,
+    booked_claim,
+    export,
+    failures,
+    files_of,
+    flip_byte,
+    records,
+    stored_path,
+    unzip,
+    verify,
+)
+from tests.api.test_audit import drop_triggers, run_sql
+from tests.api.test_auth import assert_problem
+from tests.api.test_cli import cli_env, run  # noqa: F401  (fixture)
+from tests.factories import bearer, make_user
+
+ARCHIVE_TRIGGERS = {
+    "postgresql": [
+        "DROP TRIGGER archive_file_retained ON archive_file",
+        "DROP TRIGGER archive_record_retained ON archive_record",
+    ],
+    "sqlite": [
+        "DROP TRIGGER archive_file_retained",
+        "DROP TRIGGER archive_file_no_update",
+        "DROP TRIGGER archive_record_retained",
+        "DROP TRIGGER archive_record_no_update",
+    ],
+}
+
+
+def drop_archive_triggers(session: Session) -> None:
+    run_sql(session, *ARCHIVE_TRIGGERS[session.get_bind().dialect.name])
+
+
+def test_a_clean_archive_verifies(client: TestClient, session: Session):
+    archived = booked_claim(client, session, pay=True)
+    body = verify(client, archived.auditor)
+    assert body["ok"] is True, body["failures"]
+    checked = body["checked"]
+    assert checked["vouchers"] == checked["archive_records"] == checked["archive_seals"] == 2
+    assert checked["xbrl_parsed"] == 1
+    assert checked["archive_files"] == 10
+    assert checked["invoice_files"] == 1
+    assert checked["audit_events"] >= 1
+    assert [w["check"] for w in body["warnings"]] == ["invoice-unverified"]
+    assert body["audit_head"]["seq"] == checked["audit_events"]
+
+
+def test_a_flipped_byte_is_named_in_every_row_that_holds_the_file(
+    client: TestClient, session: Session, settings: Settings
+):
+    archived = booked_claim(client, session)
+    (record,) = records(session)
+    number = archived.invoice["invoice_number"]
+    flip_byte(settings, archived.invoice["sha256"])
+    flip_byte(settings, files_of(session, record)["report.html"].sha256)
+    body = verify(client, archived.auditor)
+    assert failures(body) == {
+        ("file-hash", f"archive_file {record.reference}/invoices/{number}/original.pdf"),
+        ("file-hash", f"invoice_file {number}/pdf"),
+        ("file-hash", f"archive_file {record.reference}/report.html"),
+    }
+    assert {f["aspect"] for f in body["failures"]} == {"authenticity"}
+
+
+def test_a_deleted_file_is_named(client: TestClient, session: Session, settings: Settings):
+    archived = booked_claim(client, session)
+    (record,) = records(session)
+    xbrl = files_of(session, record)[f"invoices/{archived.invoice['invoice_number']}/xbrl.xml"]
+    stored_path(settings, xbrl.sha256).unlink()
+    body = verify(client, archived.auditor)
+    number = archived.invoice["invoice_number"]
+    assert failures(body) == {
+        ("file-missing", f"archive_file {record.reference}/invoices/{number}/xbrl.xml"),
+        ("file-missing", f"invoice_xbrl {number}/xbrl"),
+    }
+    assert "xbrl_parsed" not in body["checked"]  # a missing file is not reported twice
+
+
+def test_a_voucher_without_its_record_and_a_record_missing_a_file_are_named(
+    client: TestClient, session: Session
+):
+    archived = booked_claim(client, session, pay=True)
+    booking, payment = records(session)
+    drop_archive_triggers(session)
+    run_sql(
+        session,
+        "DELETE FROM archive_file WHERE record_id = :id AND role = 'report'",
+        id=booking.id.hex if session.get_bind().dialect.name == "sqlite" else booking.id,
+    )
+    run_sql(
+        session,
+        "DELETE FROM archive_file WHERE record_id = :id",
+        id=payment.id.hex if session.get_bind().dialect.name == "sqlite" else payment.id,
+    )
+    run_sql(session, "DELETE FROM archive_record WHERE reference = :ref", ref=payment.reference)
+    body = verify(client, archived.auditor)
+    uscc = archived.office.entity.uscc
+    found = failures(body)
+    assert ("archive-record-missing", f"voucher {uscc} 记-2026-11-0002") in found
+    assert ("archive-record-incomplete", f"archive_record {booking.reference}") in found
+    assert ("metadata-mismatch", f"archive_record {booking.reference}") in found
+
+
+def test_a_record_rewritten_with_its_metadata_disagrees_with_the_chain(
+    client: TestClient, session: Session, settings: Settings
+):
+    archived = booked_claim(client, session)
+    (record,) = records(session)
+    drop_archive_triggers(session)
+    run_sql(session, "UPDATE archive_record SET metadata_sha256 = :sha", sha="0" * 64)
+    body = verify(client, archived.auditor)
+    assert ("archive-seal", f"archive_record {record.reference}") in failures(body)
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE audit_event SET action = 'forged' WHERE seq = 2",
+        "DELETE FROM audit_event WHERE seq = 2",
+        "INSERT INTO audit_event (seq, occurred_at, action, object_type, details, prev_mac, mac) "
+        "SELECT seq + 1000, occurred_at, action, object_type, details, prev_mac, mac "
+        "FROM audit_event WHERE seq = 2",
+    ],
+    ids=["edited", "deleted", "inserted"],
+)
+def test_audit_rows_edited_deleted_or_inserted_in_the_database_are_detected(
+    client: TestClient, session: Session, tamper: str
+):
+    archived = booked_claim(client, session)
+    drop_triggers(session)
+    run_sql(session, tamper)
+    body = verify(client, archived.auditor)
+    audit = [f for f in body["failures"] if f["check"] == "audit-chain"]
+    assert len(audit) == 1
+    assert audit[0]["aspect"] == "security"
+    assert audit[0]["object"].startswith("audit_event ")
+
+
+def test_truncation_is_detected_against_the_head_of_an_earlier_export(
+    client: TestClient, session: Session, tmp_path: Path
+):
+    archived = booked_claim(client, session)
+    head = bag_info(unzip(export(client, archived.auditor), tmp_path))["Audit-Chain-Head-MAC"]
+    seq = int(bag_info(tmp_path / "bag")["Audit-Chain-Head-Seq"])
+    drop_triggers(session)
+    # Cut the export's own event off the end and rewind the head row to the event before it.
+    run_sql(session, "DELETE FROM audit_event WHERE seq = :seq", seq=seq)
+    run_sql(
+        session,
+        "UPDATE audit_head SET seq = :seq, mac = (SELECT mac FROM audit_event WHERE seq = :seq)",
+        seq=seq - 1,
+    )
+    assert verify(client, archived.auditor)["ok"] is True  # consistent without the earlier head
+    body = verify(client, archived.auditor, expected_head=head)
+    assert ("audit-chain", f"audit_event {seq}") in failures(body)
+    assert "head-mismatch" in body["failures"][0]["message"]
+
+
+@pytest.mark.parametrize("role", ["employee", "approver", "finance"])
+def test_only_auditors_and_admins_verify(client: TestClient, session: Session, role: str):
+    headers = bearer(session, make_user(session, role))
+    refused = client.get("/api/v1/archive/verify", headers=headers)
+    assert refused.status_code == 403
+    assert_problem(refused.json(), 403, "forbidden")
+    assert verify(client, bearer(session, make_user(session, "admin")))["ok"] is True
+    bad = client.get(
+        "/api/v1/archive/verify",
+        headers=bearer(session, make_user(session, "auditor")),
+        params={"expected_head": "xyz"},
+    )
+    assert bad.status_code == 422
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_the_cli_verifies_and_fails_on_a_failure(
+    client: TestClient,
+    session: Session,
+    settings: Settings,
+):
+    archived = booked_claim(client, session)
+    code, out = run("archive", "verify")
+    assert code == 0, out
+    assert '"ok": true' in out
+    flip_byte(settings, archived.invoice["sha256"])
+    code, out = run("archive", "verify")
+    assert code == 1
+    assert "file-hash" in out
