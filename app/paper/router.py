@@ -5,19 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile, status
+from fastapi import APIRouter, File, Header, Request, Response, UploadFile, status
+from fastapi.responses import JSONResponse
 
 from app.audit.service import audit_key
 from app.auth.deps import CurrentUser, FinanceUser
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices.deps import StoreDep, Uploader
+from app.kit.idempotency import fingerprint, run_idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.paper import queries, service
 from app.paper.schemas import PaperVoucherCreate, PaperVoucherOut, ReceiveOriginal
 from app.problems import NotFound
 
 router = APIRouter(tags=["paper vouchers"])
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 @router.post(
@@ -84,13 +87,27 @@ def download_scan(
     )
 
 
-@router.post("/paper-vouchers/{voucher_id}/receive")
+@router.post("/paper-vouchers/{voucher_id}/receive", response_model=PaperVoucherOut)
 def receive_paper_original(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     principal: FinanceUser,
     voucher_id: uuid.UUID,
     body: ReceiveOriginal,
-) -> PaperVoucherOut:
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Honours `Idempotency-Key` (SPEC): a repeat answers what the first request answered."""
     actor = service.Actor(principal, audit_key(settings))
-    return queries.voucher_out(service.receive_original(session, actor, voucher_id, body))
+
+    def action() -> tuple[int, object]:
+        received = service.receive_original(session, actor, voucher_id, body)
+        return 200, queries.voucher_out(received).model_dump(mode="json")
+
+    return run_idempotent(
+        session,
+        user_id=principal.id,
+        key=idempotency_key,
+        action=action,
+        request_fingerprint=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+    )
