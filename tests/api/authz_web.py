@@ -1,0 +1,221 @@
+"""The web pages' share of the authorization matrix: session cookie, role pages, sight, CSRF.
+
+Logged out (or holding an API token in the cookie, which the web refuses), a page redirects to
+the login page; a role page answers 403, an object out of sight 404; every form post without its
+CSRF token is refused 403 even for a user allowed to post it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from tests.api.authz_rules import (
+    ANY,
+    OTHER,
+    OWN,
+    PUBLIC,
+    Rule,
+    applies,
+    gate_refuses,
+    owner_for,
+    resolve_path,
+)
+from tests.api.authz_rules import expected as api_expected
+from tests.api.authz_world import ACTORS, World
+from tests.factories import PASSWORD, make_uscc
+
+_n = itertools.count(1)
+
+WEB_UPLOADER = frozenset({"employee", "finance", "admin"})
+WEB_FINANCE = frozenset({"finance"})
+WEB_ADMIN = frozenset({"admin"})
+WEB_ROLES = (*ACTORS, "anonymous")
+_CSRF = re.compile(r'(?:name="csrf_token" value|data-csrf)="([^"]+)"')
+# Routes answering JSON to the upload page's script: a problem, not a redirect, when logged out.
+WEB_JSON = {("POST", "/web/invoices/upload")}
+# Login and logout change the cookie jar: they run on a throwaway client.
+THROWAWAY = {("POST", "/login"), ("POST", "/logout")}
+
+
+def _form(data: dict[str, str]) -> Any:
+    return lambda _w, _o: {"data": data}
+
+
+def _login_form(w: World, _owner: str) -> dict[str, Any]:
+    return {"data": {"username": w.users["login"].username, "password": PASSWORD}}
+
+
+def _upload(w: World, owner: str) -> dict[str, Any]:
+    return {"files": {"file": ("i.pdf", w.invoice_pdf(owner))}}
+
+
+def _paper(_w: World, _owner: str) -> dict[str, Any]:
+    n = next(_n)
+    return {"data": {**PAPER_FORM, "serial_number": f"W{n:08d}", "e_ticket_number": f"EW{n:020d}"}}
+
+
+def _user(w: World, _owner: str) -> dict[str, Any]:
+    fields = {"username": f"mx-web-{next(_n)}", "display_name": "网页用户", "roles": "employee"}
+    return {"data": {**fields, "entity_ids": w.entity_id("A"), "password": "a long password"}}
+
+
+def _entity(_w: World, _owner: str) -> dict[str, Any]:
+    n = 8_000_000 + next(_n)
+    return {"data": {"name": f"网页公司{n}有限公司", "uscc": make_uscc(n)}}
+
+
+PAPER_FORM = {
+    "travel_date": "2025-09-22",
+    "train_number": "G7",
+    "departure_station": "北京南站",
+    "arrival_station": "上海虹桥",
+    "seat_class": "二等座",
+    "fare": "553.00",
+    "passenger_name": "张三",
+    "passenger_id_masked": "1101011990****9003",
+}
+
+WEB_MATRIX: dict[tuple[str, str], Rule] = {
+    ("GET", "/login"): Rule(PUBLIC),
+    ("POST", "/login"): Rule(PUBLIC, body=_login_form),
+    ("POST", "/logout"): Rule(ANY),
+    ("GET", "/"): Rule(ANY),
+    ("GET", "/invoices/upload"): Rule(WEB_UPLOADER),
+    ("POST", "/web/invoices/upload"): Rule(WEB_UPLOADER, body=_upload),
+    ("GET", "/invoices"): Rule(ANY),
+    ("GET", "/finance/unassigned"): Rule(WEB_FINANCE),
+    ("GET", "/invoices/{invoice_id}"): Rule(ANY, "invoice"),
+    ("GET", "/invoices/{invoice_id}/files/{rendition}"): Rule(ANY, "invoice"),
+    ("POST", "/invoices/{invoice_id}/deduction-confirmation"): Rule(
+        WEB_FINANCE, "invoice", body=_form({"confirmed_on": "2026-01-05"})
+    ),
+    ("GET", "/paper-vouchers"): Rule(ANY),
+    ("GET", "/paper-vouchers/new"): Rule(WEB_UPLOADER),
+    ("POST", "/paper-vouchers/new"): Rule(WEB_UPLOADER, body=_paper),
+    ("GET", "/finance/paper-originals"): Rule(WEB_FINANCE),
+    ("POST", "/paper-vouchers/{voucher_id}/receive"): Rule(
+        WEB_FINANCE, "paper", body=_form({"received_on": "2025-10-02", "location": "柜3"})
+    ),
+    ("GET", "/admin/users"): Rule(WEB_ADMIN),
+    ("POST", "/admin/users"): Rule(WEB_ADMIN, body=_user),
+    ("GET", "/admin/entities"): Rule(WEB_ADMIN),
+    ("POST", "/admin/entities"): Rule(WEB_ADMIN, body=_entity),
+    ("GET", "/tokens"): Rule(ANY),
+    ("POST", "/tokens"): Rule(ANY, body=_form({"name": "web matrix"})),
+    ("POST", "/tokens/{token_id}/revoke"): Rule(ANY, "token"),
+    ("MOUNT", "/static"): Rule(PUBLIC),
+}
+
+
+def _client_for(w: World, role: str) -> TestClient:
+    client = TestClient(w.client.app, raise_server_exceptions=False)
+    if role in ("employee", "approver", "finance", "auditor", "admin", "service"):
+        kind = "api" if role == "service" else "session"
+        token = w.token_for(ACTORS[role], kind=kind)["Authorization"].removeprefix("Bearer ")
+        client.cookies.set("railclaim_session", token)
+    return client
+
+
+def _csrf(client: TestClient) -> str:
+    page = client.get("/", headers={"accept": "text/html"})
+    if page.status_code != 200:
+        page = client.get("/login", headers={"accept": "text/html"})
+    match = _CSRF.search(page.text)
+    return match.group(1) if match else ""
+
+
+def _matches(outcome: object, method: str, path: str, response: Response) -> bool:
+    status, html = response.status_code, "text/html" in response.headers.get("content-type", "")
+    if outcome == 401:
+        if (method, path) in WEB_JSON:
+            return status == 401
+        location = response.headers.get("location", "")
+        return status == 303 and location.startswith("/login")
+    if outcome in (403, 404):
+        return status == outcome and (html or (method, path) in WEB_JSON)
+    return status in (200, 303) if method == "POST" else status == 200
+
+
+def _cell(
+    w: World,
+    clients: dict[str, TestClient],
+    key: tuple[str, str],
+    rule: Rule,
+    role: str,
+    ownership: str,
+) -> tuple[object, Response]:
+    method, path = key
+    # The web takes cookies of login sessions only: an API token there is nobody.
+    as_role = "anonymous" if role == "service" else role
+    outcome: object = api_expected(rule, as_role, ownership)
+    if rule.roles == PUBLIC and path == "/login" and method == "GET" and as_role != "anonymous":
+        outcome = "ok"
+    client = _client_for(w, role) if key in THROWAWAY else clients[role]
+    w.start_cell(phantom=gate_refuses(rule, as_role))
+    concrete, params = resolve_path(w, rule, path, role, ownership)
+    if method == "MOUNT":
+        method, concrete = "GET", "/static/favicon.svg"
+    kwargs = rule.body(w, owner_for(role, ownership)) if rule.body else {}
+    headers = {"accept": "text/html"}
+    if method == "POST":
+        headers["x-csrf-token"] = _csrf(client)
+    response = client.request(
+        method, concrete, headers=headers, params=params, follow_redirects=False, **kwargs
+    )
+    if method == "POST" and response.status_code in (200, 303):
+        w.consume_used()
+    if path == "/login" and method == "GET" and outcome == "ok" and as_role != "anonymous":
+        outcome = "redirect"
+        return outcome, response
+    return outcome, response
+
+
+def run_web_matrix(w: World) -> tuple[list[str], int]:
+    clients = {role: _client_for(w, role) for role in WEB_ROLES}
+    mismatches: list[str] = []
+    cells = 0
+    for key, rule in sorted(WEB_MATRIX.items(), key=lambda kv: kv[0][1]):
+        for role in WEB_ROLES:
+            for ownership in rule.axis:
+                if not applies(rule, role, ownership):
+                    continue
+                outcome, response = _cell(w, clients, key, rule, role, ownership)
+                cells += 1
+                ok = (
+                    (response.status_code == 303)
+                    if outcome == "redirect"
+                    else _matches(outcome, *key, response)
+                )
+                if not ok:
+                    mismatches.append(
+                        f"{key[0]} {key[1]} as {role}/{ownership}: expected {outcome}, got "
+                        f"{response.status_code} {response.headers.get('location', '')}"
+                    )
+    mismatches += _posts_without_csrf(w, clients)
+    return mismatches, cells
+
+
+def _posts_without_csrf(w: World, clients: dict[str, TestClient]) -> list[str]:
+    """Each form post, by a user allowed to make it, is refused without its token."""
+    refused = []
+    for (method, path), rule in WEB_MATRIX.items():
+        if method != "POST":
+            continue
+        role = "anonymous" if rule.roles == PUBLIC else "admin"
+        if isinstance(rule.roles, frozenset):
+            role = sorted(rule.roles)[0]
+        client = _client_for(w, role)
+        w.start_cell()
+        concrete, _ = resolve_path(w, rule, path, role, OWN if role != "anonymous" else OTHER)
+        response = client.post(
+            concrete, data={"x": "1"}, headers={"accept": "text/html"}, follow_redirects=False
+        )
+        # Both refusals say "security token"; a role or login refusal says neither.
+        if response.status_code != 403 or "security token" not in response.text:
+            refused.append(f"POST {path} without CSRF as {role}: got {response.status_code}")
+    return refused
