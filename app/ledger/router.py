@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import AwareDatetime
 from sqlmodel import Session
 
 from app.audit.service import audit_key, record_event
@@ -39,7 +39,10 @@ def list_vouchers(
     principal: LedgerReader,
     entity: uuid.UUID | None = None,
     period: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
-    updated_since: dt.datetime | None = None,
+    updated_since: Annotated[
+        AwareDatetime | None,
+        Query(description="Only vouchers changed at or after this instant (with its offset)"),
+    ] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[VoucherOut]:
