@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import PurePosixPath
@@ -28,7 +29,15 @@ def zip_boundary(what: str) -> Iterator[None]:
         yield
     except ParseError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    # zlib.error is neither an OSError nor a ValueError: a corrupt deflate stream raises it.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+    ) as exc:
         raise UnreadableFile(f"the {what} cannot be read: {exc}") from exc
     except (RuntimeError, NotImplementedError) as exc:  # unsupported compression, encryption
         raise UnreadableFile(f"the {what} cannot be read: {exc}") from exc

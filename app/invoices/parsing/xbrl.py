@@ -57,6 +57,8 @@ def parse_xml(data: bytes) -> Element:
         raise UnreadableFile(f"the XML uses a forbidden construct ({type(exc).__name__})") from exc
     except XmlSyntaxError as exc:
         raise UnreadableFile(f"the XML is not well-formed: {exc}") from exc
+    except LookupError as exc:  # an encoding declaration Python has no codec for
+        raise UnreadableFile(f"the XML declares an unknown encoding: {exc}") from exc
     return root
 
 

@@ -1,0 +1,181 @@
+"""Mutations of valid invoice files for fuzzing the parser: byte flips, cuts, splices, insertions
+and tampered ZIP members (12306 bundles and OFD packages are ZIPs).
+
+Pure and deterministic under a `random.Random`; the CI fuzz tests draw that from Hypothesis and
+`bench/fuzz_parser.py` from a seed, so any failing input can be rebuilt from its seed.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import warnings
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.invoices.synthetic.builder import random_spec
+from app.invoices.synthetic.bundle import render_12306_bundle
+from app.invoices.synthetic.ofd import render_ofd
+from app.invoices.synthetic.pdf import PdfVariant, render_pdf
+from app.invoices.synthetic.xbrl import render_xbrl
+from app.invoices.synthetic.zipfiles import render_zip
+
+# Byte strings a parser gives meaning to: spliced in, they reach deeper than random noise.
+TOKENS: tuple[bytes, ...] = (
+    b"%PDF-1.7\n",
+    b"%%EOF",
+    b"obj",
+    b"endobj",
+    b"stream\n",
+    b"endstream",
+    b"/Length 99999999",
+    b"/Length -1",
+    b"/Filter /FlateDecode",
+    b"/Type /Page",
+    b"/Kids [1 0 R 1 0 R]",
+    b"/Encrypt << >>",
+    b"1 0 R",
+    b"9999999999 0 R",
+    b"<<" * 64,
+    b"[" * 64,
+    b"xref\n0 1\n",
+    b"trailer",
+    b"startxref\n-5\n",
+    b"<?xml version='1.0'?>",
+    b"<!DOCTYPE r [<!ENTITY e 'x'>]>",
+    b"&e;",
+    b"<![CDATA[",
+    b"PK\x03\x04",
+    b"PK\x01\x02",
+    b"PK\x05\x06",
+    b"\x00",
+    b"\xff\xfe",
+    "发票号码".encode(),
+    "票价:￥".encode(),
+    b"-0.00",
+    b"1e308",
+)
+
+
+# What reading an already-mutated ZIP may raise; such an input gets byte flips instead.
+_UNREADABLE_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+@dataclass(frozen=True)
+class Seed:
+    name: str
+    data: bytes
+
+
+def seed_files(seed: int = 12306) -> list[Seed]:
+    """Valid files of every kind the parser takes, from one invoice family."""
+    rng = random.Random(seed)
+    spec = random_spec(rng)
+    fee = random_spec(rng, business_type="refund")
+    return [
+        Seed("invoice.pdf", render_pdf(spec)),
+        Seed("face-only.pdf", render_pdf(spec, PdfVariant(with_xbrl=False))),
+        Seed("refund.pdf", render_pdf(fee)),
+        Seed("invoice.ofd", render_ofd(spec)),
+        Seed("invoice.xml", render_xbrl(spec)),
+        Seed("bundle.zip", render_12306_bundle([spec, fee])),
+        Seed("batch.zip", render_zip([(f"{n}.pdf", render_pdf(random_spec(rng))) for n in "ab"])),
+    ]
+
+
+def flip_bytes(data: bytes, rng: random.Random, _seeds: list[Seed]) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 16)):
+        position = rng.randrange(len(out))
+        out[position] ^= rng.randint(1, 255)
+    return bytes(out)
+
+
+def truncate(data: bytes, rng: random.Random, _seeds: list[Seed]) -> bytes:
+    return data[: rng.randrange(len(data))]
+
+
+def insert_bytes(data: bytes, rng: random.Random, _seeds: list[Seed]) -> bytes:
+    position = rng.randrange(len(data) + 1)
+    if rng.random() < 0.6:
+        chunk = rng.choice(TOKENS) * rng.choice((1, 1, 2, 16))
+    else:
+        chunk = rng.randbytes(rng.randint(1, 64))
+    return data[:position] + chunk + data[position:]
+
+
+def splice(data: bytes, rng: random.Random, seeds: list[Seed]) -> bytes:
+    """A piece of another file (or of this one) pasted over or between this file's bytes."""
+    donor = rng.choice(seeds).data
+    start = rng.randrange(len(donor))
+    piece = donor[start : start + rng.randint(1, 4096)]
+    position = rng.randrange(len(data) + 1)
+    cut = rng.choice((0, len(piece)))
+    return data[:position] + piece + data[position + cut :]
+
+
+def tamper_zip(data: bytes, rng: random.Random, seeds: list[Seed]) -> bytes:
+    """A ZIP rebuilt with one member mutated, renamed, duplicated, dropped or nested."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    except _UNREADABLE_ZIP:
+        return flip_bytes(data, rng, seeds)
+    if not members:
+        return data
+    index = rng.randrange(len(members))
+    name, content = members[index]
+    action = rng.choice(("mutate", "rename", "duplicate", "drop", "nest", "store", "bomb"))
+    if action == "mutate" and content:
+        mutator = rng.choice((flip_bytes, truncate, insert_bytes, splice))
+        members[index] = (name, mutator(content, rng, seeds))
+    elif action == "rename":
+        odd = ("../evil.pdf", "/abs.pdf", "a/../../b.xml", "C:\\x.pdf", "", "a" * 300, "名.ofd")
+        members[index] = (rng.choice(odd), content)
+    elif action == "duplicate":
+        members.append((name, content))
+    elif action == "drop":
+        del members[index]
+    elif action == "nest":
+        members.append(("inner.zip", data))
+    elif action == "bomb":
+        members.append(("zeros.xml", b"\x00" * rng.choice((1 << 16, 1 << 22))))
+    return _rezip(members, stored=action == "store")
+
+
+def _rezip(members: list[tuple[str, bytes]], *, stored: bool) -> bytes:
+    buffer = io.BytesIO()
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", method) as archive:
+        warnings.simplefilter("ignore")  # duplicate names are one of the mutations
+        for name, content in members:
+            archive.writestr(zipfile.ZipInfo(name or "_", (2025, 1, 1, 0, 0, 0)), content, method)
+    return buffer.getvalue()
+
+
+Mutator = Callable[[bytes, random.Random, list[Seed]], bytes]
+MUTATORS: dict[str, Mutator] = {
+    "flip": flip_bytes,
+    "truncate": truncate,
+    "insert": insert_bytes,
+    "splice": splice,
+    "zip": tamper_zip,
+}
+
+
+def mutate(seed: Seed, rng: random.Random, seeds: list[Seed], rounds: int = 1) -> bytes:
+    """`rounds` mutations of `seed`, each by a mutator `rng` picks."""
+    data = seed.data
+    for _ in range(rounds):
+        data = rng.choice(list(MUTATORS.values()))(data or b"\x00", rng, seeds)
+    return data

@@ -1,0 +1,1 @@
+"""Fuzzing in bounded form for CI: mutated files into the parser, schemathesis against the API."""
