@@ -13,6 +13,8 @@ from typing import Any, Literal
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from app.audit.service import record_event
+from app.auth.principal import Principal
 from app.ledger.models import JournalLine, JournalVoucher
 
 ExportFormat = Literal["csv", "xlsx", "json"]
@@ -41,6 +43,43 @@ MEDIA_TYPES = {
     "json": "application/json",
 }
 _BATCH = 500
+
+
+def export_filename(period: str, export_format: ExportFormat) -> str:
+    return f"vouchers-{period}.{export_format}"
+
+
+def record_export(
+    session: Session,
+    principal: Principal,
+    entity_id: uuid.UUID,
+    period: str,
+    export_format: ExportFormat,
+    key: bytes,
+) -> None:
+    """Audits the export and commits before a byte is streamed (API and web alike)."""
+    record_event(
+        session,
+        actor=principal.user,
+        action="vouchers.exported",
+        object_type="period",
+        object_id=f"{entity_id}:{period}",
+        entity_id=entity_id,
+        details={"format": export_format},
+        key=key,
+    )
+    session.commit()
+
+
+def stream_export(
+    read_session: Session, entity_id: uuid.UUID, period: str, export_format: ExportFormat
+) -> Iterator[bytes]:
+    """The export's bytes; closes `read_session` (opened for this stream alone) when done."""
+    writer = {"csv": stream_csv, "xlsx": stream_xlsx, "json": stream_json}[export_format]
+    try:
+        yield from writer(export_rows(read_session, entity_id, period))
+    finally:
+        read_session.close()
 
 
 def export_rows(session: Session, entity_id: uuid.UUID, period: str) -> Iterator[dict[str, Any]]:

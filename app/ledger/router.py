@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -11,7 +10,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AwareDatetime
 from sqlmodel import Session
 
-from app.audit.service import audit_key, record_event
+from app.audit.service import audit_key
 from app.auth.deps import AdminUser, FinanceUser, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
@@ -69,32 +68,11 @@ def export_vouchers(
     format: exports.ExportFormat = "csv",
 ) -> StreamingResponse:
     entity_id = queries.resolve_entity(principal, entity)
-    record_event(
-        session,
-        actor=principal.user,
-        action="vouchers.exported",
-        object_type="period",
-        object_id=f"{entity_id}:{period}",
-        entity_id=entity_id,
-        details={"format": format},
-        key=audit_key(settings),
-    )
-    session.commit()
-    read_session = Session(request.app.state.read_engine)
-    rows = exports.export_rows(read_session, entity_id, period)
-    writer = {"csv": exports.stream_csv, "xlsx": exports.stream_xlsx, "json": exports.stream_json}[
-        format
-    ]
-
-    def body() -> Iterator[bytes]:
-        try:
-            yield from writer(rows)
-        finally:
-            read_session.close()
-
-    filename = f"vouchers-{period}.{format}"
+    exports.record_export(session, principal, entity_id, period, format, audit_key(settings))
+    body = exports.stream_export(Session(request.app.state.read_engine), entity_id, period, format)
+    filename = exports.export_filename(period, format)
     return StreamingResponse(
-        body(),
+        body,
         media_type=exports.MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
