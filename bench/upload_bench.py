@@ -76,7 +76,9 @@ class RunResult:
         return ordered[index] * 1000
 
     def row(self) -> str:
-        codes = ", ".join(f"{code}×{n}" for code, n in sorted(self.statuses.items()))
+        codes = ", ".join(
+            f"{code or 'conn. error'}×{n}" for code, n in sorted(self.statuses.items())
+        )
         return (
             f"| {self.label} | {self.clients} | {self.count} | {self.rate:.0f}/s "
             f"| {self.percentile(50):.0f} | {self.percentile(95):.0f} "
@@ -235,11 +237,14 @@ def drive(
                 if item is None:
                     return
                 started = time.perf_counter()
-                response = http.post(target.path, files={"file": item})
+                try:
+                    status = http.post(target.path, files={"file": item}).status_code
+                except httpx.TransportError:
+                    status = 0  # the connection failed: counted, and the next request reconnects
                 elapsed = time.perf_counter() - started
                 with lock:
                     latencies.append(elapsed)
-                    statuses[response.status_code] += 1
+                    statuses[status] += 1
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     cpu_before = cpu_seconds(pid)
