@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.auth.models import User
-from app.invoices.synthetic import render_ofd, render_pdf
+from app.invoices.synthetic import red_letter_of, render_ofd, render_pdf
 from app.ledger.models import BookedDocument, JournalVoucher
 from tests.api.ledger_helpers import (
     API,
@@ -112,6 +113,13 @@ def test_an_invoice_is_booked_at_most_once_whatever_the_route(client: TestClient
     )
     assert ofd.status_code == 200, ofd.text
     assert (ofd.json()["id"], ofd.json()["status"]) == (invoice["id"], "booked")
+    # A red-letter invoice voiding the booked original leaves it booked and tells finance to
+    # reverse its voucher: the booking is never silently undone.
+    red = upload_spec(client, office, red_letter_of(spec, random.Random(4)))
+    assert red["fare"] == "-553.00"
+    original = client.get(f"{API}/invoices/{invoice['id']}", headers=office.headers["finance"])
+    assert original.json()["status"] == "booked"
+    assert "booked-original-voided" in {w["code"] for w in original.json()["warnings"]}
     session.commit()
     assert session.exec(select(func.count()).select_from(JournalVoucher)).one() == 1
 
