@@ -13,7 +13,17 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.web.errors import install_error_pages
-from app.web.routes import admin, auth, invoices, paper, tokens, uploads
+from app.web.routes import (
+    admin,
+    approvals,
+    auth,
+    claims,
+    finance_claims,
+    invoices,
+    paper,
+    tokens,
+    uploads,
+)
 from app.web.security_headers import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -25,6 +35,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     uploads.json_api,
     invoices.router,
     paper.router,
+    # /claims/new before /claims/{claim_id}.
+    claims.router,
+    approvals.router,
+    finance_claims.router,
     admin.router,
     tokens.router,
 )

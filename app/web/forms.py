@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
-from app.problems import AppError
+from app.problems import AppError, ValidationProblem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -59,3 +59,11 @@ def refused(exc: AppError) -> FormErrors:
         if isinstance(e, dict)
     }
     return FormErrors(fields=fields, problem=exc)
+
+
+def as_problem(errors: FormErrors) -> AppError:
+    """Field errors of a one-field form as the refusal its page shows in the problem box."""
+    if errors.problem is not None:
+        return errors.problem
+    field_name, message = next(iter(errors.fields.items()), ("form", "invalid"))
+    return ValidationProblem(field_name, message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.web.messages_en_workflow import CLAIMS_EN
+
 EN: dict[str, str] = {
     # Frame and navigation
     "铁路电子发票报销": "Railway e-invoice claims",
@@ -227,3 +229,5 @@ EN: dict[str, str] = {
     "留空表示长期有效": "Empty: no expiry",
     "创建令牌": "Create token",
 }
+
+EN.update(CLAIMS_EN)

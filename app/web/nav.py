@@ -29,13 +29,16 @@ NAV: tuple[NavSection, ...] = (
             NavLink("上传发票", "/invoices/upload", (Role.EMPLOYEE, Role.FINANCE, Role.ADMIN)),
             NavLink("我的发票", "/invoices", ()),
             NavLink("纸质报销凭证", "/paper-vouchers", ()),
+            NavLink("报销单", "/claims", ()),
         ),
     ),
+    NavSection("审批", (NavLink("待我审批", "/approvals", (Role.APPROVER,)),)),
     NavSection(
         "财务",
         (
             NavLink("待认领发票", "/finance/unassigned", (Role.FINANCE,)),
             NavLink("待收纸质原件", "/finance/paper-originals", (Role.FINANCE,)),
+            NavLink("待入账和待支付", "/finance/claims", (Role.FINANCE,)),
         ),
     ),
     NavSection(
@@ -75,6 +78,8 @@ def nav_for(principal: Principal | None, path: str) -> list[tuple[str, list[NavE
 def _is_active(href: str, path: str) -> bool:
     if href == "/":
         return path == "/"
+    if href == "/claims":
+        return path == "/claims" or path.startswith("/claims/")
     if href == "/invoices":
         return path == "/invoices" or (
             path.startswith("/invoices/") and not path.startswith("/invoices/upload")

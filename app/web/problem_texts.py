@@ -80,6 +80,56 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
     ),
     "conflict": ("与当前状态冲突", "", ""),
     "invalid-state": ("当前状态下不允许此操作", "", ""),
+    "blocking-findings": (
+        "报销单有阻止提交的问题",
+        "请先按红色提示处理（删除作废的票据、补充说明等），再提交。",
+        "Resolve the findings marked in red first (remove void items, add justifications), "
+        "then submit.",
+    ),
+    "warnings-not-acknowledged": (
+        "请先确认提示事项",
+        "审批前请阅读黄色提示，勾选“已阅读并确认提示事项”后再批准。",
+        "Read the warnings, tick the acknowledgement box, then approve.",
+    ),
+    "no-approver": (
+        "找不到审批人",
+        "您没有直属上级，公司也没有设置备用审批人；请联系管理员。",
+        "You have no manager and the company names no fallback approver; ask an administrator.",
+    ),
+    "item-already-claimed": (
+        "这张票据已在另一份报销单中",
+        "同一张发票或纸质凭证同时只能在一份报销单里。",
+        "An invoice or paper voucher sits in one claim at a time.",
+    ),
+    "item-not-claimable": ("这张票据不能报销", "", ""),
+    "self-approval": (
+        "不能审批自己的报销单",
+        "报销单须由他人审批。",
+        "Someone else approves your claim.",
+    ),
+    "segregation-of-duties": (
+        "不相容职务分离：此操作须由另一位财务人员完成",
+        "审批人不能入账同一报销单，入账人不能支付同一报销单。",
+        "Whoever approved a claim does not book it; whoever booked it does not pay it.",
+    ),
+    "period-closed": (
+        "会计期间已结账",
+        "已结账的期间不能再记账；请选择开放期间的日期，或请管理员反结账。",
+        "A closed period takes no postings; pick a date in an open period or ask an "
+        "administrator to reopen it.",
+    ),
+    "paper-original-missing": (
+        "纸质原件尚未签收",
+        "纸质报销凭证的原件交到财务并签收后才能入账。",
+        "A paper voucher is booked only after finance has received its original.",
+    ),
+    "retention-active": ("档案仍在保管期内", "", ""),
+    "delivery-not-dead": (
+        "这次推送不需要重试",
+        "只有已放弃（dead）的推送可以手动重试。",
+        "Only a delivery that was given up (dead) can be retried by hand.",
+    ),
+    "request-in-progress": ("请求正在处理中", "", ""),
     "internal-error": (
         "系统出错了",
         "请稍后再试；如仍出错，请把请求编号告诉管理员。",
@@ -97,4 +147,18 @@ WARNINGS_ZH: dict[str, str] = {
     "voided-while-claimed": "发票在报销途中被红冲作废。",
     "booked-original-voided": "已入账的原发票被红冲，需做冲销凭证。",
     "tax-unknown": "票面未印税率，可抵扣税额按零处理。",
+}
+
+FINDINGS_ZH: dict[str, str] = {
+    "no-items": "报销单至少需要一张发票或纸质凭证。",
+    "item-void": "票据已被红字发票作废，请从报销单中删除。",
+    "ticket-reissued": "同一车票有另一张有效发票（换开），需等待红字发票。",
+    "passenger-not-claimant": "乘车人不是报销人本人，请为该票据填写说明。",
+    "verification-mismatch": "查验结果与发票数据不一致。",
+    "unverified": "发票尚未通过税务平台查验。",
+    "seat-class-above-grade": "席别超出职级标准。",
+    "late-submission": "乘车后超过规定天数才报销。",
+    "sale-unknown": "退票费或改签费找不到对应的购票发票。",
+    "paper-original-missing": "纸质原件尚未交到财务，签收前不能入账。",
+    "near-duplicate": "另有同一乘车人、车次、日期的票据，请确认不是重复报销。",
 }

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import Request
 
 from app.web import i18n
+from app.web.claim_present import CLAIM_STATES, DONE_MESSAGES, HISTORY_ACTIONS, SEVERITIES
 from app.web.messages_en import EN
 from app.web.nav import NAV
 from app.web.present import BUSINESS_TYPES, OUTCOME_LABELS, STATUS_LABELS, VERIFICATION_LABELS
@@ -28,7 +29,17 @@ def _template_texts() -> set[str]:
 
 def _code_texts() -> set[str]:
     texts = {section.label for section in NAV} | {link.label for s in NAV for link in s.links}
-    for labels in (STATUS_LABELS, VERIFICATION_LABELS, OUTCOME_LABELS, BUSINESS_TYPES, ROLE_LABELS):
+    for labels in (
+        STATUS_LABELS,
+        VERIFICATION_LABELS,
+        OUTCOME_LABELS,
+        BUSINESS_TYPES,
+        ROLE_LABELS,
+        CLAIM_STATES,
+        HISTORY_ACTIONS,
+        SEVERITIES,
+        DONE_MESSAGES,
+    ):
         texts |= set(labels.values())
     return texts
 

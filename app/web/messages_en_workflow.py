@@ -1,0 +1,103 @@
+"""English texts of the workflow pages (claims, approval, finance, audit, policy, webhooks)."""
+
+from __future__ import annotations
+
+CLAIMS_EN: dict[str, str] = {
+    "报销单": "Claims",
+    "新建报销单": "New claim",
+    "审批": "Approval",
+    "待我审批": "Awaiting my approval",
+    "待入账和待支付": "Claims to book and pay",
+    "待入账": "To book",
+    "待支付": "To pay",
+    "草稿": "Draft",
+    "待审批": "Submitted",
+    "已审批": "Approved",
+    "已支付": "Paid",
+    "创建": "Create",
+    "提交": "Submitted",
+    "撤回": "Withdraw",
+    "批准": "Approve",
+    "退回": "Reject",
+    "入账": "Book",
+    "支付": "Pay",
+    "阻止": "Blocks",
+    "事由": "Purpose",
+    "标题": "Title",
+    "出差事由": "Purpose of the trip",
+    "例如 11月上海客户拜访": "e.g. November customer visit in Shanghai",
+    "票据": "Items",
+    "金额": "Amount",
+    "合计": "Total",
+    "更新时间": "Updated",
+    "提交时间": "Submitted",
+    "还没有报销单。": "No claims yet.",
+    "勾选要报销的发票和纸质凭证。乘车人不是您本人时，请在该行填写说明。"
+    "保存为草稿后可查看政策提示，再提交审批。": (
+        "Tick the invoices and paper vouchers to claim. When you are not the passenger, "
+        "explain why on that row. Save the draft to see the policy findings, then submit."
+    ),
+    "可报销的发票": "Invoices available to claim",
+    "乘车人非本人时填写": "Needed when you are not the passenger",
+    "没有可报销的发票。": "No invoices available to claim.",
+    "保存草稿": "Save draft",
+    "纸质": "paper",
+    "号码": "Number",
+    "删除": "Remove",
+    "报销单里还没有票据。": "The claim has no items yet.",
+    "报销人": "Claimant",
+    "待审批人": "Awaiting",
+    "退回原因": "Reason for rejection",
+    "记账凭证": "Journal vouchers",
+    "阻止提交的问题": "Findings that block submission",
+    "提示事项（审批时须确认）": "Warnings (acknowledged on approval)",
+    "办理": "Actions",
+    "提交后由审批人审批；有阻止提交的问题时不能提交。": (
+        "Once submitted, your approver decides; a claim with blocking findings cannot be submitted."
+    ),
+    "提交审批": "Submit for approval",
+    "审批前可以撤回修改。": "Before anyone approves, you may withdraw it to change it.",
+    "审批意见": "Comment",
+    "已阅读并确认提示事项（{n} 条）": "I have read and acknowledge the warnings ({n})",
+    "记账日期": "Booking date",
+    "支付日期": "Paid on",
+    "银行流水号": "Bank reference",
+    "第 {n} 级": "Level {n}",
+    "已确认 {n} 条提示": "{n} warnings acknowledged",
+    "历史": "History",
+    "打印报销单": "Print the claim form",
+    "报销单已保存为草稿。": "The claim is saved as a draft.",
+    "已提交审批。": "Submitted for approval.",
+    "已撤回，报销单回到草稿。": "Withdrawn; the claim is a draft again.",
+    "已批准。": "Approved.",
+    "已退回。": "Rejected.",
+    "已从报销单中删除。": "Removed from the claim.",
+    "已入账。": "Booked.",
+    "已支付。": "Paid.",
+    "提交给您（或您代理的审批人）的报销单。红色问题阻止入账，黄色提示须在批准时确认。": (
+        "Claims submitted to you (or to the approver you stand in for). Red findings block "
+        "booking; yellow warnings are acknowledged when you approve."
+    ),
+    "政策提示": "Policy findings",
+    "无": "None",
+    "没有等待您审批的报销单。": "No claims await your approval.",
+    "不相容职务分离：审批过的报销单由另一位财务入账，入账人不能支付同一报销单。": (
+        "Segregation of duties: whoever approved a claim does not book it, and whoever "
+        "booked it does not pay it."
+    ),
+    "没有。": "None.",
+    # The printable claim form
+    "差旅费报销单": "Travel expense claim",
+    "返回报销单": "Back to the claim",
+    "打印": "Print",
+    "序号": "No.",
+    "合计（小写）": "Total (figures)",
+    "合计（大写）": "Total (in words)",
+    "审批记录": "Approval trail",
+    "时间": "Time",
+    "办理人": "By",
+    "操作": "Action",
+    "意见": "Comment",
+    "报销人签字": "Claimant's signature",
+    "出纳": "Cashier",
+}

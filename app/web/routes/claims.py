@@ -1,0 +1,183 @@
+"""Claim pages of the claimant: my claims, a new claim from my documents, submit and withdraw."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import RedirectResponse, Response
+
+from app.audit.service import audit_key
+from app.auth.models import Role
+from app.auth.principal import Principal
+from app.claims import queries, service
+from app.claims.schemas import ClaimCreate, ClaimState
+from app.config import SettingsDep
+from app.db import SessionDep
+from app.invoices import queries as invoice_queries
+from app.kit.pagination import CursorQuery
+from app.paper import queries as paper_queries
+from app.problems import AppError
+from app.web.claim_page import claim_page
+from app.web.claim_present import CLAIM_STATES
+from app.web.csrf import CsrfChecked
+from app.web.errors import WEB_PAGE_TAG
+from app.web.forms import FormErrors, FormFields, parse_form, refused
+from app.web.i18n import request_lang
+from app.web.present import invoice_row, problem_view
+from app.web.session import WebUser, require_web_roles
+from app.web.templating import render
+
+router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
+PAGE_SIZE = 20
+# The API's claim writers: auditors never write.
+ClaimWriter = Annotated[
+    Principal,
+    Depends(require_web_roles(Role.EMPLOYEE, Role.APPROVER, Role.FINANCE, Role.ADMIN)),
+]
+
+
+def actor_of(principal: Principal, settings: SettingsDep) -> service.Actor:
+    return service.Actor(principal=principal, audit_key=audit_key(settings))
+
+
+@router.get("/claims")
+def claims_list(
+    request: Request,
+    session: SessionDep,
+    principal: WebUser,
+    state: ClaimState | None = None,
+    cursor: CursorQuery = None,
+) -> Response:
+    items, next_cursor = queries.list_claims(
+        session, principal, state=state, awaiting_me=False, cursor=cursor, limit=PAGE_SIZE
+    )
+    context = {"claims": items, "next_cursor": next_cursor, "state": state, "states": CLAIM_STATES}
+    return render(request, "claims/list.html", context, principal=principal)
+
+
+def claim_payload(form: dict[str, Any]) -> dict[str, Any]:
+    """The flat form as ClaimCreate: checked `items` (kind:id), each with its justification."""
+    checked = form.get("items") or []
+    items = []
+    for value in checked if isinstance(checked, list) else [checked]:
+        kind, _, document_id = str(value).partition(":")
+        item: dict[str, Any] = {
+            "invoice_id" if kind == "invoice" else "paper_voucher_id": document_id
+        }
+        if form.get(f"justification:{document_id}"):
+            item["justification"] = form[f"justification:{document_id}"]
+        items.append(item)
+    return {"title": form.get("title", ""), "purpose": form.get("purpose", ""), "items": items}
+
+
+def _new_page(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    values: dict[str, Any],
+    errors: FormErrors,
+) -> Response:
+    lang = request_lang(request)
+    invoices, _ = invoice_queries.list_invoices(
+        session,
+        principal,
+        invoice_queries.InvoiceFilters(status="available", owner=principal.id),
+        cursor=None,
+        limit=200,
+    )
+    papers, _ = paper_queries.list_vouchers(
+        session, principal, received=None, cursor=None, limit=200
+    )
+    checked = values.get("items") or request.query_params.getlist("invoice")
+    context = {
+        "invoices": [invoice_row(lang, i) for i in invoices],
+        "papers": [p for p in papers if p.owner == principal.id and p.status == "available"],
+        "checked": set(checked if isinstance(checked, list) else [checked]),
+        "values": values,
+        "errors": errors.fields,
+        "problem": problem_view(lang, errors.problem) if errors.problem else None,
+    }
+    status_code = errors.problem.status if errors.problem else (422 if errors else 200)
+    return render(request, "claims/new.html", context, principal=principal, status_code=status_code)
+
+
+@router.get("/claims/new")
+def new_claim_page(request: Request, session: SessionDep, principal: ClaimWriter) -> Response:
+    return _new_page(request, session, principal, {}, FormErrors())
+
+
+@router.post("/claims/new")
+def create_claim(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: ClaimWriter,
+    _csrf: CsrfChecked,
+    form: FormFields,
+) -> Response:
+    data, errors = parse_form(ClaimCreate, claim_payload(form))
+    if data is None:
+        return _new_page(request, session, principal, form, errors)
+    try:
+        claim = service.create_claim(session, actor_of(principal, settings), data)
+    except AppError as exc:
+        return _new_page(request, session, principal, form, refused(exc))
+    return RedirectResponse(f"/claims/{claim.id}?done=created", status_code=303)
+
+
+@router.get("/claims/{claim_id}")
+def claim_detail(
+    request: Request, session: SessionDep, principal: WebUser, claim_id: uuid.UUID
+) -> Response:
+    return claim_page(request, session, principal, claim_id)
+
+
+@router.post("/claims/{claim_id}/submit")
+def submit_claim(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: ClaimWriter,
+    _csrf: CsrfChecked,
+    claim_id: uuid.UUID,
+) -> Response:
+    try:
+        service.submit_claim(session, actor_of(principal, settings), claim_id, None)
+    except AppError as exc:
+        return claim_page(request, session, principal, claim_id, error=exc)
+    return RedirectResponse(f"/claims/{claim_id}?done=submitted", status_code=303)
+
+
+@router.post("/claims/{claim_id}/withdraw")
+def withdraw_claim(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: ClaimWriter,
+    _csrf: CsrfChecked,
+    claim_id: uuid.UUID,
+) -> Response:
+    try:
+        service.withdraw_claim(session, actor_of(principal, settings), claim_id, None)
+    except AppError as exc:
+        return claim_page(request, session, principal, claim_id, error=exc)
+    return RedirectResponse(f"/claims/{claim_id}?done=withdrawn", status_code=303)
+
+
+@router.post("/claims/{claim_id}/items/{item_id}/remove")
+def remove_item(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: ClaimWriter,
+    _csrf: CsrfChecked,
+    claim_id: uuid.UUID,
+    item_id: uuid.UUID,
+) -> Response:
+    try:
+        service.remove_item(session, actor_of(principal, settings), claim_id, item_id)
+    except AppError as exc:
+        return claim_page(request, session, principal, claim_id, error=exc)
+    return RedirectResponse(f"/claims/{claim_id}?done=removed", status_code=303)
