@@ -141,13 +141,25 @@ def _check_record_metadata(
         report.fail("metadata-mismatch", label, "the metadata file is not the recorded one",
                     "authenticity")  # fmt: skip
         return
-    listed = {f["path"]: f["sha256"] for f in json.loads(store.get(stored.sha256))["files"]}
+    listed = _listed_files(store.get(stored.sha256))
+    if listed is None:
+        report.fail("metadata-unreadable", label, "the metadata is not the JSON this service "
+                    "writes", "usability")  # fmt: skip
+        return
     actual = {path: row.sha256 for path, row in files.items() if path != "metadata.json"}
     differing = sorted(p for p in listed.keys() | actual.keys() if listed.get(p) != actual.get(p))
     if differing:
         report.fail("metadata-mismatch", label,
                     f"files differ from the metadata: {', '.join(differing[:10])}",
                     "authenticity")  # fmt: skip
+
+
+def _listed_files(data: bytes) -> dict[str, str] | None:
+    try:
+        files = json.loads(data)["files"]
+        return {str(f["path"]): str(f["sha256"]) for f in files}
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def add_warnings(session: Session, report: ArchiveReport, today: dt.date) -> None:
