@@ -19,7 +19,7 @@ from app.logs import configure_logging
 from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.ops import router as ops_router
 from app.paper.router import router as paper_router
-from app.problems import install_problem_handlers
+from app.problems import install_problem_handlers, install_problem_openapi
 from app.storage import LocalFileStore
 from app.web import install_web
 from app.webhooks.router import router as webhooks_router
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.dependency_overrides[get_settings] = lambda: settings
 
     install_problem_handlers(app)
+    install_problem_openapi(app)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_upload_bytes=settings.max_upload_bytes,

@@ -29,7 +29,10 @@ router = APIRouter(prefix="/archive", tags=["archive"])
 # Finance compiles the archive and hands it over (会计档案管理办法), so it may export too.
 Exporter = Annotated[Principal, Depends(require_roles(Role.AUDITOR, Role.ADMIN, Role.FINANCE))]
 Verifier = Annotated[Principal, Depends(require_roles(Role.AUDITOR, Role.ADMIN))]
-Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+# One Query per parameter: a second Query in the same Annotated replaces the first, pattern too.
+MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MonthFrom = Annotated[str, Query(alias="from", pattern=MONTH, description="YYYY-MM")]
+MonthTo = Annotated[str, Query(alias="to", pattern=MONTH, description="YYYY-MM")]
 Mac = Annotated[
     str | None,
     Query(pattern=r"^[0-9a-f]{64}$", description="Audit head MAC from an earlier export"),
@@ -47,8 +50,8 @@ def export_archive(
     settings: SettingsDep,
     store: StoreDep,
     principal: Exporter,
-    period_from: Annotated[str, Month, Query(alias="from")],
-    period_to: Annotated[str, Month, Query(alias="to")],
+    period_from: MonthFrom,
+    period_to: MonthTo,
     entity: uuid.UUID | None = None,
 ) -> StreamingResponse:
     plan = start_export(

@@ -14,7 +14,8 @@ from app.ledger.errors import PeriodClosed
 from app.ledger.models import Period
 from app.problems import ValidationProblem
 
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# ASCII digits and fullmatch: `\d` takes any script's digits and `$` a trailing newline.
+_PERIOD = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
 def period_of(day: dt.date) -> str:
@@ -22,7 +23,7 @@ def period_of(day: dt.date) -> str:
 
 
 def check_period_text(period: str) -> str:
-    if not _PERIOD.match(period):
+    if not _PERIOD.fullmatch(period):
         raise ValidationProblem("period", "a month as YYYY-MM")
     return period
 

@@ -29,7 +29,7 @@ from app.ledger.vat_report import input_vat_report
 router = APIRouter(tags=["ledger"])
 LedgerReader = Annotated[Principal, Depends(require_roles(Role.FINANCE, Role.AUDITOR, Role.ADMIN))]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
-PeriodPath = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+PeriodPath = Annotated[str, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
 
 
 @router.get("/vouchers")
@@ -37,7 +37,7 @@ def list_vouchers(
     session: SessionDep,
     principal: LedgerReader,
     entity: uuid.UUID | None = None,
-    period: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+    period: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None,
     updated_since: Annotated[
         AwareDatetime | None,
         Query(description="Only vouchers changed at or after this instant (with its offset)"),

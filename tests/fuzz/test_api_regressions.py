@@ -1,0 +1,83 @@
+"""Requests fuzzing found to crash the API or corrupt its data: each is now a typed refusal."""
+
+from __future__ import annotations
+
+import random
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+
+from app.invoices.models import Invoice
+from app.invoices.synthetic import random_spec, render_12306_bundle, render_xbrl
+from app.ledger.models import Period
+from tests.factories import bearer, make_entity, make_user
+from tests.fuzz.test_parser_mutations import _with_corrupt_deflate
+
+
+def _refused(client: TestClient, headers: dict[str, str], name: str, data: bytes) -> None:
+    response = client.post("/api/v1/invoices", files={"file": (name, data)}, headers=headers)
+    body = response.json()
+    if response.status_code == 200:  # a ZIP answers like a batch: one result per member
+        [result] = body["results"]
+        assert result["outcome"] == "rejected", body
+        body = result["problem"]
+    else:
+        assert response.status_code == 422, response.text
+    assert body["type"] == "/problems/unreadable-file"
+
+
+def test_damaged_files_are_refused_not_crashed(client: TestClient, session: Session) -> None:
+    entity = make_entity(session)
+    headers = bearer(session, make_user(session, "employee", entity=entity))
+    spec = random_spec(random.Random(9), buyer_name=entity.name, buyer_tax_id=entity.uscc)
+    bundle = _with_corrupt_deflate(render_12306_bundle([spec]))
+    _refused(client, headers, "bundle.zip", bundle)
+    _refused(client, headers, "batch.pdf", bundle)  # the name never decides the type
+    xml = render_xbrl(spec).replace(b'encoding="UTF-8"', b'encoding="UTQ-8"', 1)
+    _refused(client, headers, "invoice.xml", xml)
+    session.commit()
+    assert session.exec(select(func.count()).select_from(Invoice)).one() == 0
+
+
+# Arabic-Indic digits: `\d` matches them, so "٢٠٢٥-01" passed the YYYY-MM patterns.
+EASTERN_YEAR = "\u0662\u0660\u0662\u0665"
+
+
+def test_months_in_other_digits_are_invalid(client: TestClient, session: Session) -> None:
+    """A period of non-ASCII digits reached a Content-Disposition header: a 500 (latin-1)."""
+    entity = make_entity(session)
+    auditor = bearer(session, make_user(session, "auditor", entity=entity))
+    finance = bearer(session, make_user(session, "finance", entity=entity))
+    month = f"{EASTERN_YEAR}-01"
+    for path, params, headers in (
+        ("/api/v1/archive/export", {"from": month, "to": month}, auditor),
+        ("/api/v1/vouchers/export", {"period": month}, finance),
+        ("/api/v1/reports/input-vat", {"period": month}, finance),
+    ):
+        response = client.get(path, params=params, headers=headers)
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["type"] == "/problems/validation-error"
+
+
+def test_period_paths_are_exactly_yyyy_mm(client: TestClient, session: Session) -> None:
+    """`$` also matched before a final newline: "2025-11\\n" opened a period of its own."""
+    entity = make_entity(session)
+    finance = bearer(session, make_user(session, "finance", entity=entity))
+    for period in ("2025-11%0A", f"{EASTERN_YEAR}-11"):
+        response = client.post(f"/api/v1/periods/{period}/close", headers=finance)
+        assert response.status_code == 422, (period, response.text)
+    session.commit()
+    assert session.exec(select(func.count()).select_from(Period)).one() == 0
+
+
+def test_the_schema_documents_problem_responses(client: TestClient) -> None:
+    """schemathesis: every 422 came as problem+json while the schema promised FastAPI's JSON."""
+    schema = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "application/problem+json" in responses["default"]["content"], (method, path)
+            for code, response in responses.items():
+                if code.startswith(("4", "5")):
+                    assert list(response["content"]) == ["application/problem+json"], code
