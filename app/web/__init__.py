@@ -20,6 +20,7 @@ from app.web.routes import (
     claims,
     finance_claims,
     invoices,
+    ledger,
     paper,
     tokens,
     uploads,
@@ -39,6 +40,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     claims.router,
     approvals.router,
     finance_claims.router,
+    # /finance/vouchers/export before /finance/vouchers/{voucher_id}.
+    ledger.router,
     admin.router,
     tokens.router,
 )

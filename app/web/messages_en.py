@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.web.messages_en_workflow import CLAIMS_EN
+from app.web.messages_en_workflow import CLAIMS_EN, LEDGER_EN
 
 EN: dict[str, str] = {
     # Frame and navigation
@@ -231,3 +231,4 @@ EN: dict[str, str] = {
 }
 
 EN.update(CLAIMS_EN)
+EN.update(LEDGER_EN)

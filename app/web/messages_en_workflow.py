@@ -101,3 +101,47 @@ CLAIMS_EN: dict[str, str] = {
     "报销人签字": "Claimant's signature",
     "出纳": "Cashier",
 }
+
+LEDGER_EN: dict[str, str] = {
+    "记账凭证": "Journal vouchers",
+    "会计期间": "Accounting periods",
+    "进项税额": "Input VAT",
+    "导出 CSV": "Export CSV",
+    "导出 Excel": "Export Excel",
+    "凭证号": "Voucher no.",
+    "日期": "Date",
+    "类型": "Kind",
+    "分录": "Lines",
+    "制单": "Prepared by",
+    "审核": "Approved by",
+    "记账": "Booking",
+    "付款": "Payment",
+    "冲销": "Reversal",
+    "这个期间还没有凭证。": "No vouchers in this period.",
+    "返回凭证列表": "Back to the vouchers",
+    "附件张数": "Attachments",
+    "摘要": "Memo",
+    "科目": "Account",
+    "借方": "Debit",
+    "贷方": "Credit",
+    "结账后该期间不能再记账或付款；更正用冲销凭证记入开放期间。只有管理员可以反结账。": (
+        "A closed period takes no bookings or payments; corrections are reversal vouchers in "
+        "an open period. Only administrators reopen a period."
+    ),
+    "凭证数": "Vouchers",
+    "结账时间": "Closed at",
+    "开放": "Open",
+    "已结账": "Closed",
+    "结账": "Close",
+    "反结账": "Reopen",
+    "国内旅客运输服务的可抵扣进项税额，用于增值税申报表附列资料（二）："
+    "电子发票按用途确认月份，纸质报销凭证按记账月份。": (
+        "Deductible input VAT on domestic passenger transport, for 增值税申报表附列资料（二）: "
+        "e-invoices by the month of their deduction confirmation, paper vouchers by booking "
+        "month."
+    ),
+    "份数": "Count",
+    "票价合计": "Fares",
+    "可抵扣税额": "Deductible tax",
+    "电子发票（铁路电子客票）": "E-invoices (railway e-tickets)",
+}
