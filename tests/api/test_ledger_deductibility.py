@@ -119,39 +119,48 @@ def test_a_small_scale_entity_deducts_nothing(client: TestClient, session: Sessi
     assert report["total"] == {"count": 0, "fare": "0.00", "tax": "0.00"}
 
 
-def test_face_only_sale_is_computed_and_face_only_fee_is_flagged_tax_unknown(
+def test_face_only_sale_is_computed_and_face_only_fees_are_flagged_tax_unknown(
     client: TestClient, session: Session
 ):
     office = make_office(session)
     sale_spec = spec_for(office, session, fare=FARE)
-    fee_spec = dataclasses.replace(
-        fee_invoice_for(sale_spec, random.Random(8), "change"), fare=Decimal("27.50")
-    )
+    fee_specs = [
+        dataclasses.replace(fee_invoice_for(sale_spec, random.Random(seed), kind), fare=fare)
+        for seed, kind, fare in ((8, "refund", Decimal("27.50")), (9, "change", Decimal("55.50")))
+    ]
     sale = upload_spec(client, office, sale_spec, FACE_ONLY)
-    fee = upload_spec(client, office, fee_spec, FACE_ONLY)
+    fees = [upload_spec(client, office, spec, FACE_ONLY) for spec in fee_specs]
     # The face prints neither rate nor tax: only the XBRL carries them.
     assert (sale["source"], sale["tax_amount"]) == ("text", None)
-    assert (fee["source"], fee["business_type"], fee["tax_amount"]) == ("text", "change", None)
-    claim = approved_claim(client, office, [{"invoice_id": sale["id"]}, {"invoice_id": fee["id"]}])
+    assert [(f["source"], f["business_type"], f["tax_amount"]) for f in fees] == [
+        ("text", "refund", None),
+        ("text", "change", None),
+    ]
+    items = [{"invoice_id": i["id"]} for i in (sale, *fees)]
+    claim = approved_claim(client, office, items)
     voucher = booked_voucher(client, office, claim["id"])
 
     lines = _by_document(voucher)
     # 553.00 ÷ 1.09 × 9 % = 45.6605… → 45.66, marked computed.
     assert lines[sale["id"]] == [("6602.03", "507.34", None), ("2221.01.01", "45.66", "computed")]
-    assert lines[fee["id"]] == [("6602.03", "27.50", None)]
-    # The warning reaches finance in the claim's history, and auditors in the audit log.
+    # A fee's rate is not printed: zero tax, the whole fee is expense, and a warning.
+    assert lines[fees[0]["id"]] == [("6602.03", "27.50", None)]
+    assert lines[fees[1]["id"]] == [("6602.03", "55.50", None)]
+    assert voucher["total"] == "636.00"
+    # The warnings reach finance in the claim's history, and auditors in the audit log.
     after = client.get(f"{API}/claims/{claim['id']}", headers=office.headers["finance"]).json()
     booked = after["history"][-1]
     assert booked["action"] == "booked"
-    assert booked["comment"].startswith("tax-unknown: ")
-    assert fee["invoice_number"] in booked["comment"]
-    assert sale["invoice_number"] not in booked["comment"]
+    warnings = booked["comment"].split("; ")
+    assert [w.split(" ")[:2] for w in warnings] == [
+        ["tax-unknown:", fee["invoice_number"]] for fee in fees
+    ]
     events = client.get(
         f"{API}/audit-events",
         params={"action": "claim.booked", "object_id": claim["id"]},
         headers=office.headers["auditor"],
     ).json()["items"]
-    assert [e["details"]["warnings"] for e in events] == [[booked["comment"]]]
+    assert [e["details"]["warnings"] for e in events] == [warnings]
 
 
 def _paper(client: TestClient, office: Office, serial: str, fare: str) -> dict[str, Any]:
