@@ -1,8 +1,9 @@
 """A BagIt (RFC 8493) bag written as a zip stream: bytes out as they are made, constant memory.
 
 The zip goes to a write-only sink (the standard library then writes data descriptors instead of
-seeking back), and the sink is drained after every chunk. Manifests and tag files whose content
-is only known at the end are spooled to temporary files and written last, which BagIt allows.
+seeking back), and the sink is drained after every chunk. Manifests, tag files whose content is
+only known at the end, and the zip's central directory are spooled to temporary files and
+written last, which BagIt allows.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import tempfile
 import zipfile
 from collections.abc import Generator, Iterator
 from typing import IO, BinaryIO
 
+from app.archive.zipstream import SpooledCentralZip, spooled_file
+
 CHUNK = 256 * 1024
-# Spooled content stays in memory up to this size, then moves to a temporary file.
-SPOOL_BYTES = 1024 * 1024
 # Already compressed formats are stored as they are; deflating them again only costs CPU.
 STORED_SUFFIXES = (".pdf", ".ofd", ".png", ".jpg", ".zip")
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -42,10 +42,6 @@ class _Sink(io.RawIOBase):
         return data
 
 
-def spooled_file() -> IO[bytes]:
-    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+b")
-
-
 class StreamedBag:
     """Payload files are added one by one; `finish` writes bag-info and the manifests.
 
@@ -56,7 +52,7 @@ class StreamedBag:
     def __init__(self, root: str, created_at: dt.datetime) -> None:
         self.root = root
         self._sink = _Sink()
-        self._zip = zipfile.ZipFile(self._sink, "w", allowZip64=True)
+        self._zip = SpooledCentralZip(self._sink)
         self._date_time = created_at.timetuple()[:6]
         self._manifest = spooled_file()
         self._tag_hashes: list[tuple[str, str]] = []
@@ -68,6 +64,7 @@ class StreamedBag:
         yield from self.add_tag("bagit.txt", io.BytesIO(BAGIT_TXT))
         # An explicit entry, so an export of an empty range still unzips to a bag with data/.
         self._zip.mkdir(f"{self.root}/data")
+        self._zip.spool()
         yield self._sink.drain()
 
     def add_payload(
@@ -104,8 +101,7 @@ class StreamedBag:
         self._manifest.close()
         lines = "".join(f"{digest}  {name}\n" for name, digest in self._tag_hashes)
         yield from self._copy("tagmanifest-sha256.txt", io.BytesIO(lines.encode()), None)
-        self._zip.close()
-        yield self._sink.drain()
+        yield from self._zip.finish(self._sink.drain)
 
     def _copy(self, name: str, source: IO[bytes], size: int | None) -> Generator[bytes, None, str]:
         """Streams one zip entry; the generator's return value is the SHA-256 of what it wrote."""
@@ -121,5 +117,6 @@ class StreamedBag:
                 digest.update(chunk)
                 entry.write(chunk)
                 yield self._sink.drain()
+        self._zip.spool()
         yield self._sink.drain()
         return digest.hexdigest()

@@ -7,8 +7,8 @@ import datetime as dt
 import io
 from typing import IO
 
-from app.archive.bag import spooled_file
 from app.archive.models import ArchiveRecord
+from app.archive.zipstream import spooled_file
 from app.invoices.models import Invoice, PaperVoucher
 
 COLUMNS = (
