@@ -136,6 +136,8 @@ def test_only_auditors_finance_and_admins_export(client: TestClient, session: Se
         {"from": "2026-13", "to": "2026-12"},
         {"from": "2026-01"},
         {"from": "2026/01", "to": "2026-02"},
+        {"from": "2026-1", "to": "2026-12"},  # in order as text, but not a month
+        {"from": "２０２６-01", "to": "2026-12"},
     ],
 )
 def test_bad_ranges_are_validation_problems(
