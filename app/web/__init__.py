@@ -16,6 +16,7 @@ from app.web.errors import install_error_pages
 from app.web.routes import (
     admin,
     approvals,
+    audit,
     auth,
     claims,
     finance_claims,
@@ -42,6 +43,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     finance_claims.router,
     # /finance/vouchers/export before /finance/vouchers/{voucher_id}.
     ledger.router,
+    audit.router,
     admin.router,
     tokens.router,
 )

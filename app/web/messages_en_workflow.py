@@ -145,3 +145,53 @@ LEDGER_EN: dict[str, str] = {
     "可抵扣税额": "Deductible tax",
     "电子发票（铁路电子客票）": "E-invoices (railway e-tickets)",
 }
+
+AUDIT_EN: dict[str, str] = {
+    "档案导出": "Archive export",
+    "四性检测": "Integrity check (四性)",
+    "审计日志": "Audit log",
+    "按会计期间导出电子会计档案：BagIt 格式的 ZIP（含清单、校验值、索引和审计链头），"
+    "可用 bagit 工具校验。导出会记入审计日志。": (
+        "Export the electronic accounting archive by period: a BagIt ZIP (manifests, "
+        "checksums, an index and the audit chain's head) that the bagit tool validates. The "
+        "export is recorded in the audit log."
+    ),
+    "起始期间": "From period",
+    "截止期间": "To period",
+    "下载 ZIP": "Download ZIP",
+    "四性检测报告": "Integrity report",
+    "真实性、完整性、可用性、安全性：逐一核对存储的原件、XBRL、档案记录、元数据和审计链。": (
+        "Authenticity, integrity, usability and security: the stored originals, XBRL, archive "
+        "records, metadata and the audit chain, each checked."
+    ),
+    "通过": "Passed",
+    "没有发现问题。": "No problems found.",
+    "未通过": "Failed",
+    "发现 {n} 个问题。": "{n} problems found.",
+    "检查范围": "What was checked",
+    "对象": "Object",
+    "数量": "Count",
+    "问题": "Failures",
+    "提醒": "Warnings",
+    "方面": "Aspect",
+    "检查": "Check",
+    "真实性": "Authenticity",
+    "完整性": "Integrity",
+    "可用性": "Usability",
+    "安全性": "Security",
+    "审计链头": "Audit chain head",
+    "与以前导出记录的链头比对（可选）": (
+        "Compare with a head recorded in an earlier export (optional)"
+    ),
+    "重新检测": "Check again",
+    "验证审计链": "Verify the chain",
+    "审计链完整：已核对 {n} 条记录，链头 #{seq}。": (
+        "The audit chain is intact: {n} events checked, head #{seq}."
+    ),
+    "审计链被破坏：第 {seq} 条记录。": "The audit chain is broken at event {seq}.",
+    "对象类型": "Object type",
+    "对象编号": "Object id",
+    "日期从": "Date from",
+    "详情": "Details",
+    "没有符合条件的记录。": "No events match.",
+}

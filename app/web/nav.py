@@ -47,6 +47,14 @@ NAV: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "审计",
+        (
+            NavLink("档案导出", "/audit/archive", (Role.AUDITOR, Role.ADMIN, Role.FINANCE)),
+            NavLink("四性检测", "/audit/integrity", (Role.AUDITOR, Role.ADMIN)),
+            NavLink("审计日志", "/audit/log", (Role.AUDITOR, Role.ADMIN)),
+        ),
+    ),
+    NavSection(
         "管理",
         (
             NavLink("用户", "/admin/users", (Role.ADMIN,)),

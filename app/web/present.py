@@ -23,6 +23,12 @@ OUTCOME_LABELS = {
     "duplicate": "重复",
     "rejected": "未接收",
 }
+ASPECTS = {
+    "authenticity": "真实性",
+    "integrity": "完整性",
+    "usability": "可用性",
+    "security": "安全性",
+}
 BUSINESS_TYPES = {"sale": "售票", "refund": "退票费", "change": "改签费", "difference": "差额"}
 
 

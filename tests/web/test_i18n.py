@@ -11,7 +11,13 @@ from app.web import i18n
 from app.web.claim_present import CLAIM_STATES, DONE_MESSAGES, HISTORY_ACTIONS, SEVERITIES
 from app.web.messages_en import EN
 from app.web.nav import NAV
-from app.web.present import BUSINESS_TYPES, OUTCOME_LABELS, STATUS_LABELS, VERIFICATION_LABELS
+from app.web.present import (
+    ASPECTS,
+    BUSINESS_TYPES,
+    OUTCOME_LABELS,
+    STATUS_LABELS,
+    VERIFICATION_LABELS,
+)
 from app.web.problem_texts import PROBLEMS
 from app.web.templating import ROLE_LABELS
 
@@ -39,6 +45,7 @@ def _code_texts() -> set[str]:
         HISTORY_ACTIONS,
         SEVERITIES,
         DONE_MESSAGES,
+        ASPECTS,
     ):
         texts |= set(labels.values())
     return texts
