@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 
 from app.kit.money import Money, Rate
+
+# A station's local clock time as printed on the ticket, without an offset; JSON Schema's
+# "time" format is RFC 3339 full-time, which requires one, so the schema states the shape.
+LocalTime = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?$",
+            "description": "Local time (HH:MM:SS), no offset",
+        }
+    ),
+]
 
 
 class WarningOut(BaseModel):
@@ -34,7 +47,7 @@ class InvoiceOut(BaseModel):
     departure_station: str | None
     arrival_station: str | None
     travel_date: dt.date | None
-    departure_time: dt.time | None
+    departure_time: LocalTime | None
     seat_class: str | None
     carriage: str | None
     seat: str | None

@@ -11,11 +11,13 @@ from sqlmodel import Session, col
 from app.audit.service import record_event
 from app.auth.principal import Principal
 from app.db import utcnow
+from app.entities.models import LegalEntity
 from app.ledger.errors import InvalidState
 from app.ledger.models import Period
 from app.ledger.periods import check_period_text, ensure_period
 from app.ledger.queries import list_periods, resolve_entity
 from app.ledger.schemas import PeriodOut
+from app.problems import NotFound
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,9 @@ def set_period_status(
 ) -> PeriodOut:
     check_period_text(period)
     entity_id = resolve_entity(actor.principal, entity)
+    # Admins may name any entity: one that does not exist must not reach the period's insert.
+    if session.get(LegalEntity, entity_id) is None:
+        raise NotFound("No such legal entity.")
     ensure_period(session, entity_id, period)
     wanted, current = ("closed", "open") if close else ("open", "closed")
     # The status flips under the period row's lock, so a booking holding it finishes first.

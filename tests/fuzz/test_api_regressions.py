@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import random
+import re
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.invoices.models import Invoice
-from app.invoices.synthetic import random_spec, render_12306_bundle, render_xbrl
+from app.invoices.synthetic import random_spec, render_12306_bundle, render_pdf, render_xbrl
 from app.ledger.models import Period
-from tests.factories import bearer, make_entity, make_user
+from tests.factories import bearer, invoice_spec, make_entity, make_user
 from tests.fuzz.test_parser_mutations import _with_corrupt_deflate
 
 
@@ -81,3 +82,33 @@ def test_the_schema_documents_problem_responses(client: TestClient) -> None:
             for code, response in responses.items():
                 if code.startswith(("4", "5")):
                     assert list(response["content"]) == ["application/problem+json"], code
+
+
+def test_reopening_a_period_of_no_entity_is_not_found(client: TestClient, session: Session) -> None:
+    """An admin's ?entity=<unknown id> reached the period insert: a foreign-key 500."""
+    entity = make_entity(session)
+    admin = bearer(session, make_user(session, "admin", entity=entity))
+    ghost = "3f1d1a1e-0000-4000-8000-000000000001"
+    response = client.post(
+        "/api/v1/periods/2001-01/reopen", params={"entity": ghost}, headers=admin
+    )
+    assert response.status_code == 404, response.text
+    assert response.json()["type"] == "/problems/not-found"
+
+
+def test_departure_time_is_documented_as_sent(client: TestClient, session: Session) -> None:
+    """The schema said format "time" (RFC 3339: an offset is required); "23:07:00" has none."""
+    entity = make_entity(session)
+    employee = make_user(session, "employee", entity=entity, passenger_name="张三", id_last4="1234")
+    spec = invoice_spec(entity, passenger=employee, session=session)
+    created = client.post(
+        "/api/v1/invoices",
+        files={"file": ("i.pdf", render_pdf(spec))},
+        headers=bearer(session, employee),
+    )
+    assert created.status_code == 201, created.text
+    sent = created.json()["departure_time"]
+    documented = client.get("/openapi.json").json()["components"]["schemas"]["InvoiceOut"]
+    [as_string, _null] = documented["properties"]["departure_time"]["anyOf"]
+    assert "format" not in as_string
+    assert re.fullmatch(as_string["pattern"].strip("^$"), sent), sent
