@@ -23,6 +23,7 @@ from app.web.routes import (
     invoices,
     ledger,
     paper,
+    settings,
     tokens,
     uploads,
 )
@@ -45,6 +46,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     ledger.router,
     audit.router,
     admin.router,
+    settings.router,
     tokens.router,
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.web.messages_en_workflow import AUDIT_EN, CLAIMS_EN, LEDGER_EN
+from app.web.messages_en_workflow import AUDIT_EN, CLAIMS_EN, LEDGER_EN, SETTINGS_EN
 
 EN: dict[str, str] = {
     # Frame and navigation
@@ -233,3 +233,4 @@ EN: dict[str, str] = {
 EN.update(CLAIMS_EN)
 EN.update(LEDGER_EN)
 EN.update(AUDIT_EN)
+EN.update(SETTINGS_EN)

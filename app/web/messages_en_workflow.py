@@ -195,3 +195,46 @@ AUDIT_EN: dict[str, str] = {
     "详情": "Details",
     "没有符合条件的记录。": "No events match.",
 }
+
+SETTINGS_EN: dict[str, str] = {
+    "报销政策": "Claim policy",
+    "政策已保存。": "The policy is saved.",
+    "二级审批金额（元）": "Second-level approval above (CNY)",
+    "超过此金额还需上级的上级审批": "Claims above this also need the manager's manager",
+    "一等座最低职级": "Lowest grade for first class",
+    "商务座最低职级": "Lowest grade for business class",
+    "逾期报销天数": "Late after (days)",
+    "乘车后超过此天数提交时提示": "Warn when a claim comes this many days after travel",
+    "备用审批人": "Fallback approver",
+    "员工没有直属上级时由此人审批": "Approves for employees who have no manager",
+    "不相容职务分离（审批人不入账，入账人不付款）": (
+        "Segregation of duties (an approver does not book, a booker does not pay)"
+    ),
+    "保存": "Save",
+    "上次修改": "Last changed",
+    "使用默认值": "Using the defaults",
+    "Webhook 推送": "Webhooks",
+    "事件发生时向对接系统推送 JSON，带 Railclaim-Signature 签名（HMAC-SHA256）；"
+    "失败按指数退避重试。": (
+        "Events are posted as JSON to integrated systems, signed in Railclaim-Signature "
+        "(HMAC-SHA256); failures are retried with exponential backoff."
+    ),
+    "签名密钥（只显示这一次，请立即复制保存）": "Signing secret (shown this once: copy it now)",
+    "事件": "Events",
+    "全部事件": "All events",
+    "推送记录": "Deliveries",
+    "还没有 Webhook。": "No webhooks yet.",
+    "新建 Webhook": "New webhook",
+    "接收地址": "Receiver URL",
+    "签名密钥": "Signing secret",
+    "留空则自动生成；至少 16 个字符": "Empty: generated; at least 16 characters",
+    "不选表示全部事件": "None ticked: every event",
+    "返回": "Back",
+    "已安排重新推送。": "The delivery is scheduled again.",
+    "尝试次数": "Attempts",
+    "最近结果": "Last result",
+    "最近尝试": "Last attempt",
+    "下次尝试": "Next attempt",
+    "重试": "Retry",
+    "还没有推送。": "No deliveries yet.",
+}

@@ -59,6 +59,8 @@ NAV: tuple[NavSection, ...] = (
         (
             NavLink("用户", "/admin/users", (Role.ADMIN,)),
             NavLink("法人实体", "/admin/entities", (Role.ADMIN,)),
+            NavLink("报销政策", "/admin/policy", (Role.ADMIN,)),
+            NavLink("Webhook 推送", "/admin/webhooks", (Role.ADMIN,)),
             NavLink("API 令牌", "/tokens", ()),
         ),
     ),

@@ -124,11 +124,6 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "A paper voucher is booked only after finance has received its original.",
     ),
     "retention-active": ("档案仍在保管期内", "", ""),
-    "delivery-not-dead": (
-        "这次推送不需要重试",
-        "只有已放弃（dead）的推送可以手动重试。",
-        "Only a delivery that was given up (dead) can be retried by hand.",
-    ),
     "request-in-progress": ("请求正在处理中", "", ""),
     "internal-error": (
         "系统出错了",
