@@ -20,10 +20,15 @@ from tests.api.authz_rules import (
     OWN,
     PUBLIC,
     Rule,
+    a_person,
     applies,
+    awaited_approver,
+    claimant,
     gate_refuses,
     owner_for,
+    rejecter,
     resolve_path,
+    these_months,
 )
 from tests.api.authz_rules import expected as api_expected
 from tests.api.authz_world import ACTORS, World
@@ -34,6 +39,11 @@ _n = itertools.count(1)
 WEB_UPLOADER = frozenset({"employee", "finance", "admin"})
 WEB_FINANCE = frozenset({"finance"})
 WEB_ADMIN = frozenset({"admin"})
+# The API's gates as people logged in to the web have them (a service user cannot log in).
+WEB_WRITER = frozenset({"employee", "approver", "finance", "admin"})
+WEB_LEDGER = frozenset({"finance", "auditor", "admin"})
+WEB_ARCHIVE = frozenset({"auditor", "admin", "finance"})
+WEB_AUDIT = frozenset({"auditor", "admin"})
 WEB_ROLES = (*ACTORS, "anonymous")
 _CSRF = re.compile(r'(?:name="csrf_token" value|data-csrf)="([^"]+)"')
 # Routes answering JSON to the upload page's script: a problem, not a redirect, when logged out.
@@ -108,6 +118,57 @@ WEB_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/tokens"): Rule(ANY),
     ("POST", "/tokens"): Rule(ANY, body=_form({"name": "web matrix"})),
     ("POST", "/tokens/{token_id}/revoke"): Rule(ANY, "token"),
+    ("GET", "/claims"): Rule(ANY),
+    ("GET", "/claims/new"): Rule(WEB_WRITER),
+    ("POST", "/claims/new"): Rule(
+        WEB_WRITER, acts=a_person, body=_form({"title": "出差", "purpose": "客户拜访"})
+    ),
+    ("GET", "/claims/{claim_id}"): Rule(ANY, "claim:draft"),
+    ("GET", "/claims/{claim_id}/print"): Rule(ANY, "claim:draft"),
+    ("POST", "/claims/{claim_id}/items/{item_id}/remove"): Rule(
+        WEB_WRITER, "claim:draft", acts=claimant
+    ),
+    ("POST", "/claims/{claim_id}/submit"): Rule(WEB_WRITER, "claim:draft", acts=claimant),
+    ("POST", "/claims/{claim_id}/withdraw"): Rule(WEB_WRITER, "claim:submitted", acts=claimant),
+    ("GET", "/approvals"): Rule(ANY),
+    ("POST", "/claims/{claim_id}/approve"): Rule(
+        WEB_WRITER,
+        "claim:submitted",
+        acts=awaited_approver,
+        body=_form({"acknowledge_warnings": "on"}),
+    ),
+    ("POST", "/claims/{claim_id}/reject"): Rule(
+        WEB_WRITER, "claim:submitted", acts=rejecter, body=_form({"reason": "缺少说明"})
+    ),
+    ("GET", "/finance/claims"): Rule(WEB_FINANCE),
+    ("POST", "/claims/{claim_id}/book"): Rule(WEB_FINANCE, "claim:approved"),
+    ("POST", "/claims/{claim_id}/pay"): Rule(
+        WEB_FINANCE, "claim:booked", body=_form({"paid_on": "2026-01-05", "reference": "BANK-1"})
+    ),
+    ("GET", "/finance/vouchers"): Rule(WEB_LEDGER, "entity-param"),
+    ("GET", "/finance/vouchers/export"): Rule(WEB_LEDGER, "entity-param"),
+    ("GET", "/finance/vouchers/{voucher_id}"): Rule(WEB_LEDGER, "voucher"),
+    ("GET", "/finance/periods"): Rule(WEB_LEDGER, "entity-param"),
+    ("POST", "/finance/periods/{period}/close"): Rule(WEB_FINANCE, "entity-param:open"),
+    ("POST", "/finance/periods/{period}/reopen"): Rule(WEB_ADMIN, "entity-param:closed"),
+    ("GET", "/finance/input-vat"): Rule(WEB_LEDGER, "entity-param"),
+    ("GET", "/audit/archive"): Rule(WEB_ARCHIVE, "entity-param"),
+    ("GET", "/audit/archive/export"): Rule(WEB_ARCHIVE, "entity-param", body=these_months),
+    ("GET", "/audit/integrity"): Rule(WEB_AUDIT),
+    ("GET", "/audit/log"): Rule(WEB_AUDIT),
+    ("GET", "/admin/policy"): Rule(WEB_ADMIN),
+    ("POST", "/admin/policy/{entity_id}"): Rule(
+        WEB_ADMIN, "entity", body=_form({"segregation_of_duties": "on"})
+    ),
+    ("GET", "/admin/webhooks"): Rule(WEB_ADMIN),
+    ("POST", "/admin/webhooks"): Rule(
+        WEB_ADMIN, body=_form({"url": "https://hooks.example.test/web-matrix"})
+    ),
+    ("GET", "/admin/webhooks/{subscription_id}"): Rule(WEB_ADMIN, "webhook"),
+    ("POST", "/admin/webhooks/{subscription_id}/delete"): Rule(WEB_ADMIN, "webhook"),
+    ("POST", "/admin/webhooks/{subscription_id}/deliveries/{delivery_id}/retry"): Rule(
+        WEB_ADMIN, "delivery"
+    ),
     ("MOUNT", "/static"): Rule(PUBLIC),
 }
 
@@ -161,6 +222,7 @@ def _cell(
     if method == "MOUNT":
         method, concrete = "GET", "/static/favicon.svg"
     kwargs = rule.body(w, owner_for(role, ownership)) if rule.body else {}
+    params = {**kwargs.pop("params", {}), **params}
     headers = {"accept": "text/html"}
     if method == "POST":
         headers["x-csrf-token"] = _csrf(client)
