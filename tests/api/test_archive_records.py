@@ -20,6 +20,7 @@ from app.db import utcnow
 from app.storage import LocalFileStore
 from app.storage.gc import collect_garbage
 from tests.api.archive_helpers import booked_claim, files_of, records, stored_path
+from tests.api.ledger_helpers import approved_claim, make_office
 from tests.api.test_auth import assert_problem
 from tests.factories import bearer, make_user
 
@@ -175,3 +176,40 @@ def test_no_endpoint_deletes_invoices_or_stored_files(app: FastAPI):
     assert [p for p in deleting if p.startswith("/api/v1/archive")] == [
         "/api/v1/archive/records/{record_id}"
     ]
+
+
+def test_a_paper_voucher_is_archived_with_its_scan_and_where_the_original_is_kept(
+    client: TestClient, session: Session, settings: Settings
+):
+    office = make_office(session)
+    body = {
+        "serial_number": "A12345678", "e_ticket_number": "E123456789012345678901",
+        "travel_date": "2025-09-12", "train_number": "G7", "departure_station": "北京南",
+        "arrival_station": "上海虹桥", "seat_class": "二等座", "fare": "553.00",
+        "passenger_name": "张三", "passenger_id_masked": "1101011990****1234",
+    }  # fmt: skip
+    employee, finance = office.headers["employee"], office.headers["finance"]
+    paper = client.post("/api/v1/paper-vouchers", json=body, headers=employee).json()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+    scan = client.post(f"/api/v1/paper-vouchers/{paper['id']}/scan",
+                       files={"file": ("s.png", png)}, headers=employee)  # fmt: skip
+    assert scan.status_code == 200, scan.text
+    receipt = {"received_on": "2026-11-01", "location": "财务室 A-3 档案柜"}
+    received = client.post(f"/api/v1/paper-vouchers/{paper['id']}/receive", json=receipt,
+                           headers=finance)  # fmt: skip
+    assert received.status_code == 200, received.text
+    claim = approved_claim(client, office, [{"paper_voucher_id": paper["id"]}])
+    booked = client.post(f"/api/v1/claims/{claim['id']}/book",
+                         json={"booking_date": "2026-11-20"}, headers=finance)  # fmt: skip
+    assert booked.status_code == 200, booked.text
+
+    (record,) = records(session)
+    files = files_of(session, record)
+    store = LocalFileStore(settings.storage_dir)
+    assert store.get(files["paper/A12345678/scan.png"].sha256) == png
+    registered = json.loads(store.get(files["paper/A12345678/paper-voucher.json"].sha256))
+    assert registered["original_location"] == "财务室 A-3 档案柜"
+    assert registered["original_received_on"] == "2026-11-01"
+    metadata = json.loads(store.get(files["metadata.json"].sha256))
+    assert metadata["documents"][0]["original_location"] == "财务室 A-3 档案柜"
+    assert "财务室 A-3 档案柜" in store.get(files["report.html"].sha256).decode()
