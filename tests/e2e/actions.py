@@ -9,6 +9,9 @@ from tests.e2e.live_server import LiveServer
 DEMO_PASSWORDS = {
     "employee": "employee-demo-pass",
     "finance": "finance-demo-pass",
+    "finance2": "finance2-demo-pass",
+    "manager": "manager-demo-pass",
+    "auditor": "auditor-demo-pass",
     "admin": "admin-demo-pass",
 }
 
