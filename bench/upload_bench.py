@@ -1,6 +1,6 @@
 """Upload throughput and latency of a running server, beside a bare FastAPI multipart echo.
 
-    .venv/bin/python bench/upload_bench.py [--engines sqlite postgresql] [--clients 8 16]
+    .venv/bin/python -m bench.upload_bench [--engines sqlite postgresql] [--clients 8 16]
         [--uploads 1000] [--batch 1000] [--workers 1] [--seed 2026]
 
 For each engine: a fresh database (SQLite in a temp dir; PostgreSQL `rc_bench_<random>` created
@@ -23,28 +23,34 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psycopg
 
-from app.invoices.synthetic import generate_corpus, render_zip, uscc_with_check_digit
+from app.invoices.synthetic import render_zip, uscc_with_check_digit
+from bench._servers import (
+    BIN,
+    ENTITY_NAME,
+    ID_MASKED,
+    PASSENGER,
+    REPO,
+    cpu_seconds,
+    database,
+    free_port,
+    railclaim,
+    serve_argv,
+    serving,
+)
+from bench._workflow import invoices
 
-REPO = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-PG_ADMIN = os.environ.get("RAILCLAIM_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
-ENTITY_NAME = "上海基准测试科技有限公司"
-PASSENGER, ID_MASKED = "张三", "1101011990****1234"
 WARMUP = 30
 LOGS: Path | None = None  # --logs: keep each server's log there
 
@@ -89,51 +95,6 @@ class RunResult:
 # --- processes -----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextlib.contextmanager
-def serving(
-    argv: list[str], env: dict[str, str], cwd: Path, port: int
-) -> Iterator[tuple[str, int]]:
-    """Runs a server process until the block ends; yields its URL and pid once /healthz answers."""
-    log = (cwd / f"server-{port}.log").open("wb")
-    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(process, base_url)
-        yield base_url, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        if LOGS is not None:
-            shutil.copy(log.name, LOGS / f"{Path(argv[0]).name}-{argv[-1]}-{port}.log")
-
-
-def _wait_healthy(process: subprocess.Popen[bytes], base_url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}; see its log")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=0.1)
-    raise RuntimeError("server did not become healthy within 60 s")
-
-
 @contextlib.contextmanager
 def profiling(pid: int, output: Path | None) -> Iterator[None]:
     """py-spy samples the server (and its workers) while the block runs; raw folded stacks.
@@ -153,45 +114,6 @@ def profiling(pid: int, output: Path | None) -> Iterator[None]:
         spy.wait(timeout=60)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a server process and its worker processes, from /proc."""
-    total = 0.0
-    pids = [pid]
-    with contextlib.suppress(OSError):
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            pids += [int(c) for c in (task / "children").read_text().split()]
-    for each in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
-def railclaim(env: dict[str, str], cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        [str(BIN / "railclaim"), *args], env=env, cwd=cwd, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"railclaim {args[0]} failed: {done.stderr or done.stdout}")
-    return done.stdout.strip()
-
-
-@contextlib.contextmanager
-def database(engine: str, workdir: Path) -> Iterator[str]:
-    if engine == "sqlite":
-        yield f"sqlite:///{workdir / 'bench.db'}"
-        return
-    name = f"rc_bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
-
-
 def bootstrap(env: dict[str, str], cwd: Path, uscc: str) -> str:
     """Migrates, adds the entity and the employee, and returns an API token of that employee."""
     railclaim(env, cwd, "migrate")
@@ -205,19 +127,6 @@ def bootstrap(env: dict[str, str], cwd: Path, uscc: str) -> str:
 
 
 # --- load ----------------------------------------------------------------------------------
-
-
-def invoices(seed: int, n: int, uscc: str) -> list[tuple[str, bytes]]:
-    files = generate_corpus(
-        seed,
-        n,
-        ("pdf",),
-        buyer_name=ENTITY_NAME,
-        buyer_tax_id=uscc,
-        passenger_name=PASSENGER,
-        passenger_id_masked=ID_MASKED,
-    )
-    return [(f.filename, f.data) for f in files]
 
 
 def drive(
@@ -272,11 +181,6 @@ def post_batch(target: Target, files: list[tuple[str, bytes]]) -> tuple[float, d
 # --- runs ----------------------------------------------------------------------------------
 
 
-def serve_argv(workers: int, port: int) -> list[str]:
-    return [str(BIN / "railclaim"), "serve", "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers)]  # fmt: skip
-
-
 def echo_argv(workers: int, port: int) -> list[str]:
     return [sys.executable, "-m", "uvicorn", "bench.echo_app:app", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers), "--no-access-log",
@@ -297,7 +201,10 @@ def bench_engine(engine: str, args: argparse.Namespace) -> list[str]:
             }
             token = bootstrap(env, workdir, uscc)
             port = free_port()
-            with serving(serve_argv(args.workers, port), env, workdir, port) as (base_url, pid):
+            with serving(serve_argv(args.workers, port), env, workdir, port, LOGS) as (
+                base_url,
+                pid,
+            ):
                 target = Target(base_url, "/api/v1/invoices", {"Authorization": f"Bearer {token}"})
                 drive(target, invoices(args.seed - 1, WARMUP, uscc), 4, "warm-up", pid)
                 for n, clients in enumerate(args.clients):
@@ -323,7 +230,10 @@ def bench_engine(engine: str, args: argparse.Namespace) -> list[str]:
 def bench_echo(args: argparse.Namespace) -> list[str]:
     rows: list[str] = []
     port = free_port()
-    with serving(echo_argv(args.workers, port), dict(os.environ), REPO, port) as (base_url, pid):
+    with serving(echo_argv(args.workers, port), dict(os.environ), REPO, port, LOGS) as (
+        base_url,
+        pid,
+    ):
         target = Target(base_url, "/echo", {})
         drive(target, invoices(args.seed - 1, WARMUP, "91310000MA1BENCH0X"), 4, "warm-up", pid)
         for n, clients in enumerate(args.clients):
