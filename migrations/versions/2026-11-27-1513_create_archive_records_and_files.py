@@ -160,9 +160,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_archive_file")),
         sa.UniqueConstraint("record_id", "path", name=op.f("uq_archive_file_record_id_path")),
     )
-    op.create_index(
-        op.f("ix_archive_file_record_id"), "archive_file", ["record_id"], unique=False
-    )
+    op.create_index(op.f("ix_archive_file_record_id"), "archive_file", ["record_id"], unique=False)
     op.create_index(op.f("ix_archive_file_sha256"), "archive_file", ["sha256"], unique=False)
     is_pg = op.get_bind().dialect.name == "postgresql"
     for statement in PG_TRIGGERS if is_pg else SQLITE_TRIGGERS:
