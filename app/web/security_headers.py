@@ -19,6 +19,7 @@ BASE_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
 )
+HSTS = b"max-age=31536000"
 # FastAPI's interactive docs load their scripts from a CDN and run an inline bootstrap script;
 # they get every header but the CSP, which would blank them.
 _CSP_EXEMPT_PREFIXES = ("/docs", "/redoc")
@@ -37,6 +38,9 @@ class SecurityHeadersMiddleware:
         extra = list(BASE_HEADERS)
         if not str(scope.get("path", "")).startswith(_CSP_EXEMPT_PREFIXES):
             extra.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+        if scope.get("scheme") == "https":
+            # Over TLS (directly, or behind a proxy uvicorn trusts): browsers stay on https.
+            extra.append((b"strict-transport-security", HSTS))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -69,6 +69,62 @@ def _employee_tour(page: Page, server: LiveServer) -> None:
     page.goto(f"{server.url}/invoices?lang=zh-CN")
 
 
+def _as(page: Page, context: BrowserContext, server: LiveServer, who: str) -> None:
+    context.clear_cookies()
+    log_in(page, server, who)
+
+
+def _claim_tour(page: Page, context: BrowserContext, server: LiveServer) -> None:
+    """A claim through approval, booking and payment, shooting the pages each role works on."""
+    _as(page, context, server, "employee")
+    page.goto(f"{server.url}/claims/new")
+    page.fill("[name=title]", "上海客户拜访")
+    page.fill("[name=purpose]", "11月上海客户拜访，往返高铁")
+    boxes = page.locator("table.pick input[type=checkbox][value^='invoice:']")
+    for index in range(3):
+        boxes.nth(index).check()
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(f"{server.url}/claims/*?done=created")
+    claim_url = page.url.split("?", 1)[0]
+    shoot(page, "claim-detail")
+    page.click("#submit-claim")
+    page.wait_for_url(f"{claim_url}?done=submitted")
+    _as(page, context, server, "manager")
+    page.goto(f"{server.url}/approvals")
+    shoot(page, "approver-inbox")
+    page.goto(claim_url)
+    page.fill("#approve-form [name=comment]", "同意")
+    page.check("#approve-form [name=acknowledge_warnings]")
+    page.click("#approve-claim")
+    page.wait_for_url(f"{claim_url}?done=approved")
+    _as(page, context, server, "finance")
+    page.goto(claim_url)
+    invoice_urls = [
+        str(link.get_attribute("href"))
+        for link in page.locator("table.data a[href^='/invoices/']").all()
+    ]
+    page.click("#book-claim")
+    page.wait_for_url(f"{claim_url}?done=booked")
+    for url in invoice_urls:  # 用途确认 this month, so the input-VAT report has figures
+        page.goto(server.url + url)
+        page.click("form[action$='/deduction-confirmation'] button[type=submit]")
+        page.wait_for_url("**?confirmed=1")
+    _as(page, context, server, "finance2")
+    page.goto(claim_url)
+    page.fill("[name=reference]", "ICBC-20261127-001")
+    page.click("#pay-claim")
+    page.wait_for_url(f"{claim_url}?done=paid")
+    page.goto(f"{claim_url}/print")
+    shoot(page, "claim-print")
+    page.goto(f"{server.url}/finance/vouchers")
+    shoot(page, "voucher-list")
+    page.goto(f"{server.url}/finance/input-vat")
+    shoot(page, "input-vat-report")
+    _as(page, context, server, "auditor")
+    page.goto(f"{server.url}/audit/log?verify=1&object_type=claim")
+    shoot(page, "audit-log")
+
+
 def test_take_screenshots(browser_context: BrowserContext, tmp_path: Path):
     page = browser_context.new_page()
     (tmp_path / "shots").mkdir()
@@ -87,4 +143,5 @@ def test_take_screenshots(browser_context: BrowserContext, tmp_path: Path):
         page.click(".grid-form button[type=submit]")
         page.wait_for_selector("#new-token")
         shoot(page, "api-token-created")
+        _claim_tour(page, browser_context, server)
     assert sorted(p.stem for p in OUT.glob("*.png")) != []
