@@ -135,6 +135,9 @@ def attach_scan(
     session: Session, actor: Actor, store: FileStore, voucher_id: uuid.UUID, data: bytes
 ) -> PaperVoucher:
     voucher = get_visible_voucher(session, actor.principal, voucher_id)
+    # Seeing a report's voucher (approvers) is not leave to change its archive content.
+    if voucher.owner_id != actor.principal.id and not uploads_for_others(actor.principal):
+        raise Forbidden("Only the voucher's owner or finance attach its scan.")
     if voucher.status == "booked":
         raise Conflict("A booked voucher's archive record is closed; its scan cannot change.")
     content_type = next((t for magic, t in SCAN_TYPES.items() if data.startswith(magic)), None)
