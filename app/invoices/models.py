@@ -7,7 +7,16 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Numeric, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Numeric,
+    Time,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
@@ -34,6 +43,12 @@ class Invoice(SQLModel, table=True):
             "verification IN ('verified', 'mismatch', 'unverified', 'failed')", name="verification"
         ),
         CheckConstraint("source IN ('xbrl', 'text')", name="source"),
+        # Lists are newest first over (created_at, id): with the filter's column in front, one
+        # ordered index walk yields a page at any table size. (PostgreSQL also has pg_trgm
+        # indexes for `q`, made by the migration: see 2026-11-27-1600_add_invoice_list_indexes.)
+        Index("ix_invoice_owner_id_created_at_id", "owner_id", "created_at", "id"),
+        Index("ix_invoice_entity_id_created_at_id", "entity_id", "created_at", "id"),
+        Index("ix_invoice_status_created_at_id", "status", "created_at", "id"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -60,7 +75,7 @@ class Invoice(SQLModel, table=True):
     passenger_id_masked: str | None = Field(default=None, max_length=32)
     buyer_name: str | None = Field(default=None, max_length=200)
     buyer_tax_id: str | None = Field(default=None, max_length=32)
-    entity_id: uuid.UUID = Field(sa_column_args=[ForeignKey("legal_entity.id")], index=True)
+    entity_id: uuid.UUID = Field(sa_column_args=[ForeignKey("legal_entity.id")])
     original_invoice_number: str | None = Field(default=None, max_length=20, index=True)
     original_invoice_id: uuid.UUID | None = Field(
         default=None, sa_column_args=[ForeignKey("invoice.id")]
@@ -69,7 +84,7 @@ class Invoice(SQLModel, table=True):
     source: str = Field(max_length=8)
     sha256: str = Field(max_length=64)
     xbrl_sha256: str | None = Field(default=None, max_length=64)
-    status: str = Field(default="available", max_length=16, index=True)
+    status: str = Field(default="available", max_length=16)
     verification: str = Field(default="unverified", max_length=16)
     verification_message: str | None = Field(default=None, max_length=500)
     verified_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -77,9 +92,7 @@ class Invoice(SQLModel, table=True):
     warnings: list[dict[str, str]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
-    owner_id: uuid.UUID | None = Field(
-        default=None, sa_column_args=[ForeignKey("app_user.id")], index=True
-    )
+    owner_id: uuid.UUID | None = Field(default=None, sa_column_args=[ForeignKey("app_user.id")])
     uploaded_by_id: uuid.UUID = Field(sa_column_args=[ForeignKey("app_user.id")])
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -57,8 +57,11 @@ def paginate(
     """One page of rows newest first, and the cursor of the next page (None on the last)."""
     if cursor:
         created_at, row_id = decode_cursor(cursor)
+        # The redundant `created_col <= created_at` is what an index range scan can start from;
+        # the OR alone is only a filter, and a deep page would walk every newer row first.
         statement = statement.where(
-            or_(created_col < created_at, and_(created_col == created_at, id_col < row_id))
+            created_col <= created_at,
+            or_(created_col < created_at, and_(created_col == created_at, id_col < row_id)),
         )
     statement = statement.order_by(created_col.desc(), id_col.desc()).limit(limit + 1)
     rows = list(session.exec(statement).all())

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table)
-from app.migrate import alembic_config
+from app.migrate import alembic_config, include_object
 
 
 def test_history_is_linear_with_dated_file_names():
@@ -33,7 +33,12 @@ def test_models_and_migrations_do_not_drift(database_url: str):
     engine = create_engine(database_url)
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={
+                "compare_type": True,
+                "render_as_batch": True,
+                "include_object": include_object,
+            },
         )
         diff = compare_metadata(context, SQLModel.metadata)
     engine.dispose()
