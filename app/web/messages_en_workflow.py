@@ -5,6 +5,10 @@ from __future__ import annotations
 CLAIMS_EN: dict[str, str] = {
     "报销单": "Claims",
     "新建报销单": "New claim",
+    "报销这张发票": "Claim this invoice",
+    "勾选发票，提交审批": "Tick invoices, submit for approval",
+    "审批员工提交的报销单": "Decide on the claims your team submits",
+    "入账、支付已审批的报销单": "Book and pay approved claims",
     "审批": "Approval",
     "待我审批": "Awaiting my approval",
     "待入账和待支付": "Claims to book and pay",

@@ -190,3 +190,64 @@ def test_roles_gate_the_finance_and_writer_pages(client: TestClient, office: Off
     page = client.get("/claims/new", headers=HTML)
     assert page.status_code == 403
     assert "没有权限" in page.text
+
+
+def test_a_paper_voucher_with_a_justification_and_the_invoice_preselected(
+    client: TestClient, session: Session, office: Office
+):
+    invoice = upload_invoice(client, office, session)
+    login(client, office.employee)
+    detail = client.get(f"/invoices/{invoice['id']}", headers=HTML)
+    assert f'href="/claims/new?invoice={invoice["id"]}"' in detail.text
+    preselected = client.get(f"/claims/new?invoice={invoice['id']}", headers=HTML).text
+    assert f'value="invoice:{invoice["id"]}" aria-label="{invoice["invoice_number"]}" checked' in (
+        preselected
+    )
+    paper = post_form(
+        client,
+        "/paper-vouchers/new",
+        "/paper-vouchers/new",
+        {
+            "serial_number": "Z00000001",
+            "e_ticket_number": "E99990000111122",
+            "travel_date": "2025-09-20",
+            "train_number": "G1",
+            "departure_station": "北京南",
+            "arrival_station": "上海虹桥",
+            "seat_class": "二等座",
+            "fare": "553.00",
+            "passenger_name": "张三",
+            "passenger_id_masked": "1101011990****1234",
+        },
+    )
+    assert paper.status_code == 303, paper.text
+    page = client.get("/claims/new", headers=HTML)
+    paper_id = re.search(r'value="paper:([0-9a-f-]{36})"', page.text)
+    assert paper_id
+    response = client.post(
+        "/claims/new",
+        data={
+            "title": "北京出差",
+            "purpose": "培训",
+            "items": f"paper:{paper_id.group(1)}",
+            f"justification:{paper_id.group(1)}": "纸质凭证，过渡期行程",
+            "csrf_token": csrf_of(page),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    claim = client.get(response.headers["location"], headers=HTML).text
+    assert "Z00000001" in claim
+    assert "纸质凭证，过渡期行程" in claim
+    assert "纸质原件尚未交到财务" in claim  # blocks booking, not submission
+    assert "disabled" not in claim.split('id="submit-claim"')[1].split(">")[0]
+
+
+def test_the_claim_page_speaks_english(client: TestClient, session: Session, office: Office):
+    invoice = upload_invoice(client, office, session)
+    login(client, office.employee)
+    claim_id = new_claim(client, [invoice["id"]])
+    page = client.get(f"/claims/{claim_id}?lang=en", headers=HTML).text
+    assert "Submit for approval" in page
+    assert "has not been verified" in page  # the finding's own English message
+    assert "提交审批" not in page
