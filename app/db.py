@@ -57,7 +57,8 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # Writers queue on SQLite's lock; under a burst the tail waits seconds, so wait long.
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
@@ -82,7 +83,7 @@ def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            database_url, connect_args={"check_same_thread": False, "timeout": 10}
+            database_url, connect_args={"check_same_thread": False, "timeout": 30}
         )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate if sqlite_immediate else _begin_deferred)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger("railclaim.problems")
@@ -126,6 +127,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "会计档案管理办法: vouchers and their originals are kept 30 years from the end of their "
         "fiscal year; nothing archived is deleted before `retention_until`.",
     ),
+    "busy": ("Busy", "The service is overloaded for a moment; retry after the Retry-After delay."),
     "http-error": ("HTTP error", "The request could not be served."),
     "internal-error": (
         "Internal error",
@@ -253,7 +255,20 @@ async def _unhandled(request: Request, _exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_busy(request: Request, exc: Exception) -> JSONResponse:
+    """SQLite's single write lock can time out under a burst: that is overload, not a bug."""
+    if "database is locked" not in str(exc):
+        return await _unhandled(request, exc)
+    logger.warning(
+        "database busy", extra={"request_id": getattr(request.state, "request_id", None)}
+    )
+    return problem_response(
+        503, "busy", detail="The database is busy; retry in a moment.", headers={"Retry-After": "1"}
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(OperationalError, _database_busy)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

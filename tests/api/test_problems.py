@@ -78,3 +78,23 @@ def test_ops_endpoints(client: TestClient):
     metrics = client.get("/metrics").text
     assert 'railclaim_http_requests_total{method="GET",route="/healthz",status="200"}' in metrics
     assert "railclaim_http_request_duration_seconds_bucket" in metrics
+
+
+def test_a_locked_sqlite_database_is_a_503_busy_problem(app: FastAPI, client: TestClient):
+    from sqlalchemy.exc import OperationalError
+
+    def locked() -> None:
+        raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+
+    def other() -> None:
+        raise OperationalError("SELECT 1", {}, Exception("no such table: x"))
+
+    app.add_api_route("/locked", locked)
+    app.add_api_route("/other", other)
+    busy = client.get("/locked")
+    assert busy.status_code == 503
+    assert busy.json()["type"] == "/problems/busy"
+    assert busy.headers["retry-after"] == "1"
+    broken = client.get("/other")
+    assert broken.status_code == 500
+    assert broken.json()["type"] == "/problems/internal-error"
