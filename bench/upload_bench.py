@@ -182,9 +182,10 @@ def post_batch(target: Target, files: list[tuple[str, bytes]]) -> tuple[float, d
 
 
 def echo_argv(workers: int, port: int) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "bench.echo_app:app", "--host", "127.0.0.1",
-            "--port", str(port), "--workers", str(workers), "--no-access-log",
-            "--log-level", "warning"]  # fmt: skip
+    # --app-dir: the echo runs in a temp dir (its log lands there), importing from the repo.
+    return [sys.executable, "-m", "uvicorn", "bench.echo_app:app", "--app-dir", str(REPO),
+            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+            "--no-access-log", "--log-level", "warning"]  # fmt: skip
 
 
 def bench_engine(engine: str, args: argparse.Namespace) -> list[str]:
@@ -230,7 +231,8 @@ def bench_engine(engine: str, args: argparse.Namespace) -> list[str]:
 def bench_echo(args: argparse.Namespace) -> list[str]:
     rows: list[str] = []
     port = free_port()
-    with serving(echo_argv(args.workers, port), dict(os.environ), REPO, port, LOGS) as (
+    workdir = Path(tempfile.mkdtemp(prefix="rc_bench_echo_"))
+    with serving(echo_argv(args.workers, port), dict(os.environ), workdir, port, LOGS) as (
         base_url,
         pid,
     ):
@@ -240,6 +242,7 @@ def bench_echo(args: argparse.Namespace) -> list[str]:
             files = invoices(args.seed + 1000 * n, args.uploads, "91310000MA1BENCH0X")
             rows.append(drive(target, files, clients, "bare FastAPI echo", pid).row())
             print(rows[-1], flush=True)
+    shutil.rmtree(workdir, ignore_errors=True)
     return rows
 
 
