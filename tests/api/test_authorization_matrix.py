@@ -125,6 +125,13 @@ def matches(outcome: Outcome, response: Response, rule: Rule) -> bool:
     return response.status_code == outcome and problem
 
 
+def cell_axis(rule: Rule, role: str) -> list[str]:
+    """The ownerships to try: all that apply, or one when the role gate refuses before any
+    object is looked at (every id is then one of nothing, so the cells would be the same)."""
+    axis = [ownership for ownership in rule.axis if applies(rule, role, ownership)]
+    return axis[:1] if gate_refuses(rule, role) else axis
+
+
 def run_cell(w: World, method: str, path: str, rule: Rule, role: str, ownership: str) -> Response:
     w.start_cell(phantom=gate_refuses(rule, role))
     concrete, params = resolve_path(w, rule, path, role, ownership)
@@ -147,9 +154,7 @@ def test_api_matrix(world: World) -> None:
     cells = 0
     for (method, path), rule in sorted(API_MATRIX.items(), key=lambda kv: kv[0][1]):
         for role in ROLES:
-            for ownership in rule.axis:
-                if not applies(rule, role, ownership):
-                    continue
+            for ownership in cell_axis(rule, role):
                 outcome = expected(rule, role, ownership)
                 response = run_cell(world, method, path, rule, role, ownership)
                 cells += 1
@@ -158,10 +163,12 @@ def test_api_matrix(world: World) -> None:
                         f"{method} {path} as {role}/{ownership}: expected {outcome}, "
                         f"got {response.status_code} {response.text[:160]}"
                     )
-    assert cells > 500
+    assert cells > 350
     assert not mismatches, f"{len(mismatches)} of {cells} cells differ:\n" + "\n".join(mismatches)
 
 
+# The pages call the API's own services, whose queries the API matrix runs on both engines.
+@pytest.mark.parametrize("world", ["sqlite"], indirect=True)
 def test_web_matrix(world: World) -> None:
     mismatches, cells = run_web_matrix(world)
     assert cells > 100
