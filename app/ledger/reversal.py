@@ -16,6 +16,7 @@ from app.ledger.errors import InvalidState
 from app.ledger.models import JournalLine, JournalVoucher
 from app.ledger.posting import LineDraft, VoucherDraft, post_voucher
 from app.ledger.queries import get_voucher
+from app.problems import ValidationProblem
 from app.storage import FileStore
 
 
@@ -32,6 +33,9 @@ def reverse_voucher(
     original = get_voucher(session, actor.principal, voucher_id)
     if original.kind == "reversal":
         raise InvalidState("A reversal is not reversed again; post a new voucher instead.")
+    on = reversal_date or business_today()
+    if on < original.date:  # a correction cannot predate what it corrects
+        raise ValidationProblem("reversal_date", f"not before the voucher's date {original.date}")
     lines = session.exec(
         select(JournalLine)
         .where(JournalLine.voucher_id == original.id)
@@ -39,7 +43,7 @@ def reverse_voucher(
     ).all()
     draft = VoucherDraft(
         entity_id=original.entity_id,
-        date=reversal_date or business_today(),
+        date=on,
         kind="reversal",
         lines=tuple(_negated(line, original, reason) for line in lines),
         prepared_by_id=actor.principal.id,

@@ -136,10 +136,18 @@ def test_reversals_post_negated_lines_in_their_own_period_and_net_out_of_the_vat
     problem(_reverse(client, office, red["id"], "2026-11-26"), 409, "invalid-state")
     assert _report(client, office, "2026-11")["e_invoices"] == _figures(1, "9.50", "0.78")
 
-    closed = client.post(f"{API}/periods/2026-10/close", headers=office.headers["finance"])
+    # A correction cannot predate what it corrects.
+    early = problem(
+        _reverse(client, office, booked[1]["id"], "2026-11-20"), 422, "validation-error"
+    )
+    assert early["errors"][0]["field"] == "reversal_date"
+    december_url = f"{API}/periods/2026-12"
+    closed = client.post(f"{december_url}/close", headers=office.headers["finance"])
     assert closed.status_code == 200, closed.text
-    problem(_reverse(client, office, booked[1]["id"], "2026-10-31"), 409, "period-closed")
+    problem(_reverse(client, office, booked[1]["id"], "2026-12-02"), 409, "period-closed")
     assert len(_vouchers(client, office)) == 4
+    reopened = client.post(f"{december_url}/reopen", headers=office.headers["admin"])
+    assert reopened.status_code == 200, reopened.text
 
     december = [_reverse(client, office, v["id"], "2026-12-02").json() for v in booked[1:]]
     assert [v["number"] for v in december] == ["记-2026-12-0001", "记-2026-12-0002"]
