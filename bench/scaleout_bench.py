@@ -101,7 +101,8 @@ def run_uploads(urls: list[str], office: Office, args: argparse.Namespace) -> li
     def act(http: httpx.Client, job: object) -> int:
         response = upload(http, office, job)  # type: ignore[arg-type]
         if response.status_code == 201:
-            ids.append(response.json()["id"])
+            if not response.json()["is_red_letter"]:  # a red-letter invoice is never claimed
+                ids.append(response.json()["id"])
         elif response.status_code != 409 or "duplicate-invoice" not in response.text:
             print(f"unexpected upload answer {response.status_code}: {response.text[:300]}")
         return response.status_code
