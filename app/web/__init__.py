@@ -1,8 +1,10 @@
 """The browser interface: server-rendered pages over the same service functions as the API.
 
 `install_web(app)` adds the routers, the static files, HTML error pages and security headers.
-A new area (claims, ledger, archive) adds a module under `routes/`, its templates under
-`templates/<area>/`, its links to `nav.NAV`, and includes its router in `ROUTERS`.
+A new area adds a module under `routes/` whose router is tagged `WEB_PAGE_TAG` (so refusals
+render as pages), its templates under `templates/<area>/`, its links to `nav.NAV`, its English
+texts to `messages_en` (a test checks every page text has one), and its router to `ROUTERS`.
+Handlers only call services: claims, ledger, archive and audit rules live there, not here.
 """
 
 from __future__ import annotations

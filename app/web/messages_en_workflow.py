@@ -151,6 +151,7 @@ LEDGER_EN: dict[str, str] = {
 }
 
 AUDIT_EN: dict[str, str] = {
+    "审计与档案": "Audit and archive",
     "档案导出": "Archive export",
     "四性检测": "Integrity check (四性)",
     "审计日志": "Audit log",

@@ -1,4 +1,4 @@
-"""Navigation by role; later areas (claims, ledger, archive) add their sections here."""
+"""Navigation by role: one section per area, each link shown to the roles its page admits."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ NAV: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
-        "审计",
+        "审计与档案",
         (
             NavLink("档案导出", "/audit/archive", (Role.AUDITOR, Role.ADMIN, Role.FINANCE)),
             NavLink("四性检测", "/audit/integrity", (Role.AUDITOR, Role.ADMIN)),
