@@ -16,6 +16,7 @@ from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.pagination import CursorQuery, LimitQuery, Page
+from app.kit.text import QueryText
 
 router = APIRouter(tags=["audit"])
 
@@ -23,7 +24,7 @@ AuditReader = Annotated[Principal, Depends(require_roles(Role.AUDITOR, Role.ADMI
 Mac = Annotated[
     str | None, Query(pattern=r"^[0-9a-f]{64}$", description="A head MAC recorded earlier")
 ]
-Text = Annotated[str | None, Query(max_length=64)]
+Text = Annotated[QueryText | None, Query(max_length=64)]
 
 
 @router.get("/audit-events")
@@ -31,7 +32,7 @@ def list_audit_events(
     session: SessionDep,
     _reader: AuditReader,
     action: Text = None,
-    actor: Annotated[str | None, Query(max_length=64, description="Username")] = None,
+    actor: Annotated[QueryText | None, Query(max_length=64, description="Username")] = None,
     object_type: Text = None,
     object_id: Text = None,
     entity: uuid.UUID | None = None,

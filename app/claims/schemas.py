@@ -193,8 +193,9 @@ class ClaimPolicyIn(BaseModel):
     )
     fallback_approver_id: uuid.UUID | None = None
     first_class_min_grade: int = Field(default=DEFAULT_POLICY.first_class_min_grade, ge=0, le=99)
+    # validate_default: the order check must also run when only the first-class grade is sent.
     business_class_min_grade: int = Field(
-        default=DEFAULT_POLICY.business_class_min_grade, ge=0, le=99
+        default=DEFAULT_POLICY.business_class_min_grade, ge=0, le=99, validate_default=True
     )
     late_submission_days: int = Field(default=DEFAULT_POLICY.late_submission_days, ge=1, le=3650)
     segregation_of_duties: bool = DEFAULT_POLICY.segregation_of_duties

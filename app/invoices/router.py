@@ -21,6 +21,7 @@ from app.invoices.intake import IntakeContext
 from app.invoices.schemas import BatchItem, BatchResult, DeductionConfirmation, InvoiceOut
 from app.invoices.uploads import ItemResult, is_bundle, upload_batch, upload_invoice
 from app.kit.pagination import CursorQuery, LimitQuery, Page
+from app.kit.text import QueryText
 
 router = APIRouter(tags=["invoices"])
 
@@ -99,7 +100,7 @@ def list_invoices(
     ] = None,
     travel_date_from: dt.date | None = None,
     travel_date_to: dt.date | None = None,
-    q: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[QueryText | None, Query(max_length=64)] = None,
     owner: Annotated[str | None, Query(description="A user id, or `none` for unassigned")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,

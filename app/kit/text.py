@@ -1,4 +1,5 @@
-"""Validated text types for request bodies: no control characters, no lone surrogates, NFC form."""
+"""Validated text types for request bodies and query strings: no control characters, no lone
+surrogates; bodies also in NFC form."""
 
 from __future__ import annotations
 
@@ -36,3 +37,14 @@ def _clean_paragraph(value: str) -> str:
 Paragraph = Annotated[
     str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_clean_paragraph)
 ]
+
+
+def _no_controls(value: str) -> str:
+    # PostgreSQL refuses NUL in text outright; other controls only hide what was searched.
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+# Free text in a query string (searches, filters), taken as typed otherwise.
+QueryText = Annotated[str, AfterValidator(_no_controls)]

@@ -112,3 +112,49 @@ def test_departure_time_is_documented_as_sent(client: TestClient, session: Sessi
     [as_string, _null] = documented["properties"]["departure_time"]["anyOf"]
     assert "format" not in as_string
     assert re.fullmatch(as_string["pattern"].strip("^$"), sent), sent
+
+
+def test_a_policy_whose_grades_cross_is_invalid(client: TestClient, session: Session) -> None:
+    """A first-class grade above the default business-class grade passed the schema (the check
+    ran only on a business grade that was sent) and broke the table's CHECK: a 500."""
+    entity = make_entity(session)
+    admin = bearer(session, make_user(session, "admin", entity=entity))
+    url = f"/api/v1/entities/{entity.id}/claim-policy"
+    response = client.put(url, json={"first_class_min_grade": 99}, headers=admin)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "business_class_min_grade"
+    assert client.get(url, headers=admin).json()["first_class_min_grade"] != 99
+
+
+def test_search_text_with_control_characters_is_invalid(
+    client: TestClient, session: Session
+) -> None:
+    """PostgreSQL refuses NUL in text: ?q=%00 reached the query and answered 500."""
+    entity = make_entity(session)
+    admin = bearer(session, make_user(session, "admin", entity=entity))
+    for path, name in (
+        ("/api/v1/invoices", "q"),
+        ("/api/v1/audit-events", "action"),
+        ("/api/v1/audit-events", "actor"),
+        ("/api/v1/audit-events", "object_id"),
+    ):
+        response = client.get(path, params={name: "a\x00b"}, headers=admin)
+        assert response.status_code == 422, (path, name, response.text)
+        assert response.json()["type"] == "/problems/validation-error"
+    assert client.get("/api/v1/invoices", params={"q": "张三"}, headers=admin).status_code == 200
+
+
+def test_web_pages_refuse_the_same_inputs(client: TestClient, session: Session) -> None:
+    """The web's archive page had the API's two-Query month, its searches the NUL."""
+    entity = make_entity(session)
+    auditor = make_user(session, "auditor", entity=entity)
+    client.cookies.set("railclaim_session", bearer(session, auditor)["Authorization"][7:])
+    html = {"accept": "text/html"}
+    month = f"{EASTERN_YEAR}-01"
+    for path, params in (
+        ("/audit/archive/export", {"from": month, "to": month}),
+        ("/audit/log", {"action": "a\x00b"}),
+        ("/invoices", {"q": "a\x00b"}),
+    ):
+        response = client.get(path, params=params, headers=html)
+        assert response.status_code == 422, (path, response.status_code)

@@ -24,6 +24,7 @@ from app.db import SessionDep
 from app.invoices.deps import StoreDep
 from app.kit.dates import BUSINESS_TZ, business_today
 from app.kit.pagination import CursorQuery
+from app.kit.text import QueryText
 from app.ledger.queries import resolve_entity
 from app.web.errors import WEB_PAGE_TAG
 from app.web.present import ASPECTS
@@ -38,8 +39,10 @@ ArchiveExporter = Annotated[
     Principal, Depends(require_web_roles(Role.AUDITOR, Role.ADMIN, Role.FINANCE))
 ]
 AuditWebUser = Annotated[Principal, Depends(require_web_roles(Role.AUDITOR, Role.ADMIN))]
-Month = Annotated[str, Query(pattern=MONTH_PATTERN)]
-Text = Annotated[str | None, Query(max_length=64)]
+# One Query per parameter: a second Query in the same Annotated replaces the first, pattern too.
+MonthFrom = Annotated[str, Query(alias="from", pattern=MONTH_PATTERN)]
+MonthTo = Annotated[str, Query(alias="to", pattern=MONTH_PATTERN)]
+Text = Annotated[QueryText | None, Query(max_length=64)]
 
 
 @router.get("/audit/archive")
@@ -60,8 +63,8 @@ def archive_download(
     settings: SettingsDep,
     store: StoreDep,
     principal: ArchiveExporter,
-    period_from: Annotated[str, Month, Query(alias="from")],
-    period_to: Annotated[str, Month, Query(alias="to")],
+    period_from: MonthFrom,
+    period_to: MonthTo,
     entity: uuid.UUID | None = None,
 ) -> StreamingResponse:
     """The BagIt zip, streamed; the export is audited before its first byte."""

@@ -19,6 +19,7 @@ from app.invoices.deduction import confirm_deduction
 from app.invoices.deps import StoreDep
 from app.kit.dates import business_today
 from app.kit.pagination import CursorQuery
+from app.kit.text import QueryText
 from app.problems import AppError
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
@@ -63,7 +64,7 @@ def my_invoices(
     status: Annotated[StatusFilter | None, Query()] = None,
     travel_date_from: dt.date | None = None,
     travel_date_to: dt.date | None = None,
-    q: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[QueryText | None, Query(max_length=64)] = None,
     cursor: CursorQuery = None,
 ) -> Response:
     # Everyone starts from their own invoices; finance finds others' through the search.
@@ -82,7 +83,7 @@ def unassigned_invoices(
     request: Request,
     session: SessionDep,
     principal: FinanceWebUser,
-    q: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[QueryText | None, Query(max_length=64)] = None,
     cursor: CursorQuery = None,
 ) -> Response:
     filters = queries.InvoiceFilters(q=q or None, owner="none")
