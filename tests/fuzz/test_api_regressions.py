@@ -10,9 +10,9 @@ from sqlmodel import Session, func, select
 
 from app.invoices.models import Invoice
 from app.invoices.synthetic import random_spec, render_12306_bundle, render_pdf, render_xbrl
+from app.invoices.synthetic.mutate import with_corrupt_deflate
 from app.ledger.models import Period
 from tests.factories import bearer, invoice_spec, make_entity, make_user
-from tests.fuzz.test_parser_mutations import _with_corrupt_deflate
 
 
 def _refused(client: TestClient, headers: dict[str, str], name: str, data: bytes) -> None:
@@ -31,7 +31,7 @@ def test_damaged_files_are_refused_not_crashed(client: TestClient, session: Sess
     entity = make_entity(session)
     headers = bearer(session, make_user(session, "employee", entity=entity))
     spec = random_spec(random.Random(9), buyer_name=entity.name, buyer_tax_id=entity.uscc)
-    bundle = _with_corrupt_deflate(render_12306_bundle([spec]))
+    bundle = with_corrupt_deflate(render_12306_bundle([spec]))
     _refused(client, headers, "bundle.zip", bundle)
     _refused(client, headers, "batch.pdf", bundle)  # the name never decides the type
     xml = render_xbrl(spec).replace(b'encoding="UTF-8"', b'encoding="UTQ-8"', 1)

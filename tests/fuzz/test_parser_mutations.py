@@ -7,12 +7,10 @@ shrinks to a short mutation of one file. CI runs a few examples per family
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import time
 import tracemalloc
-import zipfile
 from functools import cache
 
 import pytest
@@ -21,7 +19,13 @@ from hypothesis import strategies as st
 
 from app.invoices.parsing import ParseError, UnreadableFile, parse_file
 from app.invoices.synthetic import random_spec, render_12306_bundle, render_xbrl
-from app.invoices.synthetic.mutate import MUTATORS, Seed, mutate, seed_files
+from app.invoices.synthetic.mutate import (
+    MUTATORS,
+    Seed,
+    mutate,
+    seed_files,
+    with_corrupt_deflate,
+)
 
 EXAMPLES = int(os.environ.get("RAILCLAIM_FUZZ_EXAMPLES", "50"))
 # Generous bounds (SPEC: safety limits asserted with generous bounds, speed only benchmarked):
@@ -96,22 +100,11 @@ def test_the_seeds_parse_unmutated() -> None:
 # --- regressions found by this fuzzing -------------------------------------------------------
 
 
-def _with_corrupt_deflate(archive: bytes) -> bytes:
-    """The archive with its first member's compressed bytes scrambled (CRC and sizes intact)."""
-    info = zipfile.ZipFile(io.BytesIO(archive)).infolist()[0]
-    header = info.header_offset
-    name_len = int.from_bytes(archive[header + 26 : header + 28], "little")
-    extra_len = int.from_bytes(archive[header + 28 : header + 30], "little")
-    start = header + 30 + name_len + extra_len
-    # A deflate block header of type 3 is invalid: zlib fails on the first byte.
-    return archive[:start] + b"\xff" * 16 + archive[start + 16 :]
-
-
 def test_corrupt_deflate_stream_in_a_zip_is_unreadable() -> None:
     """zlib.error escaped parse_file (and made POST /invoices answer 500)."""
     bundle = render_12306_bundle([random_spec(random.Random(4))])
     with pytest.raises(UnreadableFile):
-        parse_file(_with_corrupt_deflate(bundle), "bundle.zip")
+        parse_file(with_corrupt_deflate(bundle), "bundle.zip")
 
 
 def test_xml_with_an_unknown_encoding_is_unreadable() -> None:

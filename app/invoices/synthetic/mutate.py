@@ -163,6 +163,17 @@ def _rezip(members: list[tuple[str, bytes]], *, stored: bool) -> bytes:
     return buffer.getvalue()
 
 
+def with_corrupt_deflate(archive: bytes) -> bytes:
+    """The archive with its first member's compressed bytes scrambled (CRC and sizes intact)."""
+    info = zipfile.ZipFile(io.BytesIO(archive)).infolist()[0]
+    header = info.header_offset
+    name_len = int.from_bytes(archive[header + 26 : header + 28], "little")
+    extra_len = int.from_bytes(archive[header + 28 : header + 30], "little")
+    start = header + 30 + name_len + extra_len
+    # A deflate block header of type 3 is invalid: zlib fails on the first byte.
+    return archive[:start] + b"\xff" * 16 + archive[start + 16 :]
+
+
 Mutator = Callable[[bytes, random.Random, list[Seed]], bytes]
 MUTATORS: dict[str, Mutator] = {
     "flip": flip_bytes,
