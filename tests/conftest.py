@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import settings
 from sqlmodel import Session
 
 from app.config import Settings
@@ -17,6 +18,13 @@ from app.main import create_app
 from tests import databases
 
 ENGINES = ["sqlite", "postgresql"]
+
+# CI replays the same examples on every run (a red build is then always reproducible, never a
+# fresh random find); locally Hypothesis keeps exploring. No per-example deadline anywhere: the
+# machines are shared and timing is the benchmarks' job.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 os.environ.setdefault("RAILCLAIM_ENVIRONMENT", "test")
 
 
