@@ -30,7 +30,7 @@ Text = Annotated[QueryText | None, Query(max_length=64)]
 @router.get("/audit-events")
 def list_audit_events(
     session: SessionDep,
-    _reader: AuditReader,
+    reader: AuditReader,
     action: Text = None,
     actor: Annotated[QueryText | None, Query(max_length=64, description="Username")] = None,
     object_type: Text = None,
@@ -44,7 +44,11 @@ def list_audit_events(
     filters = service.EventFilters(
         action, actor, object_type, object_id, entity, occurred_from, occurred_to
     )
-    rows, next_cursor = service.list_events(session, filters=filters, cursor=cursor, limit=limit)
+    # Auditors see their entities' events (SPEC "Visibility"); admins everything.
+    within = None if reader.is_admin else reader.entity_ids
+    rows, next_cursor = service.list_events(
+        session, filters=filters, cursor=cursor, limit=limit, within=within
+    )
     items = [AuditEventOut.model_validate(row, from_attributes=True) for row in rows]
     return Page(items=items, next_cursor=next_cursor)
 

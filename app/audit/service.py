@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -160,10 +160,22 @@ class EventFilters:
 
 
 def list_events(
-    session: Session, *, filters: EventFilters, cursor: str | None, limit: int
+    session: Session,
+    *,
+    filters: EventFilters,
+    cursor: str | None,
+    limit: int,
+    within: frozenset[uuid.UUID] | None = None,
 ) -> tuple[list[AuditEvent], str | None]:
-    """One page of events newest first (by seq), and the cursor of the next page."""
+    """One page of events newest first (by seq), and the cursor of the next page.
+
+    `within` limits the page to those entities' events and the installation's own (logins,
+    users, tokens: no entity); None is everything (admins)."""
     statement = _filtered(select(AuditEvent), filters)
+    if within is not None:
+        statement = statement.where(
+            or_(col(AuditEvent.entity_id).in_(within), col(AuditEvent.entity_id).is_(None))
+        )
     if cursor:
         statement = statement.where(col(AuditEvent.seq) < decode_seq_cursor(cursor))
     statement = statement.order_by(col(AuditEvent.seq).desc()).limit(limit + 1)

@@ -43,3 +43,26 @@ def test_responses_over_https_pin_https(client: TestClient) -> None:
     assert plain.headers["x-content-type-options"] == "nosniff"
     with TestClient(client.app, base_url="https://testserver") as tls:
         assert tls.get("/healthz").headers["strict-transport-security"] == "max-age=31536000"
+
+
+def test_auditors_read_the_audit_log_of_their_own_entities(
+    client: TestClient, session: Session
+) -> None:
+    """GET /audit-events listed every entity's events to any auditor; SPEC: auditors see
+    everything of their entities. Installation events (logins, users, tokens) stay visible."""
+    ours, theirs = make_entity(session), make_entity(session)
+    auditor = make_user(session, "auditor", entity=ours)
+    for entity in (ours, theirs):
+        finance = make_user(session, "finance", entity=entity)
+        client.post("/api/v1/periods/2001-01/close", headers=bearer(session, finance))
+    admin = make_user(session, "admin", entity=ours)
+
+    def entities_seen(user_headers: dict[str, str]) -> set[str | None]:
+        page = client.get("/api/v1/audit-events", params={"limit": 200}, headers=user_headers)
+        assert page.status_code == 200, page.text
+        return {event["entity_id"] for event in page.json()["items"]}
+
+    assert entities_seen(bearer(session, auditor)) == {str(ours.id)}
+    assert entities_seen(bearer(session, admin)) == {str(ours.id), str(theirs.id)}
+    client.post("/api/v1/auth/token", data={"username": auditor.username, "password": "x"})
+    assert None in entities_seen(bearer(session, auditor))  # the failed login: no entity

@@ -144,8 +144,9 @@ def audit_log_page(
         _start_of(day_from),
         _start_of(until),
     )
+    within = None if principal.is_admin else principal.entity_ids
     events, next_cursor = audit_service.list_events(
-        session, filters=filters, cursor=cursor, limit=PAGE_SIZE
+        session, filters=filters, cursor=cursor, limit=PAGE_SIZE, within=within
     )
     chain = None
     if verify:
