@@ -17,7 +17,9 @@ verify` (which verifies the audit chain) passes. Results: docs/BENCHMARKS.md ("S
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
+import shutil
 import tempfile
 import threading
 import time
@@ -184,7 +186,9 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="rc_scaleout_"))
     uscc = uscc_with_check_digit("91310000MA1B0RD00")
-    with database("postgresql", workdir) as url:
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+        url = cleanup.enter_context(database("postgresql", workdir))
         office = make_office(url, workdir, uscc)
         env = server_env(url, workdir)
         servers = []

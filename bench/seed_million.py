@@ -16,10 +16,12 @@ Target (SPEC "Quality bars"): p95 < 50 ms for a filtered page. Results: docs/BEN
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import random
+import shutil
 import tempfile
 import time
 import uuid
@@ -307,7 +309,9 @@ def main() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     before = script.get_revision(LIST_INDEXES_REVISION).down_revision
     workdir = Path(tempfile.mkdtemp(prefix="rc_million_"))
-    with database("postgresql", workdir) as url:
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+        url = cleanup.enter_context(database("postgresql", workdir))
         upgrade(url, str(before))
         office = make_office(
             url, workdir, uscc_with_check_digit("91310000MA1BENCH0"), migrate=False
