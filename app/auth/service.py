@@ -27,7 +27,7 @@ def login(
     session: Session, *, username: str, password: str, settings: Settings
 ) -> tuple[ApiToken, str]:
     """Checks a password login, counting failures towards a lockout; returns a session token."""
-    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    user = _user_named(session, username)
     now = utcnow()
     if user is not None and user.locked_until is not None and user.locked_until > now:
         _refuse_locked(session, user, settings, user.locked_until)
@@ -55,6 +55,15 @@ def login(
     )
     session.commit()
     return row, plaintext
+
+
+def _user_named(session: Session, username: str) -> User | None:
+    name = username.strip().lower()
+    # No username holds a control character, and PostgreSQL refuses NUL in text outright:
+    # such a name is simply unknown (and still costs the decoy verification).
+    if not name.isprintable():
+        return None
+    return session.exec(select(User).where(User.username == name)).first()
 
 
 def _refuse_locked(

@@ -158,3 +158,10 @@ def test_web_pages_refuse_the_same_inputs(client: TestClient, session: Session) 
     ):
         response = client.get(path, params=params, headers=html)
         assert response.status_code == 422, (path, response.status_code)
+
+
+def test_a_login_name_with_a_nul_is_unknown(client: TestClient, session: Session) -> None:
+    """POST /auth/token with username "\\x00" reached PostgreSQL, which refuses NUL: a 500."""
+    response = client.post("/api/v1/auth/token", data={"username": "a\x00", "password": "x"})
+    assert response.status_code == 401, response.text
+    assert response.json()["type"] == "/problems/invalid-credentials"
