@@ -50,7 +50,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = LocalFileStore(settings.storage_dir)
     # Built once at startup so a misconfigured provider stops the service before any request.
     app.state.verifier = get_verification_provider(settings)
-    app.dependency_overrides[get_settings] = lambda: settings
 
     install_problem_handlers(app)
     install_problem_openapi(app)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -25,6 +25,16 @@ from app.problems import ValidationProblem
 _HEAD_ID = 1
 _VERIFY_BATCH = 1000
 _MAX_SEQ = 2**63 - 1  # BIGINT: a larger cursor would fail in the database, not in validation
+
+
+# Built once: every audited change runs both.
+_TAKE_NEXT_SEQ = (
+    update(AuditHead)
+    .where(col(AuditHead.id) == _HEAD_ID)
+    .values(seq=col(AuditHead.seq) + 1)
+    .returning(col(AuditHead.seq), col(AuditHead.mac))
+)
+_SET_HEAD_MAC = update(AuditHead).where(col(AuditHead.id) == _HEAD_ID).values(mac=bindparam("mac"))
 
 
 def audit_key(settings: Settings) -> bytes:
@@ -66,7 +76,7 @@ def _append(session: Session, draft: ChainEvent, key: bytes) -> AuditEvent:
     seq, prev_mac = _claim_next_seq(session)
     # Stamped under the lock, so timestamps never run backwards along the chain.
     sealed = seal(key, replace(draft, seq=seq, occurred_at=utcnow(), prev_mac=prev_mac))
-    session.execute(update(AuditHead).where(col(AuditHead.id) == _HEAD_ID).values(mac=sealed.mac))
+    session.execute(_SET_HEAD_MAC, {"mac": sealed.mac})
     row = _to_row(sealed)
     session.add(row)
     return row
@@ -79,12 +89,7 @@ def _claim_next_seq(session: Session) -> tuple[int, str]:
     for, then re-reads, a concurrent appender's committed head) and the write lock on SQLite,
     so the head read is never stale on either engine.
     """
-    result = session.execute(
-        update(AuditHead)
-        .where(col(AuditHead.id) == _HEAD_ID)
-        .values(seq=col(AuditHead.seq) + 1)
-        .returning(col(AuditHead.seq), col(AuditHead.mac))
-    ).one_or_none()
+    result = session.execute(_TAKE_NEXT_SEQ).one_or_none()
     if result is None:
         raise RuntimeError("audit_head row missing: run the migrations")
     return int(result[0]), str(result[1])

@@ -29,13 +29,15 @@ def principal_for_token(session: Session, plaintext: str) -> Principal | None:
     if resolved is None:
         return None
     token, user = resolved
+    entity_ids = frozenset(user_entity_ids(session, user.id))
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         token.last_used_at = now
-        session.commit()
-    return Principal(
-        user=user, token=token, entity_ids=frozenset(user_entity_ids(session, user.id))
-    )
+    # End the lookup's transaction (on SQLite it holds the write lock) before the endpoint's
+    # own work. A commit, not a rollback: a rollback would expire the user and token rows, and
+    # every later `principal.id` would reload them.
+    session.commit()
+    return Principal(user=user, token=token, entity_ids=entity_ids)
 
 
 def get_principal(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -184,8 +184,14 @@ def _require_entities_exist(session: Session, entity_ids: list[uuid.UUID]) -> No
         raise ValidationProblem("entity_ids", "one or more legal entities do not exist")
 
 
+# Built once: every request runs it (see `principal_for_token`).
+_ENTITY_IDS_OF_USER = select(UserEntity.entity_id).where(
+    col(UserEntity.user_id) == bindparam("user_id")
+)
+
+
 def user_entity_ids(session: Session, user_id: uuid.UUID) -> list[uuid.UUID]:
-    rows = session.exec(select(UserEntity.entity_id).where(UserEntity.user_id == user_id)).all()
+    rows = session.exec(_ENTITY_IDS_OF_USER, params={"user_id": user_id}).all()
     return sorted(rows)
 
 

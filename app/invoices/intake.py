@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
+from sqlalchemy import CompoundSelect, bindparam, union_all
 from sqlmodel import Session, col, select
 
 from app.audit.service import record_event
@@ -38,6 +39,22 @@ class IntakeContext:
 class Ingested:
     outcome: Literal["created", "rendition-added"]
     invoice: Invoice
+    # The invoice's file rows when this upload made them all (a new invoice), else None.
+    files: list[InvoiceFile] | None = None
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """What the read-only check decided about a new invoice, reused by the first write attempt.
+
+    Plain values, not rows: the check's transaction ends (expiring its rows) before any bytes
+    are stored, and none of these change between the check and the write that matters: a
+    racing upload of the same invoice fails the write on a unique constraint instead.
+    """
+
+    entity_id: uuid.UUID
+    owner_id: uuid.UUID | None
+    passenger_is_uploader: bool
 
 
 def ingest_parsed(
@@ -46,28 +63,67 @@ def ingest_parsed(
     parsed: ParsedInvoice,
     verification: VerificationResult,
     xbrl_sha256: str | None,
+    accepted: Acceptance | None = None,
 ) -> Ingested:
-    """Adds the invoice (or a new rendition of a stored one) to the session; the caller commits."""
-    joining = _joining(session, ctx, parsed)
-    if joining is not None:
-        return _add_renditions(session, ctx, *joining, xbrl_sha256)
-    return _create(session, ctx, parsed, verification, xbrl_sha256)
+    """Adds the invoice (or a new rendition of a stored one) to the session; the caller commits.
+
+    With `accepted` (from `check_acceptable` a moment ago) the invoice is taken as new; if it
+    no longer is, its insert fails on a unique constraint and the caller retries without.
+    """
+    if accepted is None:
+        joining = _joining(session, ctx, parsed)
+        if joining is not None:
+            return _add_renditions(session, ctx, *joining, xbrl_sha256)
+        accepted = _accept(session, ctx, parsed)
+    return _create(session, ctx, parsed, verification, xbrl_sha256, accepted)
 
 
-def check_acceptable(session: Session, ctx: IntakeContext, parsed: ParsedInvoice) -> bool:
+def check_acceptable(
+    session: Session, ctx: IntakeContext, parsed: ParsedInvoice
+) -> Acceptance | None:
     """Read-only: raises the refusals `ingest_parsed` would, so refused bytes are never stored.
 
-    Returns whether the invoice is already known. `ingest_parsed` checks again under the
-    database constraints; only a lost race can still leave an unreferenced file (for `gc`).
+    Returns None when the invoice is already known (a new rendition may join it), else what
+    `ingest_parsed` needs to create it. `ingest_parsed` decides under the database
+    constraints; only a lost race can still leave an unreferenced file (for `gc`).
     """
     if _joining(session, ctx, parsed) is not None:
-        return True
-    entity = match_buyer(session, ctx.principal, parsed)
-    resolve_owner(session, ctx.principal, entity, parsed, ctx.owner_hint)
-    key = None if parsed.is_red_letter else ticket_key(parsed.e_ticket_number, parsed.business_type)
+        return None
+    accepted = _accept(session, ctx, parsed)
+    key = _ticket_key_of(parsed)
     if key is not None:
         check_ticket_free(session, key, E_INVOICE)
-    return False
+    return accepted
+
+
+def _accept(session: Session, ctx: IntakeContext, parsed: ParsedInvoice) -> Acceptance:
+    entity = match_buyer(session, ctx.principal, parsed)
+    owner_id = resolve_owner(session, ctx.principal, entity, parsed, ctx.owner_hint)
+    passenger_matches = owner_id == ctx.principal.id and passenger_is_uploader(
+        session, ctx.principal, parsed
+    )
+    return Acceptance(entity.id, owner_id, passenger_matches)
+
+
+def _ticket_key_of(parsed: ParsedInvoice) -> str | None:
+    if parsed.is_red_letter:
+        return None
+    return ticket_key(parsed.e_ticket_number, parsed.business_type)
+
+
+# Built once (the hot path of every upload): files with the upload's hashes, and the stored
+# invoice of its number with its files (a row of NULLs if it has none).
+_KNOWN_FILES: CompoundSelect[tuple[uuid.UUID, str | None, str | None]] = union_all(
+    select(
+        col(InvoiceFile.invoice_id).label("invoice_id"),
+        col(InvoiceFile.kind).label("kind"),
+        col(InvoiceFile.sha256).label("sha256"),
+    ).where(col(InvoiceFile.sha256).in_(bindparam("shas", expanding=True))),
+    select(col(Invoice.id), col(InvoiceFile.kind), col(InvoiceFile.sha256))
+    .select_from(Invoice)
+    .outerjoin(InvoiceFile, col(InvoiceFile.invoice_id) == col(Invoice.id))
+    .where(col(Invoice.invoice_number) == bindparam("number")),
+)
 
 
 def _joining(
@@ -75,19 +131,16 @@ def _joining(
 ) -> tuple[Invoice, list[Rendition]] | None:
     """The stored invoice of this number and the renditions the upload adds to it, if any."""
     shas = [r.sha256 for r in parsed.renditions]
-    same_file = session.exec(select(InvoiceFile).where(col(InvoiceFile.sha256).in_(shas))).first()
+    known = session.execute(_KNOWN_FILES, {"shas": shas, "number": parsed.invoice_number}).all()
+    same_file = next((row for row in known if row.sha256 in shas), None)
     if same_file is not None:
         raise DuplicateInvoice(
             "This exact file was uploaded before.", existing_invoice_id=str(same_file.invoice_id)
         )
-    invoice = session.exec(
-        select(Invoice).where(Invoice.invoice_number == parsed.invoice_number)
-    ).first()
-    if invoice is None:
+    if not known:
         return None
-    stored_kinds = set(
-        session.exec(select(InvoiceFile.kind).where(InvoiceFile.invoice_id == invoice.id)).all()
-    )
+    invoice = session.get_one(Invoice, known[0].invoice_id)
+    stored_kinds = {row.kind for row in known if row.kind is not None}
     new = [r for r in parsed.renditions if r.kind not in stored_kinds]
     if not new or not _may_extend(ctx.principal, invoice):
         raise DuplicateInvoice(
@@ -135,37 +188,31 @@ def _create(
     parsed: ParsedInvoice,
     verification: VerificationResult,
     xbrl_sha256: str | None,
+    accepted: Acceptance,
 ) -> Ingested:
-    entity = match_buyer(session, ctx.principal, parsed)
-    owner_id = resolve_owner(session, ctx.principal, entity, parsed, ctx.owner_hint)
-    key = None if parsed.is_red_letter else ticket_key(parsed.e_ticket_number, parsed.business_type)
+    key = _ticket_key_of(parsed)
     if key is not None:
         hold_ticket(session, key, E_INVOICE)
-    invoice = _invoice_row(parsed, entity.id, owner_id, ctx.principal.id, key, verification)
+    invoice = _invoice_row(
+        parsed, accepted.entity_id, accepted.owner_id, ctx.principal.id, key, verification
+    )
     invoice.xbrl_sha256 = xbrl_sha256
-    _initial_warnings(session, ctx, invoice, parsed)
+    _initial_warnings(ctx, invoice, parsed, accepted)
+    files = [
+        _file_row(invoice.id, r.kind, r.filename, r.sha256, len(r.data)) for r in parsed.renditions
+    ]
     session.add(invoice)
-    session.flush()
-    for rendition in parsed.renditions:
-        session.add(
-            _file_row(
-                invoice.id,
-                rendition.kind,
-                rendition.filename,
-                rendition.sha256,
-                len(rendition.data),
-            )
-        )
-    session.flush()
+    session.add_all(files)
     link_new_invoice(session, invoice)
-    _audit(session, ctx, invoice, "invoice.uploaded", [r.kind for r in parsed.renditions])
     enqueue_event(
         session,
         event_type="invoice.created",
         data=_event_data(invoice),
         ordering_key=f"invoice:{invoice.id}",
     )
-    return Ingested("created", invoice)
+    # Last: the audit chain's head is locked from here to the commit, serializing uploads.
+    _audit(session, ctx, invoice, "invoice.uploaded", [r.kind for r in parsed.renditions])
+    return Ingested("created", invoice, files)
 
 
 def _event_data(invoice: Invoice) -> dict[str, object]:
@@ -183,7 +230,7 @@ def _event_data(invoice: Invoice) -> dict[str, object]:
 
 
 def _initial_warnings(
-    session: Session, ctx: IntakeContext, invoice: Invoice, parsed: ParsedInvoice
+    ctx: IntakeContext, invoice: Invoice, parsed: ParsedInvoice, accepted: Acceptance
 ) -> None:
     for finding in parsed.findings:
         add_warning(invoice, finding.code, finding.message)
@@ -193,9 +240,7 @@ def _initial_warnings(
             "no-e-ticket-number",
             "The invoice carries no 电子客票号, so ticket-level deduplication is skipped.",
         )
-    if invoice.owner_id == ctx.principal.id and not passenger_is_uploader(
-        session, ctx.principal, parsed
-    ):
+    if invoice.owner_id == ctx.principal.id and not accepted.passenger_is_uploader:
         add_warning(
             invoice,
             "passenger-not-uploader",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, col, select
 
 from app.db import utcnow
@@ -17,22 +18,65 @@ def link_new_invoice(session: Session, invoice: Invoice) -> None:
     if invoice.is_red_letter:
         _apply_red_letter(session, invoice)
         return
-    waiting_red = session.exec(
-        select(Invoice).where(
-            Invoice.original_invoice_number == invoice.invoice_number,
-            Invoice.entity_id == invoice.entity_id,
-            col(Invoice.is_red_letter).is_(True),
-        )
-    ).first()
+    related = _related_invoices(session, invoice)
+    waiting_red = next(
+        (
+            r
+            for r in related
+            if r.is_red_letter
+            and r.original_invoice_number == invoice.invoice_number
+            and r.entity_id == invoice.entity_id
+        ),
+        None,
+    )
     if waiting_red is not None:
         _link_red_letter(session, invoice, waiting_red)
     if invoice.business_type in FEE_TYPES:
         _link_fee_to_sale(session, invoice)
     if invoice.business_type == "sale":
-        _adopt_waiting_fees(session, invoice)
+        _adopt_waiting_fees(session, invoice, related)
     if invoice.ticket_key and invoice.status != "void":
-        refresh_reissue_flags(session, invoice.ticket_key)
-    _flag_near_duplicates(session, invoice)
+        others = [r for r in related if r.ticket_key == invoice.ticket_key and _is_live_blue(r)]
+        _apply_reissue_flags(session, [invoice, *others])
+    _flag_near_duplicates(invoice, related)
+
+
+# Built once (every upload runs it). Each branch has its own index; a NULL parameter makes
+# its branch match nothing.
+_RELATED = select(Invoice).where(
+    col(Invoice.id) != bindparam("id"),
+    or_(
+        col(Invoice.original_invoice_number) == bindparam("number"),
+        col(Invoice.ticket_key) == bindparam("ticket_key"),
+        and_(
+            col(Invoice.train_number) == bindparam("train_number"),
+            col(Invoice.travel_date) == bindparam("travel_date"),
+            col(Invoice.passenger_name) == bindparam("passenger_name"),
+        ),
+    ),
+)
+
+
+def _related_invoices(session: Session, invoice: Invoice) -> list[Invoice]:
+    """In one query, every stored invoice the new one may link to: red-letters and fees naming
+    it, holders of its ticket and near twins."""
+    params = {
+        "id": invoice.id,
+        "number": invoice.invoice_number,
+        "ticket_key": invoice.ticket_key,
+        "train_number": invoice.train_number,
+        "travel_date": invoice.travel_date,
+        "passenger_name": invoice.passenger_name,
+    }
+    return list(session.exec(_RELATED, params=params).all())
+
+
+def _is_live_blue(invoice: Invoice) -> bool:
+    return invoice.status != "void" and not invoice.is_red_letter
+
+
+def _has_trip(invoice: Invoice) -> bool:
+    return bool(invoice.passenger_name and invoice.train_number and invoice.travel_date)
 
 
 def _apply_red_letter(session: Session, red: Invoice) -> None:
@@ -94,7 +138,10 @@ def void_original(session: Session, original: Invoice, red: Invoice) -> None:
 
 def refresh_reissue_flags(session: Session, key: str) -> None:
     """Two live blue invoices of one ticket are a 换开 whose red-letter has not arrived yet."""
-    live = live_invoices_of_ticket(session, key)
+    _apply_reissue_flags(session, live_invoices_of_ticket(session, key))
+
+
+def _apply_reissue_flags(session: Session, live: list[Invoice]) -> None:
     for invoice in live:
         if len(live) > 1:
             others = ", ".join(i.invoice_number for i in live if i.id != invoice.id)
@@ -127,37 +174,32 @@ def _link_fee_to_sale(session: Session, fee: Invoice) -> None:
     fee.original_invoice_id = sale.id
 
 
-def _adopt_waiting_fees(session: Session, sale: Invoice) -> None:
-    fees = session.exec(
-        select(Invoice).where(
-            Invoice.original_invoice_number == sale.invoice_number,
-            col(Invoice.business_type).in_(FEE_TYPES),
-            col(Invoice.original_invoice_id).is_(None),
-        )
-    ).all()
-    for fee in fees:
-        fee.original_invoice_id = sale.id
-        drop_warning(fee, "sale-unknown")
-        session.add(fee)
+def _adopt_waiting_fees(session: Session, sale: Invoice, related: list[Invoice]) -> None:
+    for fee in related:
+        if (
+            fee.original_invoice_number == sale.invoice_number
+            and fee.business_type in FEE_TYPES
+            and fee.original_invoice_id is None
+        ):
+            fee.original_invoice_id = sale.id
+            drop_warning(fee, "sale-unknown")
+            session.add(fee)
 
 
-def _flag_near_duplicates(session: Session, invoice: Invoice) -> None:
+def _flag_near_duplicates(invoice: Invoice, related: list[Invoice]) -> None:
     """Same passenger, train and day on another ticket: probably the same trip twice."""
-    if not (invoice.passenger_name and invoice.train_number and invoice.travel_date):
+    if not _has_trip(invoice):
         return
-    twins = session.exec(
-        select(Invoice).where(
-            Invoice.id != invoice.id,
-            Invoice.passenger_name == invoice.passenger_name,
-            Invoice.passenger_id_masked == invoice.passenger_id_masked,
-            Invoice.train_number == invoice.train_number,
-            Invoice.travel_date == invoice.travel_date,
-            Invoice.business_type == invoice.business_type,
-            Invoice.status != "void",
-            col(Invoice.is_red_letter).is_(False),
+    for twin in related:
+        same_trip = (
+            twin.passenger_name == invoice.passenger_name
+            and twin.passenger_id_masked == invoice.passenger_id_masked
+            and twin.train_number == invoice.train_number
+            and twin.travel_date == invoice.travel_date
+            and twin.business_type == invoice.business_type
         )
-    ).all()
-    for twin in twins:
+        if not same_trip or not _is_live_blue(twin):
+            continue
         if twin.ticket_key and twin.ticket_key == invoice.ticket_key:
             continue  # a re-issue of the same ticket, flagged as such
         add_warning(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.auth.models import EmployeeProfile, Role, User, UserEntity
@@ -13,6 +14,9 @@ from app.entities.models import LegalEntity
 from app.invoices.errors import BuyerMismatch
 from app.invoices.parsing import ParsedInvoice
 from app.problems import Forbidden, ValidationProblem
+
+# Built once: every upload runs it.
+_ENTITY_BY_USCC = select(LegalEntity).where(col(LegalEntity.uscc) == bindparam("uscc"))
 
 
 def _normalized(name: str) -> str:
@@ -27,9 +31,7 @@ def match_buyer(session: Session, principal: Principal, parsed: ParsedInvoice) -
             "ask 12306 to re-issue it to your company's title.",
             buyer_name=parsed.buyer_name,
         )
-    entity = session.exec(
-        select(LegalEntity).where(LegalEntity.uscc == parsed.buyer_tax_id.upper())
-    ).first()
+    entity = session.exec(_ENTITY_BY_USCC, params={"uscc": parsed.buyer_tax_id.upper()}).first()
     usable = entity is not None and (principal.is_admin or entity.id in principal.entity_ids)
     if entity is None or not usable:
         raise BuyerMismatch(

@@ -109,6 +109,11 @@ def invoice_out(session: Session, invoice: Invoice) -> InvoiceOut:
     return invoices_out(session, [invoice])[0]
 
 
+def invoice_out_with_files(invoice: Invoice, files: list[InvoiceFile]) -> InvoiceOut:
+    """The JSON of an invoice whose file rows are in hand (just created): no query."""
+    return _invoice_out(invoice, files)
+
+
 def _invoice_out(invoice: Invoice, files: list[InvoiceFile]) -> InvoiceOut:
     data = invoice.model_dump(exclude={"warnings"})
     renditions = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, func, select
 
 from app.db import insert_ignore
@@ -10,6 +10,14 @@ from app.invoices.errors import TicketAlreadyClaimed
 from app.invoices.models import Invoice, PaperVoucher, TicketHold
 
 E_INVOICE, PAPER = "e-invoice", "paper"
+
+# Built once: every upload and paper voucher runs them.
+_HOLDER = select(TicketHold.medium).where(col(TicketHold.ticket_key) == bindparam("key"))
+_LIVE_OF_TICKET = select(Invoice).where(
+    col(Invoice.ticket_key) == bindparam("key"),
+    col(Invoice.status) != "void",
+    col(Invoice.is_red_letter).is_(False),
+)
 
 
 def ticket_key(e_ticket_number: str | None, business_type: str) -> str | None:
@@ -19,15 +27,7 @@ def ticket_key(e_ticket_number: str | None, business_type: str) -> str | None:
 
 
 def live_invoices_of_ticket(session: Session, key: str) -> list[Invoice]:
-    return list(
-        session.exec(
-            select(Invoice).where(
-                Invoice.ticket_key == key,
-                Invoice.status != "void",
-                col(Invoice.is_red_letter).is_(False),
-            )
-        ).all()
-    )
+    return list(session.exec(_LIVE_OF_TICKET, params={"key": key}).all())
 
 
 def hold_ticket(session: Session, key: str, medium: str) -> None:
@@ -37,7 +37,7 @@ def hold_ticket(session: Session, key: str, medium: str) -> None:
     winner's commit (PostgreSQL) or the write lock (SQLite), then reads the winner's medium.
     """
     insert_ignore(session, TicketHold, {"ticket_key": key, "medium": medium})
-    holder = session.exec(select(TicketHold.medium).where(TicketHold.ticket_key == key)).one()
+    holder = session.exec(_HOLDER, params={"key": key}).one()
     if holder == medium:
         if medium == PAPER:
             _refuse_second_paper(session, key)
@@ -53,7 +53,7 @@ def hold_ticket(session: Session, key: str, medium: str) -> None:
 def check_ticket_free(session: Session, key: str, medium: str) -> None:
     """The read-only half of `hold_ticket`: raises 409 if a live document of the other medium
     holds the ticket. It takes no hold; `hold_ticket` decides under the primary key."""
-    holder = session.exec(select(TicketHold.medium).where(TicketHold.ticket_key == key)).first()
+    holder = session.exec(_HOLDER, params={"key": key}).first()
     if holder is not None and holder != medium and _other_medium_is_live(session, key, holder):
         raise _conflict(session, key, holder)
 

@@ -9,7 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.invoices.errors import FileRefused
-from app.invoices.intake import Ingested, IntakeContext, check_acceptable, ingest_parsed
+from app.invoices.intake import (
+    Acceptance,
+    Ingested,
+    IntakeContext,
+    check_acceptable,
+    ingest_parsed,
+)
 from app.invoices.models import Invoice
 from app.invoices.parsing import (
     ParsedInvoice,
@@ -68,11 +74,14 @@ def upload_invoice(
 def _ingest_with_retry(
     session: Session, ctx: IntakeContext, services: UploadServices, parsed: ParsedInvoice
 ) -> Ingested:
-    verification = _check_and_verify(session, ctx, services.verifier, parsed)
+    verification, accepted = _check_and_verify(session, ctx, services.verifier, parsed)
     xbrl_sha = _store_bytes(services.store, parsed)
     for attempt in range(_ATTEMPTS):
         try:
-            result = ingest_parsed(session, ctx, parsed, verification, xbrl_sha)
+            # A retry follows a lost race: decide afresh from what the winner stored.
+            result = ingest_parsed(
+                session, ctx, parsed, verification, xbrl_sha, accepted if attempt == 0 else None
+            )
             session.commit()
             return result
         except IntegrityError:
@@ -87,16 +96,19 @@ def _ingest_with_retry(
 
 def _check_and_verify(
     session: Session, ctx: IntakeContext, verifier: VerificationProvider, parsed: ParsedInvoice
-) -> VerificationResult:
+) -> tuple[VerificationResult, Acceptance | None]:
     """Refuses what a read can refuse before any bytes are stored, then asks 查验 if new."""
     try:
-        known = check_acceptable(session, ctx, parsed)
-    finally:
-        # End the read before any network call, so no transaction (or SQLite lock) waits on it.
+        accepted = check_acceptable(session, ctx, parsed)
+    except BaseException:
         session.rollback()
-    if known:
-        return OfflineProvider().verify(parsed)
-    return verifier.verify(parsed)
+        raise
+    # End the read before any network call, so no transaction (or SQLite lock) waits on it.
+    # Nothing was written; a commit rather than a rollback keeps the loaded rows unexpired.
+    session.commit()
+    if accepted is None:
+        return OfflineProvider().verify(parsed), None
+    return verifier.verify(parsed), accepted
 
 
 def _store_bytes(store: FileStore, parsed: ParsedInvoice) -> str | None:

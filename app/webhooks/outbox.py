@@ -42,6 +42,9 @@ def enqueue_event(
     event = WebhookEvent(event_type=event_type, ordering_key=ordering_key, created_at=now, body="")
     event.body = event_body(event.id, event_type, now, data)
     session.add(event)
+    subscriptions = _matching_subscriptions(session, event_type)
+    if not subscriptions:
+        return  # the event row goes in with the caller's next flush
     session.flush()  # assigns seq
     assert event.seq is not None
     rows = [
@@ -57,19 +60,22 @@ def enqueue_event(
             "next_attempt_at": now,
             "created_at": now,
         }
-        for subscription_id in _matching_subscriptions(session, event_type)
+        for subscription_id in subscriptions
     ]
-    if rows:
-        session.execute(insert(WebhookDelivery), rows)
+    session.execute(insert(WebhookDelivery), rows)
+
+
+# Built once: every change that emits an event runs it.
+_ACTIVE_SUBSCRIPTIONS = select(WebhookSubscription.id, WebhookSubscription.event_types).where(
+    col(WebhookSubscription.active).is_(True),
+    col(WebhookSubscription.deleted_at).is_(None),
+)
 
 
 def _matching_subscriptions(session: Session, event_type: str) -> list[uuid.UUID]:
-    statement = select(WebhookSubscription.id, WebhookSubscription.event_types).where(
-        col(WebhookSubscription.active).is_(True),
-        col(WebhookSubscription.deleted_at).is_(None),
-    )
     # Few subscriptions exist; filtering the JSON list here is portable across both engines.
-    return [sid for sid, types in session.exec(statement).all() if not types or event_type in types]
+    rows = session.exec(_ACTIVE_SUBSCRIPTIONS).all()
+    return [sid for sid, types in rows if not types or event_type in types]
 
 
 def event_body(
