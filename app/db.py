@@ -13,6 +13,8 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
+from app.sqlite_writers import QueuedConnection, writer_queue
+
 # Set before the first model is declared so every constraint gets a stable, migratable name.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -65,7 +67,17 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def _begin_immediate(connection: Connection) -> None:
     # Take the write lock up front: a deferred transaction that reads and then writes fails at
     # once with "database is locked" when another writer got there first, instead of waiting.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Queue first (see app.sqlite_writers); the connection leaves the queue at commit/rollback.
+    dbapi_connection = connection.connection.dbapi_connection
+    queued = dbapi_connection if isinstance(dbapi_connection, QueuedConnection) else None
+    if queued is not None:
+        queued.enter_queue()
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        if queued is not None:
+            queued.leave_queue()
+        raise
 
 
 def _begin_deferred(connection: Connection) -> None:
@@ -82,10 +94,14 @@ def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            database_url, connect_args={"check_same_thread": False, "timeout": 30}
-        )
+        connect_args: dict[str, Any] = {"check_same_thread": False, "timeout": 30}
+        if sqlite_immediate and path and path != ":memory:":
+            connect_args["factory"] = QueuedConnection
+        engine = create_engine(database_url, connect_args=connect_args)
         event.listen(engine, "connect", _configure_sqlite)
+        if "factory" in connect_args:
+            queue = writer_queue(path)
+            event.listen(engine, "connect", lambda conn, _record: setattr(conn, "queue", queue))
         event.listen(engine, "begin", _begin_immediate if sqlite_immediate else _begin_deferred)
         return engine
     return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
