@@ -13,6 +13,7 @@ from app.auth.models import EmployeeProfile, User
 from app.auth.service import principal_for
 from app.config import Settings
 from app.entities.models import LegalEntity
+from app.invoices.batches import upload_batch
 from app.invoices.intake import IntakeContext
 from app.invoices.models import Invoice
 from app.invoices.parsing import ParseLimits
@@ -23,7 +24,7 @@ from app.invoices.synthetic import (
     render_ofd,
     render_pdf,
 )
-from app.invoices.uploads import UploadServices, upload_batch
+from app.invoices.uploads import UploadServices
 from app.invoices.verification.offline import OfflineProvider
 from app.kit.dates import business_today
 from app.storage import LocalFileStore

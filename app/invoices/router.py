@@ -15,11 +15,12 @@ from app.auth.deps import CurrentUser, FinanceUser
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices import queries
+from app.invoices.batches import upload_batch
 from app.invoices.deduction import confirm_deduction
 from app.invoices.deps import StoreDep, Uploader, UploadServicesDep
 from app.invoices.intake import IntakeContext
 from app.invoices.schemas import BatchItem, BatchResult, DeductionConfirmation, InvoiceOut
-from app.invoices.uploads import ItemResult, is_bundle, upload_batch, upload_invoice
+from app.invoices.uploads import ItemResult, is_bundle, upload_invoice
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.kit.text import QueryText
 

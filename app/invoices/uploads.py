@@ -1,8 +1,7 @@
-"""Upload commands: parse, verify, store the bytes durably, then record the invoice; and batches."""
+"""Upload commands: parse, verify, store the bytes durably, then record the invoice."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +21,6 @@ from app.invoices.parsing import (
     ParseError,
     ParseLimits,
     UnreadableFile,
-    bundle_members,
     detect_kind,
     parse_file,
 )
@@ -32,7 +30,7 @@ from app.problems import AppError, problem_body
 from app.storage import FileStore
 
 # Concurrent uploads of one invoice collide on unique constraints; a retry sees the winner.
-_ATTEMPTS = 3
+INGEST_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ def _ingest_with_retry(
 ) -> Ingested:
     verification, accepted = _check_and_verify(session, ctx, services.verifier, parsed)
     xbrl_sha = _store_bytes(services.store, parsed)
-    for attempt in range(_ATTEMPTS):
+    for attempt in range(INGEST_ATTEMPTS):
         try:
             # A retry follows a lost race: decide afresh from what the winner stored.
             result = ingest_parsed(
@@ -86,7 +84,7 @@ def _ingest_with_retry(
             return result
         except IntegrityError:
             session.rollback()
-            if attempt == _ATTEMPTS - 1:
+            if attempt == INGEST_ATTEMPTS - 1:
                 raise
         except AppError:
             session.rollback()
@@ -120,52 +118,6 @@ def _store_bytes(store: FileStore, parsed: ParsedInvoice) -> str | None:
     return store.put(parsed.xbrl)
 
 
-def upload_batch(
-    session: Session,
-    ctx: IntakeContext,
-    services: UploadServices,
-    files: list[tuple[str, bytes]],
-) -> tuple[list[ItemResult], dict[str, int]]:
-    """Every file and ZIP member on its own: one bad member never sinks the rest."""
-    results: list[ItemResult] = []
-    for filename, data in files:
-        if not is_bundle(data):
-            results.append(_batch_item(session, ctx, services, filename, None, data))
-            continue
-        try:
-            for member in bundle_members(data, services.limits):
-                results.append(
-                    _batch_item(session, ctx, services, filename, member.name, member.data)
-                )
-        except ParseError as exc:
-            results.append(_rejected(filename, None, FileRefused(exc)))
-    counts = Counter(r.outcome for r in results)
-    return results, {
-        k: counts.get(k, 0) for k in ("created", "rendition-added", "duplicate", "rejected")
-    }
-
-
-def _batch_item(
-    session: Session,
-    ctx: IntakeContext,
-    services: UploadServices,
-    filename: str,
-    member: str | None,
-    data: bytes,
-) -> ItemResult:
-    if member is not None and is_bundle(data):
-        return _rejected(
-            filename,
-            member,
-            FileRefused(UnreadableFile("a ZIP inside a ZIP is not read (one level only)")),
-        )
-    try:
-        ingested = upload_invoice(session, ctx, services, member or filename, data)
-    except AppError as exc:
-        return _rejected(filename, member, exc)
-    return ItemResult(filename, member, ingested.outcome, ingested.invoice)
-
-
-def _rejected(filename: str, member: str | None, exc: AppError) -> ItemResult:
+def rejected_item(filename: str, member: str | None, exc: AppError) -> ItemResult:
     outcome = "duplicate" if exc.slug == "duplicate-invoice" else "rejected"
     return ItemResult(filename, member, outcome, problem=problem_body(exc))

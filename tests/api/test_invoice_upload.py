@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.config import Settings
+from app.invoices import batches
 from app.invoices.models import Invoice, InvoiceFile
 from app.invoices.synthetic import (
     PdfVariant,
@@ -17,6 +18,7 @@ from app.invoices.synthetic import (
     render_ofd,
     render_pdf,
     render_xbrl,
+    render_zip,
 )
 from app.webhooks.models import WebhookEvent
 from tests.factories import bearer, invoice_spec, make_employee, make_entity, make_user
@@ -252,3 +254,45 @@ def test_a_new_invoice_enqueues_its_webhook_event(client: TestClient, session: S
     assert [e.event_type for e in events] == ["invoice.created"]
     assert created["id"] in events[0].body
     assert spec.passenger_name not in events[0].body
+
+
+def test_a_batch_is_taken_in_by_groups_with_each_member_on_its_own(
+    client: TestClient, session: Session, settings: Settings, world, monkeypatch
+):
+    # Groups of 3, so twins, refusals and renditions fall inside a group and across groups.
+    monkeypatch.setattr(batches, "GROUP_SIZE", 3)
+    entity, employee, headers = world
+    specs = [invoice_spec(entity, passenger=employee, session=session) for _ in range(4)]
+    stranger = make_entity(session)
+    members = [
+        ("a.pdf", render_pdf(specs[0])),
+        ("a-again.pdf", render_pdf(specs[0])),  # same group: the earlier twin wins
+        ("b.pdf", render_pdf(specs[1])),
+        ("other-buyer.pdf", render_pdf(invoice_spec(stranger))),  # refused mid-group
+        ("b.ofd", render_ofd(specs[1])),  # next group: joins b as a rendition
+        ("c.pdf", render_pdf(specs[2])),
+        ("junk.pdf", b"%PDF-1.7 garbage"),
+        ("a-late.pdf", render_pdf(specs[0])),  # a later group: a duplicate of a stored file
+        ("d.pdf", render_pdf(specs[3])),
+    ]
+    response = upload(client, headers, "batch.zip", render_zip(members))
+    assert response.status_code == 200
+    body = response.json()
+    assert [(r["member"], r["outcome"]) for r in body["results"]] == [
+        ("a.pdf", "created"),
+        ("a-again.pdf", "duplicate"),
+        ("b.pdf", "created"),
+        ("other-buyer.pdf", "rejected"),
+        ("b.ofd", "rendition-added"),
+        ("c.pdf", "created"),
+        ("junk.pdf", "rejected"),
+        ("a-late.pdf", "duplicate"),
+        ("d.pdf", "created"),
+    ]
+    assert body["results"][3]["problem"]["type"] == "/problems/buyer-mismatch"
+    assert count(session, Invoice) == 4
+    assert count(session, InvoiceFile) == 5
+    # Every created invoice got its event; every stored row has its bytes on disk.
+    assert count(session, WebhookEvent) == 4
+    on_disk = {p.name for p in stored_files(settings)}
+    assert {f.sha256 for f in session.exec(select(InvoiceFile)).all()} <= on_disk

@@ -1,0 +1,192 @@
+"""Batch uploads: every file and ZIP member stands alone, and members are taken in by groups.
+
+A group of members is checked in one read transaction, its bytes are stored in parallel (their
+fsyncs overlap instead of queueing), then one write transaction takes the members in, each under
+its own savepoint, so a refused member or one that lost a race never sinks the others. As for a
+single upload, the group's rows commit only after all of its bytes are durable. Per member this
+saves two transactions and a serial fsync wait, most of a member's cost beside its parse.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.invoices.errors import FileRefused
+from app.invoices.intake import Acceptance, IntakeContext, check_acceptable, ingest_parsed
+from app.invoices.parsing import (
+    ParsedInvoice,
+    ParseError,
+    ParseLimits,
+    UnreadableFile,
+    bundle_members,
+    parse_file,
+)
+from app.invoices.uploads import (
+    INGEST_ATTEMPTS,
+    ItemResult,
+    UploadServices,
+    is_bundle,
+    rejected_item,
+)
+from app.invoices.verification.offline import OfflineProvider
+from app.invoices.verification.provider import VerificationResult
+from app.problems import AppError
+from app.storage import FileStore
+
+# Large enough to amortize a transaction, small enough that SQLite's write lock is never held
+# for long against single uploads (about half a second on the 2-core bench machine).
+GROUP_SIZE = 50
+_STORE_THREADS = 8
+_NESTED_ZIP = "a ZIP inside a ZIP is not read (one level only)"
+
+
+@dataclass
+class _Member:
+    """One file or ZIP member on its way in; `result` is set once it is decided."""
+
+    filename: str
+    member: str | None
+    data: bytes
+    parsed: ParsedInvoice | None = None
+    accepted: Acceptance | None = None
+    verification: VerificationResult | None = None
+    xbrl_sha256: str | None = None
+    result: ItemResult | None = None
+
+    def reject(self, exc: AppError) -> None:
+        self.result = rejected_item(self.filename, self.member, exc)
+
+
+def upload_batch(
+    session: Session,
+    ctx: IntakeContext,
+    services: UploadServices,
+    files: list[tuple[str, bytes]],
+) -> tuple[list[ItemResult], dict[str, int]]:
+    """Every file and ZIP member on its own: one bad member never sinks the rest."""
+    members = list(_members(files, services.limits))
+    for start in range(0, len(members), GROUP_SIZE):
+        group = members[start : start + GROUP_SIZE]
+        _parse(group, services.limits)
+        _check(session, ctx, services, group)
+        _store(services.store, group)
+        _write(session, ctx, group)
+    results = [m.result for m in members if m.result is not None]
+    counts = Counter(r.outcome for r in results)
+    return results, {
+        k: counts.get(k, 0) for k in ("created", "rendition-added", "duplicate", "rejected")
+    }
+
+
+def _members(files: list[tuple[str, bytes]], limits: ParseLimits) -> Iterator[_Member]:
+    for filename, data in files:
+        if not is_bundle(data):
+            yield _Member(filename, None, data)
+            continue
+        try:
+            for entry in bundle_members(data, limits):
+                member = _Member(filename, entry.name, entry.data)
+                if is_bundle(entry.data):
+                    member.reject(
+                        FileRefused(
+                            UnreadableFile("a ZIP inside a ZIP is not read (one level only)")
+                        )
+                    )
+                yield member
+        except ParseError as exc:
+            rejected = _Member(filename, None, b"")
+            rejected.reject(FileRefused(exc))
+            yield rejected
+
+
+def _pending(group: list[_Member]) -> Iterator[_Member]:
+    return (m for m in group if m.result is None)
+
+
+def _parse(group: list[_Member], limits: ParseLimits) -> None:
+    for m in _pending(group):
+        try:
+            parsed = parse_file(m.data, m.member or m.filename, limits=limits)
+        except ParseError as exc:
+            m.reject(FileRefused(exc))
+            continue
+        if len(parsed) != 1:
+            m.reject(FileRefused(UnreadableFile("the file holds more than one invoice")))
+            continue
+        m.parsed = parsed[0]
+
+
+def _check(
+    session: Session, ctx: IntakeContext, services: UploadServices, group: list[_Member]
+) -> None:
+    """The group's refusals in one read transaction, ended before any 查验 network call."""
+    try:
+        for m in _pending(group):
+            assert m.parsed is not None
+            try:
+                m.accepted = check_acceptable(session, ctx, m.parsed)
+            except AppError as exc:
+                m.reject(exc)
+    finally:
+        # A commit, not a rollback: nothing was written, and loaded rows stay unexpired.
+        session.commit()
+    for m in _pending(group):
+        assert m.parsed is not None
+        known = m.accepted is None
+        m.verification = (OfflineProvider() if known else services.verifier).verify(m.parsed)
+
+
+def _store(store: FileStore, group: list[_Member]) -> None:
+    """Durable before the rows that refer to them; the fsyncs of a group overlap."""
+    jobs: list[tuple[_Member | None, bytes]] = []  # the member is named for its XBRL only
+    for m in _pending(group):
+        assert m.parsed is not None
+        jobs.extend((None, r.data) for r in m.parsed.renditions)
+        if m.parsed.xbrl is not None:
+            jobs.append((m, m.parsed.xbrl))
+    with ThreadPoolExecutor(max_workers=_STORE_THREADS) as pool:
+        shas = list(pool.map(store.put, [blob for _, blob in jobs]))
+    for (xbrl_of, _), sha256 in zip(jobs, shas, strict=True):
+        if xbrl_of is not None:
+            xbrl_of.xbrl_sha256 = sha256
+
+
+def _write(session: Session, ctx: IntakeContext, group: list[_Member]) -> None:
+    try:
+        for m in _pending(group):
+            m.result = _write_member(session, ctx, m)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _write_member(session: Session, ctx: IntakeContext, m: _Member) -> ItemResult:
+    assert m.parsed is not None
+    assert m.verification is not None
+    for attempt in range(INGEST_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                # A retry follows a lost race (or a twin earlier in the group): decide afresh.
+                ingested = ingest_parsed(
+                    session,
+                    ctx,
+                    m.parsed,
+                    m.verification,
+                    m.xbrl_sha256,
+                    m.accepted if attempt == 0 else None,
+                )
+        except IntegrityError:
+            if attempt == INGEST_ATTEMPTS - 1:
+                raise
+            continue
+        except AppError as exc:
+            return rejected_item(m.filename, m.member, exc)
+        return ItemResult(m.filename, m.member, ingested.outcome, ingested.invoice)
+    raise AssertionError("unreachable")
