@@ -256,11 +256,13 @@ def test_a_new_invoice_enqueues_its_webhook_event(client: TestClient, session: S
     assert spec.passenger_name not in events[0].body
 
 
+@pytest.mark.parametrize("parse_from", [10_000, 1], ids=["parse-here", "parse-in-2nd-process"])
 def test_a_batch_is_taken_in_by_groups_with_each_member_on_its_own(
-    client: TestClient, session: Session, settings: Settings, world, monkeypatch
+    client: TestClient, session: Session, settings: Settings, world, monkeypatch, parse_from
 ):
     # Groups of 3, so twins, refusals and renditions fall inside a group and across groups.
     monkeypatch.setattr(batches, "GROUP_SIZE", 3)
+    monkeypatch.setattr(batches, "PARALLEL_PARSE_FROM", parse_from)
     entity, employee, headers = world
     specs = [invoice_spec(entity, passenger=employee, session=session) for _ in range(4)]
     stranger = make_entity(session)
