@@ -26,6 +26,7 @@ check: lint types tests
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 types: $(BIN)/.installed
 	$(BIN)/mypy
