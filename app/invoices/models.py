@@ -49,6 +49,17 @@ class Invoice(SQLModel, table=True):
         Index("ix_invoice_owner_id_created_at_id", "owner_id", "created_at", "id"),
         Index("ix_invoice_entity_id_created_at_id", "entity_id", "created_at", "id"),
         Index("ix_invoice_status_created_at_id", "status", "created_at", "id"),
+        # Covers a travel-date filtered list (visibility, status and the sort key included), so
+        # its window is read from the index alone: see queries._page_in_travel_window.
+        Index(
+            "ix_invoice_travel_date_entity_id_owner_id_status_created_at_id",
+            "travel_date",
+            "entity_id",
+            "owner_id",
+            "status",
+            "created_at",
+            "id",
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -59,7 +70,7 @@ class Invoice(SQLModel, table=True):
     train_number: str | None = Field(default=None, max_length=16, index=True)
     departure_station: str | None = Field(default=None, max_length=32)
     arrival_station: str | None = Field(default=None, max_length=32)
-    travel_date: dt.date | None = Field(default=None, index=True)
+    travel_date: dt.date | None = None
     departure_time: dt.time | None = Field(default=None, sa_type=Time)
     seat_class: str | None = Field(default=None, max_length=16)
     carriage: str | None = Field(default=None, max_length=8)

@@ -6,10 +6,11 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.principal import Principal
 from app.auth.visibility import visibility_clause
@@ -80,15 +81,49 @@ def list_invoices(
                 )
             )
         )
-    rows, next_cursor = paginate(
+    if filters.travel_date_from or filters.travel_date_to:
+        rows, next_cursor = _page_in_travel_window(session, statement, cursor, limit)
+    else:
+        rows, next_cursor = paginate(
+            session,
+            statement,
+            created_col=Invoice.created_at,
+            id_col=Invoice.id,
+            cursor=cursor,
+            limit=limit,
+        )
+    return invoices_out(session, rows), next_cursor
+
+
+def _page_in_travel_window(
+    session: Session, statement: SelectOfScalar[Invoice], cursor: str | None, limit: int
+) -> tuple[list[Invoice], str | None]:
+    """A page of a travel-date filtered list: the window's rows first, then the newest of them.
+
+    Travel dates follow upload dates, which the planner cannot know: asked for one June week
+    newest first, PostgreSQL walked the upload-time index back from today through 400,000 rows
+    (3.4 s at a million invoices). Here the rows in the travel window come first, read from
+    the covering travel-date index alone (MATERIALIZED stops the planner folding the step
+    back in); sorting the window's keys and loading one page of rows is then cheap.
+    """
+    window = (
+        statement.with_only_columns(col(Invoice.id), col(Invoice.created_at))
+        .cte("travel_window")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    keys_query = select(window.c.id, window.c.created_at)
+    # paginate reads `created_at` and `id` off each row, which these (id, created_at) rows have.
+    keys, next_cursor = paginate(
         session,
-        statement,
-        created_col=Invoice.created_at,
-        id_col=Invoice.id,
+        cast(SelectOfScalar[Any], keys_query),
+        created_col=window.c.created_at,
+        id_col=window.c.id,
         cursor=cursor,
         limit=limit,
     )
-    return invoices_out(session, rows), next_cursor
+    ids = [key.id for key in keys]
+    loaded = {i.id: i for i in session.exec(select(Invoice).where(col(Invoice.id).in_(ids)))}
+    return [loaded[i] for i in ids], next_cursor
 
 
 def invoices_out(session: Session, invoices: list[Invoice]) -> list[InvoiceOut]:

@@ -440,3 +440,48 @@ def test_deduction_confirmation_refusals(
     assert assert_problem(void, 409, "invalid-state")["invoice_status"] == "void"
     after = client.get(f"/api/v1/invoices/{invoice['id']}", headers=company.finance_headers)
     assert after.json()["deduction_confirmed_on"] is None
+
+
+def test_a_travel_window_pages_newest_first_within_the_callers_sight(
+    client: TestClient, session: Session, company: Company
+) -> None:
+    # A travel-date filter takes its own query path (the window's keys first, then a page).
+    in_window = dt.date(2025, 6, 3)
+    outside = dt.date(2025, 7, 3)
+    dates = [in_window, outside, in_window, in_window, outside, in_window, in_window]
+    uploaded = [
+        (
+            created(
+                client,
+                company.employee_headers,
+                invoice_spec(
+                    company.entity, passenger=company.employee, session=session, travel_date=day
+                ),
+            )["id"],
+            day,
+        )
+        for day in dates
+    ]
+    other = make_entity(session)
+    outsider = make_employee(session, other, name="周九", last4="9999")
+    created(
+        client,
+        bearer(session, outsider),
+        invoice_spec(other, passenger=outsider, session=session, travel_date=in_window),
+    )
+    expected = [i for i, day in reversed(uploaded) if day == in_window]
+    window = {"travel_date_from": "2025-06-01", "travel_date_to": "2025-06-07"}
+    for headers in (company.employee_headers, company.finance_headers):
+        seen: list[str] = []
+        cursor: str | None = None
+        for _ in range(10):
+            params: dict[str, object] = {"limit": 2, **window}
+            if cursor:
+                params["cursor"] = cursor
+            page = client.get("/api/v1/invoices", params=params, headers=headers).json()
+            seen += [item["id"] for item in page["items"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert seen == expected
+    assert listed(client, company.finance_headers, status="void", **window) == []
