@@ -21,10 +21,11 @@ from app.config import Settings
 from app.db import make_engine
 from app.demo import DEMO_USCC, seed_demo
 from app.entities.models import LegalEntity
+from app.invoices.batches import upload_batch
 from app.invoices.intake import IntakeContext
 from app.invoices.parsing import ParseLimits
 from app.invoices.synthetic import InvoiceSpec, random_spec, render_pdf
-from app.invoices.uploads import UploadServices, upload_batch
+from app.invoices.uploads import UploadServices
 from app.invoices.verification.offline import OfflineProvider
 from app.main import create_app
 from app.storage import LocalFileStore
