@@ -203,6 +203,11 @@ def _create(
     ]
     session.add(invoice)
     session.add_all(files)
+    # Before linking: the audit append locks the chain's head until the commit, so concurrent
+    # uploads link one after the other and the later one's link queries see the earlier one
+    # (a blue invoice and its red-letter, a fee and its sale, two re-issues of one ticket,
+    # arriving at the same instant on PostgreSQL would otherwise each miss the other).
+    _audit(session, ctx, invoice, "invoice.uploaded", [r.kind for r in parsed.renditions])
     link_new_invoice(session, invoice)
     enqueue_event(
         session,
@@ -210,8 +215,6 @@ def _create(
         data=_event_data(invoice),
         ordering_key=f"invoice:{invoice.id}",
     )
-    # Last: the audit chain's head is locked from here to the commit, serializing uploads.
-    _audit(session, ctx, invoice, "invoice.uploaded", [r.kind for r in parsed.renditions])
     return Ingested("created", invoice, files)
 
 

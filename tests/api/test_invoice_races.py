@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import random
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -16,7 +18,13 @@ from sqlmodel import Session, col, func, select
 
 from app.config import Settings
 from app.invoices.models import Invoice, InvoiceFile
-from app.invoices.synthetic import PdfVariant, render_ofd, render_pdf
+from app.invoices.synthetic import (
+    PdfVariant,
+    fee_invoice_for,
+    red_letter_of,
+    render_ofd,
+    render_pdf,
+)
 from tests.api.test_invoice_upload import stored_files, upload
 from tests.factories import bearer, invoice_spec, make_employee, make_entity, make_user
 
@@ -216,3 +224,42 @@ def test_concurrent_pdf_and_ofd_of_one_invoice_become_two_renditions(
     kinds = session.exec(select(InvoiceFile.kind).order_by(col(InvoiceFile.kind))).all()
     assert kinds == ["ofd", "pdf"]
     assert unreferenced_files(session, settings) == []
+
+
+def test_linked_invoices_arriving_at_once_still_link(
+    live_server: str, session: Session, settings: Settings
+) -> None:
+    # Each pair arrives together: a blue invoice and its red-letter, a sale and its refund fee,
+    # two re-issues of one ticket. Whichever commits second must see the first.
+    entity = make_entity(session)
+    employee = make_employee(session, entity)
+    rng = random.Random(12)
+    blues = [invoice_spec(entity, passenger=employee, session=session) for _ in range(4)]
+    reds = [red_letter_of(blue, rng) for blue in blues]
+    sales = [invoice_spec(entity, passenger=employee, session=session) for _ in range(3)]
+    fees = [fee_invoice_for(sale, rng, "refund") for sale in sales]
+    firsts = [invoice_spec(entity, passenger=employee, session=session) for _ in range(3)]
+    reissues = [
+        dataclasses.replace(
+            invoice_spec(entity, passenger=employee, session=session),
+            e_ticket_number=first.e_ticket_number,
+        )
+        for first in firsts
+    ]
+    specs = [*blues, *reds, *sales, *fees, *firsts, *reissues]
+    files = [(f"{spec.invoice_number}.pdf", render_pdf(spec)) for spec in specs]
+    responses = upload_all_at_once(live_server, bearer(session, employee), files)
+    assert Counter(r.status_code for r in responses) == {201: len(specs)}, [
+        r.text for r in responses
+    ]
+    session.commit()
+    stored = {i.invoice_number: i for i in session.exec(select(Invoice)).all()}
+    for blue, red in zip(blues, reds, strict=True):
+        assert stored[blue.invoice_number].status == "void"
+        assert stored[blue.invoice_number].voided_by_id == stored[red.invoice_number].id
+        assert stored[red.invoice_number].original_invoice_id == stored[blue.invoice_number].id
+    for sale, fee in zip(sales, fees, strict=True):
+        assert stored[fee.invoice_number].original_invoice_id == stored[sale.invoice_number].id
+    for first, reissue in zip(firsts, reissues, strict=True):
+        for number in (first.invoice_number, reissue.invoice_number):
+            assert "ticket-reissued" in {w["code"] for w in stored[number].warnings}
