@@ -213,7 +213,8 @@ def explain(
     captured: list[tuple[str, Any]] = []
 
     def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().startswith("SELECT invoice."):
+        # The page's query: plain, or (travel-date filters) the window's keys and the page load.
+        if statement.lstrip().startswith(("SELECT invoice.", "WITH ")):
             captured.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", capture)
@@ -234,12 +235,15 @@ def explain(
                 captured.clear()
                 list_invoices(session, principal, InvoiceFilters(**filters),  # type: ignore[arg-type]
                               cursor=params.get("cursor"), limit=50)  # fmt: skip
-                statement, parameters = captured[0]
                 raw = session.connection().connection.dbapi_connection
                 assert raw is not None
-                with raw.cursor() as cursor:
-                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement, parameters)
-                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                plans = []
+                for statement, parameters in captured:
+                    with raw.cursor() as cursor:
+                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement,
+                                       parameters)  # fmt: skip
+                        plans.append("\n".join(row[0] for row in cursor.fetchall()))
+                plan = "\n\n".join(plans)
                 out.append(f"### {label}\n\n```\n{plan}\n```\n")
                 session.rollback()
     finally:
