@@ -100,8 +100,10 @@ def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
         engine = create_engine(database_url, connect_args=connect_args)
         event.listen(engine, "connect", _configure_sqlite)
         if "factory" in connect_args:
-            queue = writer_queue(path)
-            event.listen(engine, "connect", lambda conn, _record: setattr(conn, "queue", queue))
+            # Looked up per connection, so a connection made after a fork gets its own queue.
+            event.listen(
+                engine, "connect", lambda conn, _record: setattr(conn, "queue", writer_queue(path))
+            )
         event.listen(engine, "begin", _begin_immediate if sqlite_immediate else _begin_deferred)
         return engine
     return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)

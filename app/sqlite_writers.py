@@ -10,7 +10,8 @@ write transaction first takes:
   millisecond; the kernel drops it with the process, so a crash never leaves it held.
 
 Both give up after the busy timeout and let the transaction go on without them: SQLite's own
-lock still serializes writers, only less promptly, so nothing can deadlock on this queue.
+lock still serializes writers, only less promptly, so nothing can deadlock on this queue. (A
+writer that gave up then waits up to the busy timeout again in SQLite: 60 s in the worst case.)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 
 WAIT_SECONDS = 30.0  # as the busy timeout
 _POLL_SECONDS = 0.001
@@ -31,6 +33,8 @@ class WriterQueue:
     def __init__(self, database_path: str) -> None:
         self._threads = threading.Lock()
         self._fd = os.open(f"{database_path}.writers", os.O_RDWR | os.O_CREAT, 0o600)
+        # The connections hold the queue; when the last is gone, so is the descriptor.
+        weakref.finalize(self, os.close, self._fd)
 
     def enter(self) -> bool:
         """Waits for this process's turn, then for the file lock; False if it gave up."""
@@ -54,7 +58,7 @@ class WriterQueue:
             self._threads.release()
 
 
-_queues: dict[tuple[int, str], WriterQueue] = {}
+_queues: weakref.WeakValueDictionary[tuple[int, str], WriterQueue] = weakref.WeakValueDictionary()
 _queues_guard = threading.Lock()
 
 
@@ -66,9 +70,10 @@ def writer_queue(database_path: str) -> WriterQueue:
     path = os.path.realpath(database_path)
     key = (os.getpid(), path)
     with _queues_guard:
-        if key not in _queues:
-            _queues[key] = WriterQueue(path)
-        return _queues[key]
+        queue = _queues.get(key)
+        if queue is None:
+            queue = _queues[key] = WriterQueue(path)
+        return queue
 
 
 class QueuedConnection(sqlite3.Connection):

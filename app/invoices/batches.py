@@ -9,16 +9,16 @@ saves two transactions and a serial fsync wait, most of a member's cost beside i
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.invoices.errors import FileRefused
-from app.invoices.intake import Acceptance, IntakeContext, check_acceptable, ingest_parsed
+from app.invoices.intake import Acceptance, IntakeContext, check_acceptable
 from app.invoices.parsing import (
     ParsedInvoice,
     ParseError,
@@ -28,13 +28,14 @@ from app.invoices.parsing import (
 )
 from app.invoices.parsing.parallel import ParseOutcome, parse_in_background, parse_outcome
 from app.invoices.uploads import (
-    INGEST_ATTEMPTS,
     ItemResult,
     UploadServices,
+    ingest_with_retries,
     is_bundle,
     rejected_item,
+    the_only_invoice,
+    verify,
 )
-from app.invoices.verification.offline import OfflineProvider
 from app.invoices.verification.provider import VerificationResult
 from app.problems import AppError
 from app.storage import FileStore
@@ -44,7 +45,7 @@ from app.storage import FileStore
 GROUP_SIZE = 50
 _STORE_THREADS = 8
 # From this many members on, parsing moves to a second process (see _parse_all); below, the
-# process's start (about half a second) would cost more than the overlap saves.
+# worker's start would cost more than the overlap saves.
 PARALLEL_PARSE_FROM = 200
 _NESTED_ZIP = "a ZIP inside a ZIP is not read (one level only)"
 
@@ -66,12 +67,12 @@ class _Member:
         self.result = rejected_item(self.filename, self.member, exc)
 
     def take_parse(self, outcome: ParseOutcome) -> None:
-        if isinstance(outcome, ParseError):
-            self.reject(FileRefused(outcome))
-        elif len(outcome) != 1:
-            self.reject(FileRefused(UnreadableFile("the file holds more than one invoice")))
-        else:
-            self.parsed = outcome[0]
+        try:
+            if isinstance(outcome, ParseError):
+                raise outcome
+            self.parsed = the_only_invoice(outcome)
+        except ParseError as exc:
+            self.reject(FileRefused(exc))
 
 
 def upload_batch(
@@ -83,13 +84,15 @@ def upload_batch(
     """Every file and ZIP member on its own: one bad member never sinks the rest."""
     members = list(_members(files, services.limits))
     outcomes = _parse_all([m for m in members if m.result is None], services.limits)
-    for start in range(0, len(members), GROUP_SIZE):
-        group = members[start : start + GROUP_SIZE]
-        for m in _pending(group):
-            m.take_parse(next(outcomes))
-        _check(session, ctx, services, group)
-        _store(services.store, group)
-        _write(session, ctx, group)
+    # Closed on the way out, also on an error: a background parse stops with the request.
+    with contextlib.closing(outcomes):
+        for start in range(0, len(members), GROUP_SIZE):
+            group = members[start : start + GROUP_SIZE]
+            for m in _pending(group):
+                m.take_parse(next(outcomes))
+            _check_group(session, ctx, services, group)
+            _store_group_bytes(services.store, group)
+            _record_group(session, ctx, group)
     results = [m.result for m in members if m.result is not None]
     counts = Counter(r.outcome for r in results)
     return results, {
@@ -106,11 +109,7 @@ def _members(files: list[tuple[str, bytes]], limits: ParseLimits) -> Iterator[_M
             for entry in bundle_members(data, limits):
                 member = _Member(filename, entry.name, entry.data)
                 if is_bundle(entry.data):
-                    member.reject(
-                        FileRefused(
-                            UnreadableFile("a ZIP inside a ZIP is not read (one level only)")
-                        )
-                    )
+                    member.reject(FileRefused(UnreadableFile(_NESTED_ZIP)))
                 yield member
         except ParseError as exc:
             rejected = _Member(filename, None, b"")
@@ -122,7 +121,7 @@ def _pending(group: list[_Member]) -> Iterator[_Member]:
     return (m for m in group if m.result is None)
 
 
-def _parse_all(members: list[_Member], limits: ParseLimits) -> Iterator[ParseOutcome]:
+def _parse_all(members: list[_Member], limits: ParseLimits) -> Generator[ParseOutcome]:
     """Each member's parse, in order. A large batch is parsed by a second process ahead of the
     groups being written here: the parse is about a third of a member's CPU."""
     files = [(m.data, m.member or m.filename) for m in members]
@@ -131,7 +130,7 @@ def _parse_all(members: list[_Member], limits: ParseLimits) -> Iterator[ParseOut
     return (parse_outcome((data, name, limits)) for data, name in files)
 
 
-def _check(
+def _check_group(
     session: Session, ctx: IntakeContext, services: UploadServices, group: list[_Member]
 ) -> None:
     """The group's refusals in one read transaction, ended before any 查验 network call."""
@@ -142,16 +141,17 @@ def _check(
                 m.accepted = check_acceptable(session, ctx, m.parsed)
             except AppError as exc:
                 m.reject(exc)
-    finally:
-        # A commit, not a rollback: nothing was written, and loaded rows stay unexpired.
-        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    # A commit, not a rollback: nothing was written, and loaded rows stay unexpired.
+    session.commit()
     for m in _pending(group):
         assert m.parsed is not None
-        known = m.accepted is None
-        m.verification = (OfflineProvider() if known else services.verifier).verify(m.parsed)
+        m.verification = verify(services.verifier, m.parsed, m.accepted)
 
 
-def _store(store: FileStore, group: list[_Member]) -> None:
+def _store_group_bytes(store: FileStore, group: list[_Member]) -> None:
     """Durable before the rows that refer to them; the fsyncs of a group overlap."""
     jobs: list[tuple[_Member | None, bytes]] = []  # the member is named for its XBRL only
     for m in _pending(group):
@@ -166,36 +166,24 @@ def _store(store: FileStore, group: list[_Member]) -> None:
             xbrl_of.xbrl_sha256 = sha256
 
 
-def _write(session: Session, ctx: IntakeContext, group: list[_Member]) -> None:
+def _record_group(session: Session, ctx: IntakeContext, group: list[_Member]) -> None:
+    """One write transaction for the group, a savepoint per member."""
     try:
         for m in _pending(group):
-            m.result = _write_member(session, ctx, m)
-        session.commit()
+            m.result = _record_member(session, ctx, m)
     except BaseException:
         session.rollback()
         raise
+    session.commit()
 
 
-def _write_member(session: Session, ctx: IntakeContext, m: _Member) -> ItemResult:
+def _record_member(session: Session, ctx: IntakeContext, m: _Member) -> ItemResult:
     assert m.parsed is not None
     assert m.verification is not None
-    for attempt in range(INGEST_ATTEMPTS):
-        try:
-            with session.begin_nested():
-                # A retry follows a lost race (or a twin earlier in the group): decide afresh.
-                ingested = ingest_parsed(
-                    session,
-                    ctx,
-                    m.parsed,
-                    m.verification,
-                    m.xbrl_sha256,
-                    m.accepted if attempt == 0 else None,
-                )
-        except IntegrityError:
-            if attempt == INGEST_ATTEMPTS - 1:
-                raise
-            continue
-        except AppError as exc:
-            return rejected_item(m.filename, m.member, exc)
-        return ItemResult(m.filename, m.member, ingested.outcome, ingested.invoice)
-    raise AssertionError("unreachable")
+    try:
+        ingested = ingest_with_retries(
+            session, ctx, m.parsed, m.verification, m.xbrl_sha256, m.accepted, savepoint=True
+        )
+    except AppError as exc:
+        return rejected_item(m.filename, m.member, exc)
+    return ItemResult(m.filename, m.member, ingested.outcome, ingested.invoice)

@@ -54,6 +54,8 @@ class Acceptance:
 
     entity_id: uuid.UUID
     owner_id: uuid.UUID | None
+    # Checked only when the uploader owns the invoice (the one case its warning is about);
+    # False otherwise.
     passenger_is_uploader: bool
 
 

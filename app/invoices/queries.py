@@ -14,8 +14,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.principal import Principal
 from app.auth.visibility import visibility_clause
+from app.invoices.intake import Ingested
 from app.invoices.models import Invoice, InvoiceFile
 from app.invoices.schemas import InvoiceOut, RenditionOut, WarningOut
+from app.kit.dates import business_today
 from app.kit.pagination import paginate
 from app.problems import NotFound
 from app.storage import FileStore
@@ -81,7 +83,7 @@ def list_invoices(
                 )
             )
         )
-    if filters.travel_date_from or filters.travel_date_to:
+    if _window_first(filters):
         rows, next_cursor = _page_in_travel_window(session, statement, cursor, limit)
     else:
         rows, next_cursor = paginate(
@@ -93,6 +95,20 @@ def list_invoices(
             limit=limit,
         )
     return invoices_out(session, rows), next_cursor
+
+
+def _window_first(filters: InvoiceFilters) -> bool:
+    """Whether a travel-date filtered page is cheaper read window first than newest first.
+
+    Newest first walks back through everything uploaded after the window's trips (uploads
+    follow travel by days to weeks); window first reads every row of the window. So the
+    window goes first when it is shorter than the time since it ended: one June week asked for
+    in November, not "since last month" or "before June" (open windows hold most rows).
+    """
+    start, end = filters.travel_date_from, filters.travel_date_to
+    if start is None or end is None:
+        return False
+    return end - start < business_today() - end
 
 
 def _page_in_travel_window(
@@ -144,9 +160,11 @@ def invoice_out(session: Session, invoice: Invoice) -> InvoiceOut:
     return invoices_out(session, [invoice])[0]
 
 
-def invoice_out_with_files(invoice: Invoice, files: list[InvoiceFile]) -> InvoiceOut:
-    """The JSON of an invoice whose file rows are in hand (just created): no query."""
-    return _invoice_out(invoice, files)
+def ingested_out(session: Session, ingested: Ingested) -> InvoiceOut:
+    """The JSON of an upload's invoice; a new one's file rows are in hand, so no query."""
+    if ingested.files is not None:
+        return _invoice_out(ingested.invoice, ingested.files)
+    return invoice_out(session, ingested.invoice)
 
 
 def _invoice_out(invoice: Invoice, files: list[InvoiceFile]) -> InvoiceOut:

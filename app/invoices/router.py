@@ -72,12 +72,7 @@ def upload_invoice_file(
         results, counts = upload_batch(session, ctx, services, [(name, data)])
         return JSONResponse(_batch_json(session, results, counts).model_dump(mode="json"))
     ingested = upload_invoice(session, ctx, services, name, data)
-    out = (
-        queries.invoice_out_with_files(ingested.invoice, ingested.files)
-        if ingested.files is not None
-        else queries.invoice_out(session, ingested.invoice)
-    )
-    body = out.model_dump(mode="json")
+    body = queries.ingested_out(session, ingested).model_dump(mode="json")
     code = status.HTTP_201_CREATED if ingested.outcome == "created" else status.HTTP_200_OK
     return JSONResponse(body, status_code=code)
 

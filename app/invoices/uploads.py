@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -61,34 +62,63 @@ def upload_invoice(
 ) -> Ingested:
     """One PDF, OFD or XML file: the invoice created, or extended by a new rendition."""
     try:
-        parsed_list = parse_file(data, filename, limits=services.limits)
+        parsed = the_only_invoice(parse_file(data, filename, limits=services.limits))
     except ParseError as exc:
         raise FileRefused(exc) from exc
-    if len(parsed_list) != 1:
-        raise FileRefused(UnreadableFile("the file holds more than one invoice"))
-    return _ingest_with_retry(session, ctx, services, parsed_list[0])
-
-
-def _ingest_with_retry(
-    session: Session, ctx: IntakeContext, services: UploadServices, parsed: ParsedInvoice
-) -> Ingested:
     verification, accepted = _check_and_verify(session, ctx, services.verifier, parsed)
     xbrl_sha = _store_bytes(services.store, parsed)
+    try:
+        result = ingest_with_retries(
+            session, ctx, parsed, verification, xbrl_sha, accepted, savepoint=False
+        )
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return result
+
+
+def the_only_invoice(parsed: list[ParsedInvoice]) -> ParsedInvoice:
+    """An upload or batch member is one invoice; a file holding several is refused."""
+    if len(parsed) != 1:
+        raise UnreadableFile("the file holds more than one invoice")
+    return parsed[0]
+
+
+def ingest_with_retries(
+    session: Session,
+    ctx: IntakeContext,
+    parsed: ParsedInvoice,
+    verification: VerificationResult,
+    xbrl_sha256: str | None,
+    accepted: Acceptance | None,
+    *,
+    savepoint: bool,
+) -> Ingested:
+    """`ingest_parsed`, retried when a concurrent upload (or a twin earlier in a batch) won.
+
+    A lost race fails on a unique constraint and the retry decides afresh from what the winner
+    stored. With `savepoint` only this invoice is undone (a batch's other members stay);
+    without, the whole transaction is, which a single upload can afford and which saves two
+    statements. The caller commits.
+    """
     for attempt in range(INGEST_ATTEMPTS):
+        scope = session.begin_nested() if savepoint else contextlib.nullcontext()
         try:
-            # A retry follows a lost race: decide afresh from what the winner stored.
-            result = ingest_parsed(
-                session, ctx, parsed, verification, xbrl_sha, accepted if attempt == 0 else None
-            )
-            session.commit()
-            return result
+            with scope:
+                return ingest_parsed(
+                    session,
+                    ctx,
+                    parsed,
+                    verification,
+                    xbrl_sha256,
+                    accepted if attempt == 0 else None,
+                )
         except IntegrityError:
-            session.rollback()
+            if not savepoint:
+                session.rollback()
             if attempt == INGEST_ATTEMPTS - 1:
                 raise
-        except AppError:
-            session.rollback()
-            raise
     raise AssertionError("unreachable")
 
 
@@ -104,9 +134,16 @@ def _check_and_verify(
     # End the read before any network call, so no transaction (or SQLite lock) waits on it.
     # Nothing was written; a commit rather than a rollback keeps the loaded rows unexpired.
     session.commit()
+    return verify(verifier, parsed, accepted), accepted
+
+
+def verify(
+    verifier: VerificationProvider, parsed: ParsedInvoice, accepted: Acceptance | None
+) -> VerificationResult:
+    """查验 for a new invoice; a known one (a rendition joining it) was verified when stored."""
     if accepted is None:
-        return OfflineProvider().verify(parsed), None
-    return verifier.verify(parsed), accepted
+        return OfflineProvider().verify(parsed)
+    return verifier.verify(parsed)
 
 
 def _store_bytes(store: FileStore, parsed: ParsedInvoice) -> str | None:

@@ -41,11 +41,11 @@ def enqueue_event(
     now = utcnow()
     event = WebhookEvent(event_type=event_type, ordering_key=ordering_key, created_at=now, body="")
     event.body = event_body(event.id, event_type, now, data)
-    session.add(event)
     subscriptions = _matching_subscriptions(session, event_type)
+    session.add(event)
     if not subscriptions:
         return  # the event row goes in with the caller's next flush
-    session.flush()  # assigns seq
+    session.flush()  # assigns seq, which the deliveries carry
     assert event.seq is not None
     rows = [
         {

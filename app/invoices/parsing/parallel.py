@@ -1,15 +1,16 @@
 """Parsing many files in a second process while the caller does other work with the results.
 
 A parse is CPU-bound Python, so threads cannot overlap it with the caller's own work; a process
-can. Only this package is imported by that process (the parsing core is pure), so it starts in
-about half a second, which pays off from a few hundred files on.
+can. The worker is spawned, so it imports this package and whatever the host's `__main__`
+imports (under `railclaim serve`, the app): about a second on the 2-core bench machine, which
+pays off from a few hundred files on.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Generator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -35,22 +36,25 @@ def parse_outcome(item: tuple[bytes, str, ParseLimits]) -> ParseOutcome:
 
 def parse_in_background(
     files: list[tuple[bytes, str]], limits: ParseLimits
-) -> Iterator[ParseOutcome]:
+) -> Generator[ParseOutcome]:
     """The outcomes in order, computed ahead by one worker process while the caller consumes.
 
     Spawned rather than forked: the caller is a threaded server, and a forked child could
-    inherit a lock some other thread held. Any other exception in the worker is raised here.
+    inherit a lock some other thread held. Closing the generator early (the caller failed)
+    cancels what the worker has not started. Any other exception in the worker is raised here.
     """
     context = multiprocessing.get_context("spawn")
     items = [(data, filename, limits) for data, filename in files]
     done = 0
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            for outcome in pool.map(parse_outcome, items, chunksize=_CHUNK):
-                done += 1
-                yield outcome
+        for outcome in pool.map(parse_outcome, items, chunksize=_CHUNK):
+            done += 1
+            yield outcome
     except BrokenProcessPool:
         # The worker could not start (a host program without a __main__ guard) or died: the
         # rest is parsed here, as it would have been without the second process.
         log.warning("parse worker unavailable; parsing %d files in process", len(items) - done)
         yield from (parse_outcome(item) for item in items[done:])
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

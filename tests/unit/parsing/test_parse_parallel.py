@@ -63,10 +63,7 @@ class _DeadPool:
     def __init__(self, **_: Any) -> None:
         pass
 
-    def __enter__(self) -> _DeadPool:
-        return self
-
-    def __exit__(self, *_: object) -> None:
+    def shutdown(self, **_: Any) -> None:
         return None
 
     def map(self, fn: Any, items: list[Any], **_: Any) -> Iterator[Any]:
