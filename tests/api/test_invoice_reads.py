@@ -66,6 +66,20 @@ def listed(client: TestClient, headers: Headers, **params: object) -> list[str]:
     return [item["id"] for item in response.json()["items"]]
 
 
+def walk_pages(client: TestClient, headers: Headers, **params: object) -> tuple[list[str], int]:
+    """Every id of a list, page by page along `next_cursor` (at most 10 pages), and the pages."""
+    seen: list[str] = []
+    cursor: str | None = None
+    for pages in range(1, 11):
+        query = {**params, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/api/v1/invoices", params=query, headers=headers).json()
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return seen, pages
+    raise AssertionError("more than 10 pages: the cursor does not advance")
+
+
 def assert_problem(response: Any, status: int, slug: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
@@ -237,20 +251,7 @@ def test_cursor_pagination_walks_every_invoice_once_newest_first(
         )["id"]
         for _ in range(5)
     ]
-    seen: list[str] = []
-    cursor: str | None = None
-    pages = 0
-    while True:
-        params: dict[str, object] = {"limit": 2}
-        if cursor:
-            params["cursor"] = cursor
-        page = client.get("/api/v1/invoices", params=params, headers=headers).json()
-        seen += [item["id"] for item in page["items"]]
-        cursor = page["next_cursor"]
-        pages += 1
-        if cursor is None:
-            break
-        assert pages < 10
+    seen, pages = walk_pages(client, headers, limit=2)
     assert pages == 3
     assert seen == list(reversed(uploaded))
     bad = client.get("/api/v1/invoices", params={"cursor": "not-a-cursor"}, headers=headers)
@@ -472,16 +473,6 @@ def test_a_travel_window_pages_newest_first_within_the_callers_sight(
     expected = [i for i, day in reversed(uploaded) if day == in_window]
     window = {"travel_date_from": "2025-06-01", "travel_date_to": "2025-06-07"}
     for headers in (company.employee_headers, company.finance_headers):
-        seen: list[str] = []
-        cursor: str | None = None
-        for _ in range(10):
-            params: dict[str, object] = {"limit": 2, **window}
-            if cursor:
-                params["cursor"] = cursor
-            page = client.get("/api/v1/invoices", params=params, headers=headers).json()
-            seen += [item["id"] for item in page["items"]]
-            cursor = page["next_cursor"]
-            if cursor is None:
-                break
+        seen, _pages = walk_pages(client, headers, limit=2, **window)
         assert seen == expected
     assert listed(client, company.finance_headers, status="void", **window) == []
