@@ -2,8 +2,8 @@
 
 A parse is CPU-bound Python, so threads cannot overlap it with the caller's own work; a process
 can. The worker is spawned, so it imports this package and whatever the host's `__main__`
-imports (under `railclaim serve`, the app): about a second on the 2-core bench machine, which
-pays off from a few hundred files on.
+imports (under `railclaim serve`, the app): 1.6–1.7 s to its first result on the 2-core bench
+machine, which pays off from a few hundred files on.
 """
 
 from __future__ import annotations
