@@ -64,10 +64,30 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The execution option that marks a transaction as reading only (see `begin_read`).
+_READS_ONLY = "railclaim_reads_only"
+
+
+def begin_read(session: Session) -> None:
+    """Starts the session's next transaction as a reader: on SQLite it takes no write lock.
+
+    In WAL mode readers never wait for writers, so a lookup that only reads (a token, an
+    upload's refusal checks) need not queue behind every write of the other requests. Only for
+    transactions that write nothing: one that wrote after all would fail at once with
+    "database is locked" whenever another writer committed since it began. No effect on
+    PostgreSQL, or if the session is already in a transaction.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={_READS_ONLY: True})
+
+
 def _begin_immediate(connection: Connection) -> None:
     # Take the write lock up front: a deferred transaction that reads and then writes fails at
     # once with "database is locked" when another writer got there first, instead of waiting.
     # Queue first (see app.sqlite_writers); the connection leaves the queue at commit/rollback.
+    if connection.get_execution_options().get(_READS_ONLY):
+        _begin_deferred(connection)
+        return
     dbapi_connection = connection.connection.dbapi_connection
     queued = dbapi_connection if isinstance(dbapi_connection, QueuedConnection) else None
     if queued is not None:

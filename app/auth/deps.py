@@ -14,7 +14,7 @@ from app.auth.models import Role
 from app.auth.principal import Principal
 from app.auth.service import user_entity_ids
 from app.auth.tokens import resolve_token
-from app.db import SessionDep, utcnow
+from app.db import SessionDep, begin_read, utcnow
 from app.problems import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="Login session or API token")
@@ -25,18 +25,20 @@ _LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 def principal_for_token(session: Session, plaintext: str) -> Principal | None:
     """The principal behind a bearer or cookie token; None if unknown, expired or revoked."""
+    # Every request runs this lookup: as a reader it never queues behind the writers on SQLite.
+    begin_read(session)
     resolved = resolve_token(session, plaintext)
     if resolved is None:
         return None
     token, user = resolved
     entity_ids = frozenset(user_entity_ids(session, user.id))
+    # End the lookup before the endpoint's own work. A commit, not a rollback: a rollback would
+    # expire the user and token rows, and every later `principal.id` would reload them.
+    session.commit()
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         token.last_used_at = now
-    # End the lookup's transaction (on SQLite it holds the write lock) before the endpoint's
-    # own work. A commit, not a rollback: a rollback would expire the user and token rows, and
-    # every later `principal.id` would reload them.
-    session.commit()
+        session.commit()  # a short write of its own, once per token every few minutes
     return Principal(user=user, token=token, entity_ids=entity_ids)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from app.db import begin_read
 from app.invoices.errors import FileRefused
 from app.invoices.intake import Acceptance, IntakeContext, check_acceptable
 from app.invoices.parsing import (
@@ -134,6 +135,7 @@ def _check_group(
     session: Session, ctx: IntakeContext, services: UploadServices, group: list[_Member]
 ) -> None:
     """The group's refusals in one read transaction, ended before any 查验 network call."""
+    begin_read(session)
     try:
         for m in _pending(group):
             assert m.parsed is not None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from app.db import begin_read
 from app.invoices.errors import FileRefused
 from app.invoices.intake import (
     Acceptance,
@@ -126,6 +127,7 @@ def _check_and_verify(
     session: Session, ctx: IntakeContext, verifier: VerificationProvider, parsed: ParsedInvoice
 ) -> tuple[VerificationResult, Acceptance | None]:
     """Refuses what a read can refuse before any bytes are stored, then asks 查验 if new."""
+    begin_read(session)
     try:
         accepted = check_acceptable(session, ctx, parsed)
     except BaseException:
