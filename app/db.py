@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import event
+from sqlalchemy import Insert, bindparam, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
@@ -137,13 +139,22 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def insert_ignore(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING: a race-safe "create if absent" on both engines."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+def insert_ignore(session: Session, model: type[SQLModel], values: dict[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING: a race-safe "create if absent" on both engines.
 
-        session.execute(pg_insert(model).values(**values).on_conflict_do_nothing())
-        return
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    True when this call inserted the row, False when one was there (or a racing insert won)."""
+    statement = _insert_ignoring(session.get_bind().dialect.name, model, tuple(values))
+    return session.execute(statement, values).first() is not None
 
-    session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())
+
+@functools.cache
+def _insert_ignoring(dialect: str, model: type[SQLModel], columns: tuple[str, ...]) -> Insert:
+    # Built once per shape: building a statement costs about as much as running it.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.__table__  # type: ignore[attr-defined]
+    return (
+        insert(table)
+        .values({name: bindparam(name) for name in columns})
+        .on_conflict_do_nothing()
+        .returning(*table.primary_key.columns)
+    )

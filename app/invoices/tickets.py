@@ -36,8 +36,10 @@ def hold_ticket(session: Session, key: str, medium: str) -> None:
     The hold row's primary key serializes racing claims: the insert of the loser waits for the
     winner's commit (PostgreSQL) or the write lock (SQLite), then reads the winner's medium.
     """
-    insert_ignore(session, TicketHold, {"ticket_key": key, "medium": medium})
-    holder = session.exec(_HOLDER, params={"key": key}).one()
+    if insert_ignore(session, TicketHold, {"ticket_key": key, "medium": medium}):
+        holder = medium
+    else:
+        holder = session.exec(_HOLDER, params={"key": key}).one()
     if holder == medium:
         if medium == PAPER:
             _refuse_second_paper(session, key)

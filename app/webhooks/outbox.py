@@ -39,7 +39,9 @@ def enqueue_event(
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {event_type!r}")
     now = utcnow()
-    event = WebhookEvent(event_type=event_type, ordering_key=ordering_key, created_at=now, body="")
+    event = WebhookEvent(
+        id=uuid.uuid4(), event_type=event_type, ordering_key=ordering_key, created_at=now, body=""
+    )
     event.body = event_body(event.id, event_type, now, data)
     subscriptions = _matching_subscriptions(session, event_type)
     session.add(event)
