@@ -12,7 +12,6 @@ from sqlmodel import Session
 
 from app.auth.models import Role
 from app.auth.principal import Principal
-from app.auth.service import user_entity_ids
 from app.auth.tokens import resolve_token
 from app.db import SessionDep, begin_read, utcnow
 from app.problems import Forbidden, Unauthorized
@@ -30,8 +29,7 @@ def principal_for_token(session: Session, plaintext: str) -> Principal | None:
     resolved = resolve_token(session, plaintext)
     if resolved is None:
         return None
-    token, user = resolved
-    entity_ids = frozenset(user_entity_ids(session, user.id))
+    token, user = resolved.token, resolved.user
     # End the lookup before the endpoint's own work. A commit, not a rollback: a rollback would
     # expire the user and token rows, and every later `principal.id` would reload them.
     session.commit()
@@ -39,7 +37,7 @@ def principal_for_token(session: Session, plaintext: str) -> Principal | None:
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         token.last_used_at = now
         session.commit()  # a short write of its own, once per token every few minutes
-    return Principal(user=user, token=token, entity_ids=entity_ids)
+    return Principal(user=user, token=token, entity_ids=resolved.entity_ids)
 
 
 def get_principal(

@@ -6,21 +6,33 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from app.auth.models import ApiToken, User
+from app.auth.models import ApiToken, User, UserEntity
 from app.db import utcnow
 
 TOKEN_PREFIX = "rc_"
 
 # Built once: every request runs it, and building a statement costs about as much as running it.
-_TOKEN_AND_USER = (
-    select(ApiToken, User)
+# One row per entity of the user (one, or none, for almost everyone): a second query per
+# request for the entities would cost more than the repeated token and user columns.
+_TOKEN_USER_AND_ENTITIES = (
+    select(ApiToken, User, UserEntity.entity_id)
     .join(User, col(User.id) == col(ApiToken.user_id))
+    .outerjoin(UserEntity, col(UserEntity.user_id) == col(User.id))
     .where(col(ApiToken.token_sha256) == bindparam("digest"))
 )
+
+
+@dataclass(frozen=True)
+class ResolvedToken:
+    token: ApiToken
+    user: User
+    entity_ids: frozenset[uuid.UUID]
 
 
 def token_digest(token: str) -> str:
@@ -48,15 +60,16 @@ def mint_token(
     return row, plaintext
 
 
-def resolve_token(session: Session, plaintext: str) -> tuple[ApiToken, User] | None:
-    """The live token and its active user, or None for unknown, expired or revoked tokens."""
+def resolve_token(session: Session, plaintext: str) -> ResolvedToken | None:
+    """The live token, its active user and the user's entities; None for unknown, expired or
+    revoked tokens."""
     if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
         return None
     digest = token_digest(plaintext)
-    found = session.exec(_TOKEN_AND_USER, params={"digest": digest}).first()
-    if found is None:
+    rows = session.exec(_TOKEN_USER_AND_ENTITIES, params={"digest": digest}).all()
+    if not rows:
         return None
-    row, user = found
+    row, user, _entity = rows[0]
     # The index lookup is by digest; the explicit constant-time compare guards the match itself.
     if not hmac.compare_digest(row.token_sha256, digest):
         return None
@@ -65,4 +78,5 @@ def resolve_token(session: Session, plaintext: str) -> tuple[ApiToken, User] | N
         return None
     if not user.is_active:
         return None
-    return row, user
+    entity_ids = frozenset(entity for _row, _user, entity in rows if entity is not None)
+    return ResolvedToken(row, user, entity_ids)

@@ -8,7 +8,9 @@ import uuid
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from app.auth.models import ApiToken, User
+from app.auth.deps import principal_for_token
+from app.auth.models import ApiToken, User, UserEntity
+from app.auth.tokens import mint_token
 from app.db import utcnow
 from tests.factories import PASSWORD, bearer, make_entity, make_user
 
@@ -175,3 +177,18 @@ def test_user_rows_never_hold_plain_passwords(session: Session, client: TestClie
     assert stored is not None
     assert stored.password_hash is not None
     assert stored.password_hash.startswith("$argon2")
+
+
+def test_a_token_resolves_to_every_entity_of_its_user(session: Session):
+    first, second = make_entity(session), make_entity(session)
+    both = make_user(session, "employee", entity=first)
+    session.add(UserEntity(user_id=both.id, entity_id=second.id))
+    nowhere = make_user(session, "employee")
+    session.commit()
+    for user, expected in ((both, {first.id, second.id}), (nowhere, set())):
+        _row, plaintext = mint_token(session, user=user, kind="api", name="t", lifetime=None)
+        session.commit()
+        principal = principal_for_token(session, plaintext)
+        assert principal is not None
+        assert principal.id == user.id
+        assert principal.entity_ids == expected
