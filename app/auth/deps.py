@@ -37,7 +37,9 @@ def principal_for_token(session: Session, plaintext: str) -> Principal | None:
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         token.last_used_at = now
         session.commit()  # a short write of its own, once per token every few minutes
-    return Principal(user=user, token=token, entity_ids=resolved.entity_ids)
+    return Principal(
+        user=user, token=token, entity_ids=resolved.entity_ids, profile=resolved.profile
+    )
 
 
 def get_principal(

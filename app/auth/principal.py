@@ -1,11 +1,11 @@
-"""Who is acting: the user, the credential used and the legal entities they work for."""
+"""Who is acting: the user, the credential used, the legal entities they work for, their profile."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
-from app.auth.models import ApiToken, Role, User
+from app.auth.models import ApiToken, EmployeeProfile, Role, User
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,8 @@ class Principal:
     # None when the command line acts for a user (the operator holds the database, not a token).
     token: ApiToken | None
     entity_ids: frozenset[uuid.UUID]
+    # Read with the token (every upload compares it with the passenger); None: no profile.
+    profile: EmployeeProfile | None = None
 
     @property
     def id(self) -> uuid.UUID:

@@ -313,7 +313,12 @@ def revoke_current(session: Session, *, principal: Principal, settings: Settings
 
 def principal_for(session: Session, user: User) -> Principal:
     """The principal of `user` for commands run outside a request (CLI, demo, workers)."""
-    return Principal(user=user, token=None, entity_ids=frozenset(user_entity_ids(session, user.id)))
+    return Principal(
+        user=user,
+        token=None,
+        entity_ids=frozenset(user_entity_ids(session, user.id)),
+        profile=session.get(EmployeeProfile, user.id),
+    )
 
 
 def list_api_tokens(session: Session, *, principal: Principal, limit: int = 100) -> list[ApiToken]:

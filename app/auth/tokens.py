@@ -12,18 +12,20 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from app.auth.models import ApiToken, User, UserEntity
+from app.auth.models import ApiToken, EmployeeProfile, User, UserEntity
 from app.db import utcnow
 
 TOKEN_PREFIX = "rc_"
 
 # Built once: every request runs it, and building a statement costs about as much as running it.
 # One row per entity of the user (one, or none, for almost everyone): a second query per
-# request for the entities would cost more than the repeated token and user columns.
+# request for the entities would cost more than the repeated token and user columns. The
+# user's employee profile rides along for the same reason: every upload reads it.
 _TOKEN_USER_AND_ENTITIES = (
-    select(ApiToken, User, UserEntity.entity_id)
+    select(ApiToken, User, UserEntity.entity_id, EmployeeProfile)
     .join(User, col(User.id) == col(ApiToken.user_id))
     .outerjoin(UserEntity, col(UserEntity.user_id) == col(User.id))
+    .outerjoin(EmployeeProfile, col(EmployeeProfile.user_id) == col(User.id))
     .where(col(ApiToken.token_sha256) == bindparam("digest"))
 )
 
@@ -33,6 +35,7 @@ class ResolvedToken:
     token: ApiToken
     user: User
     entity_ids: frozenset[uuid.UUID]
+    profile: EmployeeProfile | None
 
 
 def token_digest(token: str) -> str:
@@ -61,15 +64,15 @@ def mint_token(
 
 
 def resolve_token(session: Session, plaintext: str) -> ResolvedToken | None:
-    """The live token, its active user and the user's entities; None for unknown, expired or
-    revoked tokens."""
+    """The live token, its active user, the user's entities and profile; None for unknown,
+    expired or revoked tokens."""
     if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
         return None
     digest = token_digest(plaintext)
     rows = session.exec(_TOKEN_USER_AND_ENTITIES, params={"digest": digest}).all()
     if not rows:
         return None
-    row, user, _entity = rows[0]
+    row, user, _entity, profile = rows[0]
     # The index lookup is by digest; the explicit constant-time compare guards the match itself.
     if not hmac.compare_digest(row.token_sha256, digest):
         return None
@@ -78,5 +81,5 @@ def resolve_token(session: Session, plaintext: str) -> ResolvedToken | None:
         return None
     if not user.is_active:
         return None
-    entity_ids = frozenset(entity for _row, _user, entity in rows if entity is not None)
-    return ResolvedToken(row, user, entity_ids)
+    entity_ids = frozenset(entity for _row, _user, entity, _profile in rows if entity is not None)
+    return ResolvedToken(row, user, entity_ids, profile)

@@ -102,7 +102,7 @@ def _accept(session: Session, ctx: IntakeContext, parsed: ParsedInvoice) -> Acce
     entity = match_buyer(session, ctx.principal, parsed)
     owner_id = resolve_owner(session, ctx.principal, entity, parsed, ctx.owner_hint)
     passenger_matches = owner_id == ctx.principal.id and passenger_is_uploader(
-        session, ctx.principal, parsed
+        ctx.principal, parsed
     )
     return Acceptance(entity.id, owner_id, passenger_matches)
 

@@ -94,8 +94,8 @@ def passenger_employee(
     return matches[0] if len(matches) == 1 else None
 
 
-def passenger_is_uploader(session: Session, principal: Principal, parsed: ParsedInvoice) -> bool:
-    profile = session.get(EmployeeProfile, principal.id)
+def passenger_is_uploader(principal: Principal, parsed: ParsedInvoice) -> bool:
+    profile = principal.profile
     if profile is None or not parsed.passenger_name or not parsed.passenger_id_masked:
         return False
     return (

@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.audit.service import record_event
-from app.auth.models import EmployeeProfile
 from app.auth.principal import Principal
 from app.auth.visibility import visibility_clause
 from app.db import utcnow
@@ -63,7 +62,7 @@ def register_voucher(session: Session, actor: Actor, data: PaperVoucherCreate) -
             owner_id=owner_id,
             created_by_id=actor.principal.id,
         )
-        if owner_id == actor.principal.id and not _passenger_is(session, actor, data):
+        if owner_id == actor.principal.id and not _passenger_is(actor, data):
             add_warning(
                 voucher,
                 "passenger-not-uploader",
@@ -109,8 +108,8 @@ def _owner_for(
     return owner
 
 
-def _passenger_is(session: Session, actor: Actor, data: PaperVoucherCreate) -> bool:
-    profile = session.get(EmployeeProfile, actor.principal.id)
+def _passenger_is(actor: Actor, data: PaperVoucherCreate) -> bool:
+    profile = actor.principal.profile
     return bool(
         profile
         and profile.passenger_name == data.passenger_name
