@@ -27,14 +27,17 @@ _VERIFY_BATCH = 1000
 _MAX_SEQ = 2**63 - 1  # BIGINT: a larger cursor would fail in the database, not in validation
 
 
-# Built once: every audited change runs both.
+# Built once: every audited change runs them. Core statements on the table: an ORM UPDATE also
+# evaluates its WHERE against the session's objects to keep them in step (no head object is
+# ever loaded), and the pair cost 0.60 ms against 0.24 ms so (PostgreSQL, measured in process).
+_HEAD = AuditHead.__table__  # type: ignore[attr-defined]
 _TAKE_NEXT_SEQ = (
-    update(AuditHead)
-    .where(col(AuditHead.id) == _HEAD_ID)
-    .values(seq=col(AuditHead.seq) + 1)
-    .returning(col(AuditHead.seq), col(AuditHead.mac))
+    update(_HEAD)
+    .where(_HEAD.c.id == _HEAD_ID)
+    .values(seq=_HEAD.c.seq + 1)
+    .returning(_HEAD.c.seq, _HEAD.c.mac)
 )
-_SET_HEAD_MAC = update(AuditHead).where(col(AuditHead.id) == _HEAD_ID).values(mac=bindparam("mac"))
+_SET_HEAD_MAC = update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(mac=bindparam("mac"))
 _INSERT_EVENT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
 
 
