@@ -12,6 +12,10 @@ server's RSS (VmRSS) and open file descriptors (/proc/<pid>/fd) are sampled into
 plotted into <out>.png. The run fails (exit 1) on any 5xx or connection error, or when the last
 third's mean RSS exceeds the first third's by more than --rss-bound (default 10 %), or the FD
 mean by more than --fd-bound descriptors. Results are recorded in docs/RELIABILITY.md ("Soak").
+
+With `--heap N` the server runs under `bench.heap_probe` (tracemalloc on, which slows it): N heap
+snapshots are taken at even intervals, the last as the traffic ends, and what the Python heap
+gained from the first to the last, by source line, goes to <out>-heap.txt.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import csv
 import os
 import queue
 import shutil
+import signal
+import sys
 import tempfile
 import threading
 import time
@@ -42,6 +48,7 @@ from bench._servers import (
     serving,
 )
 from bench._workflow import API, approve_claim, book, invoices, upload
+from bench.heap_probe import compare, snapshot_path
 
 MIX = ("upload", "list", "upload", "list-status", "claim", "list-q", "book", "vouchers",
        "upload", "list", "export")  # fmt: skip
@@ -156,7 +163,12 @@ def sample(pid: int) -> tuple[float, int]:
 def drive(
     base_url: str, traffic: Traffic, args: argparse.Namespace, pid: int
 ) -> list[tuple[float, float, int, int, int]]:
-    """Fixed-rate schedule for --minutes; returns (t, rss MiB, fds, ops done, errors) samples."""
+    """Fixed-rate schedule for --minutes; returns (t, rss MiB, fds, ops done, errors) samples.
+
+    With --heap, asks the server for a heap snapshot at each of its even intervals but the last
+    (taken by `heap_report` once the traffic has stopped)."""
+    duration = args.minutes * 60
+    snapshots_due = [duration * k / args.heap for k in range(1, args.heap)]
     work: queue.Queue[tuple[str, int] | None] = queue.Queue()
     done = [0]
 
@@ -172,7 +184,7 @@ def drive(
         thread.start()
     samples: list[tuple[float, float, int, int, int]] = []
     started = time.monotonic()
-    end = started + args.minutes * 60
+    end = started + duration
     n, next_sample = 0, started
     while (now := time.monotonic()) < end:
         if now >= next_sample:
@@ -181,6 +193,9 @@ def drive(
             print(f"{now - started:6.0f} s  rss {rss:6.1f} MiB  fds {fds:3d}  ops {done[0]:5d}  "
                   f"backlog {work.qsize():3d}  errors {samples[-1][4]}", flush=True)  # fmt: skip
             next_sample += args.sample_seconds
+        if snapshots_due and now - started >= snapshots_due[0]:
+            os.kill(pid, signal.SIGUSR1)
+            snapshots_due.pop(0)
         due = started + n / args.rate
         if now >= due:
             work.put((MIX[n % len(MIX)], n + 1))
@@ -194,6 +209,21 @@ def drive(
     rss, fds = sample(pid)
     samples.append((time.monotonic() - started, rss, fds, done[0], traffic.tally.errors()))
     return samples
+
+
+def heap_report(pid: int, folder: Path, count: int, out: Path) -> None:
+    """Takes the last snapshot, waits for all `count`, and writes what the heap gained."""
+    os.kill(pid, signal.SIGUSR1)
+    last = snapshot_path(folder, count)
+    deadline = time.monotonic() + 300  # a large heap takes a while to write
+    while not last.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server wrote no heap snapshot {last.name}")
+        time.sleep(0.5)
+    lines = compare(snapshot_path(folder, 1), last)
+    print("\n".join(lines))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    Path(f"{out}-heap.txt").write_text("\n".join(lines) + "\n")
 
 
 def judge(samples: list[tuple[float, float, int, int, int]], args: argparse.Namespace) -> list[str]:
@@ -257,9 +287,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "soak")
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument(
+        "--heap", type=int, default=0, help="heap snapshots under tracemalloc (0: off, else >= 2)"
+    )
+    parser.add_argument(
         "--skip", nargs="*", default=[], choices=sorted({*MIX, "archive"}), help="leave out ops"
     )
     args = parser.parse_args()
+    if args.heap == 1:
+        parser.error("--heap needs two snapshots or more: the first and the last are compared")
     workdir = Path(tempfile.mkdtemp(prefix="rc_soak_"))
     uscc = uscc_with_check_digit("91310000MA1DURA00")
     uploads = int(args.minutes * 60 * args.rate * MIX.count("upload") / len(MIX)) + 10
@@ -270,13 +305,21 @@ def main() -> None:
             office = make_office(url, workdir, uscc)
             port = free_port()
             env = server_env(url, workdir)
-            with serving(serve_argv(1, port), env, workdir, port) as (base_url, pid):
+            argv = serve_argv(1, port)
+            if args.heap:
+                argv = [sys.executable, "-m", "bench.heap_probe", *argv[1:]]
+                env = {**env, "RAILCLAIM_HEAP_DIR": str(workdir / "heap"), "PYTHONPATH": str(REPO)}
+            with serving(argv, env, workdir, port) as (base_url, pid):
                 samples = drive(base_url, Traffic(office, files, tally, args.skip), args, pid)
+                if args.heap:
+                    heap_report(pid, workdir / "heap", args.heap, args.out)
             if tally.errors():  # the server's tracebacks, before the workdir goes
                 print((workdir / f"server-{port}.log").read_text()[-8000:])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     title = f"soak: {args.minutes:g} min at {args.rate:g} ops/s, {args.engine}, one worker"
+    if args.heap:
+        title += ", under tracemalloc"
     if args.skip:
         title += f", without {' '.join(args.skip)}"
     write_outputs(samples, args.out, title)
