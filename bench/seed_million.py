@@ -8,8 +8,9 @@ the list indexes, seeded with COPY through the models' tables (2 legal entities,
 and 2 finance clerks with their memberships, the invoices and one `invoice_file` row each), and
 ANALYZEd. Every scenario below is then requested through a served `railclaim serve` (one worker,
 keep-alive, one client) and its EXPLAIN (ANALYZE, BUFFERS) captured from the exact SQL the app
-issues; then `alembic upgrade head` adds the indexes (timed), `VACUUM (ANALYZE)` gives the table
-its visibility map, and everything is measured again.
+issues (but the `q` pages, which read the search column a later migration adds); then `alembic
+upgrade head` adds the indexes and that column (timed), `VACUUM (ANALYZE)` gives the table its
+visibility map, and everything is measured again.
 Target (SPEC "Quality bars"): p95 < 50 ms for a filtered page. Results: docs/BENCHMARKS.md
 ("Lists at a million invoices").
 """
@@ -109,7 +110,9 @@ def seed(url: str, office_entity: uuid.UUID, n: int) -> tuple[float, uuid.UUID]:
     other = uuid.uuid4()
     employees = [uuid.uuid4() for _ in range(EMPLOYEES)]
     owners = [(u, 0 if k < EMPLOYEES * SHARE_OF_A else 1) for k, u in enumerate(employees)]
-    invoice_cols = [c.name for c in Invoice.__table__.columns]  # type: ignore[attr-defined]
+    # The database computes `search_text` (and has no such column before its migration).
+    table = Invoice.__table__  # type: ignore[attr-defined]
+    invoice_cols = [c.name for c in table.columns if c.computed is None]
     file_cols = [c.name for c in InvoiceFile.__table__.columns]  # type: ignore[attr-defined]
     with psycopg.connect(psycopg_url(url)) as conn:
         conn.execute(
@@ -330,8 +333,12 @@ def main() -> None:
         assert finance is not None
         users = {"seeded": employee, "finance": finance[0]}
         cases = scenarios(url, employee, uuid.UUID(office.entity_id), args.invoices)
-        phase("before", url, workdir, users, cases, args.before_requests, args.explain)
-        print(f"\nalembic upgrade head (the list indexes): {upgrade(url, 'head'):.1f} s")
+        # Today's `q` reads the search column, which comes with a later migration than the
+        # schema measured "before": those pages are measured after only.
+        unsearched = [case for case in cases if "q" not in case[2]]
+        phase("before", url, workdir, users, unsearched, args.before_requests, args.explain)
+        seconds = upgrade(url, "head")
+        print(f"\nalembic upgrade head (list indexes, search column): {seconds:.1f} s")
         with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
             # VACUUM too: a table freshly filled by COPY has no visibility map yet, so no scan
             # could be index-only; autovacuum gives a live table one.

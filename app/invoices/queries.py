@@ -8,14 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.principal import Principal
 from app.auth.visibility import visibility_clause
 from app.invoices.intake import Ingested
-from app.invoices.models import Invoice, InvoiceFile
+from app.invoices.models import INVOICE_SEARCH_TEXT, Invoice, InvoiceFile
 from app.invoices.schemas import InvoiceOut, RenditionOut, WarningOut
 from app.kit.dates import business_today
 from app.kit.pagination import paginate
@@ -68,20 +67,10 @@ def list_invoices(
     elif filters.owner is not None:
         statement = statement.where(Invoice.owner_id == filters.owner)
     if filters.q:
-        # Case-insensitive on both engines (PostgreSQL's LIKE is not), and `%`/`_` typed by
-        # the user are text, not wildcards.
+        # A substring of the invoice number, train number or either station, any case (see
+        # models.SEARCH_TEXT); `%`/`_` typed by the user are text, not wildcards.
         statement = statement.where(
-            or_(
-                *(
-                    column.icontains(filters.q, autoescape=True)
-                    for column in (
-                        col(Invoice.invoice_number),
-                        col(Invoice.train_number),
-                        col(Invoice.departure_station),
-                        col(Invoice.arrival_station),
-                    )
-                )
-            )
+            INVOICE_SEARCH_TEXT.contains(filters.q.lower(), autoescape=True)
         )
     if _window_first(filters):
         rows, next_cursor = _page_in_travel_window(session, statement, cursor, limit)
