@@ -1,4 +1,5 @@
-"""Database engine, metadata naming convention, column types and the request session dependency."""
+"""Database engine, metadata naming convention, column types, the request session dependency and
+SQLite reader (deferred) and writer (queued, immediate) transactions."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT and starts transactions lazily;
-    # SQLAlchemy's recipe turns it off and emits BEGIN itself (see _begin_immediate).
+    # SQLAlchemy's recipe turns it off and emits BEGIN itself (see _begin_sqlite).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -79,17 +80,22 @@ def begin_read(session: Session) -> None:
     "database is locked" whenever another writer committed since it began. No effect on
     PostgreSQL, or if the session is already in a transaction.
     """
+    if session.new or session.dirty or session.deleted:
+        # The first query would flush them, writing inside the reader transaction.
+        raise RuntimeError("begin_read with unflushed changes in the session")
     if not session.in_transaction():
         session.connection(execution_options={_READS_ONLY: True})
 
 
-def _begin_immediate(connection: Connection) -> None:
-    # Take the write lock up front: a deferred transaction that reads and then writes fails at
-    # once with "database is locked" when another writer got there first, instead of waiting.
-    # Queue first (see app.sqlite_writers); the connection leaves the queue at commit/rollback.
+def _begin_sqlite(connection: Connection) -> None:
     if connection.get_execution_options().get(_READS_ONLY):
+        # A reader (see begin_read): a deferred BEGIN takes no lock; WAL gives it a snapshot.
         _begin_deferred(connection)
         return
+    # A writer takes the write lock up front: a deferred transaction that reads and then writes
+    # fails at once with "database is locked" when another writer got there first, instead of
+    # waiting. Queue first (see app.sqlite_writers); the connection leaves the queue at
+    # commit/rollback.
     dbapi_connection = connection.connection.dbapi_connection
     queued = dbapi_connection if isinstance(dbapi_connection, QueuedConnection) else None
     if queued is not None:
@@ -126,7 +132,7 @@ def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
             event.listen(
                 engine, "connect", lambda conn, _record: setattr(conn, "queue", writer_queue(path))
             )
-        event.listen(engine, "begin", _begin_immediate if sqlite_immediate else _begin_deferred)
+        event.listen(engine, "begin", _begin_sqlite if sqlite_immediate else _begin_deferred)
         return engine
     return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -149,7 +155,7 @@ def insert_ignore(session: Session, model: type[SQLModel], values: dict[str, Any
 
 @functools.cache
 def _insert_ignoring(dialect: str, model: type[SQLModel], columns: tuple[str, ...]) -> Insert:
-    # Built once per shape: building a statement costs about as much as running it.
+    # Built once per shape (table and columns), not per call.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = model.__table__  # type: ignore[attr-defined]
     return (

@@ -36,10 +36,10 @@ import httpx
 import psycopg
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.auth.models import User, UserEntity
-from app.auth.principal import Principal
+from app.auth.models import User
+from app.auth.service import principal_for
 from app.invoices.models import Invoice, InvoiceFile
 from app.invoices.queries import InvoiceFilters, list_invoices
 from app.kit.pagination import encode_cursor
@@ -227,10 +227,7 @@ def explain(
             for label, who, params in cases:
                 user = session.get(User, users[who])
                 assert user is not None
-                entity_ids = session.exec(
-                    select(UserEntity.entity_id).where(UserEntity.user_id == user.id)
-                ).all()
-                principal = Principal(user=user, token=None, entity_ids=frozenset(entity_ids))
+                principal = principal_for(session, user)
                 filters: dict[str, Any] = {k: v for k, v in params.items() if k != "cursor"}
                 for key in ("travel_date_from", "travel_date_to"):
                     if key in filters:

@@ -161,14 +161,16 @@ def sample(pid: int) -> tuple[float, int]:
 
 
 def drive(
-    base_url: str, traffic: Traffic, args: argparse.Namespace, pid: int
+    base_url: str, traffic: Traffic, args: argparse.Namespace, pid: int, heap_dir: Path
 ) -> list[tuple[float, float, int, int, int]]:
     """Fixed-rate schedule for --minutes; returns (t, rss MiB, fds, ops done, errors) samples.
 
     With --heap, asks the server for a heap snapshot at each of its even intervals but the last
-    (taken by `heap_report` once the traffic has stopped)."""
+    (taken by `heap_report` once the traffic has stopped), each once the one before is written:
+    signals do not queue, so two arriving together would make one snapshot."""
     duration = args.minutes * 60
     snapshots_due = [duration * k / args.heap for k in range(1, args.heap)]
+    snapshots_asked = 0
     work: queue.Queue[tuple[str, int] | None] = queue.Queue()
     done = [0]
 
@@ -193,9 +195,11 @@ def drive(
             print(f"{now - started:6.0f} s  rss {rss:6.1f} MiB  fds {fds:3d}  ops {done[0]:5d}  "
                   f"backlog {work.qsize():3d}  errors {samples[-1][4]}", flush=True)  # fmt: skip
             next_sample += args.sample_seconds
-        if snapshots_due and now - started >= snapshots_due[0]:
+        previous_written = snapshots_asked == 0 or snapshot_path(heap_dir, snapshots_asked).exists()
+        if snapshots_due and now - started >= snapshots_due[0] and previous_written:
             os.kill(pid, signal.SIGUSR1)
             snapshots_due.pop(0)
+            snapshots_asked += 1
         due = started + n / args.rate
         if now >= due:
             work.put((MIX[n % len(MIX)], n + 1))
@@ -212,18 +216,25 @@ def drive(
 
 
 def heap_report(pid: int, folder: Path, count: int, out: Path) -> None:
-    """Takes the last snapshot, waits for all `count`, and writes what the heap gained."""
+    """Takes the last snapshot, once the one before is written, and writes what the heap gained
+    from the first to the last."""
+    _wait_for(snapshot_path(folder, count - 1))
     os.kill(pid, signal.SIGUSR1)
     last = snapshot_path(folder, count)
-    deadline = time.monotonic() + 300  # a large heap takes a while to write
-    while not last.exists():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the server wrote no heap snapshot {last.name}")
-        time.sleep(0.5)
+    _wait_for(last)
     lines = compare(snapshot_path(folder, 1), last)
     print("\n".join(lines))
     out.parent.mkdir(parents=True, exist_ok=True)
     Path(f"{out}-heap.txt").write_text("\n".join(lines) + "\n")
+
+
+def _wait_for(snapshot: Path) -> None:
+    # Generous: writing a snapshot of a large heap stalls the busy server a while.
+    deadline = time.monotonic() + 300
+    while not snapshot.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server wrote no heap snapshot {snapshot.name}")
+        time.sleep(0.5)
 
 
 def judge(samples: list[tuple[float, float, int, int, int]], args: argparse.Namespace) -> list[str]:
@@ -293,8 +304,8 @@ def main() -> None:
         "--skip", nargs="*", default=[], choices=sorted({*MIX, "archive"}), help="leave out ops"
     )
     args = parser.parse_args()
-    if args.heap == 1:
-        parser.error("--heap needs two snapshots or more: the first and the last are compared")
+    if args.heap < 0 or args.heap == 1:
+        parser.error("--heap is 0 (off) or 2 or more: the first and the last are compared")
     workdir = Path(tempfile.mkdtemp(prefix="rc_soak_"))
     uscc = uscc_with_check_digit("91310000MA1DURA00")
     uploads = int(args.minutes * 60 * args.rate * MIX.count("upload") / len(MIX)) + 10
@@ -310,7 +321,8 @@ def main() -> None:
                 argv = [sys.executable, "-m", "bench.heap_probe", *argv[1:]]
                 env = {**env, "RAILCLAIM_HEAP_DIR": str(workdir / "heap"), "PYTHONPATH": str(REPO)}
             with serving(argv, env, workdir, port) as (base_url, pid):
-                samples = drive(base_url, Traffic(office, files, tally, args.skip), args, pid)
+                traffic = Traffic(office, files, tally, args.skip)
+                samples = drive(base_url, traffic, args, pid, workdir / "heap")
                 if args.heap:
                     heap_report(pid, workdir / "heap", args.heap, args.out)
             if tally.errors():  # the server's tracebacks, before the workdir goes

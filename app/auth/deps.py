@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from app.auth.models import Role
+from app.auth.models import ApiToken, Role
 from app.auth.principal import Principal
 from app.auth.tokens import resolve_token
 from app.db import SessionDep, begin_read, utcnow
 from app.problems import Forbidden, Unauthorized
+
+log = logging.getLogger(__name__)
 
 _bearer = HTTPBearer(auto_error=False, description="Login session or API token")
 
@@ -25,21 +29,39 @@ _LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 def principal_for_token(session: Session, plaintext: str) -> Principal | None:
     """The principal behind a bearer or cookie token; None if unknown, expired or revoked."""
     # Every request runs this lookup: as a reader it never queues behind the writers on SQLite.
+    # It ends here either way, so the endpoint's own work starts a transaction of its own. A
+    # commit, not a rollback: a rollback would expire the user and token rows, and every later
+    # `principal.id` would reload them.
     begin_read(session)
-    resolved = resolve_token(session, plaintext)
+    try:
+        resolved = resolve_token(session, plaintext)
+    finally:
+        session.commit()
     if resolved is None:
         return None
-    token, user = resolved.token, resolved.user
-    # End the lookup before the endpoint's own work. A commit, not a rollback: a rollback would
-    # expire the user and token rows, and every later `principal.id` would reload them.
-    session.commit()
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        session.commit()  # a short write of its own, once per token every few minutes
+    _stamp_last_use(session, resolved.token)
     return Principal(
-        user=user, token=token, entity_ids=resolved.entity_ids, profile=resolved.profile
+        user=resolved.user,
+        token=resolved.token,
+        entity_ids=resolved.entity_ids,
+        profile=resolved.profile,
     )
+
+
+def _stamp_last_use(session: Session, token: ApiToken) -> None:
+    """Records the token's use, at most once per _LAST_USED_RESOLUTION, in a write of its own.
+
+    Bookkeeping only: if the write cannot be made now (SQLite busy for the whole timeout), the
+    request goes on without it and a later one stamps the token."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at <= _LAST_USED_RESOLUTION:
+        return
+    token.last_used_at = now
+    try:
+        session.commit()
+    except OperationalError:
+        session.rollback()
+        log.warning("token last-use stamp skipped: the database is busy")
 
 
 def get_principal(

@@ -15,7 +15,7 @@ class Principal:
     token: ApiToken | None
     entity_ids: frozenset[uuid.UUID]
     # Read with the token (every upload compares it with the passenger); None: no profile.
-    profile: EmployeeProfile | None = None
+    profile: EmployeeProfile | None
 
     @property
     def id(self) -> uuid.UUID:
@@ -27,3 +27,13 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return self.user.has_role(Role.ADMIN)
+
+    def is_passenger(self, name: str | None, id_masked: str | None) -> bool:
+        """Whether a ticket's passenger (name, masked ID as printed) is this user, by profile."""
+        profile = self.profile
+        if profile is None or not name or not id_masked:
+            return False
+        return (
+            profile.passenger_name == name
+            and (profile.id_last4 or "").upper() == id_masked[-4:].upper()
+        )

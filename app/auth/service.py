@@ -184,7 +184,7 @@ def _require_entities_exist(session: Session, entity_ids: list[uuid.UUID]) -> No
         raise ValidationProblem("entity_ids", "one or more legal entities do not exist")
 
 
-# Built once: every request runs it (see `principal_for_token`).
+# Built once: user reads and command-line principals run it.
 _ENTITY_IDS_OF_USER = select(UserEntity.entity_id).where(
     col(UserEntity.user_id) == bindparam("user_id")
 )

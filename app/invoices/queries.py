@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.principal import Principal
@@ -67,10 +67,12 @@ def list_invoices(
     elif filters.owner is not None:
         statement = statement.where(Invoice.owner_id == filters.owner)
     if filters.q:
-        # A substring of the invoice number, train number or either station, any case (see
-        # models.SEARCH_TEXT); `%`/`_` typed by the user are text, not wildcards.
+        # A substring of the invoice number, train number or either station, in any case (see
+        # models.SEARCH_TEXT), folded by the same SQL lower() as the column; `%`, `_` and `/`
+        # typed by the user are text, not wildcards.
+        escaped = filters.q.replace("/", "//").replace("%", "/%").replace("_", "/_")
         statement = statement.where(
-            INVOICE_SEARCH_TEXT.contains(filters.q.lower(), autoescape=True)
+            INVOICE_SEARCH_TEXT.like(func.lower(f"%{escaped}%"), escape="/")
         )
     if _window_first(filters):
         rows, next_cursor = _page_in_travel_window(session, statement, cursor, limit)

@@ -62,7 +62,9 @@ def register_voucher(session: Session, actor: Actor, data: PaperVoucherCreate) -
             owner_id=owner_id,
             created_by_id=actor.principal.id,
         )
-        if owner_id == actor.principal.id and not _passenger_is(actor, data):
+        if owner_id == actor.principal.id and not actor.principal.is_passenger(
+            data.passenger_name, data.passenger_id_masked
+        ):
             add_warning(
                 voucher,
                 "passenger-not-uploader",
@@ -106,15 +108,6 @@ def _owner_for(
     if owner is None:
         raise ValidationProblem("owner", "no employee matches the passenger: name the owner")
     return owner
-
-
-def _passenger_is(actor: Actor, data: PaperVoucherCreate) -> bool:
-    profile = actor.principal.profile
-    return bool(
-        profile
-        and profile.passenger_name == data.passenger_name
-        and (profile.id_last4 or "") == data.passenger_id_masked[-4:]
-    )
 
 
 def get_visible_voucher(

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, func, select
 
-from app.auth.models import User
+from app.auth.models import EmployeeProfile, User
 from app.auth.principal import Principal
 from app.auth.tokens import mint_token
 from app.claims import service
@@ -30,7 +30,10 @@ def _actor(session: Session, user: User, entity_id: uuid.UUID) -> service.Actor:
         session, user=user, kind="session", name="race", lifetime=dt.timedelta(hours=1)
     )
     session.commit()
-    principal = Principal(user=user, token=token, entity_ids=frozenset({entity_id}))
+    profile = session.get(EmployeeProfile, user.id)
+    principal = Principal(
+        user=user, token=token, entity_ids=frozenset({entity_id}), profile=profile
+    )
     return service.Actor(principal=principal, audit_key=b"test-audit-key")
 
 

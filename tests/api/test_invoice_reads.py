@@ -231,6 +231,10 @@ def test_filters_status_travel_dates_and_text(
     assert listed(client, headers, q=april.departure_station) == [ids["D2202"]]
     assert listed(client, headers, q="%") == []
     assert listed(client, headers, q="_") == []
+    assert listed(client, headers, q="/") == []
+    # A match never spans two fields (train and station here).
+    assert listed(client, headers, q=f"G7101{march.departure_station}") == []
+    assert listed(client, headers, q=f"7101 {march.departure_station}") == []
     bad = client.get("/api/v1/invoices", params={"status": "lost"}, headers=headers)
     assert assert_problem(bad, 422, "validation-error")["errors"][0]["field"] == "status"
     bad_date = client.get("/api/v1/invoices", params={"travel_date_from": "May"}, headers=headers)

@@ -9,11 +9,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401  (registers every table)
+from app.invoices.synthetic import render_pdf
 from app.migrate import alembic_config, include_object
+from tests.factories import bearer, invoice_spec, make_employee, make_entity
 
 
 def test_history_is_linear_with_dated_file_names():
@@ -70,3 +73,27 @@ def test_each_step_down_and_up(database_url: str, step: str):
     engine = create_engine(database_url)
     assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_the_search_column_comes_and_goes_with_invoices_stored(
+    client: TestClient, session: Session, database_url: str
+):
+    # Dropping a column must not rebuild the table: with foreign keys on, SQLite would refuse
+    # to drop an `invoice` that files and holds point at.
+    entity = make_entity(session)
+    employee = make_employee(session, entity)
+    headers = bearer(session, employee)
+    spec = invoice_spec(entity, passenger=employee, session=session, train_number="G1234")
+    files = {"file": ("a.pdf", render_pdf(spec))}
+    assert client.post("/api/v1/invoices", files=files, headers=headers).status_code == 201
+    session.close()
+    config = alembic_config(database_url)
+
+    command.downgrade(config, "-1")
+    engine = create_engine(database_url)
+    assert "search_text" not in {c["name"] for c in inspect(engine).get_columns("invoice")}
+    engine.dispose()
+    command.upgrade(config, "head")
+
+    found = client.get("/api/v1/invoices", params={"q": "g12"}, headers=headers).json()
+    assert [i["invoice_number"] for i in found["items"]] == [spec.invoice_number]
