@@ -35,8 +35,10 @@ def principal_for_token(session: Session, plaintext: str) -> Principal | None:
     begin_read(session)
     try:
         resolved = resolve_token(session, plaintext)
-    finally:
-        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
     if resolved is None:
         return None
     _stamp_last_use(session, resolved.token)
