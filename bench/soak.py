@@ -15,7 +15,7 @@ mean by more than --fd-bound descriptors. Results are recorded in docs/RELIABILI
 
 With `--heap N` the server runs under `bench.heap_probe` (tracemalloc on, which slows it): N heap
 snapshots are taken at even intervals, the last as the traffic ends, and what the Python heap
-gained from the first to the last, by source line, goes to <out>-heap.txt.
+gained from the first to the last, by allocation site, goes to <out>-heap.txt.
 """
 
 from __future__ import annotations
@@ -162,8 +162,9 @@ def sample(pid: int) -> tuple[float, int]:
 
 def drive(
     base_url: str, traffic: Traffic, args: argparse.Namespace, pid: int, heap_dir: Path
-) -> list[tuple[float, float, int, int, int]]:
-    """Fixed-rate schedule for --minutes; returns (t, rss MiB, fds, ops done, errors) samples.
+) -> tuple[list[tuple[float, float, int, int, int]], int]:
+    """Fixed-rate schedule for --minutes; returns (t, rss MiB, fds, ops done, errors) samples
+    and the number of heap snapshots asked for.
 
     With --heap, asks the server for a heap snapshot at each of its even intervals but the last
     (taken by `heap_report` once the traffic has stopped), each once the one before is written:
@@ -195,8 +196,11 @@ def drive(
             print(f"{now - started:6.0f} s  rss {rss:6.1f} MiB  fds {fds:3d}  ops {done[0]:5d}  "
                   f"backlog {work.qsize():3d}  errors {samples[-1][4]}", flush=True)  # fmt: skip
             next_sample += args.sample_seconds
-        previous_written = snapshots_asked == 0 or snapshot_path(heap_dir, snapshots_asked).exists()
-        if snapshots_due and now - started >= snapshots_due[0] and previous_written:
+        if (
+            snapshots_due
+            and now - started >= snapshots_due[0]
+            and (snapshots_asked == 0 or snapshot_path(heap_dir, snapshots_asked).exists())
+        ):
             os.kill(pid, signal.SIGUSR1)
             snapshots_due.pop(0)
             snapshots_asked += 1
@@ -212,15 +216,17 @@ def drive(
         thread.join(timeout=300)
     rss, fds = sample(pid)
     samples.append((time.monotonic() - started, rss, fds, done[0], traffic.tally.errors()))
-    return samples
+    return samples, snapshots_asked
 
 
-def heap_report(pid: int, folder: Path, count: int, out: Path) -> None:
-    """Takes the last snapshot, once the one before is written, and writes what the heap gained
-    from the first to the last."""
-    _wait_for(snapshot_path(folder, count - 1))
+def heap_report(pid: int, folder: Path, asked: int, out: Path) -> None:
+    """Takes the last snapshot, once the `asked` before it are written, and writes what the heap
+    gained from the first to the last. (A snapshot still due when the traffic ended was never
+    asked for: the last one is numbered after those that were.)"""
+    if asked:
+        _wait_for(snapshot_path(folder, asked))
     os.kill(pid, signal.SIGUSR1)
-    last = snapshot_path(folder, count)
+    last = snapshot_path(folder, asked + 1)
     _wait_for(last)
     lines = compare(snapshot_path(folder, 1), last)
     print("\n".join(lines))
@@ -322,9 +328,9 @@ def main() -> None:
                 env = {**env, "RAILCLAIM_HEAP_DIR": str(workdir / "heap"), "PYTHONPATH": str(REPO)}
             with serving(argv, env, workdir, port) as (base_url, pid):
                 traffic = Traffic(office, files, tally, args.skip)
-                samples = drive(base_url, traffic, args, pid, workdir / "heap")
+                samples, asked = drive(base_url, traffic, args, pid, workdir / "heap")
                 if args.heap:
-                    heap_report(pid, workdir / "heap", args.heap, args.out)
+                    heap_report(pid, workdir / "heap", asked, args.out)
             if tally.errors():  # the server's tracebacks, before the workdir goes
                 print((workdir / f"server-{port}.log").read_text()[-8000:])
     finally:
