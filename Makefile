@@ -6,10 +6,10 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: run test check lint types tests bench screenshots clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml devkit/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]' -e ./devkit
 	touch $@
 
 ## Install, migrate the embedded SQLite database under ./var, seed the demo and serve on :8000

@@ -280,7 +280,7 @@ def worker(
 @cli.command()
 def demo() -> None:
     """Seed a demo company, its users and generated invoices; print the logins."""
-    from app.demo import seed_demo
+    from app.demo import DEVKIT_HINT, load_devkit, seed_demo
 
     settings = get_settings()
     with _session() as session:
@@ -288,7 +288,10 @@ def demo() -> None:
     typer.echo("\nDemo logins (http://127.0.0.1:8000):")
     for username, password, roles in logins:
         typer.echo(f"  {username:<10} password {password:<20} roles {', '.join(roles)}")
-    typer.echo(f"Invoices to try the upload with: {settings.storage_dir.parent / 'demo-files'}")
+    if load_devkit() is None:
+        typer.echo(f"No demo invoices: the generator is in the dev kit ({DEVKIT_HINT}).")
+    else:
+        typer.echo(f"Invoices to try the upload with: {settings.storage_dir.parent / 'demo-files'}")
 
 
 def main() -> None:

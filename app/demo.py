@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 from sqlmodel import Session, select
 
 from app.auth.models import User
 from app.auth.schemas import ProfileIn, UserCreate
 from app.auth.service import create_user
 from app.config import Settings
-from app.demo_invoices import seed_demo_invoices, write_try_files
 from app.entities.models import LegalEntity
 from app.entities.schemas import EntityCreate
 from app.entities.service import create_entity
@@ -42,6 +44,20 @@ DEMO_USERS: list[tuple[str, str, str, list[str], dict[str, object] | None]] = [
         },
     ),
 ]
+
+
+DEVKIT_MODULE = "railclaim_devkit.demo_invoices"
+DEVKIT_HINT = "pip install -e ./devkit"
+
+
+def load_devkit() -> ModuleType | None:
+    """The invoice generator lives in the dev kit, which production installs leave out."""
+    try:
+        return importlib.import_module(DEVKIT_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not DEVKIT_MODULE.startswith(exc.name):
+            raise
+        return None
 
 
 def seed_demo(session: Session, settings: Settings) -> list[tuple[str, str, list[str]]]:
@@ -85,6 +101,8 @@ def seed_demo(session: Session, settings: Settings) -> list[tuple[str, str, list
             settings=settings,
         )
     entity = session.exec(select(LegalEntity).where(LegalEntity.uscc == DEMO_USCC)).one()
-    seed_demo_invoices(session, settings, entity)
-    write_try_files(session, entity, settings.storage_dir.parent / "demo-files")
+    devkit = load_devkit()
+    if devkit is not None:
+        devkit.seed_demo_invoices(session, settings, entity)
+        devkit.write_try_files(session, entity, settings.storage_dir.parent / "demo-files")
     return [(u, p, r) for u, p, _d, r, _p in DEMO_USERS]

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 
-from app.invoices.synthetic import generate_corpus
 from bench._servers import ENTITY_NAME, ID_MASKED, PASSENGER, Office
+from railclaim_devkit.synthetic import generate_corpus
 
 API = "/api/v1"
 BOOKING_DATE = "2026-11-20"

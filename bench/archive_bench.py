@@ -39,11 +39,11 @@ from app.auth.models import User
 from app.db import make_engine, utcnow
 from app.entities.models import LegalEntity
 from app.invoices.models import Invoice
-from app.invoices.synthetic import random_spec, render_pdf
-from app.invoices.synthetic.xbrl import render_xbrl
 from app.ledger.models import JournalVoucher
 from app.migrate import upgrade_to_head
 from app.storage import LocalFileStore
+from railclaim_devkit.synthetic import random_spec, render_pdf
+from railclaim_devkit.synthetic.xbrl import render_xbrl
 
 CHUNK = 500
 USCC = "91110000MA0000001X"

@@ -3,7 +3,7 @@
     .venv/bin/python bench/fuzz_parser.py [--seconds 600] [--iterations N] [--seed 1]
                                           [--max-rounds 3] [--trace-memory] [--out var/fuzz]
 
-Same mutations as tests/fuzz/test_parser_mutations.py (app.invoices.synthetic.mutate), driven by
+Same mutations as tests/fuzz/test_parser_mutations.py (railclaim_devkit.synthetic.mutate), driven by
 a seeded random.Random instead of Hypothesis: an input that raises anything but a ParseError, or
 takes more than 5 s of CPU (or 256 MiB with --trace-memory), is written to --out with its seed
 and iteration, and the run exits 1. Prints outcomes per code, the slowest input and throughput.
@@ -24,7 +24,7 @@ import warnings
 from pathlib import Path
 
 from app.invoices.parsing import ParseError, parse_file
-from app.invoices.synthetic.mutate import mutate, seed_files
+from railclaim_devkit.synthetic.mutate import mutate, seed_files
 
 MAX_CPU_SECONDS = 5.0
 MAX_PEAK_BYTES = 256 * 1024 * 1024

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pypdf import PdfReader
 
 from app.invoices.parsing import parse_file
-from app.invoices.synthetic.corpus import generate_corpus
+from railclaim_devkit.synthetic.corpus import generate_corpus
 
 Workload = Callable[[bytes], object]
 

@@ -30,7 +30,6 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from app.invoices.synthetic import uscc_with_check_digit
 from bench._servers import (
     Office,
     database,
@@ -44,6 +43,7 @@ from bench._servers import (
     stop_server,
 )
 from bench._workflow import approve_claim, book, invoices, upload
+from railclaim_devkit.synthetic import uscc_with_check_digit
 
 
 def percentile(values: list[float], p: float) -> float:

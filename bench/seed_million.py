@@ -308,8 +308,8 @@ def main() -> None:
     parser.add_argument("--before-requests", type=int, default=20, help="per scenario, before")
     parser.add_argument("--explain", type=Path, help="folder for the EXPLAIN plans (markdown)")
     args = parser.parse_args()
-    from app.invoices.synthetic import uscc_with_check_digit
     from app.migrate import alembic_config
+    from railclaim_devkit.synthetic import uscc_with_check_digit
 
     script = ScriptDirectory.from_config(alembic_config())
     before = script.get_revision(LIST_INDEXES_REVISION).down_revision

@@ -36,7 +36,6 @@ from pathlib import Path
 
 import httpx
 
-from app.invoices.synthetic import uscc_with_check_digit
 from bench._servers import (
     REPO,
     Office,
@@ -49,6 +48,7 @@ from bench._servers import (
 )
 from bench._workflow import API, approve_claim, book, invoices, upload
 from bench.heap_probe import compare, snapshot_path
+from railclaim_devkit.synthetic import uscc_with_check_digit
 
 MIX = ("upload", "list", "upload", "list-status", "claim", "list-q", "book", "vouchers",
        "upload", "list", "export")  # fmt: skip

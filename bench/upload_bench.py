@@ -35,7 +35,6 @@ from pathlib import Path
 
 import httpx
 
-from app.invoices.synthetic import render_zip, uscc_with_check_digit
 from bench._servers import (
     BIN,
     ENTITY_NAME,
@@ -50,6 +49,7 @@ from bench._servers import (
     serving,
 )
 from bench._workflow import invoices
+from railclaim_devkit.synthetic import render_zip, uscc_with_check_digit
 
 WARMUP = 30
 LOGS: Path | None = None  # --logs: keep each server's log there

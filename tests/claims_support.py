@@ -16,8 +16,8 @@ from sqlmodel import Session, col
 from app.auth.models import User
 from app.entities.models import LegalEntity
 from app.invoices.models import Invoice
-from app.invoices.synthetic import InvoiceSpec, render_pdf
 from app.kit.dates import business_today
+from railclaim_devkit.synthetic import InvoiceSpec, render_pdf
 from tests.factories import bearer, invoice_spec, make_employee, make_entity, make_user
 
 API = "/api/v1"

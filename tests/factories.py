@@ -14,8 +14,8 @@ from app.auth.models import EmployeeProfile, User, UserEntity
 from app.auth.passwords import hash_password
 from app.auth.tokens import mint_token
 from app.entities.models import LegalEntity
-from app.invoices.synthetic import InvoiceSpec, random_spec
 from app.kit.uscc import uscc_check_char
+from railclaim_devkit.synthetic import InvoiceSpec, random_spec
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

@@ -26,9 +26,9 @@ from app.auth.models import User
 from app.auth.tokens import mint_token
 from app.claims.models import ApprovalSubstitute
 from app.entities.models import LegalEntity
-from app.invoices.synthetic import random_spec, render_pdf
 from app.kit.dates import business_today
 from app.webhooks.models import WebhookDelivery
+from railclaim_devkit.synthetic import random_spec, render_pdf
 from tests.factories import make_entity, make_user
 
 API = "/api/v1"

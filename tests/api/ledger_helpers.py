@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from app.auth.models import EmployeeProfile, User
 from app.entities.models import LegalEntity
-from app.invoices.synthetic import InvoiceSpec, PdfVariant, render_pdf
+from railclaim_devkit.synthetic import InvoiceSpec, PdfVariant, render_pdf
 from tests.factories import bearer, invoice_spec, make_entity, make_user
 
 API = "/api/v1"

@@ -14,8 +14,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from app.auth.models import EmployeeProfile
-from app.invoices.synthetic import red_letter_of
 from app.kit.dates import business_today
+from railclaim_devkit.synthetic import red_letter_of
 from tests.claims_support import (
     API,
     Org,

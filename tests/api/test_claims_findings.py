@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from app.invoices.models import Invoice
-from app.invoices.synthetic import fee_invoice_for
+from railclaim_devkit.synthetic import fee_invoice_for
 from tests.claims_support import (
     API,
     act,

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, select
 from app.auth.models import UserEntity
 from app.claims.models import Claim, ClaimItem
 from app.invoices.models import Invoice, PaperVoucher
-from app.invoices.synthetic import red_letter_of
+from railclaim_devkit.synthetic import red_letter_of
 from tests.claims_support import (
     API,
     act,

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from app.auth.models import User
 from app.entities.models import LegalEntity
 from app.invoices.models import TicketHold
-from app.invoices.synthetic import (
+from railclaim_devkit.synthetic import (
     InvoiceSpec,
     PdfVariant,
     XbrlOptions,

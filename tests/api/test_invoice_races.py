@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from app.config import Settings
 from app.invoices.models import Invoice, InvoiceFile
-from app.invoices.synthetic import (
+from railclaim_devkit.synthetic import (
     PdfVariant,
     fee_invoice_for,
     red_letter_of,

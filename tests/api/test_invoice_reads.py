@@ -15,14 +15,14 @@ from sqlmodel import Session
 from app.auth.models import User
 from app.auth.tokens import mint_token
 from app.entities.models import LegalEntity
-from app.invoices.synthetic import (
+from railclaim_devkit.synthetic import (
     InvoiceSpec,
     PdfVariant,
     red_letter_of,
     render_pdf,
     render_xbrl,
 )
-from app.invoices.synthetic.values import STATIONS
+from railclaim_devkit.synthetic.values import STATIONS
 from tests.api.test_invoice_upload import upload
 from tests.factories import bearer, invoice_spec, make_employee, make_entity, make_user
 

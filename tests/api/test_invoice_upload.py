@@ -12,7 +12,8 @@ from sqlmodel import Session, func, select
 from app.config import Settings
 from app.invoices import batches
 from app.invoices.models import Invoice, InvoiceFile
-from app.invoices.synthetic import (
+from app.webhooks.models import WebhookEvent
+from railclaim_devkit.synthetic import (
     PdfVariant,
     render_12306_bundle,
     render_ofd,
@@ -20,7 +21,6 @@ from app.invoices.synthetic import (
     render_xbrl,
     render_zip,
 )
-from app.webhooks.models import WebhookEvent
 from tests.factories import bearer, invoice_spec, make_employee, make_entity, make_user
 from tests.fixtures.hostile import HOSTILE_FILES
 

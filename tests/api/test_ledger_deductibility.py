@@ -10,7 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.invoices.synthetic import PdfVariant, fee_invoice_for
+from railclaim_devkit.synthetic import PdfVariant, fee_invoice_for
 from tests.api.ledger_helpers import (
     API,
     Office,

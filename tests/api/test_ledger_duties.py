@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.auth.models import User
-from app.invoices.synthetic import red_letter_of, render_ofd, render_pdf
 from app.ledger.models import BookedDocument, JournalVoucher
+from railclaim_devkit.synthetic import red_letter_of, render_ofd, render_pdf
 from tests.api.ledger_helpers import (
     API,
     Office,

@@ -11,8 +11,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.invoices.synthetic import fee_invoice_for
 from app.ledger.models import LedgerAccount
+from railclaim_devkit.synthetic import fee_invoice_for
 from tests.api.ledger_helpers import (
     API,
     COST_CENTRE,

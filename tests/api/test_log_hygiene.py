@@ -19,8 +19,8 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.invoices import queries
-from app.invoices.synthetic import render_pdf
 from app.main import create_app
+from railclaim_devkit.synthetic import render_pdf
 from tests.factories import PASSWORD, invoice_spec, make_entity, make_user
 from tests.web.helpers import login as web_login
 

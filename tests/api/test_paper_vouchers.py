@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.invoices.models import Invoice, PaperVoucher
-from app.invoices.synthetic import red_letter_of, render_pdf
+from railclaim_devkit.synthetic import red_letter_of, render_pdf
 from tests.factories import bearer, invoice_spec, make_employee, make_entity, make_user
 
 

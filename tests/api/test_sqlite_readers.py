@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from app.auth.models import ApiToken
-from app.invoices.synthetic import render_pdf
+from railclaim_devkit.synthetic import render_pdf
 from tests.factories import bearer, invoice_spec, make_employee, make_entity
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.db import utcnow
-from app.invoices.synthetic import render_pdf
 from app.storage.gc import collect_garbage
+from railclaim_devkit.synthetic import render_pdf
 from tests.factories import bearer, invoice_spec, make_employee, make_entity
 
 

@@ -24,11 +24,11 @@ from app.entities.models import LegalEntity
 from app.invoices.batches import upload_batch
 from app.invoices.intake import IntakeContext
 from app.invoices.parsing import ParseLimits
-from app.invoices.synthetic import InvoiceSpec, random_spec, render_pdf
 from app.invoices.uploads import UploadServices
 from app.invoices.verification.offline import OfflineProvider
 from app.main import create_app
 from app.storage import LocalFileStore
+from railclaim_devkit.synthetic import InvoiceSpec, random_spec, render_pdf
 from tests import databases
 
 

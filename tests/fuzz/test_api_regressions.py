@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.invoices.models import Invoice
-from app.invoices.synthetic import random_spec, render_12306_bundle, render_pdf, render_xbrl
-from app.invoices.synthetic.mutate import with_corrupt_deflate
 from app.ledger.models import Period
+from railclaim_devkit.synthetic import random_spec, render_12306_bundle, render_pdf, render_xbrl
+from railclaim_devkit.synthetic.mutate import with_corrupt_deflate
 from tests.factories import bearer, invoice_spec, make_entity, make_user
 
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.invoices.parsing import ParseError, UnreadableFile, parse_file
-from app.invoices.synthetic import random_spec, render_12306_bundle, render_xbrl
-from app.invoices.synthetic.mutate import (
+from railclaim_devkit.synthetic import random_spec, render_12306_bundle, render_xbrl
+from railclaim_devkit.synthetic.mutate import (
     MUTATORS,
     Seed,
     mutate,

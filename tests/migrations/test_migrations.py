@@ -14,8 +14,8 @@ from sqlalchemy import create_engine, inspect
 from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401  (registers every table)
-from app.invoices.synthetic import render_pdf
 from app.migrate import alembic_config, include_object
+from railclaim_devkit.synthetic import render_pdf
 from tests.factories import bearer, invoice_spec, make_employee, make_entity
 
 
@@ -75,6 +75,9 @@ def test_each_step_down_and_up(database_url: str, step: str):
     engine.dispose()
 
 
+SEARCH_TEXT_REVISION_PARENT = "7d2e9b41c6a8"  # the revision before 2026-11-27-2245_search_text
+
+
 def test_the_search_column_comes_and_goes_with_invoices_stored(
     client: TestClient, session: Session, database_url: str
 ):
@@ -89,7 +92,7 @@ def test_the_search_column_comes_and_goes_with_invoices_stored(
     session.close()
     config = alembic_config(database_url)
 
-    command.downgrade(config, "-1")
+    command.downgrade(config, SEARCH_TEXT_REVISION_PARENT)
     engine = create_engine(database_url)
     assert "search_text" not in {c["name"] for c in inspect(engine).get_columns("invoice")}
     engine.dispose()

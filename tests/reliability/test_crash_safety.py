@@ -22,7 +22,6 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.invoices.synthetic import uscc_with_check_digit
 from app.storage import LocalFileStore
 from bench._servers import (
     BIN,
@@ -36,6 +35,7 @@ from bench._servers import (
     stop_server,
 )
 from bench._workflow import approve_claim, book, invoices, upload
+from railclaim_devkit.synthetic import uscc_with_check_digit
 from tests.databases import PG_ADMIN_URL, create_pg_database, drop_pg_database, unique_name
 
 # bench/crash_bench.py raises SCALE for the full-size run; the default suite runs SCALE 1.

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.invoices.synthetic import render_pdf
+from railclaim_devkit.synthetic import render_pdf
 from tests.factories import invoice_spec, make_employee, make_entity, make_user
 from tests.web.helpers import HTML, csrf_of, login, post_form
 

@@ -22,9 +22,9 @@ from app.invoices.parsing import (
     UnsupportedFormat,
     parse_file,
 )
-from app.invoices.synthetic import random_spec, render_ofd, render_pdf, render_xbrl
-from app.invoices.synthetic.hostile import HostileFile, hostile_files
-from app.invoices.synthetic.zipfiles import render_zip
+from railclaim_devkit.synthetic import random_spec, render_ofd, render_pdf, render_xbrl
+from railclaim_devkit.synthetic.hostile import HostileFile, hostile_files
+from railclaim_devkit.synthetic.zipfiles import render_zip
 
 # Generous bounds: the point is "seconds, not minutes; hundreds of MB, not gigabytes".
 TIME_BOUND_S = 5.0

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from app.invoices.parsing import ParsedInvoice, parse_file
-from app.invoices.synthetic import (
+from railclaim_devkit.synthetic import (
     InvoiceSpec,
     layout_face,
     random_spec,
@@ -22,9 +22,9 @@ from app.invoices.synthetic import (
     render_xbrl,
     split_tax,
 )
-from app.invoices.synthetic.pdf import render_face_pdf
-from app.invoices.synthetic.xbrl import XbrlOptions, attachment_name
-from app.invoices.synthetic.zipfiles import render_zip
+from railclaim_devkit.synthetic.pdf import render_face_pdf
+from railclaim_devkit.synthetic.xbrl import XbrlOptions, attachment_name
+from railclaim_devkit.synthetic.zipfiles import render_zip
 
 
 def _spec(seed: int = 11, **overrides: object) -> InvoiceSpec:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from app.invoices.parsing import DEFAULT_LIMITS, ParsedInvoice, ParseError, parallel
-from app.invoices.synthetic import random_spec, render_ofd, render_pdf
+from railclaim_devkit.synthetic import random_spec, render_ofd, render_pdf
 
 JUNK = b"%PDF-1.7 garbage"
 

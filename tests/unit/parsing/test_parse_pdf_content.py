@@ -13,7 +13,7 @@ from app.invoices.parsing.pdf_doc import extract_runs_with_pypdf
 from app.invoices.parsing.pdf_face import read_face
 from app.invoices.parsing.pdf_fonts import CODECS, FontCodec
 from app.invoices.parsing.pdf_tokens import iter_operations
-from app.invoices.synthetic.vat import render_plain_pdf
+from railclaim_devkit.synthetic.vat import render_plain_pdf
 
 GBK = {"F1": CODECS["GBK-EUC-H"], "F2": CODECS["UniGB-UCS2-H"], "F9": None}
 

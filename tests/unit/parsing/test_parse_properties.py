@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.invoices.parsing import ParsedInvoice, parse_file
-from app.invoices.synthetic import (
+from railclaim_devkit.synthetic import (
     FaceStyle,
     InvoiceSpec,
     PdfVariant,

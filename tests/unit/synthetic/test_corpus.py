@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from app.invoices.synthetic import VARIANT_NAMES, generate_corpus, render_variant
+from railclaim_devkit.synthetic import VARIANT_NAMES, generate_corpus, render_variant
 
 
 def test_same_seed_same_corpus():

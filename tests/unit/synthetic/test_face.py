@@ -8,11 +8,17 @@ import zlib
 
 from pypdf import PdfReader
 
-from app.invoices.synthetic import FaceStyle, PdfVariant, fee_invoice_for, random_spec, render_pdf
-from app.invoices.synthetic.face_layout import layout_face
-from app.invoices.synthetic.pdf import DEFAULT_VARIANT, content_stream
-from app.invoices.synthetic.qr import qr_payload
-from app.invoices.synthetic.spec import InvoiceSpec, money
+from railclaim_devkit.synthetic import (
+    FaceStyle,
+    PdfVariant,
+    fee_invoice_for,
+    random_spec,
+    render_pdf,
+)
+from railclaim_devkit.synthetic.face_layout import layout_face
+from railclaim_devkit.synthetic.pdf import DEFAULT_VARIANT, content_stream
+from railclaim_devkit.synthetic.qr import qr_payload
+from railclaim_devkit.synthetic.spec import InvoiceSpec, money
 
 
 def _text(spec: InvoiceSpec, variant: PdfVariant = DEFAULT_VARIANT) -> str:

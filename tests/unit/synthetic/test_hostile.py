@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from app.invoices.parsing.model import ParseError
-from app.invoices.synthetic.hostile import hostile_files
+from railclaim_devkit.synthetic.hostile import hostile_files
 
 FILES = {h.name: h for h in hostile_files()}
 CODES = {cls.code for cls in ParseError.__subclasses__()} | {ParseError.code}

@@ -10,9 +10,9 @@ import zlib
 import pytest
 from pypdf import PdfReader
 
-from app.invoices.synthetic import FaceStyle, PdfVariant, random_spec, render_pdf, render_xbrl
-from app.invoices.synthetic.face_layout import date_text, seat_text
-from app.invoices.synthetic.spec import InvoiceSpec, money
+from railclaim_devkit.synthetic import FaceStyle, PdfVariant, random_spec, render_pdf, render_xbrl
+from railclaim_devkit.synthetic.face_layout import date_text, seat_text
+from railclaim_devkit.synthetic.spec import InvoiceSpec, money
 
 VARIANTS = {
     "default": PdfVariant(),

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from app.invoices.parsing.model import ParsedInvoice
-from app.invoices.synthetic import (
+from app.kit.uscc import is_valid_uscc as kit_is_valid_uscc
+from railclaim_devkit.synthetic import (
     PARSED_FIELDS,
     fee_invoice_for,
     invoice_number,
@@ -20,8 +21,7 @@ from app.invoices.synthetic import (
     split_tax,
     uscc_with_check_digit,
 )
-from app.invoices.synthetic.values import REGION_TAX_BUREAUS, SEAT_CLASSES
-from app.kit.uscc import is_valid_uscc as kit_is_valid_uscc
+from railclaim_devkit.synthetic.values import REGION_TAX_BUREAUS, SEAT_CLASSES
 
 SPECS = [random_spec(random.Random(seed)) for seed in range(400)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 
-from app.invoices.synthetic import InvoiceSpec, PdfVariant, is_valid_uscc, render_pdf
+from railclaim_devkit.synthetic import InvoiceSpec, PdfVariant, is_valid_uscc, render_pdf
 from tests.fixtures.hostile import HOSTILE_FILES
 from tests.fixtures.strategies import invoice_specs, pdf_variants
 

@@ -9,14 +9,14 @@ import xml.etree.ElementTree as ET
 import zipfile
 from decimal import Decimal
 
-from app.invoices.synthetic import (
+from railclaim_devkit.synthetic import (
     XbrlOptions,
     random_spec,
     render_12306_bundle,
     render_ofd,
     render_xbrl,
 )
-from app.invoices.synthetic.spec import InvoiceSpec
+from railclaim_devkit.synthetic.spec import InvoiceSpec
 
 RAI = "{http://xbrl.mof.gov.cn/taxonomy/2021-11-30/rai}"
 OFD = "{http://www.ofdspec.org/2016}"

@@ -6,13 +6,13 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from app.invoices.synthetic.builder import random_spec
-from app.invoices.synthetic.bundle import render_12306_bundle
-from app.invoices.synthetic.face_layout import FaceStyle
-from app.invoices.synthetic.ofd import render_ofd
-from app.invoices.synthetic.pdf import PdfVariant, render_pdf
-from app.invoices.synthetic.spec import InvoiceSpec
-from app.invoices.synthetic.xbrl import XbrlOptions, render_xbrl
+from railclaim_devkit.synthetic.builder import random_spec
+from railclaim_devkit.synthetic.bundle import render_12306_bundle
+from railclaim_devkit.synthetic.face_layout import FaceStyle
+from railclaim_devkit.synthetic.ofd import render_ofd
+from railclaim_devkit.synthetic.pdf import PdfVariant, render_pdf
+from railclaim_devkit.synthetic.spec import InvoiceSpec
+from railclaim_devkit.synthetic.xbrl import XbrlOptions, render_xbrl
 
 # Named PDF variants: one real-world deviation each, so a failure names its cause.
 PDF_VARIANTS: dict[str, PdfVariant] = {

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 from pypdf import PdfReader, PdfWriter
 
-from app.invoices.synthetic.builder import random_spec
-from app.invoices.synthetic.face_layout import layout_face
-from app.invoices.synthetic.pdf import (
+from railclaim_devkit.synthetic.builder import random_spec
+from railclaim_devkit.synthetic.face_layout import layout_face
+from railclaim_devkit.synthetic.pdf import (
     DEFAULT_VARIANT,
     add_attachment,
     add_simsun_font,
@@ -24,9 +24,9 @@ from app.invoices.synthetic.pdf import (
     page_body,
     render_pdf,
 )
-from app.invoices.synthetic.pdf_writer import PdfDocument, ref
-from app.invoices.synthetic.spec import InvoiceSpec
-from app.invoices.synthetic.xbrl import attachment_name
+from railclaim_devkit.synthetic.pdf_writer import PdfDocument, ref
+from railclaim_devkit.synthetic.spec import InvoiceSpec
+from railclaim_devkit.synthetic.xbrl import attachment_name
 
 _MIB = 1024 * 1024
 _ID_PAIR = re.compile(rb"/ID \[ ?(<[0-9a-fA-F]+>) ?(<[0-9a-fA-F]+>) ?\]")

@@ -12,23 +12,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from app.invoices.synthetic.face_layout import (
+from railclaim_devkit.synthetic.face_layout import (
     PAGE_HEIGHT_MM,
     PAGE_WIDTH_MM,
     FaceStyle,
     TextBlock,
     layout_face,
 )
-from app.invoices.synthetic.pdf_writer import (
+from railclaim_devkit.synthetic.pdf_writer import (
     PdfDocument,
     pdf_literal,
     pdf_text_string,
     ref,
     stream_body,
 )
-from app.invoices.synthetic.qr import MODULES, qr_bitmap, qr_payload
-from app.invoices.synthetic.spec import InvoiceSpec
-from app.invoices.synthetic.xbrl import XbrlOptions, attachment_name, render_xbrl
+from railclaim_devkit.synthetic.qr import MODULES, qr_bitmap, qr_payload
+from railclaim_devkit.synthetic.spec import InvoiceSpec
+from railclaim_devkit.synthetic.xbrl import XbrlOptions, attachment_name, render_xbrl
 
 PT_PER_MM = 72 / 25.4
 Encoding = Literal["GBK-EUC-H", "UniGB-UCS2-H"]

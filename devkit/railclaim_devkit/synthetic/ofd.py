@@ -6,16 +6,16 @@ import datetime as dt
 import hashlib
 from xml.sax.saxutils import escape, quoteattr
 
-from app.invoices.synthetic.face_layout import (
+from railclaim_devkit.synthetic.face_layout import (
     DEFAULT_STYLE,
     FaceStyle,
     TextBlock,
     layout_face,
     text_width,
 )
-from app.invoices.synthetic.spec import InvoiceSpec
-from app.invoices.synthetic.xbrl import DEFAULT_XBRL, XbrlOptions, attachment_name, render_xbrl
-from app.invoices.synthetic.zipfiles import render_zip
+from railclaim_devkit.synthetic.spec import InvoiceSpec
+from railclaim_devkit.synthetic.xbrl import DEFAULT_XBRL, XbrlOptions, attachment_name, render_xbrl
+from railclaim_devkit.synthetic.zipfiles import render_zip
 
 OFD_NS = "http://www.ofdspec.org/2016"
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -8,8 +8,8 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from app.invoices.synthetic import identifiers, values
-from app.invoices.synthetic.spec import (
+from railclaim_devkit.synthetic import identifiers, values
+from railclaim_devkit.synthetic.spec import (
     FEE_TAX_RATE,
     SALE_TAX_RATE,
     BusinessType,

@@ -25,16 +25,16 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.invoices.synthetic import hostile_pdf
-from app.invoices.synthetic.bundle import bundle_members
-from app.invoices.synthetic.ofd import render_ofd
-from app.invoices.synthetic.vat import (
+from railclaim_devkit.synthetic import hostile_pdf
+from railclaim_devkit.synthetic.bundle import bundle_members
+from railclaim_devkit.synthetic.ofd import render_ofd
+from railclaim_devkit.synthetic.vat import (
     render_plain_pdf,
     render_vat_invoice_pdf,
     render_vat_invoice_xml,
 )
-from app.invoices.synthetic.xbrl import render_xbrl
-from app.invoices.synthetic.zipfiles import render_zip
+from railclaim_devkit.synthetic.xbrl import render_xbrl
+from railclaim_devkit.synthetic.zipfiles import render_zip
 
 _MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * _MIB

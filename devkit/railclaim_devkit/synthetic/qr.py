@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from app.invoices.synthetic.spec import InvoiceSpec, money
+from railclaim_devkit.synthetic.spec import InvoiceSpec, money
 
 MODULES = 29  # a version-3 symbol: 29 x 29 modules
 

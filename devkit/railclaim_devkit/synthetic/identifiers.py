@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from app.invoices.synthetic.values import REGION_TAX_BUREAUS
+from railclaim_devkit.synthetic.values import REGION_TAX_BUREAUS
 
 # GB 32100-2015: 31 characters (no I, O, Z, S, V) and the weights 3^i mod 31 of positions 1-17.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

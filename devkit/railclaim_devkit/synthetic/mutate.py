@@ -15,12 +15,12 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.invoices.synthetic.builder import random_spec
-from app.invoices.synthetic.bundle import render_12306_bundle
-from app.invoices.synthetic.ofd import render_ofd
-from app.invoices.synthetic.pdf import PdfVariant, render_pdf
-from app.invoices.synthetic.xbrl import render_xbrl
-from app.invoices.synthetic.zipfiles import render_zip
+from railclaim_devkit.synthetic.builder import random_spec
+from railclaim_devkit.synthetic.bundle import render_12306_bundle
+from railclaim_devkit.synthetic.ofd import render_ofd
+from railclaim_devkit.synthetic.pdf import PdfVariant, render_pdf
+from railclaim_devkit.synthetic.xbrl import render_xbrl
+from railclaim_devkit.synthetic.zipfiles import render_zip
 
 # Byte strings a parser gives meaning to: spliced in, they reach deeper than random noise.
 TOKENS: tuple[bytes, ...] = (

@@ -11,12 +11,12 @@ import random
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from app.invoices.synthetic import identifiers
-from app.invoices.synthetic.builder import random_company_name
-from app.invoices.synthetic.face_layout import BODY_SIZE, Piece, TextBlock, date_text
-from app.invoices.synthetic.pdf import DEFAULT_VARIANT, render_face_pdf
-from app.invoices.synthetic.pdf_writer import PdfDocument, pdf_literal, ref
-from app.invoices.synthetic.spec import money, split_tax
+from railclaim_devkit.synthetic import identifiers
+from railclaim_devkit.synthetic.builder import random_company_name
+from railclaim_devkit.synthetic.face_layout import BODY_SIZE, Piece, TextBlock, date_text
+from railclaim_devkit.synthetic.pdf import DEFAULT_VARIANT, render_face_pdf
+from railclaim_devkit.synthetic.pdf_writer import PdfDocument, pdf_literal, ref
+from railclaim_devkit.synthetic.spec import money, split_tax
 
 VAT_TITLE = "电子发票（普通发票）"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from app.invoices.synthetic.face_layout import TITLE
-from app.invoices.synthetic.spec import InvoiceSpec, money
+from railclaim_devkit.synthetic.face_layout import TITLE
+from railclaim_devkit.synthetic.spec import InvoiceSpec, money
 
 DEFAULT_TAXONOMY_DATE = "2021-11-30"
 

@@ -8,46 +8,46 @@ Pure: stdlib and pypdf only. Typical use::
     assert parse_file(pdf)[0].fare == spec.fare
 """
 
-from app.invoices.synthetic.builder import (
+from railclaim_devkit.synthetic.builder import (
     fee_invoice_for,
     random_company_name,
     random_person_name,
     random_spec,
     red_letter_of,
 )
-from app.invoices.synthetic.bundle import bundle_members, render_12306_bundle
-from app.invoices.synthetic.corpus import (
+from railclaim_devkit.synthetic.bundle import bundle_members, render_12306_bundle
+from railclaim_devkit.synthetic.corpus import (
     PDF_VARIANTS,
     VARIANT_NAMES,
     CorpusFile,
     generate_corpus,
     render_variant,
 )
-from app.invoices.synthetic.face_layout import FaceStyle, layout_face
-from app.invoices.synthetic.hostile import HostileFile, hostile_files
-from app.invoices.synthetic.identifiers import (
+from railclaim_devkit.synthetic.face_layout import FaceStyle, layout_face
+from railclaim_devkit.synthetic.hostile import HostileFile, hostile_files
+from railclaim_devkit.synthetic.identifiers import (
     invoice_number,
     is_valid_uscc,
     masked_id_number,
     random_uscc,
     uscc_with_check_digit,
 )
-from app.invoices.synthetic.ofd import render_ofd
-from app.invoices.synthetic.pdf import PdfVariant, render_pdf
-from app.invoices.synthetic.spec import (
+from railclaim_devkit.synthetic.ofd import render_ofd
+from railclaim_devkit.synthetic.pdf import PdfVariant, render_pdf
+from railclaim_devkit.synthetic.spec import (
     FACE_FIELDS,
     PARSED_FIELDS,
     BusinessType,
     InvoiceSpec,
     split_tax,
 )
-from app.invoices.synthetic.vat import (
+from railclaim_devkit.synthetic.vat import (
     render_plain_pdf,
     render_vat_invoice_pdf,
     render_vat_invoice_xml,
 )
-from app.invoices.synthetic.xbrl import XbrlOptions, render_xbrl
-from app.invoices.synthetic.zipfiles import render_zip
+from railclaim_devkit.synthetic.xbrl import XbrlOptions, render_xbrl
+from railclaim_devkit.synthetic.zipfiles import render_zip
 
 __all__ = [
     "FACE_FIELDS",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from app.invoices.synthetic.ofd import render_ofd
-from app.invoices.synthetic.pdf import DEFAULT_VARIANT, PdfVariant, render_pdf
-from app.invoices.synthetic.spec import InvoiceSpec
-from app.invoices.synthetic.zipfiles import render_zip
+from railclaim_devkit.synthetic.ofd import render_ofd
+from railclaim_devkit.synthetic.pdf import DEFAULT_VARIANT, PdfVariant, render_pdf
+from railclaim_devkit.synthetic.spec import InvoiceSpec
+from railclaim_devkit.synthetic.zipfiles import render_zip
 
 Rendition = Literal["pdf", "ofd"]
 

@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
-from app.invoices.synthetic.spec import InvoiceSpec, money
-from app.invoices.synthetic.values import REGION_TAX_BUREAUS
+from railclaim_devkit.synthetic.spec import InvoiceSpec, money
+from railclaim_devkit.synthetic.values import REGION_TAX_BUREAUS
 
 PAGE_WIDTH_MM = 210.0
 PAGE_HEIGHT_MM = 140.0

@@ -17,17 +17,17 @@ from app.invoices.batches import upload_batch
 from app.invoices.intake import IntakeContext
 from app.invoices.models import Invoice
 from app.invoices.parsing import ParseLimits
-from app.invoices.synthetic import (
+from app.invoices.uploads import UploadServices
+from app.invoices.verification.offline import OfflineProvider
+from app.kit.dates import business_today
+from app.storage import LocalFileStore
+from railclaim_devkit.synthetic import (
     fee_invoice_for,
     random_spec,
     render_12306_bundle,
     render_ofd,
     render_pdf,
 )
-from app.invoices.uploads import UploadServices
-from app.invoices.verification.offline import OfflineProvider
-from app.kit.dates import business_today
-from app.storage import LocalFileStore
 
 DEMO_SEED = 20241101
 

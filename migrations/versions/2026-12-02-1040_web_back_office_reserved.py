@@ -1,0 +1,23 @@
+"""Web (finance, auditor and admin screens): reserved.
+
+Reserved slot in the linear history for work in progress (issue 16, web back office); fill in or drop before release.
+
+Revision ID: c16c00001040
+Revises: c16b00001030
+Create Date: 2026-12-02 10:00:00.000000+00:00
+"""
+
+from collections.abc import Sequence
+
+revision: str = "c16c00001040"
+down_revision: str | None = "c16b00001030"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
