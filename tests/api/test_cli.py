@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -124,3 +125,16 @@ def test_storage_gc_dry_run(cli_env: None, settings: Settings):
     code, out = run("storage", "gc", "--dry-run")
     assert code == 0, out
     assert "checked 0 files" in out
+
+
+def test_demo_without_the_dev_kit_seeds_users_and_says_how_to_get_invoices(
+    cli_env: None, session: Session, monkeypatch: pytest.MonkeyPatch
+):
+    # A production install has no dev kit: importing it fails as it would there.
+    monkeypatch.setitem(sys.modules, "railclaim_devkit", None)
+    monkeypatch.setitem(sys.modules, "railclaim_devkit.demo_invoices", None)
+    code, out = run("demo")
+    assert code == 0, out
+    assert "admin-demo-pass" in out
+    assert "pip install -e ./devkit" in out
+    assert session.exec(select(func.count()).select_from(Invoice)).one() == 0
