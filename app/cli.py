@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlmodel import Session, select
+from typer.core import TyperGroup
 
 from app.auth.models import User
 from app.auth.schemas import ProfileIn, UserCreate
@@ -19,9 +22,37 @@ from app.db import make_engine
 from app.entities.models import LegalEntity
 from app.entities.schemas import EntityCreate
 from app.entities.service import create_entity
-from app.problems import AppError
+from app.problems import AppError, NotFound
+from app.production import UnsafeProductionSettings, refuse_unsafe_production
 
-cli = typer.Typer(help="railclaim: railway e-invoice reimbursement service", no_args_is_help=True)
+# What a command may fail with for reasons of its input or its surroundings (not a bug): each is
+# printed as one line and exits 1, never as a traceback.
+_EXPECTED_FAILURES = (
+    AppError,
+    ValidationError,
+    UnsafeProductionSettings,
+    OperationalError,
+    ProgrammingError,
+    ArgumentError,
+    OSError,
+)
+
+
+class _CleanErrors(TyperGroup):
+    # `Any`: Typer vendors its own click, whose Context it does not export.
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _EXPECTED_FAILURES as exc:
+            typer.echo(f"error: {_describe(exc)}", err=True)
+            raise typer.Exit(1) from None
+
+
+cli = typer.Typer(
+    cls=_CleanErrors,
+    help="railclaim: railway e-invoice reimbursement service",
+    no_args_is_help=True,
+)
 users_cli = typer.Typer(help="Manage users", no_args_is_help=True)
 tokens_cli = typer.Typer(help="Manage API tokens", no_args_is_help=True)
 entities_cli = typer.Typer(help="Manage legal entities", no_args_is_help=True)
@@ -49,11 +80,66 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _describe(exc: AppError | ValidationError) -> str:
+def _describe(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
-        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-    errors = exc.extensions.get("errors")
-    return str(errors or exc.detail)
+        # Settings come from the environment, so name the variable the operator has to fix.
+        settings = exc.title == "Settings"
+        return "; ".join(
+            f"{_field_name(e['loc'], as_variable=settings)}: {e['msg']}" for e in exc.errors()
+        )
+    if isinstance(exc, AppError):
+        return str(exc.extensions.get("errors") or exc.detail)
+    if isinstance(exc, OperationalError | ProgrammingError):
+        # The driver's first line says what went wrong; the SQL and parameters are noise here.
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        unmigrated = isinstance(exc, ProgrammingError) or "no such table" in reason
+        hint = " (not migrated yet? run `railclaim migrate`)" if unmigrated else ""
+        return f"database {_where(get_settings().database_url)}: {reason}{hint}"
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.strerror or exc}: {exc.filename}"
+    return str(exc)
+
+
+def _field_name(loc: tuple[int | str, ...], *, as_variable: bool) -> str:
+    name = ".".join(map(str, loc))
+    return f"RAILCLAIM_{name.upper()}" if as_variable else name
+
+
+def _where(database_url: str) -> str:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return str(Path(url.database).resolve())
+    return url.render_as_string(hide_password=True)
+
+
+def _missing_database(database_url: str) -> Path | None:
+    """The SQLite file a command would open but that is not there (SQLite would create it empty)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database).resolve()
+    return None if path.is_file() else path
+
+
+# Commands that may run without a database: `migrate` creates it.
+_WITHOUT_DATABASE = frozenset({"migrate"})
+
+
+@cli.callback()
+def _preflight(ctx: typer.Context) -> None:
+    """Before any command: production keys must be real, and the database must exist."""
+    settings = get_settings()
+    refuse_unsafe_production(settings)
+    if ctx.invoked_subcommand == "demo" and settings.environment == "production":
+        _fail("railclaim demo refuses to run in production: its logins and passwords are published")
+    if ctx.invoked_subcommand in _WITHOUT_DATABASE:
+        return
+    missing = _missing_database(settings.database_url)
+    if missing is not None:
+        _fail(
+            f"no database at {missing} (RAILCLAIM_DATABASE_URL); "
+            "run `railclaim migrate` to create it, or run from the project folder"
+        )
 
 
 @cli.command()
@@ -180,14 +266,14 @@ def tokens_create(
 def _user_id(session: Session, username: str) -> object:
     found = session.exec(select(User.id).where(User.username == username.lower())).first()
     if found is None:
-        raise typer.BadParameter(f"no user {username!r}")
+        raise NotFound(f"no user {username!r}")
     return found
 
 
 def _entity_id(session: Session, uscc: str) -> object:
     found = session.exec(select(LegalEntity.id).where(LegalEntity.uscc == uscc.upper())).first()
     if found is None:
-        raise typer.BadParameter(f"no legal entity with USCC {uscc!r}")
+        raise NotFound(f"no legal entity with USCC {uscc!r}")
     return found
 
 
@@ -233,6 +319,9 @@ def archive_export(
     from app.archive.commands import export_to_file
     from app.ledger.periods import check_period_text
 
+    if not output.parent.is_dir():
+        _fail(f"the folder {output.parent.resolve()} does not exist (for --output {output})")
+        return
     try:
         plan = export_to_file(
             get_settings(),

@@ -8,7 +8,7 @@ from app.archive.router import router as archive_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.claims.router import router as claims_router
-from app.config import DEV_SECRET, Settings, get_settings
+from app.config import Settings, get_settings
 from app.db import make_engine
 from app.entities.router import router as entities_router
 from app.invoices.router import router as invoices_router
@@ -20,6 +20,7 @@ from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.ops import router as ops_router
 from app.paper.router import router as paper_router
 from app.problems import install_problem_handlers, install_problem_openapi
+from app.production import refuse_unsafe_production
 from app.storage import LocalFileStore
 from app.web import install_web
 from app.webhooks.router import router as webhooks_router
@@ -27,15 +28,7 @@ from app.webhooks.router import router as webhooks_router
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    if settings.environment == "production" and settings.secret_key.get_secret_value().startswith(
-        DEV_SECRET
-    ):
-        raise RuntimeError("RAILCLAIM_SECRET_KEY must be set in production")
-    # A published key would let anyone re-seal an edited audit chain.
-    if settings.environment == "production" and settings.audit_key.get_secret_value().startswith(
-        DEV_SECRET
-    ):
-        raise RuntimeError("RAILCLAIM_AUDIT_KEY must be set in production")
+    refuse_unsafe_production(settings)
     configure_logging(settings.log_level, as_json=settings.log_json)
 
     app = FastAPI(

@@ -40,20 +40,29 @@ def export_to_file(
     settings: Settings, *, uscc: str, period_from: str, period_to: str, username: str | None,
     output: Path,
 ) -> ExportPlan:  # fmt: skip
-    """Writes the bag to `output` (via a temporary name, so a failed export leaves no zip)."""
+    """Writes the bag to `output` (via a temporary name, so a failed export leaves no zip).
+
+    The file is opened before the export is audited: a place that cannot be written to fails
+    the command without an `archive.exported` event for an export that never happened.
+    """
     store = LocalFileStore(settings.storage_dir)
     partial = output.with_name(output.name + ".partial")
     with _sessions(settings) as (session, reader):
         entity = session.exec(select(LegalEntity).where(LegalEntity.uscc == uscc.upper())).first()
         if entity is None:
             raise NotFound(f"No legal entity with USCC {uscc}.")
-        plan = start_export(
-            session, entity_id=entity.id, period_from=period_from, period_to=period_to,
-            actor=_exporter(session, username), key=audit_key(settings),
-        )  # fmt: skip
+        actor = _exporter(session, username)
         with partial.open("wb") as handle:
-            for chunk in stream_export(reader, store=store, plan=plan):
-                handle.write(chunk)
+            try:
+                plan = start_export(
+                    session, entity_id=entity.id, period_from=period_from, period_to=period_to,
+                    actor=actor, key=audit_key(settings),
+                )  # fmt: skip
+                for chunk in stream_export(reader, store=store, plan=plan):
+                    handle.write(chunk)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
     partial.replace(output)
     return plan
 
