@@ -1,8 +1,13 @@
-"""Opening ZIP containers (bundles, OFD packages) within the safety limits, before any read."""
+"""Opening ZIP containers (bundles, OFD packages) within the safety limits, and reading members.
+
+Headers are the attacker's words: the directory is vetted before any read, and each member is
+inflated in bounded steps that stop at its declared size, so a lie costs one step, not a GiB.
+"""
 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -20,6 +25,10 @@ from app.invoices.parsing.model import (
 # Small members compress far better than the ratio limit (a 3 KB XML of repeated tags): the ratio
 # guards against bombs, which only matter once a member is big.
 _RATIO_FLOOR_BYTES = 1024 * 1024
+# Compressed bytes taken per step; the output of a step is capped by what the member may still add.
+_INPUT_STEP_BYTES = 64 * 1024
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_MAGIC = b"PK\x03\x04"
 
 
 @contextmanager
@@ -56,6 +65,12 @@ def open_zip(data: bytes, limits: ParseLimits, what: str) -> zipfile.ZipFile:
             raise UnreadableFile(f"the {what} has an unsafe member name", member=info.filename)
         if info.flag_bits & 0x1:
             raise EncryptedFile(f"the {what} has an encrypted member", member=info.filename)
+        if info.file_size > limits.max_bytes:
+            # No part of a file may be bigger than a whole file may be: this caps every read.
+            raise TooLarge(
+                f"a member of the {what} is larger than {limits.max_bytes} bytes",
+                member=info.filename,
+            )
         _check_ratio(info, limits, what)
         total += info.file_size
     if total > limits.max_zip_total_bytes:
@@ -82,6 +97,73 @@ def is_unsafe_name(name: str) -> bool:
 
 
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, what: str) -> bytes:
-    """A member's bytes; zipfile stops at the declared size, which `open_zip` already bounded."""
+    """A member's bytes, never more than its declared size (which `open_zip` bounded) in memory.
+
+    zipfile's own `read()` inflates with a 2 GiB output cap and truncates to the declared size only
+    afterwards; here every inflate step is capped by the room left, so output past the declared
+    size is refused one step after it begins. Only stored and deflated members are read: bzip2 and
+    LZMA (whose decompressors zipfile runs uncapped) are not what 12306 or an OFD writer produce.
+    """
     with zip_boundary(what):
-        return archive.read(info)
+        source = _member_source(archive, info)
+        if info.compress_type == zipfile.ZIP_STORED:
+            data = source.read(info.file_size)
+            if info.compress_size != info.file_size or len(data) != info.file_size:
+                raise UnreadableFile(
+                    f"a stored member of the {what} is truncated", member=info.filename
+                )
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            data = _inflate(source, info, what)
+        else:
+            raise UnreadableFile(
+                f"a member of the {what} uses compression method {info.compress_type}, "
+                "which is not read (stored and deflate only)",
+                member=info.filename,
+            )
+    if zlib.crc32(data) != info.CRC:
+        raise UnreadableFile(f"a member of the {what} fails its CRC-32 check", member=info.filename)
+    return data
+
+
+def _member_source(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> io.BytesIO:
+    """The member's compressed bytes, located through its local header as zipfile would."""
+    source = archive.fp
+    if source is None:
+        raise ValueError("the archive is closed")
+    source.seek(info.header_offset)
+    header = source.read(_LOCAL_HEADER.size)
+    if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_MAGIC:
+        raise zipfile.BadZipFile(f"no local header for {info.filename!r}")
+    fields = _LOCAL_HEADER.unpack(header)
+    source.seek(fields[10] + fields[11], io.SEEK_CUR)  # the name and extra field lengths
+    compressed = source.read(info.compress_size)
+    if len(compressed) != info.compress_size:
+        raise EOFError(f"{info.filename!r} is truncated")
+    return io.BytesIO(compressed)
+
+
+def _inflate(source: io.BytesIO, info: zipfile.ZipInfo, what: str) -> bytes:
+    """Raw deflate, in steps of bounded input and output, to exactly the declared size."""
+    declared = info.file_size
+    if declared == 0 and info.compress_size == 0:
+        return b""  # some writers store an empty deflated member as no bytes at all
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    out = bytearray()
+    pending = b""
+    while not inflater.eof:
+        pending = pending or source.read(_INPUT_STEP_BYTES)
+        if not pending:
+            raise UnreadableFile(f"a member of the {what} is truncated", member=info.filename)
+        # One byte of room beyond the declared size is how a lying header shows itself.
+        out += inflater.decompress(pending, declared + 1 - len(out))
+        pending = inflater.unconsumed_tail
+        if len(out) > declared:
+            raise TooLarge(
+                f"a member of the {what} inflates past its declared {declared} bytes",
+                member=info.filename,
+            )
+    if len(out) != declared:
+        raise UnreadableFile(
+            f"a member of the {what} is shorter than declared", member=info.filename
+        )
+    return bytes(out)

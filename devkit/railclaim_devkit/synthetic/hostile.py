@@ -7,7 +7,9 @@ Expected codes (the `ParseError.code` a parser raises), and why:
 - `encrypted-file`: a password-protected PDF; a ZIP whose member is flagged encrypted.
 - `too-large`: over the 20 MB default size; a PDF stream that inflates past the stream limit
   (deflate bomb, in the page or the attachment); a ZIP bomb (ratio ~1000:1, 256 MiB declared);
-  more ZIP members than allowed; more PDF pages than an invoice has.
+  a ZIP whose member declares 4 KiB but inflates to 1 GiB (its headers lie, so only a bounded
+  inflate sees it), as a bundle and as an OFD part; more ZIP members than allowed; more PDF pages
+  than an invoice has.
 - `unsupported-format`: bytes of no known kind (random noise, a PNG): detection is by content.
 - `not-a-railway-invoice`: readable documents that are not railway invoices — a plain PDF, an
   ordinary 数电票 (PDF and XML), a DOCX-like ZIP of XML parts (its XML members hold no `rai` data).
@@ -105,6 +107,49 @@ def zip_bomb(expanded_bytes: int = 256 * _MIB) -> bytes:
     return buffer.getvalue()
 
 
+def zeros_raw_deflate(size: int) -> bytes:
+    """`size` zero bytes as a raw deflate stream (ZIP's), built in ~0.05 s whatever the size.
+
+    Each MiB is compressed alone (a full flush resets the window), so the middle chunks are
+    byte-identical and are repeated rather than compressed again.
+    """
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    chunk = bytes(_MIB)
+    first = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    middle = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return first + middle * (size // _MIB - 1) + compressor.flush()
+
+
+def lying_zip_bomb(
+    name: str = "25119199999000000001.pdf",
+    *,
+    declared_bytes: int = 4096,
+    expanded_bytes: int = 1024 * _MIB,
+    extra_members: tuple[tuple[str, bytes], ...] = (),
+) -> bytes:
+    """A ~1 MB ZIP whose member declares `declared_bytes` in both headers but inflates to 1 GiB.
+
+    Ratio checks on the declared sizes pass (4 KiB from 1 MB); only an inflate that stops at the
+    declared size refuses it. `extra_members` (stored) come first, to plant the bomb in an OFD.
+    """
+    members = [(n, d, d, zlib.crc32(d), 0) for n, d in extra_members]
+    members.append((name, zeros_raw_deflate(expanded_bytes), b"", 0, 8))
+    local, central = bytearray(), bytearray()
+    for member_name, payload, _, crc, method in members:
+        encoded = member_name.encode()
+        size = len(payload) if method == 0 else declared_bytes
+        fields = (20, 0, method, 0, 0x21, crc, len(payload), size, len(encoded), 0)
+        central += struct.pack("<4s2H", b"PK\x01\x02", 0x031E, 20)
+        central += struct.pack("<4H3L2H", *fields[1:]) + struct.pack(
+            "<3H2L", 0, 0, 0, 0, len(local)
+        )
+        central += encoded
+        local += struct.pack("<4sH4H3L2H", b"PK\x03\x04", *fields) + encoded + payload
+    count = len(members)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central), len(local), 0)
+    return bytes(local + central + end)
+
+
 def encrypted_member_zip() -> bytes:
     """A bundle whose member carries the "encrypted" flag (traditional PKWARE encryption).
 
@@ -135,6 +180,17 @@ def ofd_with_member(name: str, data: bytes | None) -> bytes:
 def _ofd_laughs() -> bytes:
     xbrl = f"Doc_0/Attachs/rai_issuer_{hostile_pdf.sample_spec().invoice_number}.xml"
     return ofd_with_member(xbrl, billion_laughs_xml())
+
+
+def _ofd_lying_document() -> bytes:
+    """The sample OFD whose Document.xml declares 4 KiB and inflates to 1 GiB."""
+    with zipfile.ZipFile(io.BytesIO(render_ofd(hostile_pdf.sample_spec()))) as ofd:
+        others = tuple(
+            (info.filename, ofd.read(info))
+            for info in ofd.infolist()
+            if info.filename != "Doc_0/Document.xml"
+        )
+    return lying_zip_bomb("Doc_0/Document.xml", extra_members=others)
 
 
 def _ofd_without_document() -> bytes:
@@ -211,6 +267,8 @@ def hostile_files() -> list[HostileFile]:
         ("no_document.ofd", unreadable, "OFD without its Document.xml", _ofd_without_document),
         ("oversized.pdf", too_large, "30 MB, over the 20 MB default", oversized_pdf),
         ("zip_bomb.zip", too_large, "256 MiB of zeros at ~1000:1", zip_bomb),
+        ("lying_header.zip", too_large, "declares 4 KiB, inflates to 1 GiB", lying_zip_bomb),
+        ("lying_part.ofd", too_large, "Document.xml: 4 KiB declared, 1 GiB", _ofd_lying_document),
         ("zip_slip.zip", unreadable, "member named ../x.pdf", lambda: _renamed("../x.pdf")),
         ("zip_absolute.zip", unreadable, "member named /abs.pdf", lambda: _renamed("/abs.pdf")),
         ("nested.zip", unreadable, "a ZIP inside the ZIP", _nested_zip),

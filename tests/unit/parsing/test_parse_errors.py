@@ -187,3 +187,38 @@ def test_time_budget_refuses_slow_work() -> None:
     pdf, _ = _spec_files()
     with pytest.raises(UnreadableFile, match="longer than"):
         parse_file(pdf, limits=ParseLimits(time_budget_seconds=-1.0))
+
+
+# The bombs of the attack (issue 15): each must cost about the limits, never its expansion.
+BOMBS = {
+    "lying_header.zip": ("too-large", "inflates past its declared 4096 bytes"),
+    "lying_part.ofd": ("too-large", "inflates past its declared 4096 bytes"),
+    "zip_bomb.zip": ("too-large", "larger than"),
+    "deflate_bomb.pdf": ("too-large", "expands beyond the safety limits"),
+    "attachment_bomb.pdf": ("too-large", "expands beyond the safety limits"),
+    "billion_laughs.xml": ("unreadable-file", "forbidden construct"),
+    "billion_laughs.pdf": ("unreadable-file", "forbidden construct"),
+    "laughs.ofd": ("unreadable-file", "forbidden construct"),
+}
+# pypdf holds a capped stream and its copy: two stream limits, plus room for the parser itself.
+BOMB_MEMORY_BOUND_BYTES = 2 * ParseLimits().max_stream_bytes + 8 * 1024 * 1024
+BOMB_TIME_BOUND_S = 2.0
+
+
+@pytest.mark.parametrize("name", sorted(BOMBS))
+def test_bombs_fail_fast_with_a_clear_refusal_in_memory_bounded_by_the_limits(name: str) -> None:
+    [hostile] = [h for h in HOSTILE if h.name == name]
+    data = hostile.data
+    code, words = BOMBS[name]
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ParseError) as refused:
+            parse_file(data, name)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (refused.value.code, words in refused.value.message) == (code, True), refused.value
+    assert peak < BOMB_MEMORY_BOUND_BYTES
+    assert elapsed < BOMB_TIME_BOUND_S

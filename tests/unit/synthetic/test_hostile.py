@@ -112,6 +112,24 @@ def test_zip_bomb_ratio():
     assert info.file_size / info.compress_size > 900
 
 
+@pytest.mark.parametrize(
+    ("name", "member"),
+    [("lying_header.zip", "25119199999000000001.pdf"), ("lying_part.ofd", "Doc_0/Document.xml")],
+)
+def test_lying_headers_declare_4_kib_of_what_inflates_to_1_gib(name: str, member: str):
+    data = FILES[name].data
+    info = next(i for i in _infos(name) if i.filename == member)
+    assert (info.file_size, info.compress_type) == (4096, zipfile.ZIP_DEFLATED)
+    assert len(data) < 1.1 * 1024 * 1024
+    start = info.header_offset + 30 + len(member)
+    raw = data[start : start + info.compress_size]
+    inflater, total, rest = zlib.decompressobj(-zlib.MAX_WBITS), 0, raw
+    while rest:
+        total += len(inflater.decompress(rest, 1 << 20))
+        rest = inflater.unconsumed_tail
+    assert total == 1 << 30
+
+
 def test_zip_structure_attacks():
     assert [i.filename for i in _infos("zip_slip.zip")] == ["../x.pdf"]
     assert [i.filename for i in _infos("zip_absolute.zip")] == ["/abs.pdf"]
