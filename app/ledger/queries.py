@@ -125,3 +125,17 @@ def list_periods(
         )
         for p in periods
     ]
+
+
+def voucher_numbers(
+    session: Session, voucher_ids: list[uuid.UUID]
+) -> list[tuple[uuid.UUID, str, str]]:
+    """(id, 记-YYYY-MM-NNNN, kind) of vouchers a claim already names, for its page's links."""
+    if not voucher_ids:
+        return []
+    rows = session.exec(
+        select(JournalVoucher.id, JournalVoucher.number_text, JournalVoucher.kind)
+        .where(col(JournalVoucher.id).in_(voucher_ids))
+        .order_by(col(JournalVoucher.created_at))
+    ).all()
+    return [(row[0], row[1], row[2]) for row in rows]

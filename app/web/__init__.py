@@ -21,6 +21,7 @@ from app.web.routes import (
     audit,
     auth,
     claims,
+    drafts,
     finance_claims,
     invoices,
     ledger,
@@ -42,6 +43,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     paper.router,
     # /claims/new before /claims/{claim_id}.
     claims.router,
+    drafts.router,
     approvals.router,
     finance_claims.router,
     # /finance/vouchers/export before /finance/vouchers/{voucher_id}.

@@ -13,9 +13,17 @@ from app.auth.names import display_names
 from app.auth.principal import Principal
 from app.claims import queries
 from app.kit.dates import business_today
+from app.ledger.queries import voucher_numbers
 from app.problems import AppError
-from app.web.claim_present import DONE_MESSAGES, claim_actions, claim_view, people_of
+from app.web.claim_present import (
+    DONE_MESSAGES,
+    VOUCHER_KINDS,
+    claim_actions,
+    claim_view,
+    people_of,
+)
 from app.web.i18n import Lang, request_lang, translate
+from app.web.nav import LEDGER_READERS
 from app.web.present import problem_view
 from app.web.templating import render
 
@@ -39,6 +47,11 @@ def claim_page(
         "problem": problem_view(lang, error) if error else None,
         "values": values or {},
         "done": _done_text(lang, request.query_params.get("done")),
+        "vouchers": [
+            {"id": v_id, "number": number, "kind": translate(lang, VOUCHER_KINDS.get(kind, kind))}
+            for v_id, number, kind in voucher_numbers(session, claim.voucher_ids)
+        ],
+        "can_open_vouchers": principal.has_role(*LEDGER_READERS),
     }
     status_code = error.status if error else 200
     return render(

@@ -9,6 +9,7 @@ from app.auth.models import Role
 from app.auth.principal import Principal
 from app.claims.schemas import ClaimOut
 from app.web.i18n import Lang, translate
+from app.web.present import BUSINESS_TYPES
 from app.web.problem_texts import FINDINGS_ZH
 
 CLAIM_STATES = {
@@ -28,6 +29,7 @@ HISTORY_ACTIONS = {
     "paid": "支付",
 }
 SEVERITIES = {"block": "阻止", "warn": "提示"}
+VOUCHER_KINDS = {"booking": "报销入账", "payment": "付款", "reversal": "红字冲销"}
 DONE_MESSAGES = {
     "created": "报销单已保存为草稿。",
     "submitted": "已提交审批。",
@@ -35,6 +37,7 @@ DONE_MESSAGES = {
     "approved": "已批准。",
     "rejected": "已退回。",
     "removed": "已从报销单中删除。",
+    "added": "已添加到报销单。",
     "booked": "已入账。",
     "paid": "已支付。",
 }
@@ -94,6 +97,7 @@ def claim_view(lang: Lang, claim: ClaimOut, names: dict[Any, str]) -> dict[str, 
     ]
     return {
         "claim": claim,
+        "business_types": BUSINESS_TYPES,
         "state_label": translate(lang, CLAIM_STATES.get(claim.state, claim.state)),
         "claimant": names.get(claim.claimant, "—"),
         "awaiting": names.get(claim.awaiting_approver) if claim.awaiting_approver else None,

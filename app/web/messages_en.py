@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.web.messages_en_employee import EMPLOYEE_EN
 from app.web.messages_en_workflow import AUDIT_EN, CLAIMS_EN, LEDGER_EN, SETTINGS_EN
 
 EN: dict[str, str] = {
@@ -33,7 +34,6 @@ EN: dict[str, str] = {
     "乘车日期": "Travel date",
     "车次": "Train",
     "行程": "Route",
-    "席位": "Seat",
     "乘车人": "Passenger",
     "票价": "Fare",
     "状态": "Status",
@@ -234,3 +234,4 @@ EN.update(CLAIMS_EN)
 EN.update(LEDGER_EN)
 EN.update(AUDIT_EN)
 EN.update(SETTINGS_EN)
+EN.update(EMPLOYEE_EN)

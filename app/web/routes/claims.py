@@ -15,17 +15,16 @@ from app.claims import queries, service
 from app.claims.schemas import ClaimCreate, ClaimState
 from app.config import SettingsDep
 from app.db import SessionDep
-from app.invoices import queries as invoice_queries
 from app.kit.pagination import CursorQuery
-from app.paper import queries as paper_queries
 from app.problems import AppError
 from app.web.claim_page import claim_page
+from app.web.claim_pick import checked_values, pick_context
 from app.web.claim_present import CLAIM_STATES
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
 from app.web.forms import FormErrors, FormFields, parse_form, refused
 from app.web.i18n import request_lang
-from app.web.present import invoice_row, problem_view
+from app.web.present import problem_view
 from app.web.session import WebUser, require_web_roles
 from app.web.templating import render
 
@@ -80,21 +79,9 @@ def _new_page(
     errors: FormErrors,
 ) -> Response:
     lang = request_lang(request)
-    invoices, _ = invoice_queries.list_invoices(
-        session,
-        principal,
-        invoice_queries.InvoiceFilters(status="available", owner=principal.id),
-        cursor=None,
-        limit=200,
-    )
-    papers, _ = paper_queries.list_vouchers(
-        session, principal, received=None, cursor=None, limit=200
-    )
-    checked = values.get("items") or request.query_params.getlist("invoice")
+    checked = checked_values(values, request.query_params.getlist("invoice"))
     context = {
-        "invoices": [invoice_row(lang, i) for i in invoices],
-        "papers": [p for p in papers if p.owner == principal.id and p.status == "available"],
-        "checked": set(checked if isinstance(checked, list) else [checked]),
+        **pick_context(session, principal, lang, checked),
         "values": values,
         "errors": errors.fields,
         "problem": problem_view(lang, errors.problem) if errors.problem else None,

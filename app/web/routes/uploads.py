@@ -26,11 +26,22 @@ pages = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 json_api = APIRouter(prefix="/web", tags=["web-json"], include_in_schema=False)
 
 ACCEPTED_SUFFIXES = (".pdf", ".ofd", ".xml", ".zip")
+# Phones' pickers filter by media type, not by suffix: without these an Android picker may grey
+# out a ZIP or an XML the 12306 app saved. The server still judges each file by its content.
+ACCEPTED_TYPES = (
+    "application/pdf",
+    "application/ofd",
+    "application/xml",
+    "text/xml",
+    "application/zip",
+    "application/x-zip-compressed",
+)
 
 
 @pages.get("/invoices/upload")
 def upload_page(request: Request, principal: UploaderWebUser, settings: SettingsDep) -> Response:
-    context = {"max_upload_mb": settings.max_upload_mb, "accept": ",".join(ACCEPTED_SUFFIXES)}
+    accept = ",".join(ACCEPTED_SUFFIXES + ACCEPTED_TYPES)
+    context = {"max_upload_mb": settings.max_upload_mb, "accept": accept}
     return render(request, "invoices/upload.html", context, principal=principal)
 
 

@@ -9,6 +9,8 @@
   var input = document.getElementById("file-input");
   var tbody = document.querySelector("#results tbody");
   var empty = document.getElementById("results-empty");
+  var headings = Array.prototype.map.call(
+    document.querySelectorAll("#results thead th"), function (th) { return th.textContent; });
   var endpoint = zone.dataset.endpoint;
   var csrf = zone.dataset.csrf;
   var maxBytes = parseInt(zone.dataset.maxBytes, 10);
@@ -62,11 +64,21 @@
     var status = inv ? el("span", "badge status-" + inv.status, inv.status_label) : "";
     tr.appendChild(el("td", "file-name", name));
     tr.appendChild(progressCell || el("td"));
-    cells(tr, [outcome, inv ? inv.train_number : "", inv ? inv.route : "", inv ? inv.travel_date : "",
-      inv ? inv.seat : ""]);
+    var business = inv ? el("span", "badge business-" + inv.business_type_code, inv.business_type) : "";
+    cells(tr, [outcome, inv ? inv.train_number : "", inv ? inv.route : "", business,
+      inv ? inv.travel_date : "", inv ? inv.seat_class : ""]);
     tr.appendChild(el("td", "num", inv ? inv.fare : ""));
     cells(tr, [status, notes(result)]);
+    label(tr);
     return tr;
+  }
+
+  // On a phone each row is a card: a cell shows its column's name (read from the table head).
+  function label(row) {
+    Array.prototype.forEach.call(row.children, function (td, index) {
+      if (headings[index]) { td.dataset.label = headings[index]; }
+    });
+    if (row.firstChild) { row.firstChild.classList.add("card-head"); }
   }
 
   function failureRow(file, progressCell, title, detail) {
@@ -88,8 +100,9 @@
     tr.appendChild(el("td", "file-name", file.name));
     tr.appendChild(progressCell);
     var waiting = el("td", "muted", zone.dataset.textUploading);
-    waiting.colSpan = 8;
+    waiting.colSpan = 9;
     tr.appendChild(waiting);
+    label(tr);
     tbody.appendChild(tr);
     empty.hidden = true;
     return { tr: tr, bar: bar, text: text, cell: progressCell };

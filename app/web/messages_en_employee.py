@@ -1,0 +1,22 @@
+"""English texts of the employee and approver pages: phone menu, claims, inbox, dashboards."""
+
+from __future__ import annotations
+
+EMPLOYEE_EN: dict[str, str] = {
+    "菜单": "Menu",
+    "选择文件（可多选）": "Choose files (several at once)",
+    "12306 App 保存的发票在手机的“文件”里": "Invoices the 12306 app saved are in the phone's Files",
+    "车厢座位": "Carriage and seat",
+    "添加票据": "Add documents",
+    "添加到报销单": "Add to the claim",
+    "返回报销单": "Back to the claim",
+    "请至少勾选一张票据。": "Tick at least one document.",
+    "报销单“{title}”现有 {n} 张票据，合计 {total}。": (
+        "The claim “{title}” holds {n} documents, {total} in all."
+    ),
+    "已选 {n} 张，合计 {total}": "{n} ticked, {total} in all",
+    "已添加到报销单。": "Added to the claim.",
+    "报销入账": "Booking",
+    "付款": "Payment",
+    "红字冲销": "Reversal",
+}

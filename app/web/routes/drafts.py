@@ -1,0 +1,84 @@
+"""Fixing a draft claim on the web: add documents to it (more edits join as their services land)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import TypeAdapter, ValidationError
+from starlette.responses import RedirectResponse, Response
+
+from app.claims import queries, service
+from app.claims.schemas import ItemRef
+from app.config import SettingsDep
+from app.db import SessionDep
+from app.problems import AppError
+from app.web.claim_page import claim_page
+from app.web.claim_pick import checked_values, pick_context
+from app.web.csrf import CsrfChecked
+from app.web.errors import WEB_PAGE_TAG
+from app.web.forms import FormFields
+from app.web.i18n import request_lang
+from app.web.routes.claims import ClaimWriter, actor_of, claim_payload
+from app.web.templating import render
+
+router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
+_ITEMS = TypeAdapter(list[ItemRef])
+
+
+def _add_page(
+    request: Request,
+    session: SessionDep,
+    principal: ClaimWriter,
+    claim_id: uuid.UUID,
+    values: dict[str, Any],
+    *,
+    nothing_ticked: bool = False,
+) -> Response:
+    lang = request_lang(request)
+    claim = queries.read_claim(session, principal, claim_id)
+    context = {
+        **pick_context(
+            session, principal, lang, checked_values(values, []), base_total=claim.total
+        ),
+        "claim": claim,
+        "values": values,
+        "nothing_ticked": nothing_ticked,
+    }
+    status_code = 422 if nothing_ticked else 200
+    return render(request, "claims/add.html", context, principal=principal, status_code=status_code)
+
+
+@router.get("/claims/{claim_id}/add")
+def add_items_page(
+    request: Request, session: SessionDep, principal: ClaimWriter, claim_id: uuid.UUID
+) -> Response:
+    return _add_page(request, session, principal, claim_id, {})
+
+
+@router.post("/claims/{claim_id}/add")
+def add_items(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: ClaimWriter,
+    _csrf: CsrfChecked,
+    claim_id: uuid.UUID,
+    form: FormFields,
+) -> Response:
+    try:
+        refs = _ITEMS.validate_python(claim_payload(form)["items"])
+    except ValidationError:
+        refs = []
+    if not refs:
+        return _add_page(request, session, principal, claim_id, form, nothing_ticked=True)
+    actor = actor_of(principal, settings)
+    for ref in refs:
+        # One document at a time, as the API adds them: those added before a refusal stay
+        # added, and the claim page that shows the refusal lists them.
+        try:
+            service.add_item(session, actor, claim_id, ref)
+        except AppError as exc:
+            return claim_page(request, session, principal, claim_id, error=exc)
+    return RedirectResponse(f"/claims/{claim_id}?done=added", status_code=303)
