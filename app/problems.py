@@ -170,8 +170,10 @@ class ValidationProblem(AppError):
 
     status, slug = 422, "validation-error"
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message, errors=[{"field": field, "message": message}])
+    def __init__(self, field: str, message: str, *, code: str | None = None) -> None:
+        # `code` names the rule broken, so pages can say it in the user's language.
+        error = {"field": field, "message": message} | ({"code": code} if code else {})
+        super().__init__(message, errors=[error])
 
 
 def problem_response(
@@ -289,7 +291,11 @@ PROBLEM_SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "properties": {
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                    "code": {"type": "string", "description": "the rule broken, when known"},
+                },
             },
         },
         "request_id": {"type": ["string", "null"]},

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from app.claims.policy import DEFAULT_POLICY
 from app.kit.money import Money
@@ -28,7 +29,9 @@ class ItemRef(BaseModel):
     @model_validator(mode="after")
     def _exactly_one_document(self) -> ItemRef:
         if (self.invoice_id is None) == (self.paper_voucher_id is None):
-            raise ValueError("give exactly one of invoice_id and paper_voucher_id")
+            raise PydanticCustomError(
+                "one_document", "give exactly one of invoice_id and paper_voucher_id"
+            )
         return self
 
     @property
@@ -51,7 +54,7 @@ class ClaimCreate(BaseModel):
     def _each_document_once(cls, items: list[ItemRef]) -> list[ItemRef]:
         documents = [i.document_id for i in items]
         if len(documents) != len(set(documents)):
-            raise ValueError("a document appears twice")
+            raise PydanticCustomError("document_twice", "a document appears twice")
         return items
 
 
@@ -165,7 +168,7 @@ class SubstituteCreate(BaseModel):
     def _range_in_order(cls, ends_on: dt.date, info: ValidationInfo) -> dt.date:
         starts_on = info.data.get("starts_on")
         if starts_on is not None and ends_on < starts_on:
-            raise ValueError("is before starts_on")
+            raise PydanticCustomError("date_range_reversed", "is before starts_on")
         return ends_on
 
 
@@ -205,7 +208,7 @@ class ClaimPolicyIn(BaseModel):
     def _grades_in_order(cls, grade: int, info: ValidationInfo) -> int:
         first = info.data.get("first_class_min_grade")
         if first is not None and grade < first:
-            raise ValueError("is below first_class_min_grade")
+            raise PydanticCustomError("grades_out_of_order", "is below first_class_min_grade")
         return grade
 
 

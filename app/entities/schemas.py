@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from app.kit.text import Code, Name
 from app.kit.uscc import is_valid_uscc
@@ -14,8 +15,9 @@ from app.kit.uscc import is_valid_uscc
 
 def _check_uscc(value: str) -> str:
     if not is_valid_uscc(value):
-        raise ValueError(
-            "not a valid 统一社会信用代码: 18 characters ending in the GB 32100-2015 check digit"
+        raise PydanticCustomError(
+            "invalid_uscc",
+            "not a valid 统一社会信用代码: 18 characters ending in the GB 32100-2015 check digit",
         )
     return value
 

@@ -7,6 +7,7 @@ import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
+from pydantic_core import PydanticCustomError
 
 
 def _clean(value: str) -> str:
@@ -15,9 +16,11 @@ def _clean(value: str) -> str:
         category = unicodedata.category(char)
         # Cs: lone surrogates cannot be stored as UTF-8; Cc/Cf hide text or break logs.
         if category in ("Cs", "Cc") or (category == "Cf" and char != "\u200d"):
-            raise ValueError("must not contain control or invisible characters")
+            raise PydanticCustomError(
+                "control_characters", "must not contain control or invisible characters"
+            )
     if not value:
-        raise ValueError("must not be blank")
+        raise PydanticCustomError("blank", "must not be blank")
     return value
 
 
@@ -30,7 +33,7 @@ def _clean_paragraph(value: str) -> str:
     # Free text (a purpose, a reason) may run over several lines; other controls stay refused.
     text = "\n".join(_clean(line) if line.strip() else "" for line in value.split("\n")).strip()
     if not text:
-        raise ValueError("must not be blank")
+        raise PydanticCustomError("blank", "must not be blank")
     return text
 
 
@@ -42,7 +45,7 @@ Paragraph = Annotated[
 def _no_controls(value: str) -> str:
     # PostgreSQL refuses NUL in text outright; other controls only hide what was searched.
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in value):
-        raise ValueError("must not contain control characters")
+        raise PydanticCustomError("control_characters", "must not contain control characters")
     return value
 
 

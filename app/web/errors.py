@@ -17,7 +17,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from app.problems import CATALOGUE, AppError
-from app.web.i18n import problem_hint, problem_title, request_lang
+from app.web.i18n import Lang, problem_hint, problem_title, request_lang
+from app.web.problem_texts import PROBLEMS
+from app.web.validation_texts import validation_message
 
 logger = logging.getLogger("railclaim.web")
 
@@ -41,8 +43,7 @@ def _problem_of(exc: Exception) -> tuple[int, str, str, str | None]:
         title = exc.title or CATALOGUE.get(exc.slug, ("Error", ""))[0]
         return exc.status, exc.slug, title, exc.detail
     if isinstance(exc, RequestValidationError):
-        fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
-        return 422, "validation-error", CATALOGUE["validation-error"][0], fields
+        return 422, "validation-error", CATALOGUE["validation-error"][0], None
     if isinstance(exc, StarletteHTTPException):
         slug = {404: "not-found", 403: "forbidden", 405: "method-not-allowed"}.get(
             exc.status_code, "http-error"
@@ -50,6 +51,21 @@ def _problem_of(exc: Exception) -> tuple[int, str, str, str | None]:
         detail = exc.detail if isinstance(exc.detail, str) else None
         return exc.status_code, slug, CATALOGUE.get(slug, ("Error", ""))[0], detail
     return 500, "internal-error", CATALOGUE["internal-error"][0], None
+
+
+def _validation_detail(lang: Lang, exc: Exception) -> str | None:
+    """Which query or form fields were wrong and why, in the page's language."""
+    if not isinstance(exc, RequestValidationError):
+        return None
+    return "；".join(f"{e['loc'][-1]}：{validation_message(lang, e)}" for e in exc.errors())
+
+
+def _prose_detail(lang: Lang, slug: str, status: int, detail: str | None) -> str | None:
+    # A 500's own message may hold internals: only the request id is shown. The detail is an
+    # English sentence: a Chinese page shows it only when it has no words of its own.
+    if status >= 500 or (lang != "en" and slug in PROBLEMS):
+        return None
+    return detail
 
 
 def error_page(request: Request, exc: Exception) -> Response:
@@ -69,8 +85,7 @@ def error_page(request: Request, exc: Exception) -> Response:
         "slug": slug,
         "title": problem_title(lang, slug, title),
         "hint": problem_hint(lang, slug),
-        # A 500's own message may hold internals: only the request id is shown.
-        "detail": detail if status < 500 else None,
+        "detail": _validation_detail(lang, exc) or _prose_detail(lang, slug, status, detail),
         "request_id": getattr(request.state, "request_id", None),
     }
     principal = optional_principal_of(request)

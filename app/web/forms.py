@@ -9,6 +9,8 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from app.problems import AppError, ValidationProblem
+from app.web.i18n import Lang
+from app.web.validation_texts import validation_message
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -41,24 +43,34 @@ def _field_of(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc) or "form"
 
 
-def parse_form(model: type[M], data: dict[str, Any]) -> tuple[M | None, FormErrors]:
-    """The model, or field errors; blank optional inputs count as absent."""
+def parse_form(model: type[M], data: dict[str, Any], lang: Lang) -> tuple[M | None, FormErrors]:
+    """The model, or field errors in `lang`; blank optional inputs count as absent."""
     cleaned = {k: v for k, v in data.items() if v != "" and k != "csrf_token"}
     try:
         return model.model_validate(cleaned), FormErrors()
     except ValidationError as exc:
-        errors = {_field_of(tuple(e["loc"])): e["msg"] for e in exc.errors()}
+        errors = {_field_of(tuple(e["loc"])): validation_message(lang, e) for e in exc.errors()}
         return None, FormErrors(fields=errors)
 
 
-def refused(exc: AppError) -> FormErrors:
-    """A service refusal as form errors; a 422 with field errors marks those fields."""
+def refused(exc: AppError, lang: Lang) -> FormErrors:
+    """A service refusal as form errors; a 422 with field errors marks those fields.
+
+    A service names the rule it applied in `code` (the same namespace as pydantic's types);
+    without one, Chinese pages say the field is invalid rather than print the English sentence.
+    """
     fields = {
-        str(e.get("field")): str(e.get("message"))
+        str(e.get("field")): _service_message(lang, e)
         for e in exc.extensions.get("errors", [])
         if isinstance(e, dict)
     }
     return FormErrors(fields=fields, problem=exc)
+
+
+def _service_message(lang: Lang, error: dict[str, Any]) -> str:
+    if "code" in error or lang != "en":
+        return validation_message(lang, {"type": error.get("code", ""), "ctx": {}})
+    return str(error.get("message"))
 
 
 def as_problem(errors: FormErrors) -> AppError:
@@ -66,4 +78,7 @@ def as_problem(errors: FormErrors) -> AppError:
     if errors.problem is not None:
         return errors.problem
     field_name, message = next(iter(errors.fields.items()), ("form", "invalid"))
-    return ValidationProblem(field_name, message)
+    problem = ValidationProblem(field_name, message)
+    # Already in the page's language: the problem box prints it as it is.
+    problem.extensions["errors"] = [{"field": field_name, "message": message, "text": message}]
+    return problem

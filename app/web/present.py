@@ -8,7 +8,9 @@ from app.invoices.schemas import InvoiceOut
 from app.invoices.uploads import ItemResult
 from app.problems import AppError, problem_body
 from app.web.i18n import Lang, problem_hint, problem_title, translate, warning_text
+from app.web.problem_texts import PROBLEMS
 from app.web.templating import format_money
+from app.web.validation_texts import validation_message
 
 STATUS_LABELS = {"available": "可报销", "claimed": "报销中", "booked": "已入账", "void": "已作废"}
 VERIFICATION_LABELS = {
@@ -42,9 +44,32 @@ def problem_view(lang: Lang, problem: dict[str, Any] | AppError) -> dict[str, An
         "slug": slug,
         "title": problem_title(lang, slug, str(problem.get("title", ""))),
         "hint": problem_hint(lang, slug),
-        "detail": problem.get("detail"),
+        "detail": _detail(lang, slug, problem),
         "existing_url": f"/invoices/{existing}" if existing else None,
     }
+
+
+def _error_text(lang: Lang, error: dict[str, Any]) -> str:
+    if "text" in error:  # a form error the web already put in words
+        return str(error["text"])
+    return validation_message(lang, {"type": error.get("code", "")})
+
+
+def _detail(lang: Lang, slug: str, problem: dict[str, Any]) -> str | None:
+    """The specifics under the title: field errors by their code; English prose only in English.
+
+    A service's `detail` is an English sentence for integrators. A Chinese page shows it only
+    when it has no Chinese title and hint of its own for the problem (better than nothing).
+    """
+    errors = [e for e in problem.get("errors") or [] if isinstance(e, dict)]
+    if slug == "validation-error" and errors:
+        if lang == "en" and not any("code" in e or "text" in e for e in errors):
+            return str(problem.get("detail") or "") or None
+        return "；".join(f"{e.get('field')}：{_error_text(lang, e)}" for e in errors)
+    if lang == "en" or slug not in PROBLEMS:
+        detail = problem.get("detail")
+        return str(detail) if detail else None
+    return None
 
 
 def invoice_row(lang: Lang, invoice: InvoiceOut) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pydantic import (
     StringConstraints,
     UrlConstraints,
 )
+from pydantic_core import PydanticCustomError
 
 EventType = Literal[
     "invoice.created",
@@ -31,7 +32,9 @@ ReceiverUrl = Annotated[HttpUrl, UrlConstraints(max_length=2000, allowed_schemes
 
 def _printable(value: str) -> str:
     if not value.isprintable() or not value.isascii():
-        raise ValueError("must be printable ASCII (it is used as an HMAC key)")
+        raise PydanticCustomError(
+            "not_printable_ascii", "must be printable ASCII (it is used as an HMAC key)"
+        )
     return value
 
 

@@ -99,13 +99,15 @@ def create_user(
     _csrf: CsrfChecked,
     form: FormFields,
 ) -> Response:
-    data, errors = parse_form(UserCreate, user_payload(form))
+    data, errors = parse_form(UserCreate, user_payload(form), request_lang(request))
     if data is None:
         return _users_page(request, session, principal, None, form, errors)
     try:
         user = auth_service.create_user(session, data, actor=principal.user, settings=settings)
     except AppError as exc:
-        return _users_page(request, session, principal, None, form, refused(exc))
+        return _users_page(
+            request, session, principal, None, form, refused(exc, request_lang(request))
+        )
     return RedirectResponse(f"/admin/users?created={user.username}", status_code=303)
 
 
@@ -146,11 +148,13 @@ def create_entity(
     _csrf: CsrfChecked,
     form: FormFields,
 ) -> Response:
-    data, errors = parse_form(EntityCreate, form)
+    data, errors = parse_form(EntityCreate, form, request_lang(request))
     if data is None:
         return _entities_page(request, session, principal, form, errors)
     try:
         entity_service.create_entity(session, data, actor=principal.user, settings=settings)
     except AppError as exc:
-        return _entities_page(request, session, principal, form, refused(exc))
+        return _entities_page(
+            request, session, principal, form, refused(exc, request_lang(request))
+        )
     return RedirectResponse("/admin/entities", status_code=303)

@@ -54,7 +54,7 @@ def approve_claim(
 ) -> Response:
     # An unticked checkbox is simply absent from the form: not acknowledged.
     fields = {**form, "acknowledge_warnings": form.get("acknowledge_warnings") == "on"}
-    body, errors = parse_form(ApproveBody, fields)
+    body, errors = parse_form(ApproveBody, fields, request_lang(request))
     if body is None:
         return claim_page(request, session, principal, claim_id, error=as_problem(errors))
     try:
@@ -74,7 +74,7 @@ def reject_claim(
     claim_id: uuid.UUID,
     form: FormFields,
 ) -> Response:
-    body, errors = parse_form(RejectBody, form)
+    body, errors = parse_form(RejectBody, form, request_lang(request))
     if body is None:
         return claim_page(request, session, principal, claim_id, error=as_problem(errors))
     try:

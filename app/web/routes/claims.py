@@ -104,13 +104,13 @@ def create_claim(
     _csrf: CsrfChecked,
     form: FormFields,
 ) -> Response:
-    data, errors = parse_form(ClaimCreate, claim_payload(form))
+    data, errors = parse_form(ClaimCreate, claim_payload(form), request_lang(request))
     if data is None:
         return _new_page(request, session, principal, form, errors)
     try:
         claim = service.create_claim(session, actor_of(principal, settings), data)
     except AppError as exc:
-        return _new_page(request, session, principal, form, refused(exc))
+        return _new_page(request, session, principal, form, refused(exc, request_lang(request)))
     return RedirectResponse(f"/claims/{claim.id}?done=created", status_code=303)
 
 

@@ -60,7 +60,7 @@ def book(
     claim_id: uuid.UUID,
     form: FormFields,
 ) -> Response:
-    body, errors = parse_form(BookRequest, form)
+    body, errors = parse_form(BookRequest, form, request_lang(request))
     if body is None:
         return claim_page(request, session, principal, claim_id, error=as_problem(errors))
     actor = Actor(principal, audit_key(settings))
@@ -82,7 +82,7 @@ def pay(
     claim_id: uuid.UUID,
     form: FormFields,
 ) -> Response:
-    body, errors = parse_form(PayRequest, form)
+    body, errors = parse_form(PayRequest, form, request_lang(request))
     if body is None:
         return claim_page(request, session, principal, claim_id, error=as_problem(errors))
     actor = Actor(principal, audit_key(settings))

@@ -72,7 +72,7 @@ def register_voucher(
     _csrf: CsrfChecked,
     form: FormFields,
 ) -> Response:
-    data, errors = parse_form(PaperVoucherCreate, form)
+    data, errors = parse_form(PaperVoucherCreate, form, request_lang(request))
     if data is None:
         return _form_page(request, principal, form, errors)
     try:
@@ -80,7 +80,7 @@ def register_voucher(
             session, service.Actor(principal, audit_key(settings)), data
         )
     except AppError as exc:
-        return _form_page(request, principal, form, refused(exc))
+        return _form_page(request, principal, form, refused(exc, request_lang(request)))
     return RedirectResponse(f"/paper-vouchers?registered={voucher.id}", status_code=303)
 
 
@@ -123,7 +123,7 @@ def receive_original(
     voucher_id: uuid.UUID,
     form: FormFields,
 ) -> Response:
-    data, errors = parse_form(ReceiveOriginal, form)
+    data, errors = parse_form(ReceiveOriginal, form, request_lang(request))
     if data is None:
         return _receive_page(request, session, principal, None, {str(voucher_id): errors.fields})
     actor = service.Actor(principal, audit_key(settings))

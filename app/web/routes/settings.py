@@ -90,7 +90,7 @@ def save_policy(
 ) -> Response:
     # An unticked checkbox is absent from the form: segregation switched off.
     fields = {**form, "segregation_of_duties": form.get("segregation_of_duties") == "on"}
-    data, errors = parse_form(ClaimPolicyIn, fields)
+    data, errors = parse_form(ClaimPolicyIn, fields, request_lang(request))
     try:
         if data is None:
             return _policy_page(request, session, principal, entity_id, form, errors)
@@ -98,7 +98,9 @@ def save_policy(
             session, principal, entity_id, data, audit_key=audit_key(settings)
         )
     except AppError as exc:
-        return _policy_page(request, session, principal, entity_id, form, refused(exc))
+        return _policy_page(
+            request, session, principal, entity_id, form, refused(exc, request_lang(request))
+        )
     return RedirectResponse(f"/admin/policy?entity={entity_id}&saved=1", status_code=303)
 
 
@@ -140,7 +142,7 @@ def create_webhook(
 ) -> Response:
     types = form.get("event_types") or []
     fields = {**form, "event_types": types if isinstance(types, list) else [types]}
-    data, errors = parse_form(SubscriptionCreate, fields)
+    data, errors = parse_form(SubscriptionCreate, fields, request_lang(request))
     if data is None:
         return _webhooks_page(request, session, principal, values=form, errors=errors)
     try:
@@ -148,7 +150,9 @@ def create_webhook(
             session, data, actor=principal.user, settings=settings
         )
     except AppError as exc:
-        return _webhooks_page(request, session, principal, values=form, errors=refused(exc))
+        return _webhooks_page(
+            request, session, principal, values=form, errors=refused(exc, request_lang(request))
+        )
     # Rendered, not redirected: the secret must never travel in a URL.
     return _webhooks_page(request, session, principal, created=created)
 
@@ -178,7 +182,7 @@ def _deliveries_page(
         session, subscription_id, status=None, cursor=cursor, limit=PAGE_SIZE
     )
     context = {"subscription": subscription, "deliveries": deliveries, "next_cursor": next_cursor}
-    errors = refused(error) if error else FormErrors()
+    errors = refused(error, request_lang(request)) if error else FormErrors()
     return _form_page(request, "admin/deliveries.html", principal, context, errors)
 
 

@@ -64,7 +64,7 @@ def create_token(
     _csrf: CsrfChecked,
     form: FormFields,
 ) -> Response:
-    data, errors = parse_form(ApiTokenCreate, form)
+    data, errors = parse_form(ApiTokenCreate, form, request_lang(request))
     if data is None:
         return _tokens_page(request, session, principal, values=form, errors=errors)
     try:
@@ -72,7 +72,9 @@ def create_token(
             session, principal=principal, data=data, settings=settings
         )
     except AppError as exc:
-        return _tokens_page(request, session, principal, values=form, errors=refused(exc))
+        return _tokens_page(
+            request, session, principal, values=form, errors=refused(exc, request_lang(request))
+        )
     # Rendered, not redirected: the token must never travel in a URL or sit in history.
     return _tokens_page(request, session, principal, new_token=plaintext)
 
