@@ -11,7 +11,8 @@ import datetime as dt
 import os
 import uuid
 
-from sqlmodel import Session
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 
 from app.archive.contents import VoucherContents, load_contents
 from app.archive.documents import (
@@ -26,11 +27,12 @@ from app.archive.documents import (
 )
 from app.archive.models import ArchiveFile, ArchiveRecord
 from app.archive.report import render_report
+from app.archive.seal import SealedRows, booked_key, content_seal, document_key
 from app.audit.service import record_event
 from app.auth.models import User
 from app.db import utcnow
 from app.invoices.models import Invoice, PaperVoucher
-from app.ledger.models import JournalVoucher
+from app.ledger.models import BookedDocument, JournalVoucher
 from app.storage import FileStore
 
 SCAN_SUFFIXES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
@@ -39,8 +41,9 @@ SCAN_SUFFIXES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": "
 def archive_voucher(
     session: Session, *, store: FileStore, voucher: JournalVoucher, actor: User, key: bytes
 ) -> ArchiveRecord:
-    """Writes the voucher's archive folder and record, and seals its metadata hash in the audit
-    chain, so a record rewritten later (files and rows alike) no longer matches the chain."""
+    """Writes the voucher's archive folder and record, and seals its metadata hash and content
+    (the rows it archived: app/archive/seal.py) in the audit chain, so a record, its files or the
+    rows rewritten later (all of them together included) no longer match the chain."""
     contents = load_contents(session, voucher)
     reference = archive_reference(contents.entity.fonds_code, voucher.period, voucher.number)
     keep_until = retention_until(int(voucher.period[:4]))
@@ -66,10 +69,46 @@ def archive_voucher(
             "voucher": voucher.number_text,
             "files": len(files),
             "metadata_sha256": record.metadata_sha256,
+            "content": content_seal(_sealed_rows(session, contents, record)),
         },
         key=key,
     )
     return record
+
+
+def _sealed_rows(session: Session, contents: VoucherContents, record: ArchiveRecord) -> SealedRows:
+    """The rows as verify will read them: the lines' documents and each one's booked mark."""
+    voucher = contents.voucher
+    documents: dict[str, Invoice | PaperVoucher | None] = {
+        document_key(i): i for i in contents.invoices
+    }
+    documents |= {document_key(p): p for p in contents.papers}
+    marks = session.exec(
+        select(BookedDocument).where(
+            or_(
+                col(BookedDocument.voucher_id) == voucher.id,
+                col(BookedDocument.invoice_id).in_([i.id for i in contents.invoices]),
+                col(BookedDocument.paper_voucher_id).in_([p.id for p in contents.papers]),
+            )
+        )
+    ).all()
+    booked = {booked_key(mark): mark for mark in marks}
+    # A mark of this voucher whose document no line names is sealed with its document too.
+    for key, mark in booked.items():
+        if key in documents:
+            continue
+        if mark.invoice_id:
+            documents[key] = session.get(Invoice, mark.invoice_id)
+        else:
+            documents[key] = session.get(PaperVoucher, mark.paper_voucher_id)
+    return SealedRows(
+        record=record,
+        voucher=voucher,
+        lines=contents.lines,
+        documents=documents,
+        booked=booked,
+        claim=contents.claim,
+    )
 
 
 def _put(

@@ -15,7 +15,7 @@ from sqlalchemy import Select, literal, union_all
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
-from app.archive import verify_records
+from app.archive import verify_content, verify_records
 from app.archive.findings import ArchiveReport
 from app.archive.models import ArchiveFile, ArchiveRecord
 from app.audit.service import verify_chain
@@ -35,7 +35,9 @@ def verify_archive(
     check_stored_files(session, store, report)
     check_xbrl(session, store, report)
     verify_records.check_completeness(session, report, today)
-    verify_records.check_metadata(session, store, report)
+    verify_records.check_records(session, store, report)
+    verify_content.check_chain_records(session, report)
+    verify_content.check_claim_postings(session, report)
     verify_records.add_warnings(session, report, today)
     check_audit_chain(session, key, expected_head, report)
     return report

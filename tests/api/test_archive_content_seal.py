@@ -1,0 +1,270 @@
+"""Issue 15, point 2: database edits behind the archive's back fail verify (API and CLI).
+
+Each attack drops the triggers the way a database superuser (or a restored, edited backup)
+would, edits rows the way the attack did, and expects `ok: false` naming the edited object.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, col, select
+
+from app.archive import records as archive_records
+from app.archive.models import ArchiveRecord
+from app.config import Settings
+from app.ledger.models import JournalLine
+from tests.api.archive_helpers import (
+    Archived,
+    booked_claim,
+    failures,
+    files_of,
+    records,
+    stored_path,
+    verify,
+)
+from tests.api.test_archive_verify import drop_archive_triggers
+from tests.api.test_audit import run_sql
+from tests.api.test_cli import cli_env, run  # noqa: F401  (fixture)
+
+LEDGER_TRIGGERS = {
+    "postgresql": [
+        f"DROP TRIGGER {table}_{name} ON {table}"
+        for table in ("journal_line", "booked_document")
+        for name in ("insert_only", "no_truncate")
+    ],
+    "sqlite": [
+        f"DROP TRIGGER {table}_no_{verb}"
+        for table in ("journal_line", "booked_document")
+        for verb in ("update", "delete")
+    ],
+}
+
+
+def row_id(session: Session, value: uuid.UUID | str) -> Any:
+    """A UUID as the engine stores it (SQLite: 32 hex digits, PostgreSQL: uuid)."""
+    value = uuid.UUID(str(value))
+    return value.hex if session.get_bind().dialect.name == "sqlite" else value
+
+
+def act_as_superuser(session: Session) -> None:
+    drop_archive_triggers(session)
+    run_sql(session, *LEDGER_TRIGGERS[session.get_bind().dialect.name])
+
+
+def assert_detected(
+    client: TestClient, archived: Archived, expected: set[tuple[str, str]]
+) -> dict[str, Any]:
+    body = verify(client, archived.auditor)
+    assert body["ok"] is False
+    assert expected <= failures(body), body["failures"]
+    code, out = run("archive", "verify")
+    assert code == 1, out
+    for _check, name in expected:
+        assert name in out
+    return body
+
+
+@pytest.fixture
+def paid(client: TestClient, session: Session) -> Archived:
+    archived = booked_claim(client, session, pay=True)
+    assert verify(client, archived.auditor)["ok"] is True
+    act_as_superuser(session)
+    return archived
+
+
+def voucher_name(archived: Archived, record: ArchiveRecord) -> str:
+    return f"voucher {archived.office.entity.uscc} {record.voucher_number_text}"
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_journal_lines_times_ten_still_balanced_fail_verify(
+    client: TestClient, session: Session, paid: Archived
+):
+    booking, _payment = records(session)
+    run_sql(
+        session,
+        "UPDATE journal_line SET debit = debit * 10, credit = credit * 10 WHERE voucher_id = :v",
+        v=row_id(session, booking.voucher_id),
+    )
+    body = assert_detected(client, paid, {("content-seal", voucher_name(paid, booking))})
+    assert any("journal lines differ" in f["message"] for f in body["failures"])
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_voucher_and_its_record_totals_rewritten_together_fail_verify(
+    client: TestClient, session: Session, paid: Archived
+):
+    booking, _payment = records(session)
+    run_sql(
+        session,
+        "UPDATE journal_voucher SET total = 5530.00 WHERE id = :v",
+        "UPDATE archive_record SET total = 5530.00 WHERE id = :r",
+        v=row_id(session, booking.voucher_id),
+        r=row_id(session, booking.id),
+    )
+    body = assert_detected(
+        client,
+        paid,
+        {
+            ("content-seal", voucher_name(paid, booking)),
+            ("content-seal", f"archive_record {booking.reference}"),
+        },
+    )
+    assert "archive-record-mismatch" not in {f["check"] for f in body["failures"]}  # agreeing
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_booked_invoices_fare_and_passenger_edited_fail_verify(
+    client: TestClient, session: Session, paid: Archived
+):
+    run_sql(
+        session,
+        "UPDATE invoice SET fare = 5.53, passenger_name = '李四' WHERE id = :i",
+        i=row_id(session, paid.invoice["id"]),
+    )
+    number = paid.invoice["invoice_number"]
+    assert_detected(client, paid, {("content-seal", f"invoice {number}")})
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_paid_claim_set_back_to_approved_fails_verify(
+    client: TestClient, session: Session, paid: Archived
+):
+    run_sql(
+        session,
+        "UPDATE claim SET state = 'approved' WHERE id = :c",
+        c=row_id(session, paid.claim_id),
+    )
+    body = assert_detected(client, paid, {("claim-state", f"claim {paid.claim_id}")})
+    messages = {f["message"] for f in body["failures"] if f["check"] == "claim-state"}
+    assert any("sealed it paid" in m for m in messages), messages
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_the_payment_voucher_deleted_with_everything_of_it_fails_verify(
+    client: TestClient, session: Session, settings: Settings, paid: Archived
+):
+    booking, payment = records(session)
+    booking_files = {f.sha256 for f in files_of(session, booking).values()}
+    for row in files_of(session, payment).values():
+        if row.sha256 not in booking_files:
+            stored_path(settings, row.sha256).unlink()
+    voucher, record = row_id(session, payment.voucher_id), row_id(session, payment.id)
+    run_sql(
+        session,
+        "DELETE FROM archive_file WHERE record_id = :r",
+        "DELETE FROM archive_record WHERE id = :r",
+        "DELETE FROM journal_line WHERE voucher_id = :v",
+        "DELETE FROM claim_posting WHERE voucher_id = :v",
+        "DELETE FROM journal_voucher WHERE id = :v",
+        # ... and the claim put back where the payment found it, so the rows agree again.
+        "UPDATE claim SET state = 'booked' WHERE id = :c",
+        "UPDATE accounting_period SET last_number = last_number - 1",
+        v=voucher,
+        r=record,
+        c=row_id(session, paid.claim_id),
+    )
+    body = assert_detected(
+        client, paid, {("archive-record-missing", f"archive_record {payment.reference}")}
+    )
+    assert payment.voucher_number_text in " ".join(f["message"] for f in body["failures"])
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_booked_claim_marked_paid_without_a_payment_fails_verify(
+    client: TestClient, session: Session
+):
+    archived = booked_claim(client, session)
+    run_sql(
+        session,
+        "UPDATE claim SET state = 'paid' WHERE id = :c",
+        c=row_id(session, archived.claim_id),
+    )
+    body = assert_detected(client, archived, {("claim-state", f"claim {archived.claim_id}")})
+    assert any("no payment voucher" in f["message"] for f in body["failures"])
+
+
+def test_a_deleted_booked_mark_fails_verify(client: TestClient, session: Session, paid: Archived):
+    booking, _payment = records(session)
+    run_sql(
+        session,
+        "DELETE FROM booked_document WHERE voucher_id = :v",
+        v=row_id(session, booking.voucher_id),
+    )
+    body = verify(client, paid.auditor)
+    number = paid.invoice["invoice_number"]
+    assert ("content-seal", f"invoice {number}") in failures(body)
+
+
+def test_legitimate_postings_verify_clean_reversal_included(client: TestClient, session: Session):
+    archived = booked_claim(client, session, pay=True)
+    booking = records(session)[0]
+    reversed_ = client.post(
+        f"/api/v1/vouchers/{booking.voucher_id}/reverse",
+        json={"reversal_date": "2026-12-02", "reason": "重复报销"},
+        headers=archived.office.headers["finance"],
+    )
+    assert reversed_.status_code == 201, reversed_.text
+    body = verify(client, archived.auditor)
+    assert body["ok"] is True, body["failures"]
+    assert body["checked"]["content_seals"] == body["checked"]["chain_records"] == 3
+    assert "sealed-before-content-seal" not in {w["check"] for w in body["warnings"]}
+
+
+def test_the_database_refuses_to_change_or_delete_ledger_rows(client: TestClient, session: Session):
+    booked_claim(client, session)
+    statements = [
+        "UPDATE journal_line SET debit = debit * 10",
+        "DELETE FROM journal_line",
+        "UPDATE booked_document SET voucher_id = voucher_id",
+        "DELETE FROM booked_document",
+    ]
+    if session.get_bind().dialect.name == "postgresql":
+        statements += ["TRUNCATE journal_line", "TRUNCATE booked_document"]
+    for statement in statements:
+        with pytest.raises(DBAPIError, match="insert-only"):
+            session.execute(text(statement))
+        session.rollback()
+    lines = session.exec(select(JournalLine).order_by(col(JournalLine.line_no))).all()
+    assert [str(line.debit) for line in lines] == ["507.34", "45.66", "0.00"]
+
+
+@pytest.fixture
+def sealed_before_content_seal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records as an installation older than issue 15 wrote them: no `content` in the event."""
+    recording = archive_records.record_event
+
+    def without_content(session: Session, **fields: Any) -> Any:
+        details = {k: v for k, v in fields.pop("details").items() if k != "content"}
+        return recording(session, details=details, **fields)
+
+    monkeypatch.setattr(archive_records, "record_event", without_content)
+
+
+@pytest.mark.usefixtures("sealed_before_content_seal")
+def test_records_sealed_before_the_content_seal_verify_with_a_warning(
+    client: TestClient, session: Session
+):
+    archived = booked_claim(client, session, pay=True)
+    body = verify(client, archived.auditor)
+    assert body["ok"] is True, body["failures"]
+    (warning,) = [w for w in body["warnings"] if w["check"] == "sealed-before-content-seal"]
+    assert warning["message"].startswith("2 records were archived before")
+    assert body["checked"]["content_unsealed"] == 2
+    assert "content_seals" not in body["checked"]
+    # What needs no sealed content is still checked: the claim's state, the chain's records.
+    drop_archive_triggers(session)
+    run_sql(
+        session,
+        "UPDATE claim SET state = 'approved' WHERE id = :c",
+        c=row_id(session, archived.claim_id),
+    )
+    assert ("claim-state", f"claim {archived.claim_id}") in failures(
+        verify(client, archived.auditor)
+    )
