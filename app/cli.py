@@ -148,7 +148,7 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
 ) -> None:
-    """Run the HTTP server (reads RAILCLAIM_DATABASE_URL and RAILCLAIM_STORAGE_DIR)."""
+    """Run the HTTP server (reads RAILCLAIM_DATABASE_URL and RAILCLAIM_STORAGE_URL or _DIR)."""
     import uvicorn
 
     uvicorn.run(
@@ -286,10 +286,10 @@ def storage_gc(
     import datetime as dt
 
     from app.db import utcnow
-    from app.storage import LocalFileStore
+    from app.storage.factory import make_store
     from app.storage.gc import collect_garbage
 
-    store = LocalFileStore(get_settings().storage_dir)
+    store = make_store(get_settings())
     with _session() as session:
         report = collect_garbage(
             session,

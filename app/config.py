@@ -20,6 +20,12 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./var/railclaim.db"
     storage_dir: Path = Path("./var/storage")
+    # file:///path or s3://bucket/prefix (app/storage/factory.py); unset: the folder above.
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None  # unset: AWS itself
+    s3_access_key: SecretStr | None = None  # unset: boto3's own chain (AWS_* variables, roles)
+    s3_secret_key: SecretStr | None = None
+    s3_region: str | None = None
     max_upload_mb: int = Field(default=20, ge=1, le=1024)
     max_json_body_kb: int = Field(default=1024, ge=1)
     secret_key: SecretStr = SecretStr(DEV_SECRET)

@@ -21,7 +21,7 @@ from app.ops import router as ops_router
 from app.paper.router import router as paper_router
 from app.problems import install_problem_handlers, install_problem_openapi
 from app.production import refuse_unsafe_production
-from app.storage import LocalFileStore
+from app.storage.factory import make_store
 from app.web import install_web
 from app.webhooks.router import router as webhooks_router
 
@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     # Long reads (exports, verification) must not hold SQLite's write lock for their duration.
     app.state.read_engine = make_engine(settings.database_url, sqlite_immediate=False)
-    app.state.store = LocalFileStore(settings.storage_dir)
+    app.state.store = make_store(settings)
     # Built once at startup so a misconfigured provider stops the service before any request.
     app.state.verifier = get_verification_provider(settings)
 

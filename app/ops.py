@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import text
 
-from app.config import SettingsDep
 from app.middleware import metrics_content
 from app.problems import CATALOGUE, NotFound
+from app.storage import FileStore
 
 router = APIRouter(tags=["ops"])
 
@@ -24,8 +22,9 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", responses={503: {"description": "A dependency is not ready"}})
-def readyz(request: Request, settings: SettingsDep) -> JSONResponse:
-    checks: dict[str, Any] = {"database": _database_ok(request), "storage": _storage_ok(settings)}
+def readyz(request: Request) -> JSONResponse:
+    store: FileStore = request.app.state.store
+    checks: dict[str, Any] = {"database": _database_ok(request), "storage": store.is_ready()}
     ready = all(checks.values())
     return JSONResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},
@@ -39,17 +38,6 @@ def _database_ok(request: Request) -> bool:
             connection.execute(text("SELECT 1"))
         return True
     except Exception:  # readiness reports any failure as "not ready" rather than crashing
-        return False
-
-
-def _storage_ok(settings: SettingsDep) -> bool:
-    try:
-        settings.storage_dir.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=settings.storage_dir, prefix=".ready-")
-        os.close(fd)
-        os.unlink(name)
-        return True
-    except OSError:
         return False
 
 

@@ -16,6 +16,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
 from tests import databases
+from tests.seaweed import Seaweed, start_seaweed, stop_seaweed
 
 ENGINES = ["sqlite", "postgresql"]
 
@@ -42,6 +43,14 @@ def pg_template() -> Iterator[str]:
     databases.migrate(url)
     yield name
     databases.drop_pg_database(name)
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seaweed]:
+    """One SeaweedFS per test process (each xdist worker its own), started on first use."""
+    server = start_seaweed(tmp_path_factory.mktemp("seaweed"))
+    yield server
+    stop_seaweed(server)
 
 
 @pytest.fixture(params=ENGINES)

@@ -18,7 +18,7 @@ from app.db import make_engine
 from app.entities.models import LegalEntity
 from app.kit.dates import business_today
 from app.problems import Forbidden, NotFound
-from app.storage import LocalFileStore
+from app.storage.factory import make_store
 
 EXPORT_ROLES = (Role.AUDITOR, Role.ADMIN, Role.FINANCE)
 
@@ -45,7 +45,7 @@ def export_to_file(
     The file is opened before the export is audited: a place that cannot be written to fails
     the command without an `archive.exported` event for an export that never happened.
     """
-    store = LocalFileStore(settings.storage_dir)
+    store = make_store(settings)
     partial = output.with_name(output.name + ".partial")
     with _sessions(settings) as (session, reader):
         entity = session.exec(select(LegalEntity).where(LegalEntity.uscc == uscc.upper())).first()
@@ -79,7 +79,7 @@ def _exporter(session: Session, username: str | None) -> User | None:
 
 
 def verify_installation(settings: Settings, *, expected_head: str | None) -> ArchiveReport:
-    store = LocalFileStore(settings.storage_dir)
+    store = make_store(settings)
     with _sessions(settings) as (_session, reader):
         return verify_archive(
             reader, store=store, key=audit_key(settings), expected_head=expected_head,

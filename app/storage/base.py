@@ -1,4 +1,4 @@
-"""The storage interface every backend implements (local folder now, object storage next)."""
+"""The storage interface every backend implements (a local folder, an S3-compatible bucket)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,11 @@ class StoredFile:
 
 
 class FileStore(Protocol):
-    """Bytes addressed by their SHA-256. `put` is idempotent and durable when it returns."""
+    """Bytes addressed by their SHA-256. `put` is idempotent and durable when it returns.
+
+    A name that is no SHA-256 raises ValueError; a file that is not stored raises
+    FileNotFoundError from `get` and `open`, whichever backend holds the files.
+    """
 
     def put(self, data: bytes) -> str: ...
 
@@ -32,4 +36,8 @@ class FileStore(Protocol):
 
     def remove_unreferenced(self, sha256: str) -> None:
         """Only garbage collection calls this, for files no database row refers to."""
+        ...
+
+    def is_ready(self) -> bool:
+        """Whether the store can be written now (readiness probe); never raises."""
         ...

@@ -5,15 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from app.storage.base import StoredFile
-
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+from app.storage.keys import check_sha256, relative_key, sha256_of_key
 
 
 class LocalFileStore:
@@ -24,9 +22,7 @@ class LocalFileStore:
         self._tmp = root / "tmp"
 
     def path_for(self, sha256: str) -> Path:
-        if not _SHA256.match(sha256):
-            raise ValueError("not a SHA-256 hex digest")
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+        return self.root / relative_key(check_sha256(sha256))
 
     def put(self, data: bytes) -> str:
         sha256 = hashlib.sha256(data).hexdigest()
@@ -63,7 +59,8 @@ class LocalFileStore:
         if not self.root.exists():
             return
         for path in self.root.glob("??/??/*"):
-            if _SHA256.match(path.name) and path.is_file():
+            relative = path.relative_to(self.root).as_posix()
+            if sha256_of_key(relative) is not None and path.is_file():
                 stat = path.stat()
                 yield StoredFile(
                     sha256=path.name,
@@ -73,6 +70,16 @@ class LocalFileStore:
 
     def remove_unreferenced(self, sha256: str) -> None:
         self.path_for(sha256).unlink(missing_ok=True)
+
+    def is_ready(self) -> bool:
+        try:
+            self._tmp.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=self._tmp, prefix=".ready-")
+            os.close(fd)
+            os.unlink(name)
+        except OSError:
+            return False
+        return True
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -20,7 +20,7 @@ from app.invoices.parsing import ParseLimits
 from app.invoices.uploads import UploadServices
 from app.invoices.verification.offline import OfflineProvider
 from app.kit.dates import business_today
-from app.storage import LocalFileStore
+from app.storage.factory import make_store
 from railclaim_devkit.synthetic import (
     fee_invoice_for,
     random_spec,
@@ -37,7 +37,7 @@ def seed_demo_invoices(session: Session, settings: Settings, entity: LegalEntity
     if session.exec(select(Invoice.id).where(Invoice.entity_id == entity.id)).first():
         return 0
     services = UploadServices(
-        store=LocalFileStore(settings.storage_dir),
+        store=make_store(settings),
         verifier=OfflineProvider(),
         limits=ParseLimits(max_bytes=settings.max_upload_bytes),
     )

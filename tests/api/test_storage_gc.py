@@ -1,17 +1,28 @@
-"""Storage garbage collection: unreferenced old files go, referenced or young files stay."""
+"""Storage garbage collection: unreferenced old files go, referenced or young files stay.
+
+Runs on both file stores (the local folder and SeaweedFS), each on both database engines.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.config import Settings
 from app.db import utcnow
 from app.storage.gc import collect_garbage
 from railclaim_devkit.synthetic import render_pdf
 from tests.factories import bearer, invoice_spec, make_employee, make_entity
+from tests.storage.backends import BACKENDS, backend_settings
+
+
+@pytest.fixture(params=BACKENDS)
+def settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    return backend_settings(request, settings)
 
 
 def test_gc_removes_only_old_unreferenced_files(app: FastAPI, client: TestClient, session: Session):
