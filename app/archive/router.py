@@ -21,7 +21,7 @@ from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices.deps import StoreDep
-from app.kit.dates import business_today
+from app.kit.dates import YearMonth, business_today
 from app.ledger.queries import resolve_entity
 
 router = APIRouter(prefix="/archive", tags=["archive"])
@@ -30,9 +30,8 @@ router = APIRouter(prefix="/archive", tags=["archive"])
 Exporter = Annotated[Principal, Depends(require_roles(Role.AUDITOR, Role.ADMIN, Role.FINANCE))]
 Verifier = Annotated[Principal, Depends(require_roles(Role.AUDITOR, Role.ADMIN))]
 # One Query per parameter: a second Query in the same Annotated replaces the first, pattern too.
-MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-MonthFrom = Annotated[str, Query(alias="from", pattern=MONTH, description="YYYY-MM")]
-MonthTo = Annotated[str, Query(alias="to", pattern=MONTH, description="YYYY-MM")]
+MonthFrom = Annotated[YearMonth, Query(alias="from", description="YYYY-MM")]
+MonthTo = Annotated[YearMonth, Query(alias="to", description="YYYY-MM")]
 Mac = Annotated[
     str | None,
     Query(pattern=r"^[0-9a-f]{64}$", description="Audit head MAC from an earlier export"),

@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
 
 from app.audit import service
 from app.audit.schemas import AuditEventOut, ChainVerificationOut
@@ -15,6 +14,7 @@ from app.auth.models import Role
 from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.kit.dates import Instant
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.kit.text import QueryText
 
@@ -36,8 +36,8 @@ def list_audit_events(
     object_type: Text = None,
     object_id: Text = None,
     entity: uuid.UUID | None = None,
-    occurred_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-    occurred_to: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    occurred_from: Annotated[Instant | None, Query(alias="from")] = None,
+    occurred_to: Annotated[Instant | None, Query(alias="to")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[AuditEventOut]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from app.claims.policy import DEFAULT_POLICY
+from app.kit.dates import Day
 from app.kit.money import Money
 from app.kit.text import Name, Paragraph
 
@@ -160,8 +161,8 @@ class SubstituteCreate(BaseModel):
     # Left out: the caller names their own substitute. Admins may name anyone's.
     approver_id: uuid.UUID | None = None
     substitute_id: uuid.UUID
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Day
+    ends_on: Day
 
     @field_validator("ends_on")
     @classmethod

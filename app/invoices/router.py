@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated, Literal
 from urllib.parse import quote
@@ -21,6 +20,7 @@ from app.invoices.deps import StoreDep, Uploader, UploadServicesDep
 from app.invoices.intake import IntakeContext
 from app.invoices.schemas import BatchItem, BatchResult, DeductionConfirmation, InvoiceOut
 from app.invoices.uploads import ItemResult, is_bundle, upload_invoice
+from app.kit.dates import Day
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.kit.text import QueryText
 
@@ -99,8 +99,8 @@ def list_invoices(
     status_: Annotated[
         Literal["available", "claimed", "booked", "void"] | None, Query(alias="status")
     ] = None,
-    travel_date_from: dt.date | None = None,
-    travel_date_to: dt.date | None = None,
+    travel_date_from: Day | None = None,
+    travel_date_to: Day | None = None,
     q: Annotated[QueryText | None, Query(max_length=64)] = None,
     owner: Annotated[str | None, Query(description="A user id, or `none` for unassigned")] = None,
     cursor: CursorQuery = None,

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, WithJsonSchema
 
+from app.kit.dates import Day
 from app.kit.money import Money, Rate
 
 # A station's local clock time as printed on the ticket, without an offset; JSON Schema's
@@ -94,4 +95,4 @@ class BatchResult(BaseModel):
 
 
 class DeductionConfirmation(BaseModel):
-    confirmed_on: dt.date
+    confirmed_on: Day

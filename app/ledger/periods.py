@@ -10,12 +10,13 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.db import insert_ignore, utcnow
+from app.kit.dates import MONTH_PATTERN
 from app.ledger.errors import PeriodClosed
 from app.ledger.models import Period
 from app.problems import ValidationProblem
 
-# ASCII digits and fullmatch: `\d` takes any script's digits and `$` a trailing newline.
-_PERIOD = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+# fullmatch, not match: `$` would let a trailing newline through.
+_PERIOD = re.compile(MONTH_PATTERN.removeprefix("^").removesuffix("$"))
 
 
 def period_of(day: dt.date) -> str:
@@ -24,7 +25,7 @@ def period_of(day: dt.date) -> str:
 
 def check_period_text(period: str) -> str:
     if not _PERIOD.fullmatch(period):
-        raise ValidationProblem("period", "a month as YYYY-MM")
+        raise ValidationProblem("period", "a month as YYYY-MM, 1900-01 to 2999-12")
     return period
 
 

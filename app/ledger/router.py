@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import AwareDatetime
 from sqlmodel import Session
 
 from app.audit.service import audit_key
@@ -17,6 +16,7 @@ from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices.deps import StoreDep
+from app.kit.dates import Instant, YearMonth
 from app.kit.idempotency import fingerprint, run_idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.ledger import exports, queries
@@ -29,7 +29,8 @@ from app.ledger.vat_report import input_vat_report
 router = APIRouter(tags=["ledger"])
 LedgerReader = Annotated[Principal, Depends(require_roles(Role.FINANCE, Role.AUDITOR, Role.ADMIN))]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
-PeriodPath = Annotated[str, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+PeriodQuery = Annotated[YearMonth, Query(description="YYYY-MM")]
+PeriodPath = Annotated[YearMonth, Path(description="YYYY-MM")]
 
 
 @router.get("/vouchers")
@@ -37,9 +38,9 @@ def list_vouchers(
     session: SessionDep,
     principal: LedgerReader,
     entity: uuid.UUID | None = None,
-    period: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None,
+    period: Annotated[YearMonth | None, Query(description="YYYY-MM")] = None,
     updated_since: Annotated[
-        AwareDatetime | None,
+        Instant | None,
         Query(description="Only vouchers changed at or after this instant (with its offset)"),
     ] = None,
     cursor: CursorQuery = None,
@@ -63,7 +64,7 @@ def export_vouchers(
     session: SessionDep,
     settings: SettingsDep,
     principal: LedgerReader,
-    period: PeriodPath,
+    period: PeriodQuery,
     entity: uuid.UUID | None = None,
     format: exports.ExportFormat = "csv",
 ) -> StreamingResponse:
@@ -156,7 +157,7 @@ def close_period(
     session: SessionDep,
     settings: SettingsDep,
     principal: FinanceUser,
-    period: str,
+    period: PeriodPath,
     entity: uuid.UUID | None = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -171,7 +172,7 @@ def reopen_period(
     session: SessionDep,
     settings: SettingsDep,
     principal: AdminUser,
-    period: str,
+    period: PeriodPath,
     entity: uuid.UUID | None = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -184,7 +185,7 @@ def reopen_period(
 def read_input_vat_report(
     session: SessionDep,
     principal: LedgerReader,
-    period: PeriodPath,
+    period: PeriodQuery,
     entity: uuid.UUID | None = None,
 ) -> InputVatReport:
     return input_vat_report(session, queries.resolve_entity(principal, entity), period)

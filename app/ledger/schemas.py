@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.kit.dates import Day
 from app.kit.money import Money
 from app.kit.text import ShortText
 
@@ -62,7 +63,7 @@ class PeriodOut(BaseModel):
 class ReverseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reversal_date: dt.date | None = Field(
+    reversal_date: Day | None = Field(
         default=None, description="Business date of the reversal (default: today, Asia/Shanghai)"
     )
     reason: ShortText
@@ -85,7 +86,7 @@ class InputVatReport(BaseModel):
 class BookRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    booking_date: dt.date | None = Field(
+    booking_date: Day | None = Field(
         default=None, description="Business date of the booking (default: today, Asia/Shanghai)"
     )
 
@@ -93,5 +94,5 @@ class BookRequest(BaseModel):
 class PayRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    paid_on: dt.date
+    paid_on: Day
     reference: ShortText

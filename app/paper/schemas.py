@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from app.kit.dates import Day
 from app.kit.money import Money
 from app.kit.text import ShortText
 
@@ -57,7 +58,7 @@ class PaperVoucherCreate(BaseModel):
 
     serial_number: SerialNumber
     e_ticket_number: ETicketNumber
-    travel_date: dt.date
+    travel_date: Day
     train_number: TrainNumber
     departure_station: Station
     arrival_station: Station
@@ -72,7 +73,7 @@ class PaperVoucherCreate(BaseModel):
 class ReceiveOriginal(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    received_on: dt.date
+    received_on: Day
     location: ShortText
 
 

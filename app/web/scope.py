@@ -12,12 +12,11 @@ from sqlmodel import Session
 from app.auth.principal import Principal
 from app.entities import service as entity_service
 from app.entities.schemas import EntityOut
-from app.kit.dates import business_today
+from app.kit.dates import YearMonth, business_today
 from app.ledger.periods import period_of
 from app.ledger.queries import resolve_entity
 
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-MonthQuery = Annotated[str | None, Query(pattern=MONTH_PATTERN)]
+MonthQuery = Annotated[YearMonth | None, Query(description="YYYY-MM")]
 
 
 @dataclass(frozen=True)

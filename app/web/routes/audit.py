@@ -22,13 +22,13 @@ from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices.deps import StoreDep
-from app.kit.dates import BUSINESS_TZ, business_today
+from app.kit.dates import BUSINESS_TZ, Day, YearMonth, business_today
 from app.kit.pagination import CursorQuery
 from app.kit.text import QueryText
 from app.ledger.queries import resolve_entity
 from app.web.errors import WEB_PAGE_TAG
 from app.web.present import ASPECTS
-from app.web.scope import MONTH_PATTERN, scope_of, this_month
+from app.web.scope import scope_of, this_month
 from app.web.session import require_web_roles
 from app.web.templating import render
 
@@ -40,8 +40,8 @@ ArchiveExporter = Annotated[
 ]
 AuditWebUser = Annotated[Principal, Depends(require_web_roles(Role.AUDITOR, Role.ADMIN))]
 # One Query per parameter: a second Query in the same Annotated replaces the first, pattern too.
-MonthFrom = Annotated[str, Query(alias="from", pattern=MONTH_PATTERN)]
-MonthTo = Annotated[str, Query(alias="to", pattern=MONTH_PATTERN)]
+MonthFrom = Annotated[YearMonth, Query(alias="from")]
+MonthTo = Annotated[YearMonth, Query(alias="to")]
 Text = Annotated[QueryText | None, Query(max_length=64)]
 
 
@@ -129,8 +129,8 @@ def audit_log_page(
     actor: Text = None,
     object_type: Text = None,
     object_id: Text = None,
-    day_from: Annotated[dt.date | None, Query(alias="from")] = None,
-    day_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    day_from: Annotated[Day | None, Query(alias="from")] = None,
+    day_to: Annotated[Day | None, Query(alias="to")] = None,
     verify: bool = False,
     cursor: CursorQuery = None,
 ) -> Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated, Literal
 from urllib.parse import quote
@@ -17,7 +16,7 @@ from app.db import SessionDep
 from app.invoices import queries
 from app.invoices.deduction import confirm_deduction
 from app.invoices.deps import StoreDep
-from app.kit.dates import business_today
+from app.kit.dates import Day, business_today
 from app.kit.pagination import CursorQuery
 from app.kit.text import QueryText
 from app.problems import AppError
@@ -62,8 +61,8 @@ def my_invoices(
     session: SessionDep,
     principal: WebUser,
     status: Annotated[StatusFilter | None, Query()] = None,
-    travel_date_from: dt.date | None = None,
-    travel_date_to: dt.date | None = None,
+    travel_date_from: Day | None = None,
+    travel_date_to: Day | None = None,
     q: Annotated[QueryText | None, Query(max_length=64)] = None,
     cursor: CursorQuery = None,
 ) -> Response:
@@ -153,7 +152,7 @@ def confirm_invoice_deduction(
     principal: FinanceWebUser,
     _csrf: CsrfChecked,
     invoice_id: uuid.UUID,
-    confirmed_on: Annotated[dt.date, Form()],
+    confirmed_on: Annotated[Day, Form()],
 ) -> Response:
     try:
         confirm_deduction(session, principal, invoice_id, confirmed_on, audit_key(settings))
