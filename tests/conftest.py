@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
@@ -16,7 +17,9 @@ from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
 from tests import databases
-from tests.seaweed import Seaweed, start_seaweed, stop_seaweed
+
+if TYPE_CHECKING:
+    from tests.seaweed import Seaweed
 
 ENGINES = ["sqlite", "postgresql"]
 
@@ -48,6 +51,8 @@ def pg_template() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seaweed]:
     """One SeaweedFS per test process (each xdist worker its own), started on first use."""
+    from tests.seaweed import start_seaweed, stop_seaweed
+
     server = start_seaweed(tmp_path_factory.mktemp("seaweed"))
     yield server
     stop_seaweed(server)
