@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
+from app.invoices.parsing.business_evidence import unclear_business_type
 from app.invoices.parsing.checks import check_invoice
 from app.invoices.parsing.crosscheck import cross_check, fill_from_face
 from app.invoices.parsing.extraction import Extraction
 from app.invoices.parsing.fields import InvoiceFields
 from app.invoices.parsing.model import (
+    BusinessType,
     Finding,
     NotRailwayInvoice,
     ParsedInvoice,
@@ -28,16 +30,12 @@ def assemble(extraction: Extraction, rendition: Rendition) -> ParsedInvoice:
         raise UnreadableFile("no invoice number could be read from the file")
     if fields.fare is None:
         raise UnreadableFile("no fare could be read from the file")
-    if fields.business_type is None:
-        if source == "xbrl":
-            # TypeOfBusiness missing or a value beyond 售/退/改签/退差: read on, but say so.
-            message = "the XBRL names no known business type; read as a sale"
-            findings.append(Finding("unknown-business-type", message, "business_type"))
-        fields.business_type = "sale"  # the face prints no type; fee wording marks the others
-    findings += check_invoice(fields)
+    business_type, settled = _business_type(fields, source, extraction)
+    fields.business_type = business_type
+    findings += [*extraction.findings, *settled, *check_invoice(fields)]
     return ParsedInvoice(
         invoice_number=fields.invoice_number,
-        business_type=fields.business_type,
+        business_type=business_type,
         issue_date=fields.issue_date,
         train_number=fields.train_number,
         departure_station=fields.departure_station,
@@ -62,6 +60,27 @@ def assemble(extraction: Extraction, rendition: Rendition) -> ParsedInvoice:
         findings=tuple(findings),
         xbrl=extraction.xbrl,
     )
+
+
+def _business_type(
+    fields: InvoiceFields, source: Source, extraction: Extraction
+) -> tuple[BusinessType, list[Finding]]:
+    """Settle `fields.business_type`; evidence that contradicts itself is reported, not guessed."""
+    findings = []
+    stated = extraction.xbrl_fields.business_type if extraction.xbrl_fields else None
+    evidence = extraction.face.business if extraction.face is not None else None
+    unclear = unclear_business_type(stated, evidence)
+    if unclear is not None:
+        findings.append(unclear)
+    if source == "xbrl" and stated is None:
+        # TypeOfBusiness missing or a value beyond 售/退/改签/退差: read on, but say so.
+        message = "the XBRL names no known business type; read from the face, else as a sale"
+        findings.append(Finding("unknown-business-type", message, "business_type"))
+    if fields.business_type is not None:
+        return fields.business_type, findings
+    if unclear is not None and evidence is not None:
+        return evidence.best_guess(), findings
+    return "sale", findings  # a face with no evidence at all is a plain sale
 
 
 def _choose_fields(extraction: Extraction) -> tuple[InvoiceFields, Source, list[Finding]]:

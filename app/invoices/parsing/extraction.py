@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from app.invoices.parsing.face_fields import FaceReading
 from app.invoices.parsing.fields import InvoiceFields
-from app.invoices.parsing.model import RenditionKind
+from app.invoices.parsing.model import Finding, RenditionKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,3 +17,5 @@ class Extraction:
     xbrl: bytes | None
     xbrl_fields: InvoiceFields | None
     face: FaceReading | None
+    # What reading the file noticed on the way (a face font that could not be decoded, ...).
+    findings: tuple[Finding, ...] = ()

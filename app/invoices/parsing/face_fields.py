@@ -12,9 +12,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from app.invoices.parsing.business_evidence import (
+    NO_EVIDENCE,
+    BusinessEvidence,
+    read_business_evidence,
+)
 from app.invoices.parsing.fields import (
     InvoiceFields,
-    business_type_of,
     clean_text,
     parse_amount,
     parse_date,
@@ -47,7 +51,6 @@ BUYER_LABELLED = re.compile(rf"购买方名称{_C}([^\n]*?)\s*(?=统一社会信
 BUYER_GLUED = re.compile(r"([^\s:]+)\s*统一社会信用代码")
 BUYER_TAX_ID = re.compile(rf"统一社会信用代码{_C}([0-9A-Z]{{15,20}})?")
 ORIGINAL_NUMBER = re.compile(rf"原发票号码{_C}(\d{{20}})")
-FEE_WORDING = re.compile(r"退票费|改签费|退差")
 STATION = re.compile(rf"((?:(?!站)[{_HAN}])+)\s*站")
 TRAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9])([GDCZTKLYS]?\d{1,5})(?![A-Za-z0-9])")
 RAILWAY_TITLE = "铁路电子客票"
@@ -55,10 +58,12 @@ RAILWAY_TITLE = "铁路电子客票"
 
 @dataclass(frozen=True, slots=True)
 class FaceReading:
-    """Fields printed on the face, and whether the face looks like a railway e-invoice at all."""
+    """Fields printed on the face, whether it looks like a railway e-invoice at all, and what it
+    says about its business type (`fields.business_type` is set only when that is clear)."""
 
     fields: InvoiceFields
     is_railway: bool
+    business: BusinessEvidence = NO_EVIDENCE
 
 
 def read_face_fields(lines: list[TextLine]) -> FaceReading:
@@ -74,10 +79,10 @@ def read_face_fields(lines: list[TextLine]) -> FaceReading:
     fields.passenger_id_masked, fields.passenger_name = _passenger(text)
     fields.e_ticket_number = _first(E_TICKET, text)
     fields.buyer_name, fields.buyer_tax_id = _buyer(text)
-    fee = FEE_WORDING.search(text)
-    fields.business_type = business_type_of(fee[0]) if fee else None
+    business = read_business_evidence(lines)
+    fields.business_type = business.clear_type()
     fields.departure_station, fields.arrival_station, fields.train_number = _journey(lines)
-    return FaceReading(fields, _looks_railway(text, fields))
+    return FaceReading(fields, _looks_railway(text, fields), business)
 
 
 def _first(pattern: re.Pattern[str], text: str, group: int = 1) -> str | None:

@@ -74,3 +74,20 @@ def join_runs(runs: tuple[TextRun, ...]) -> str:
 
 def page_text(lines: list[TextLine]) -> str:
     return "\n".join(line.text for line in lines)
+
+
+def char_xs(line: TextLine) -> list[float]:
+    """The estimated x of each character of `line.text` (a joining space takes the gap's start)."""
+    xs: list[float] = []
+    previous: TextRun | None = None
+    for run in line.runs:
+        if previous is not None and run.x - previous.end_x > 0.3 * max(run.size, 1e-6):
+            xs.append(previous.end_x)
+        # Spread the run's estimated width over its characters by their em advances.
+        scale = (run.end_x - run.x) / max(advance_em(run.text), 1e-6)
+        offset = 0.0
+        for char in run.text:
+            xs.append(run.x + offset * scale)
+            offset += advance_em(char)
+        previous = run
+    return xs

@@ -14,8 +14,8 @@ from app.invoices.parsing.layout import TextRun, advance_em, group_lines, normal
 from app.invoices.parsing.model import ParseLimits, TooLarge, UnreadableFile
 from app.invoices.parsing.safezip import open_zip, read_member
 from app.invoices.parsing.xbrl import fields_from_facts, parse_xml, read_rai_facts
+from app.invoices.parsing.xbrl_discovery import MAX_ATTACHMENTS, is_issuer_name, is_rai_instance
 
-_XBRL_NAME = re.compile(r"(^|/)rai_issuer[^/]*\.xml$", re.IGNORECASE)
 _FLOAT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
 
 
@@ -24,11 +24,15 @@ class _Package:
 
     def __init__(self, data: bytes, limits: ParseLimits) -> None:
         self._zip = open_zip(data, limits, "OFD package")
-        self._max_xml_bytes = limits.max_stream_bytes
+        self.max_xml_bytes = limits.max_stream_bytes
         self._infos = {info.filename.lstrip("/").lower(): info for info in self._zip.infolist()}
 
     def names(self) -> list[str]:
         return [info.filename for info in self._infos.values()]
+
+    def size(self, path: str) -> int | None:
+        info = self._infos.get(path.lstrip("/").lower())
+        return None if info is None else info.file_size
 
     def read(self, path: str) -> bytes | None:
         info = self._infos.get(path.lstrip("/").lower())
@@ -36,7 +40,7 @@ class _Package:
 
     def xml(self, path: str) -> Element | None:
         info = self._infos.get(path.lstrip("/").lower())
-        if info is not None and info.file_size > self._max_xml_bytes:
+        if info is not None and info.file_size > self.max_xml_bytes:
             # A parsed XML tree costs several times its size; an invoice part is a few KB.
             raise TooLarge(f"the OFD part {info.filename} is larger than the stream limit")
         data = self.read(path)
@@ -67,22 +71,35 @@ def read_ofd(
 
 
 def _find_xbrl(package: _Package, document: Element, doc_path: str) -> bytes | None:
-    """The attachment `Attachments.xml` declares, else any `rai_issuer_*.xml` in the package."""
+    """The attachment that is a rai instance, whatever its name: those `Attachments.xml`
+    declares first, then every file under an `Attachs` folder, then any `rai_issuer_*.xml`."""
+    for path in _attachment_candidates(package, document, doc_path)[:MAX_ATTACHMENTS]:
+        size = package.size(path)
+        if size is None or (size > package.max_xml_bytes and not is_issuer_name(path)):
+            continue  # an instance is a few KB: a large unnamed file is some other attachment
+        data = package.read(path)
+        if data is not None and is_rai_instance(data, path):
+            return data
+    return None
+
+
+def _attachment_candidates(package: _Package, document: Element, doc_path: str) -> list[str]:
+    declared: list[str] = []
     attachments_path = _text(_first(document, "Attachments"))
     if attachments_path:
         list_path = _resolve(doc_path, attachments_path)
         listing = package.xml(list_path)
         for attachment in _all(listing, "Attachment") if listing is not None else []:
             location = _text(_first(attachment, "FileLoc"))
-            name = f"{attachment.get('Name', '')} {location or ''}"
-            if location and ("rai_issuer" in name.lower() or location.lower().endswith(".xml")):
-                data = package.read(_resolve(list_path, location))
-                if data is not None:
-                    return data
-    for name in package.names():
-        if _XBRL_NAME.search(name):
-            return package.read(name)
-    return None
+            if location:
+                declared.append(_resolve(list_path, location))
+    names = package.names()
+    in_folders = [n for n in names if "attachs" in n.lower().split("/")[:-1]]
+    named = [n for n in names if is_issuer_name(n)]
+    unique: dict[str, str] = {}  # each path once, case-insensitively, in order of trust
+    for path in declared + in_folders + named:
+        unique.setdefault(path.lstrip("/").lower(), path)
+    return list(unique.values())
 
 
 def _face_runs(
@@ -113,12 +130,13 @@ def _text_runs(content: Element) -> list[TextRun]:
         left, top = (box[0], box[1]) if len(box) >= 2 else (0.0, 0.0)
         size = (_floats(text_object.get("Size", "")) or [3.5])[0]
         for code in _all(text_object, "TextCode"):
-            text = normalize(code.text or "")
-            if not text.strip():
+            drawn = code.text or ""
+            if not drawn.strip():
                 continue
             x = left + (_floats(code.get("X", "")) or [0.0])[0]
             y = top + (_floats(code.get("Y", "")) or [0.0])[0]
-            runs.append(TextRun(x, y, text, size, x + advance_em(text) * size))
+            # Width from the glyphs drawn (full-width digits are an em each), text as NFKC.
+            runs.append(TextRun(x, y, normalize(drawn), size, x + advance_em(drawn) * size))
     return runs
 
 

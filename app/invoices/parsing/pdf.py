@@ -7,7 +7,7 @@ from app.invoices.parsing.extraction import Extraction
 from app.invoices.parsing.face_fields import FaceReading, read_face_fields
 from app.invoices.parsing.fields import InvoiceFields
 from app.invoices.parsing.layout import TextRun, group_lines
-from app.invoices.parsing.model import ParseLimits
+from app.invoices.parsing.model import Finding, ParseLimits, UnreadableFile
 from app.invoices.parsing.pdf_doc import extract_runs_with_pypdf, read_pdf_parts
 from app.invoices.parsing.pdf_face import read_face
 from app.invoices.parsing.xbrl import fields_from_facts, read_rai_facts
@@ -22,12 +22,21 @@ def read_pdf(
     if xbrl_fields is not None and not want_face:
         return Extraction("pdf", xbrl, xbrl_fields, None)
     reading = read_face(parts.content, parts.fonts, deadline)
-    runs = reading.runs
+    runs, findings = reading.runs, []
     if reading.undecodable_text or not runs:
         # Fonts outside the Chinese CMaps (a ToUnicode map, a standard font): pypdf decodes them.
-        runs = extract_runs_with_pypdf(data, limits)
+        try:
+            runs = extract_runs_with_pypdf(data, limits)
+        except UnreadableFile as exc:
+            # pypdf refuses some font dictionaries (two FontFile entries): the XBRL, or the text
+            # this reader did decode, still stands; without either there is nothing to read.
+            if xbrl_fields is None and not runs:
+                raise UnreadableFile(f"the face's fonts cannot be decoded: {exc.message}") from exc
+            message = f"part of the face could not be decoded (unusual fonts): {exc.message[:200]}"
+            findings.append(Finding("face-font-unreadable", message))
     deadline.check()
-    return Extraction("pdf", xbrl, xbrl_fields, _face(runs))
+    face = _face(runs) if runs else None
+    return Extraction("pdf", xbrl, xbrl_fields, face, tuple(findings))
 
 
 def _xbrl_fields(xbrl: bytes | None) -> InvoiceFields | None:

@@ -7,7 +7,6 @@ typed refusal here, and nothing else in the parser touches a pypdf object.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,9 +24,8 @@ from app.invoices.parsing.model import (
     TooLarge,
     UnreadableFile,
 )
+from app.invoices.parsing.pdf_attachments import find_embedded_xbrl
 from app.invoices.parsing.pdf_fonts import FontCodec, codec_for_encoding
-
-_XBRL_NAME = re.compile(r"^rai_issuer.*\.xml$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +72,7 @@ def read_pdf_parts(
             raise EncryptedFile("the PDF is encrypted")
         # The declared /Count is cheap; walking the page tree costs a third of an XBRL-only read.
         _check_page_count(_declared_page_count(reader), limits)
-        xbrl = _embedded_xbrl(reader)
+        xbrl = find_embedded_xbrl(reader, limits)
         deadline.check()
         if not want_face and xbrl is not None:
             return PdfParts(xbrl, b"", {})
@@ -96,14 +94,6 @@ def _declared_page_count(reader: PdfReader) -> int:
 def _check_page_count(count: int, limits: ParseLimits) -> None:
     if count > limits.max_pages:
         raise TooLarge(f"the PDF has {count} pages (limit {limits.max_pages})")
-
-
-def _embedded_xbrl(reader: PdfReader) -> bytes | None:
-    """The `rai_issuer_*.xml` attachment from the EmbeddedFiles name tree, else None."""
-    for embedded in reader.attachment_list:
-        if _XBRL_NAME.match(embedded.name or ""):
-            return bytes(embedded.content)
-    return None
 
 
 def _page_content(page: DictionaryObject) -> bytes:

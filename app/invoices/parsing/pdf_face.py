@@ -67,7 +67,7 @@ class _TextState:
         if self.codec is None:
             self.reading.undecodable_text = self.reading.undecodable_text or bool(data)
             return
-        self._place(normalize(self.codec.decode(data)), kerning)
+        self._place(self.codec.decode(data), kerning)
 
     def show_array(self, items: list[Operand]) -> None:
         # Kerning inside a word stays in one run; a wide adjustment separates two pieces of text.
@@ -85,13 +85,16 @@ class _TextState:
                 self._advance(shift)
         self.show(pending, kerning)
 
-    def _place(self, text: str, kerning: float) -> None:
-        if not text:
+    def _place(self, drawn: str, kerning: float) -> None:
+        if not drawn:
             self._advance(kerning)
             return
-        spaces = text.count(" ")
-        width = advance_em(text) * self.size + self.char_spacing * len(text)
+        # The advance follows the glyphs drawn (full-width `２０２５` is twice `2025`); the text
+        # kept is NFKC, so both widths read alike.
+        spaces = drawn.count(" ")
+        width = advance_em(drawn) * self.size + self.char_spacing * len(drawn)
         width = (width + self.word_spacing * spaces) * self.scale + kerning
+        text = normalize(drawn)
         m = multiply(self.tm, self.ctm)
         x, y = m[4], m[5]
         if text.strip():

@@ -36,7 +36,11 @@ def parse_xbrl(data: bytes) -> InvoiceFields:
 
 def read_rai_facts(data: bytes) -> dict[str, str]:
     """The rai elements' text by local name; empty when the XML is well-formed but not rai."""
-    root = parse_xml(data)
+    return rai_facts_of(parse_xml(data))
+
+
+def rai_facts_of(root: Element) -> dict[str, str]:
+    """The rai facts of a parsed tree (see `read_rai_facts`)."""
     facts: dict[str, str] = {}
     # Facts sit directly under <xbrli:xbrl>; iterating the whole tree tolerates wrappers.
     for element in root.iter():

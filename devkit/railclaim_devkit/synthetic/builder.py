@@ -21,6 +21,12 @@ BUSINESS_TYPES: tuple[BusinessType, ...] = ("sale", "refund", "change", "differe
 TRAIN_PREFIXES: tuple[str, ...] = ("G", "D", "C", "Z", "T", "K", "")
 FIRST_E_INVOICE_DAY = dt.date(2024, 11, 1)
 _HALF_YUAN = Decimal("0.5")
+# The red marker each kind prints on its fare line and after its 电子客票号 (DOMAIN §4).
+FEE_MARKERS: dict[BusinessType, str] = {
+    "refund": "退票",
+    "change": "始发改签",
+    "difference": "差额退票",
+}
 _SPEC_FIELDS = frozenset(f.name for f in dataclasses.fields(InvoiceSpec))
 
 
@@ -86,8 +92,7 @@ def random_spec(
     else:
         pick("buyer_name", lambda: random_company_name(rng))
         pick("buyer_tax_id", lambda: identifiers.random_uscc(rng))
-    # 始发改签 marks the new sale invoice of a ticket that was changed before departure.
-    pick("face_marker", lambda: "始发改签" if kind == "sale" and rng.random() < 0.1 else None)
+    pick("face_marker", lambda: _draw_marker(rng, kind))
     return InvoiceSpec(**pinned)
 
 
@@ -124,7 +129,7 @@ def fee_invoice_for(sale: InvoiceSpec, rng: random.Random, kind: BusinessType) -
         tax_rate=FEE_TAX_RATE,
         tax_amount=tax,
         original_invoice_number=sale.invoice_number,
-        face_marker=None,
+        face_marker=FEE_MARKERS.get(kind),
     )
 
 
@@ -147,6 +152,15 @@ def random_company_name(rng: random.Random) -> str:
             values.COMPANY_FORMS,
         )
     )
+
+
+def _draw_marker(rng: random.Random, kind: BusinessType) -> str | None:
+    # 始发改签 marks the new sale invoice of a ticket that was changed before departure; refund,
+    # 差额退票 and change invoices carry their marker (DOMAIN §4). No draw for those: seeded
+    # corpora keep their values.
+    if kind == "sale":
+        return "始发改签" if rng.random() < 0.1 else None
+    return FEE_MARKERS.get(kind)
 
 
 def _draw_business_type(rng: random.Random) -> BusinessType:

@@ -12,6 +12,11 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
+# Re-exported: the renderers and tests take the block types from the layout.
+from railclaim_devkit.synthetic.face_blocks import Piece as Piece
+from railclaim_devkit.synthetic.face_blocks import TextBlock as TextBlock
+from railclaim_devkit.synthetic.face_blocks import text_width as text_width
+from railclaim_devkit.synthetic.face_quirks import apply_drawing_quirks
 from railclaim_devkit.synthetic.spec import InvoiceSpec, money
 from railclaim_devkit.synthetic.values import REGION_TAX_BUREAUS
 
@@ -44,45 +49,34 @@ class FaceStyle:
     station_glyph: Literal["spaced", "separate"] = "spaced"
     # Fee invoices label their amount 退票费/改签费 instead of 票价 (face wording unconfirmed).
     fee_labels: bool = True
+    # DOMAIN §4: sales printing an empty `退票费:` label; the amount drawn before its label; the
+    # ID drawn right after the amount; the seal's glyphs drawn interleaved with the title's.
+    empty_fee_label: bool = False
+    amount_before_label: bool = False
+    id_after_amount: bool = False
+    seal_interleaved: bool = False
+    # DOMAIN §2: digits, letters and colons full-width (as poppler returns them); label spacing:
+    # `tight` `票价:`, `spaced` `票价:  ￥…`, `no-colon` `票价  ￥…`.
+    fullwidth_text: bool = False
+    label_spacing: Literal["tight", "spaced", "no-colon"] = "tight"
 
 
 DEFAULT_STYLE = FaceStyle()
-
-
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """Text drawn at one position (millimetres from the top-left corner; `y` is the baseline)."""
-
-    x: float
-    y: float
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class TextBlock:
-    """One drawing unit (a PDF BT…ET block): one or more pieces in one font size, drawn in order."""
-
-    role: str
-    size: float
-    pieces: tuple[Piece, ...]
-
-    @property
-    def text(self) -> str:
-        return "".join(p.text for p in self.pieces)
-
-
-def text_width(text: str, size: float) -> float:
-    """Advance of `text` in SimSun: ASCII is half an em, everything else a full em."""
-    return sum(size * (0.5 if ord(c) < 128 else 1.0) for c in text)
 
 
 def date_text(day: dt.date) -> str:
     return f"{day.year:04d}年{day.month:02d}月{day.day:02d}日"
 
 
+def label_separator(style: FaceStyle) -> str:
+    """What follows a label before its value."""
+    colon = "：" if style.fullwidth_colons else ":"
+    return {"tight": colon, "spaced": colon + "  ", "no-colon": "  "}[style.label_spacing]
+
+
 def fare_label(spec: InvoiceSpec, style: FaceStyle) -> str:
     word = FEE_LABELS.get(spec.business_type, "票价") if style.fee_labels else "票价"
-    return word + ("：" if style.fullwidth_colons else ":")
+    return word + label_separator(style)
 
 
 def seat_text(spec: InvoiceSpec) -> str:
@@ -97,21 +91,22 @@ def layout_face(spec: InvoiceSpec, style: FaceStyle = DEFAULT_STYLE) -> list[Tex
     """The face's text blocks in drawing order."""
     blocks = _reading_blocks(spec, style)
     if style.order == "scrambled":
-        return _scramble(spec, blocks)
-    if style.order == "shuffled":
+        blocks = _scramble(spec, blocks)
+    elif style.order == "shuffled":
         seed = int.from_bytes(hashlib.sha256(spec.invoice_number.encode()).digest()[:8], "big")
-        shuffled = list(blocks)
-        random.Random(seed).shuffle(shuffled)
-        return shuffled
-    return blocks
+        blocks = list(blocks)
+        random.Random(seed).shuffle(blocks)
+    return apply_drawing_quirks(blocks, style)
 
 
-def _one(role: str, x: float, y: float, text: str, size: float = BODY_SIZE) -> TextBlock:
-    return TextBlock(role, size, (Piece(x, y, text),))
+def _one(
+    role: str, x: float, y: float, text: str, size: float = BODY_SIZE, *, red: bool = False
+) -> TextBlock:
+    return TextBlock(role, size, (Piece(x, y, text),), red)
 
 
 def _reading_blocks(spec: InvoiceSpec, style: FaceStyle) -> list[TextBlock]:
-    colon = "：" if style.fullwidth_colons else ":"
+    colon = label_separator(style)
     departs = f"{spec.departure_time:%H:%M}开"
     blocks = [
         _one("title", 72.0, 14.0, TITLE, TITLE_SIZE),
@@ -126,17 +121,27 @@ def _reading_blocks(spec: InvoiceSpec, style: FaceStyle) -> list[TextBlock]:
         _one("seat", 90.0, 52.0, seat_text(spec)),
         _one("seat_class", 135.0, 52.0, spec.seat_class),
     ]
-    if spec.face_marker:
-        blocks.append(_one("marker", 160.0, 52.0, spec.face_marker))
     label = fare_label(spec, style)
     amount_x, amount_y = (
         (22.0, 67.0) if style.fare_own_line else (24.0 + text_width(label, 3.5), 61.0)
     )
+    amount = f"￥{money(spec.fare)}"
+    e_ticket = f"电子客票号{colon}{spec.e_ticket_number or ''}"
     blocks += [
         _one("fare_label", 22.0, 61.0, label),
-        _one("fare", amount_x, amount_y, f"￥{money(spec.fare)}"),
+        _one("fare", amount_x, amount_y, amount),
         _one("passenger", 22.0, 75.0, f"{spec.passenger_id_masked} {spec.passenger_name}"),
-        _one("e_ticket", 22.0, 84.0, f"电子客票号{colon}{spec.e_ticket_number or ''}"),
+        _one("e_ticket", 22.0, 84.0, e_ticket),
+    ]
+    if style.empty_fee_label and spec.business_type not in FEE_LABELS:
+        blocks.append(_one("empty_fee_label", 120.0, 61.0, f"退票费{colon}"))
+    if spec.face_marker:
+        # In red on the fare line, then again in black right after the 电子客票号 value.
+        marker_x = amount_x + text_width(amount, BODY_SIZE) + 4.0
+        blocks.append(_one("marker", marker_x, amount_y, spec.face_marker, red=True))
+        repeat_x = 22.0 + text_width(e_ticket, BODY_SIZE) + 2.0
+        blocks.append(_one("marker_repeat", repeat_x, 84.0, spec.face_marker))
+    blocks += [
         *_buyer_blocks(spec, colon),
         _one("footer", 62.0, 118.0, FOOTER_LINES[0]),
         _one("footer", 70.0, 124.0, FOOTER_LINES[1]),
@@ -222,7 +227,8 @@ def _scramble(spec: InvoiceSpec, blocks: list[TextBlock]) -> list[TextBlock]:
             ),
         ),
         by_role["e_ticket"],
-        *[b for b in blocks if b.role in ("buyer", "buyer_tax_id", "marker")],
+        *[b for b in blocks if b.role in ("buyer", "buyer_tax_id", "empty_fee_label")],
+        *[b for b in blocks if b.role in ("marker", "marker_repeat")],
         by_role["invoice_number"],
         by_role["issue_date"],
         by_role["fare_label"],

@@ -13,6 +13,7 @@ from railclaim_devkit.synthetic.face_layout import (
     layout_face,
     text_width,
 )
+from railclaim_devkit.synthetic.pdf_attach import DECOY_NAME, DECOY_XML
 from railclaim_devkit.synthetic.spec import InvoiceSpec
 from railclaim_devkit.synthetic.xbrl import DEFAULT_XBRL, XbrlOptions, attachment_name, render_xbrl
 from railclaim_devkit.synthetic.zipfiles import render_zip
@@ -29,23 +30,32 @@ def render_ofd(
     with_xbrl: bool = True,
     xbrl: XbrlOptions = DEFAULT_XBRL,
     face: InvoiceSpec | None = None,
+    attachment: str | None = None,
+    declare_attachment: bool = True,
+    decoy_attachment: bool = False,
+    font_name: str = "SimSun",
 ) -> bytes:
     """The invoice as an OFD zip (OFD.xml, Document.xml, page content, attachments).
 
     `face` draws another spec's values as page text (the XBRL keeps `spec`'s): a tampered file.
+    `attachment` names the XBRL file (DOMAIN §4: not always `rai_issuer_*.xml`);
+    `declare_attachment=False` leaves it out of `Attachments.xml`, a file under `Attachs/` only;
+    `decoy_attachment` declares an unrelated XML first.
     """
-    xml_name = attachment_name(spec)
+    xml_name = attachment or attachment_name(spec)
     members = [
         ("OFD.xml", _ofd_xml(spec)),
         ("Doc_0/Document.xml", _document_xml(with_xbrl)),
-        ("Doc_0/PublicRes.xml", _public_res_xml()),
+        ("Doc_0/PublicRes.xml", _public_res_xml(font_name)),
         ("Doc_0/Pages/Page_0/Content.xml", content_xml(layout_face(face or spec, style))),
     ]
     if with_xbrl:
-        members += [
-            ("Doc_0/Attachs/Attachments.xml", _attachments_xml(xml_name)),
-            (f"Doc_0/Attachs/{xml_name}", render_xbrl(spec, xbrl)),
-        ]
+        declared = [DECOY_NAME] if decoy_attachment else []
+        declared += [xml_name] if declare_attachment else []
+        members.append(("Doc_0/Attachs/Attachments.xml", _attachments_xml(declared)))
+        if decoy_attachment:
+            members.append((f"Doc_0/Attachs/{DECOY_NAME}", DECOY_XML))
+        members.append((f"Doc_0/Attachs/{xml_name}", render_xbrl(spec, xbrl)))
     stamp = dt.datetime.combine(spec.issue_date, dt.time(8, 0))
     return render_zip(members, stamp=stamp)
 
@@ -53,14 +63,15 @@ def render_ofd(
 def content_xml(blocks: list[TextBlock]) -> bytes:
     """One TextObject per piece, positioned by its Boundary (mm), text in a TextCode."""
     objects = []
-    pieces = [(block.size, piece) for block in blocks for piece in block.pieces]
-    for number, (size, piece) in enumerate(pieces, start=_FIRST_TEXT_ID):
+    pieces = [(block.size, block.red, piece) for block in blocks for piece in block.pieces]
+    for number, (size, red, piece) in enumerate(pieces, start=_FIRST_TEXT_ID):
         width = text_width(piece.text, size) + 1
         # The boundary's top sits one font size above the baseline; TextCode Y is the baseline.
         boundary = f"{piece.x:g} {piece.y - size:g} {width:g} {size * 1.5:g}"
+        colour = '<ofd:FillColor Value="255 0 0"/>' if red else ""
         objects.append(
             f'<ofd:TextObject ID="{number}" Boundary="{boundary}" Font="1" Size="{size:g}">'
-            f'<ofd:TextCode X="0" Y="{size:g}">{escape(piece.text)}</ofd:TextCode>'
+            f'{colour}<ofd:TextCode X="0" Y="{size:g}">{escape(piece.text)}</ofd:TextCode>'
             "</ofd:TextObject>"
         )
     body = (
@@ -99,20 +110,21 @@ def _document_xml(with_attachments: bool) -> bytes:
     return (_XML_HEAD + body).encode("utf-8")
 
 
-def _public_res_xml() -> bytes:
+def _public_res_xml(font_name: str) -> bytes:
     body = (
         f'<ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res"><ofd:Fonts>'
-        '<ofd:Font ID="1" FontName="SimSun" FamilyName="SimSun"/>'
+        f'<ofd:Font ID="1" FontName={quoteattr(font_name)} FamilyName={quoteattr(font_name)}/>'
         "</ofd:Fonts></ofd:Res>"
     )
     return (_XML_HEAD + body).encode("utf-8")
 
 
-def _attachments_xml(xml_name: str) -> bytes:
-    stem = xml_name.removesuffix(".xml")
-    body = (
-        f'<ofd:Attachments xmlns:ofd="{OFD_NS}"><ofd:Attachment ID="90" Name={quoteattr(stem)}'
+def _attachments_xml(names: list[str]) -> bytes:
+    entries = "".join(
+        f'<ofd:Attachment ID="{90 + index}" Name={quoteattr(name.removesuffix(".xml"))}'
         ' Format="xml" Visible="false">'
-        f"<ofd:FileLoc>{escape(xml_name)}</ofd:FileLoc></ofd:Attachment></ofd:Attachments>"
+        f"<ofd:FileLoc>{escape(name)}</ofd:FileLoc></ofd:Attachment>"
+        for index, name in enumerate(names)
     )
+    body = f'<ofd:Attachments xmlns:ofd="{OFD_NS}">{entries}</ofd:Attachments>'
     return (_XML_HEAD + body).encode("utf-8")

@@ -8,7 +8,7 @@ The font dictionaries copy the quirk of real files (DOMAIN §2): Type0 `SimSun`,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,12 +19,20 @@ from railclaim_devkit.synthetic.face_layout import (
     TextBlock,
     layout_face,
 )
+from railclaim_devkit.synthetic.pdf_attach import (
+    DECOY_NAME,
+    DECOY_XML,
+    AttachmentPlace,
+    PlacedAttachment,
+    embedded_filespec,
+    place_attachments,
+)
+from railclaim_devkit.synthetic.pdf_fonts import FontSetup, add_cid_font, add_fonts, font_for
 from railclaim_devkit.synthetic.pdf_writer import (
     PdfDocument,
     pdf_literal,
     pdf_text_string,
     ref,
-    stream_body,
 )
 from railclaim_devkit.synthetic.qr import MODULES, qr_bitmap, qr_payload
 from railclaim_devkit.synthetic.spec import InvoiceSpec
@@ -33,8 +41,6 @@ from railclaim_devkit.synthetic.xbrl import XbrlOptions, attachment_name, render
 PT_PER_MM = 72 / 25.4
 Encoding = Literal["GBK-EUC-H", "UniGB-UCS2-H"]
 _CODECS: dict[str, str] = {"GBK-EUC-H": "gbk", "UniGB-UCS2-H": "utf-16-be"}
-# Half-width widths for the proportional (1-95) and half-width (814-907) Latin CIDs of Adobe-GB1.
-_WIDTHS = b"[1 95 500 814 907 500]"
 # The table frame of the 数电票 face, in millimetres from the top-left: (x, y, width, height).
 # The QR code's square, top-left of the face: 18 mm wide, 4 mm from the top, 14 mm from the left.
 _QR_X, _QR_TOP, _QR_SIZE = 14.0, 4.0, 18.0
@@ -61,6 +67,11 @@ class PdfVariant:
     # The QR code as an image XObject, as real faces carry (the parser must step over `Do`).
     qr_code: bool = True
     attachment_name: str | None = None
+    # DOMAIN §4: fonts, and where and how the XBRL is attached (`0` comes with no /Subtype).
+    font_setup: FontSetup = "simsun"
+    attachment_place: AttachmentPlace = "names"
+    attachment_subtype: bool = True
+    decoy_attachment: bool = False
 
 
 DEFAULT_VARIANT = PdfVariant()
@@ -100,16 +111,22 @@ def render_face_pdf(
     """A one-page 210 x 140 mm PDF drawing `blocks` in SimSun, with an optional embedded file."""
     doc = PdfDocument("1.4")
     catalog, pages, page = doc.reserve(), doc.reserve(), doc.reserve()
-    font = add_simsun_font(doc, variant)
+    fonts = add_fonts(doc, variant)
     image = None if qr is None else add_qr_image(doc, qr)
     ops = content_stream_of(blocks, variant)
     contents = doc.add_stream(b"", ops if image is None else _QR_OPS + ops)
-    doc.put(page, page_body(pages, font, contents, image))
-    doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
-    catalog_body = b"<< /Type /Catalog /Pages " + ref(pages)
+    placed = PlacedAttachment()
     if attachment is not None:
-        catalog_body += b" /Names " + ref(add_attachment(doc, *attachment))
-    doc.put(catalog, catalog_body + b" >>")
+        files = [(DECOY_NAME, DECOY_XML)] if variant.decoy_attachment else []
+        placed = place_attachments(
+            doc,
+            [*files, attachment],
+            variant.attachment_place,
+            subtype=variant.attachment_subtype,
+        )
+    doc.put(page, page_body(pages, fonts, contents, image, extra=placed.page))
+    doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
+    doc.put(catalog, b"<< /Type /Catalog /Pages " + ref(pages) + placed.catalog + b" >>")
     stamp = f"D:{created_on:%Y%m%d}000000+08'00'"
     info = doc.add(
         b"<< /Producer (railclaim synthetic generator) /CreationDate "
@@ -122,29 +139,23 @@ def render_face_pdf(
 
 
 def add_simsun_font(doc: PdfDocument, variant: PdfVariant = DEFAULT_VARIANT) -> int:
-    """The Type0 font with its CID font and descriptor, and no font file or ToUnicode."""
-    descriptor = doc.add(
-        b"<< /Type /FontDescriptor /FontName /SimSun /Flags 6 /FontBBox [0 -141 1000 859]"
-        b" /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 859 /StemV 80 >>"
-    )
-    cid_font = doc.add(
-        f"<< /Type /Font /Subtype /{variant.cid_font_subtype} /BaseFont /SimSun".encode()
-        + b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >>"
-        + b" /FontDescriptor "
-        + ref(descriptor)
-        + b" /DW 1000 /W "
-        + _WIDTHS
-        + b" >>"
-    )
-    return doc.add(
-        f"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /{variant.encoding}".encode()
-        + b" /DescendantFonts ["
-        + ref(cid_font)
-        + b"] >>"
-    )
+    """The Type0 SimSun font with its CID font and descriptor, and no font file or ToUnicode."""
+    return add_cid_font(doc, variant, "SimSun")
 
 
-def page_body(parent: int, font: int, contents: int, image: int | None = None) -> bytes:
+def page_body(
+    parent: int,
+    font: int | Mapping[str, int],
+    contents: int,
+    image: int | None = None,
+    *,
+    extra: bytes = b"",
+) -> bytes:
+    """The page dictionary; `font` is the F1 font or every font by resource name."""
+    fonts = {"F1": font} if isinstance(font, int) else font
+    font_entries = b"".join(
+        f"/{key} ".encode() + ref(number) + b" " for key, number in fonts.items()
+    )
     width, height = PAGE_WIDTH_MM * PT_PER_MM, PAGE_HEIGHT_MM * PT_PER_MM
     xobjects = b"" if image is None else b" /XObject << /Im1 " + ref(image) + b" >>"
     procs = b"[/PDF /Text]" if image is None else b"[/PDF /Text /ImageB]"
@@ -152,14 +163,15 @@ def page_body(parent: int, font: int, contents: int, image: int | None = None) -
         b"<< /Type /Page /Parent "
         + ref(parent)
         + f" /MediaBox [0 0 {width:.2f} {height:.2f}]".encode()
-        + b" /Resources << /Font << /F1 "
-        + ref(font)
-        + b" >>"
+        + b" /Resources << /Font << "
+        + font_entries
+        + b">>"
         + xobjects
         + b" /ProcSet "
         + procs
         + b" >> /Contents "
         + ref(contents)
+        + extra
         + b" >>"
     )
 
@@ -175,23 +187,7 @@ def add_qr_image(doc: PdfDocument, payload: str) -> int:
 
 def add_attachment(doc: PdfDocument, name: str, data: bytes) -> int:
     """An EmbeddedFiles name tree holding one file; returns the catalog's /Names dictionary."""
-    stream = doc.add(
-        stream_body(
-            b"/Type /EmbeddedFile /Subtype /text#2Fxml /Params << /Size "
-            + str(len(data)).encode()
-            + b" >>",
-            data,
-        )
-    )
-    filespec = doc.add(
-        b"<< /Type /Filespec /F "
-        + pdf_literal(name)
-        + b" /UF "
-        + pdf_literal(name)
-        + b" /EF << /F "
-        + ref(stream)
-        + b" >> >>"
-    )
+    filespec = embedded_filespec(doc, name, data)
     tree = doc.add(b"<< /Names [" + pdf_literal(name) + b" " + ref(filespec) + b"] >>")
     return doc.add(b"<< /EmbeddedFiles " + ref(tree) + b" >>")
 
@@ -221,7 +217,10 @@ def _frame_ops() -> bytes:
 
 def _text_block_ops(block: TextBlock, variant: PdfVariant) -> bytes:
     codec = _CODECS[variant.encoding]
-    ops = [b"BT", f"/F1 {block.size * PT_PER_MM:.2f} Tf".encode()]
+    font = font_for(block.role, variant.font_setup)
+    ops = [b"BT", f"/{font} {block.size * PT_PER_MM:.2f} Tf".encode()]
+    if block.red:
+        ops.append(b"1 0 0 rg")  # black, the default fill, needs no operator
     previous: tuple[float, float] = (0.0, 0.0)
     for piece in block.pieces:
         x, y = piece.x * PT_PER_MM, (PAGE_HEIGHT_MM - piece.y) * PT_PER_MM

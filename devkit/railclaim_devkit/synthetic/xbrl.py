@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 from railclaim_devkit.synthetic.face_layout import TITLE
@@ -22,6 +23,10 @@ class XbrlOptions:
     empty_elements: bool = True
     # Leading comment, as the samples carry; `False` starts right at the root element.
     comment: bool = True
+    # DOMAIN §4: elements parsers of real files report (IssuePartyCode, AmountRefunded,
+    # FareOfOriginalRailwayTicket, Remarks), and `IssueParty` written as `xsi:nil`.
+    extra_elements: bool = False
+    issue_party_nil: bool = False
 
 
 DEFAULT_XBRL = XbrlOptions()
@@ -70,12 +75,35 @@ def xbrl_facts(spec: InvoiceSpec, options: XbrlOptions = DEFAULT_XBRL) -> list[t
         ("NumberOfOriginalInvoice", spec.original_invoice_number or ""),
         ("IssueParty", spec.issue_party),
     ]
+    if options.extra_elements:
+        facts += _extra_facts(spec)
     if not options.empty_elements:
-        facts = [(name, text) for name, text in facts if text]
+        nil = "IssueParty" if options.issue_party_nil else None
+        facts = [(name, text) for name, text in facts if text or name == nil]
     return facts
 
 
-_UNITS = {"Fare": "CNY", "TotalAmountExcludingTax": "CNY", "TaxAmount": "CNY", "TaxRate": "Pure"}
+def _extra_facts(spec: InvoiceSpec) -> list[tuple[str, str]]:
+    # A refund pays back the fare less the fee; the original fare is not in the spec, so a
+    # plausible one stands in (the parser must ignore these elements, whatever they hold).
+    original_fare = abs(spec.fare) * 10 if spec.business_type == "refund" else abs(spec.fare)
+    refunded = original_fare - abs(spec.fare) if spec.business_type == "refund" else 0
+    return [
+        ("IssuePartyCode", "12306"),
+        ("AmountRefunded", money(Decimal(refunded))),
+        ("FareOfOriginalRailwayTicket", money(original_fare)),
+        ("Remarks", f"{spec.face_marker or ''}"),
+    ]
+
+
+_UNITS = {
+    "Fare": "CNY",
+    "TotalAmountExcludingTax": "CNY",
+    "TaxAmount": "CNY",
+    "TaxRate": "Pure",
+    "AmountRefunded": "CNY",
+    "FareOfOriginalRailwayTicket": "CNY",
+}
 
 
 def render_xbrl(spec: InvoiceSpec, options: XbrlOptions = DEFAULT_XBRL) -> bytes:
@@ -86,7 +114,8 @@ def render_xbrl(spec: InvoiceSpec, options: XbrlOptions = DEFAULT_XBRL) -> bytes
         lines.append("<!-- SYNTHETIC railway e-invoice: generated, not a real invoice. -->")
     lines += [
         '<xbrli:xbrl xmlns:xbrli="http://www.xbrl.org/2003/instance"'
-        ' xmlns:iso4217="http://www.xbrl.org/2003/iso4217"',
+        ' xmlns:iso4217="http://www.xbrl.org/2003/iso4217"'
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
         f'    xmlns:rai="{rai_namespace(options.taxonomy_date)}">',
         f'  <xbrli:context id="{ctx}"><xbrli:entity><xbrli:identifier'
         f' scheme="http://xbrl.mof.gov.cn">{spec.invoice_number}</xbrli:identifier></xbrli:entity>',
@@ -99,6 +128,9 @@ def render_xbrl(spec: InvoiceSpec, options: XbrlOptions = DEFAULT_XBRL) -> bytes
         attrs = f"contextRef={quoteattr(ctx)}"
         if name in _UNITS:
             attrs += f' unitRef="{_UNITS[name]}" decimals="2"'
+        if name == "IssueParty" and options.issue_party_nil:
+            lines.append(f'  <rai:{name} {attrs} xsi:nil="true"/>')
+            continue
         lines.append(f"  <rai:{name} {attrs}>{escape(text)}</rai:{name}>")
     lines.append("</xbrli:xbrl>")
     return ("\n".join(lines) + "\n").encode("utf-8")

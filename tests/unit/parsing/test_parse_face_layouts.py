@@ -37,7 +37,7 @@ CASES: list[tuple[str, Placed, dict[str, object]]] = [
             "e_ticket_number": "9999964086031590000012025",
             "buyer_name": "示例科技有限公司",
             "buyer_tax_id": "91110108MA00000070",
-            "business_type": None,
+            "business_type": "sale",
         },
     ),
     (
@@ -138,7 +138,7 @@ CASES: list[tuple[str, Placed, dict[str, object]]] = [
     (
         "始发改签 marker on a sale",
         [*SAMPLE_RUNS, (420, 177, "始发改签")],
-        {"business_type": None, "seat_class": "二等座", "seat": "08A"},
+        {"business_type": "sale", "seat_class": "二等座", "seat": "08A"},
     ),
     (
         "refund fee wording",

@@ -1,0 +1,120 @@
+"""Every file a PDF embeds, wherever it is declared, searched for the issuer's XBRL by content.
+
+Declared in four places (ISO 32000-2 7.11): the catalog's EmbeddedFiles name tree, the catalog's
+and the pages' `/AF` arrays (associated files) and FileAttachment annotations. The catalog is
+searched first: it is cheap, and walking the page tree costs a third of an XBRL-only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
+
+from app.invoices.parsing.model import ParseLimits
+from app.invoices.parsing.xbrl_discovery import MAX_ATTACHMENTS, is_issuer_name, is_rai_instance
+
+_MAX_TREE_DEPTH = 8  # a name tree of one file is one level; deeper ones are not followed
+_FILE_KEYS = ("/UF", "/F")
+
+
+def find_embedded_xbrl(reader: PdfReader, limits: ParseLimits) -> bytes | None:
+    """The first embedded file that is a railway rai instance (issuer-named ones first)."""
+    seen: set[int] = set()
+    candidates: list[tuple[str, StreamObject]] = []
+    for name, stream in _catalog_files(reader):
+        if _first_sight(stream, seen):
+            candidates.append((name, stream))
+    found = _first_instance(candidates, limits)
+    if found is not None or len(candidates) >= MAX_ATTACHMENTS:
+        return found
+    pages = [
+        (name, stream)
+        for name, stream in _page_files(reader, limits.max_pages)
+        if _first_sight(stream, seen)
+    ]
+    return _first_instance(pages[: MAX_ATTACHMENTS - len(candidates)], limits)
+
+
+def _first_instance(
+    candidates: list[tuple[str, StreamObject]], limits: ParseLimits
+) -> bytes | None:
+    ordered = sorted(candidates[:MAX_ATTACHMENTS], key=lambda c: not is_issuer_name(c[0]))
+    for name, stream in ordered:
+        data = bytes(stream.get_data())  # bounded by the decompression limits pypdf runs under
+        if len(data) <= limits.max_stream_bytes and is_rai_instance(data, name):
+            return data
+    return None
+
+
+def _first_sight(stream: StreamObject, seen: set[int]) -> bool:
+    """One file declared in several places (name tree and /AF) is looked at once."""
+    reference = stream.indirect_reference
+    key = reference.idnum if reference is not None else id(stream)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _catalog_files(reader: PdfReader) -> Iterator[tuple[str, StreamObject]]:
+    root = reader.root_object
+    names = _resolve(root.get("/Names"))
+    tree = _resolve(names.get("/EmbeddedFiles")) if isinstance(names, DictionaryObject) else None
+    if isinstance(tree, DictionaryObject):
+        yield from _name_tree_files(tree, 0)
+    yield from _associated_files(root)
+
+
+def _page_files(reader: PdfReader, max_pages: int) -> Iterator[tuple[str, StreamObject]]:
+    for page in list(reader.pages)[:max_pages]:
+        yield from _associated_files(page)
+        annotations = _resolve(page.get("/Annots"))
+        for annotation in annotations if isinstance(annotations, ArrayObject) else []:
+            annotation = _resolve(annotation)
+            if (
+                isinstance(annotation, DictionaryObject)
+                and annotation.get("/Subtype") == "/FileAttachment"
+            ):
+                yield from _filespec_file(annotation.get("/FS"), "")
+
+
+def _name_tree_files(node: DictionaryObject, depth: int) -> Iterator[tuple[str, StreamObject]]:
+    pairs = _resolve(node.get("/Names"))
+    if isinstance(pairs, ArrayObject):
+        for index in range(0, len(pairs) - 1, 2):
+            yield from _filespec_file(pairs[index + 1], str(_resolve(pairs[index])))
+    kids = _resolve(node.get("/Kids"))
+    if depth < _MAX_TREE_DEPTH and isinstance(kids, ArrayObject):
+        for kid in kids:
+            kid = _resolve(kid)
+            if isinstance(kid, DictionaryObject):
+                yield from _name_tree_files(kid, depth + 1)
+
+
+def _associated_files(holder: DictionaryObject) -> Iterator[tuple[str, StreamObject]]:
+    files = _resolve(holder.get("/AF"))
+    for filespec in files if isinstance(files, ArrayObject) else []:
+        yield from _filespec_file(filespec, "")
+
+
+def _filespec_file(filespec: object, key: str) -> Iterator[tuple[str, StreamObject]]:
+    """The embedded stream of a file specification, with its name (`/UF`, `/F`, else its key)."""
+    filespec = _resolve(filespec)
+    if not isinstance(filespec, DictionaryObject):
+        return
+    embedded = _resolve(filespec.get("/EF"))
+    if not isinstance(embedded, DictionaryObject):
+        return
+    name = next((str(filespec[k]) for k in _FILE_KEYS if k in filespec), key)
+    for file_key in _FILE_KEYS:
+        stream = _resolve(embedded.get(file_key))
+        if isinstance(stream, StreamObject):
+            yield name, stream
+            return
+
+
+def _resolve(value: object) -> object:
+    get_object = getattr(value, "get_object", None)
+    return get_object() if get_object is not None else value
