@@ -21,6 +21,7 @@ from app.web.routes import (
     audit,
     auth,
     claims,
+    dashboard,
     drafts,
     finance_claims,
     invoices,
@@ -37,6 +38,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 # Order matters where paths overlap: /invoices/upload before /invoices/{invoice_id}.
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
+    dashboard.router,
     uploads.pages,
     uploads.json_api,
     invoices.router,

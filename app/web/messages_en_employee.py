@@ -19,4 +19,16 @@ EMPLOYEE_EN: dict[str, str] = {
     "报销入账": "Booking",
     "付款": "Payment",
     "红字冲销": "Reversal",
+    # Dashboard
+    "等待处理": "Waiting for you",
+    "待用途确认": "Deduction to confirm",
+    "我的草稿": "My drafts",
+    "审批中": "Awaiting approval",
+    "待入账或待支付": "Approved, to be paid",
+    "已入账的报销支出": "Booked claim spending",
+    "按月": "By month",
+    "按部门": "By department",
+    "期间": "Period",
+    "未填部门": "No department",
+    "这段时间没有入账的报销单。": "No claims were booked in this time.",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from tests import databases
 class LiveServer:
     url: str
     settings: Settings
-    files: dict[str, Path]  # e2e upload files by role: good1, good2, duplicate
+    files: dict[str, Path]  # e2e upload files by role: good1, good2, duplicate, day-zip
     duplicate_of: str  # id of the stored invoice the duplicate repeats
 
 
@@ -94,7 +95,16 @@ def _prepare(settings: Settings, folder: Path) -> tuple[dict[str, Path], str]:
     files["good1"].write_bytes(render_pdf(specs[0]))
     files["good2"].write_bytes(render_pdf(specs[1]))
     files["duplicate"].write_bytes(stored_pdf)
+    files["day-zip"] = folder / "12306-invoices.zip"
+    _write_zip(files["day-zip"], [_employee_spec(rng, entity) for _ in range(4)])
     return files, existing_id
+
+
+def _write_zip(path: Path, specs: list[InvoiceSpec]) -> None:
+    """A month of trips as the 12306 app exports them: one ZIP of invoice PDFs."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for spec in specs:
+            archive.writestr(f"{spec.invoice_number}.pdf", render_pdf(spec))
 
 
 @contextmanager

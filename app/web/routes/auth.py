@@ -1,4 +1,4 @@
-"""Login, logout and the dashboard."""
+"""Login and logout."""
 
 from __future__ import annotations
 
@@ -8,16 +8,13 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.auth import service
-from app.auth.models import Role
 from app.config import SettingsDep
 from app.db import SessionDep
-from app.invoices import queries
-from app.paper import queries as paper_queries
 from app.problems import AppError
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
 from app.web.i18n import request_lang
-from app.web.present import invoice_row, problem_view
+from app.web.present import problem_view
 from app.web.session import (
     MaybeWebUser,
     WebUser,
@@ -82,22 +79,3 @@ def logout(
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(request, response)
     return response
-
-
-@router.get("/")
-def dashboard(request: Request, session: SessionDep, principal: WebUser) -> Response:
-    lang = request_lang(request)
-    recent, _cursor = queries.list_invoices(
-        session, principal, queries.InvoiceFilters(), cursor=None, limit=5
-    )
-    context: dict[str, object] = {"recent": [invoice_row(lang, i) for i in recent]}
-    if principal.has_role(Role.FINANCE):
-        unassigned, _ = queries.list_invoices(
-            session, principal, queries.InvoiceFilters(owner="none"), cursor=None, limit=5
-        )
-        originals, _ = paper_queries.list_vouchers(
-            session, principal, received=False, cursor=None, limit=5
-        )
-        context["unassigned"] = [invoice_row(lang, i) for i in unassigned]
-        context["originals"] = originals
-    return render(request, "dashboard.html", context, principal=principal)
