@@ -225,3 +225,26 @@ def parse_owner_filter(owner: str | None) -> uuid.UUID | Literal["none"] | None:
         from app.problems import ValidationProblem
 
         raise ValidationProblem("owner", "a user id or `none`") from exc
+
+
+def list_awaiting_deduction_confirmation(
+    session: Session, principal: Principal, *, cursor: str | None, limit: int
+) -> tuple[list[InvoiceOut], str | None]:
+    """Live invoices finance has not yet confirmed for deduction (用途确认), newest first."""
+    statement = select(Invoice).where(
+        col(Invoice.deduction_confirmed_on).is_(None),
+        Invoice.status != "void",
+        col(Invoice.is_red_letter).is_(False),
+    )
+    clause = visibility_clause(principal, col(Invoice.owner_id), col(Invoice.entity_id))
+    if clause is not None:
+        statement = statement.where(clause)
+    rows, next_cursor = paginate(
+        session,
+        statement,
+        created_col=Invoice.created_at,
+        id_col=Invoice.id,
+        cursor=cursor,
+        limit=limit,
+    )
+    return invoices_out(session, rows), next_cursor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.web.messages_en_employee import EMPLOYEE_EN
+from app.web.messages_en_office import OFFICE_EN
 from app.web.messages_en_workflow import AUDIT_EN, CLAIMS_EN, LEDGER_EN, SETTINGS_EN
 
 EN: dict[str, str] = {
@@ -235,3 +236,4 @@ EN.update(LEDGER_EN)
 EN.update(AUDIT_EN)
 EN.update(SETTINGS_EN)
 EN.update(EMPLOYEE_EN)
+EN.update(OFFICE_EN)

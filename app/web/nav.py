@@ -41,6 +41,7 @@ NAV: tuple[NavSection, ...] = (
             NavLink("待认领发票", "/finance/unassigned", (Role.FINANCE,)),
             NavLink("待收纸质原件", "/finance/paper-originals", (Role.FINANCE,)),
             NavLink("待入账和待支付", "/finance/claims", (Role.FINANCE,)),
+            NavLink("待用途确认", "/finance/deduction-confirmations", (Role.FINANCE,)),
             NavLink("记账凭证", "/finance/vouchers", LEDGER_READERS),
             NavLink("会计期间", "/finance/periods", LEDGER_READERS),
             NavLink("进项税额", "/finance/input-vat", LEDGER_READERS),

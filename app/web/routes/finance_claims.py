@@ -1,29 +1,37 @@
-"""Finance on claims: the lists of claims to book and to pay, and booking and paying one."""
+"""Finance on claims: lists to book, pay and confirm for deduction (in bulk), and single ones."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
 from app.audit.service import audit_key
 from app.auth.names import display_names
+from app.auth.principal import Principal
 from app.claims import queries
 from app.claims.service import Actor
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.invoices import queries as invoice_queries
 from app.invoices.deps import StoreDep
 from app.kit.dates import business_today
+from app.kit.pagination import CursorQuery
 from app.ledger.booking import book_claim, pay_claim
 from app.ledger.schemas import BookRequest, PayRequest
 from app.problems import AppError
+from app.web.bulk_forms import BulkBookForm, BulkDeductionForm, BulkPayForm, ticked
+from app.web.bulk_runs import BulkOutcome, bulk_book, bulk_confirm_deduction, bulk_pay
 from app.web.claim_page import claim_page
-from app.web.claim_present import claim_view
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
+from app.web.finance_present import finance_row
 from app.web.forms import FormFields, as_problem, parse_form
-from app.web.i18n import request_lang
+from app.web.i18n import Lang, request_lang
+from app.web.present import invoice_row, problem_view
 from app.web.session import FinanceWebUser
 from app.web.templating import render
 
@@ -31,8 +39,16 @@ router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 LIST_SIZE = 100
 
 
-@router.get("/finance/claims")
-def claims_to_post(request: Request, session: SessionDep, principal: FinanceWebUser) -> Response:
+def _lists_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    *,
+    outcome: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
     lang = request_lang(request)
     to_book, _ = queries.list_claims(
         session, principal, state="approved", awaiting_me=False, cursor=None, limit=LIST_SIZE
@@ -42,11 +58,91 @@ def claims_to_post(request: Request, session: SessionDep, principal: FinanceWebU
     )
     names = display_names(session, {c.claimant for c in to_book + to_pay})
     context = {
-        "to_book": [claim_view(lang, c, names) for c in to_book],
-        "to_pay": [claim_view(lang, c, names) for c in to_pay],
+        "to_book": [finance_row(lang, c, names) for c in to_book],
+        "to_pay": [finance_row(lang, c, names) for c in to_pay],
         "today": business_today().isoformat(),
+        "outcome": outcome,
+        "errors": errors or {},
+        "values": values or {},
     }
-    return render(request, "finance/claims.html", context, principal=principal)
+    return render(
+        request, "finance/claims.html", context, principal=principal, status_code=status_code
+    )
+
+
+@router.get("/finance/claims")
+def claims_to_post(request: Request, session: SessionDep, principal: FinanceWebUser) -> Response:
+    return _lists_page(request, session, principal)
+
+
+@router.post("/finance/claims/bulk-book")
+def bulk_book_claims(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    principal: FinanceWebUser,
+    _csrf: CsrfChecked,
+    form: FormFields,
+) -> Response:
+    lang = request_lang(request)
+    body, errors = parse_form(BulkBookForm, ticked(form, "claim_ids"), lang)
+    if body is None:
+        return _lists_page(
+            request,
+            session,
+            principal,
+            errors=_prefixed("book", errors.fields),
+            values=form,
+            status_code=422,
+        )
+    actor = Actor(principal, audit_key(settings))
+    outcomes = bulk_book(session, actor, body.claim_ids, body.booking_date, store=store)
+    return _lists_page(request, session, principal, outcome=_outcome(lang, "book", outcomes))
+
+
+@router.post("/finance/claims/bulk-pay")
+def bulk_pay_claims(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    principal: FinanceWebUser,
+    _csrf: CsrfChecked,
+    form: FormFields,
+) -> Response:
+    lang = request_lang(request)
+    body, errors = parse_form(BulkPayForm, ticked(form, "claim_ids"), lang)
+    if body is None:
+        return _lists_page(
+            request,
+            session,
+            principal,
+            errors=_prefixed("pay", errors.fields),
+            values=form,
+            status_code=422,
+        )
+    actor = Actor(principal, audit_key(settings))
+    outcomes = bulk_pay(session, actor, body.claim_ids, body.paid_on, body.reference, store=store)
+    return _lists_page(request, session, principal, outcome=_outcome(lang, "pay", outcomes))
+
+
+def _prefixed(form_name: str, fields: dict[str, str]) -> dict[str, str]:
+    # Two bulk forms share the page: errors are keyed by form, then field (not list index).
+    return {f"{form_name}.{k.split('.')[0]}": v for k, v in fields.items()}
+
+
+def _outcome(lang: Lang, kind: str, outcomes: list[BulkOutcome]) -> dict[str, Any]:
+    """What a bulk post did: how many went through, and each refusal in words."""
+    return {
+        "kind": kind,
+        "done": sum(1 for o in outcomes if o.problem is None),
+        "refused": [
+            {"id": o.id, "problem": problem_view(lang, o.problem)}
+            for o in outcomes
+            if o.problem is not None
+        ],
+    }
 
 
 @router.post("/claims/{claim_id}/book")
@@ -91,3 +187,57 @@ def pay(
     except AppError as exc:
         return claim_page(request, session, principal, claim_id, error=exc, values=form)
     return RedirectResponse(f"/claims/{claim_id}?done=paid", status_code=303)
+
+
+def _deduction_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    cursor: str | None,
+    *,
+    outcome: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    lang = request_lang(request)
+    invoices, next_cursor = invoice_queries.list_awaiting_deduction_confirmation(
+        session, principal, cursor=cursor, limit=LIST_SIZE
+    )
+    context = {
+        "rows": [invoice_row(lang, i) for i in invoices],
+        "next_cursor": next_cursor,
+        "today": business_today().isoformat(),
+        "outcome": outcome,
+        "errors": errors or {},
+    }
+    return render(
+        request, "finance/deductions.html", context, principal=principal, status_code=status_code
+    )
+
+
+@router.get("/finance/deduction-confirmations")
+def invoices_to_confirm(
+    request: Request, session: SessionDep, principal: FinanceWebUser, cursor: CursorQuery = None
+) -> Response:
+    return _deduction_page(request, session, principal, cursor)
+
+
+@router.post("/finance/deduction-confirmations")
+def bulk_confirm_deductions(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: FinanceWebUser,
+    _csrf: CsrfChecked,
+    form: FormFields,
+) -> Response:
+    lang = request_lang(request)
+    body, errors = parse_form(BulkDeductionForm, ticked(form, "invoice_ids"), lang)
+    if body is None:
+        fields = {k.split(".")[0]: v for k, v in errors.fields.items()}
+        return _deduction_page(request, session, principal, None, errors=fields, status_code=422)
+    actor = Actor(principal, audit_key(settings))
+    outcomes = bulk_confirm_deduction(session, actor, body.invoice_ids, body.confirmed_on)
+    return _deduction_page(
+        request, session, principal, None, outcome=_outcome(lang, "confirm", outcomes)
+    )
