@@ -38,6 +38,7 @@ from app.invoices.uploads import (
     verify,
 )
 from app.invoices.verification.provider import VerificationResult
+from app.kit.filenames import without_hidden_controls
 from app.problems import AppError
 from app.storage import FileStore
 
@@ -102,13 +103,15 @@ def upload_batch(
 
 
 def _members(files: list[tuple[str, bytes]], limits: ParseLimits) -> Iterator[_Member]:
-    for filename, data in files:
+    for received_name, data in files:
+        # Names are echoed in results and pages: a bidi override there would disguise them.
+        filename = without_hidden_controls(received_name)
         if not is_bundle(data):
             yield _Member(filename, None, data)
             continue
         try:
             for entry in bundle_members(data, limits):
-                member = _Member(filename, entry.name, entry.data)
+                member = _Member(filename, without_hidden_controls(entry.name), entry.data)
                 if is_bundle(entry.data):
                     member.reject(FileRefused(UnreadableFile(_NESTED_ZIP)))
                 yield member

@@ -24,6 +24,7 @@ from app.invoices.parsing import ParsedInvoice, Rendition
 from app.invoices.tickets import E_INVOICE, check_ticket_free, hold_ticket, ticket_key
 from app.invoices.verification.provider import VerificationResult
 from app.invoices.warnings import add_warning
+from app.kit.filenames import clean_filename
 from app.webhooks.outbox import enqueue_event
 
 
@@ -308,7 +309,7 @@ def _invoice_row(
 def _file_row(
     invoice_id: uuid.UUID, kind: str, filename: str, sha256: str, size: int
 ) -> InvoiceFile:
-    safe_name = (filename.replace("\\", "/").rsplit("/", 1)[-1] or f"invoice.{kind}")[:255]
+    safe_name = clean_filename(filename, f"invoice.{kind}")
     return InvoiceFile(
         id=uuid.uuid4(),
         invoice_id=invoice_id,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
@@ -21,6 +20,7 @@ from app.invoices.intake import IntakeContext
 from app.invoices.schemas import BatchItem, BatchResult, DeductionConfirmation, InvoiceOut
 from app.invoices.uploads import ItemResult, is_bundle, upload_invoice
 from app.kit.dates import Day
+from app.kit.filenames import content_disposition
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.kit.text import QueryText
 
@@ -139,7 +139,9 @@ def download_original(
     etag = f'"{original.sha256}"'
     headers = {
         "ETag": etag,
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(original.filename)}",
+        "Content-Disposition": content_disposition(
+            "attachment", original.filename, f"invoice.{rendition}"
+        ),
         "Cache-Control": "private, max-age=31536000, immutable",
     }
     if queries.etag_matches(if_none_match, etag):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
@@ -17,6 +16,7 @@ from app.invoices import queries
 from app.invoices.deduction import confirm_deduction
 from app.invoices.deps import StoreDep
 from app.kit.dates import Day, business_today
+from app.kit.filenames import content_disposition
 from app.kit.pagination import CursorQuery
 from app.kit.text import QueryText
 from app.problems import AppError
@@ -137,7 +137,9 @@ def invoice_file(
     original = queries.read_original(session, store, invoice, rendition)
     disposition = "inline" if inline and rendition == "pdf" else "attachment"
     headers = {
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(original.filename)}",
+        "Content-Disposition": content_disposition(
+            disposition, original.filename, f"invoice.{rendition}"
+        ),
         "ETag": f'"{original.sha256}"',
         "Cache-Control": "private, no-store",
     }
