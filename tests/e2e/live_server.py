@@ -28,7 +28,7 @@ from app.invoices.parsing import ParseLimits
 from app.invoices.uploads import UploadServices
 from app.invoices.verification.offline import OfflineProvider
 from app.main import create_app
-from app.storage import LocalFileStore
+from app.storage.factory import make_store
 from railclaim_devkit.synthetic import InvoiceSpec, random_spec, render_pdf
 from tests import databases
 
@@ -79,9 +79,7 @@ def _prepare(settings: Settings, folder: Path) -> tuple[dict[str, Path], str]:
         rng = random.Random(8080)
         specs = [_employee_spec(rng, entity) for _ in range(3)]
         stored_pdf = render_pdf(specs[2])
-        services = UploadServices(
-            LocalFileStore(settings.storage_dir), OfflineProvider(), ParseLimits()
-        )
+        services = UploadServices(make_store(settings), OfflineProvider(), ParseLimits())
         ctx = IntakeContext(principal_for(session, employee), None, audit_key(settings))
         [stored], _ = upload_batch(session, ctx, services, [("stored.pdf", stored_pdf)])
         assert stored.invoice is not None
