@@ -136,6 +136,20 @@ def _reissued(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> F
     )
 
 
+def _business_type_unclear(
+    item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings
+) -> Finding | None:
+    if "business-type-unclear" not in item.warning_codes:
+        return None
+    return Finding(
+        "business-type-unclear",
+        "block",
+        f"The files of {item.label} disagree on whether it is a sale, a refund or a change fee: "
+        "finance must set its business type before it is claimed.",
+        item.item_id,
+    )
+
+
 def _passenger(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
     if item.passenger_is_claimant or item.justification:
         return None
@@ -230,6 +244,7 @@ def _paper_original(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings
 _RULES: tuple[Rule, ...] = (
     _void,
     _reissued,
+    _business_type_unclear,
     _passenger,
     _verification,
     _seat_class,

@@ -207,3 +207,17 @@ def _flag_near_duplicates(invoice: Invoice, related: list[Invoice]) -> None:
             "near-duplicate",
             f"Invoice {twin.invoice_number} has the same passenger, train and travel date.",
         )
+
+
+def relink_for_business_type(session: Session, invoice: Invoice, previous_key: str | None) -> None:
+    """The links the business type decides, redone after finance set it: the fee's sale and
+    the re-issue flags of the ticket it left and the one it joined."""
+    if not invoice.is_red_letter:  # a red-letter's link is to the invoice it reverses
+        drop_warning(invoice, "sale-unknown")
+        invoice.original_invoice_id = None
+        if invoice.business_type in FEE_TYPES:
+            _link_fee_to_sale(session, invoice)
+    session.add(invoice)
+    session.flush()
+    for key in sorted({k for k in (previous_key, invoice.ticket_key) if k}):
+        refresh_reissue_flags(session, key)

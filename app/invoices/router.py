@@ -1,4 +1,5 @@
-"""HTTP endpoints for invoice uploads, batches, reads, original files and 用途确认."""
+"""HTTP endpoints for invoice uploads, batches, reads, original files, 用途确认 and the business
+type finance settles."""
 
 from __future__ import annotations
 
@@ -14,10 +15,17 @@ from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices import queries
 from app.invoices.batches import upload_batch
+from app.invoices.business_type import settle_business_type
 from app.invoices.deduction import confirm_deduction
 from app.invoices.deps import StoreDep, Uploader, UploadServicesDep
 from app.invoices.intake import IntakeContext
-from app.invoices.schemas import BatchItem, BatchResult, DeductionConfirmation, InvoiceOut
+from app.invoices.schemas import (
+    BatchItem,
+    BatchResult,
+    BusinessTypeSetting,
+    DeductionConfirmation,
+    InvoiceOut,
+)
 from app.invoices.uploads import ItemResult, is_bundle, upload_invoice
 from app.kit.dates import Day
 from app.kit.filenames import content_disposition
@@ -159,5 +167,23 @@ def confirm_invoice_deduction(
 ) -> InvoiceOut:
     invoice = confirm_deduction(
         session, principal, invoice_id, body.confirmed_on, audit_key(settings)
+    )
+    return queries.invoice_out(session, invoice)
+
+
+@router.post(
+    "/invoices/{invoice_id}/business-type",
+    responses={409: {"description": "invalid-state (not flagged unclear, or booked)"}},
+)
+def set_invoice_business_type(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: FinanceUser,
+    invoice_id: uuid.UUID,
+    body: BusinessTypeSetting,
+) -> InvoiceOut:
+    """Finance sets the business type of an invoice flagged `business-type-unclear` (audited)."""
+    invoice = settle_business_type(
+        session, principal, invoice_id, body.business_type, body.comment, audit_key(settings)
     )
     return queries.invoice_out(session, invoice)

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, WithJsonSchema
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from app.kit.dates import Day
 from app.kit.money import Money, Rate
@@ -92,6 +92,13 @@ class BatchItem(BaseModel):
 class BatchResult(BaseModel):
     results: list[BatchItem]
     counts: dict[str, int]
+
+
+class BusinessTypeSetting(BaseModel):
+    """Finance's reading of an invoice flagged `business-type-unclear`."""
+
+    business_type: Literal["sale", "refund", "change", "difference"]
+    comment: str | None = Field(default=None, max_length=500)
 
 
 class DeductionConfirmation(BaseModel):

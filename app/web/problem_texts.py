@@ -142,12 +142,15 @@ WARNINGS_ZH: dict[str, str] = {
     "voided-while-claimed": "发票在报销途中被红冲作废。",
     "booked-original-voided": "已入账的原发票被红冲，需做冲销凭证。",
     "tax-unknown": "票面未印税率，可抵扣税额按零处理。",
+    "business-type-unclear": "票面与结构化数据对业务类型（售/退/改签）说法不一，需财务确认。",
+    "face-font-unreadable": "票面部分文字因字体特殊无法识别，已按结构化数据读取。",
 }
 
 FINDINGS_ZH: dict[str, str] = {
     "no-items": "报销单至少需要一张发票或纸质凭证。",
     "item-void": "票据已被红字发票作废，请从报销单中删除。",
     "ticket-reissued": "同一车票有另一张有效发票（换开），需等待红字发票。",
+    "business-type-unclear": "发票的业务类型（售/退/改签）不明确，需财务确认后才能报销。",
     "passenger-not-claimant": "乘车人不是报销人本人，请为该票据填写说明。",
     "verification-mismatch": "查验结果与发票数据不一致。",
     "unverified": "发票尚未通过税务平台查验。",

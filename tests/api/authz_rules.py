@@ -228,6 +228,9 @@ API_MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{V}/invoices/{{invoice_id}}/deduction-confirmation"): Rule(
         FINANCE, "invoice", body=json_body({"confirmed_on": "2026-01-05"})
     ),
+    ("POST", f"{V}/invoices/{{invoice_id}}/business-type"): Rule(
+        FINANCE, "invoice", body=json_body({"business_type": "refund"}), also_ok=("invalid-state",)
+    ),
     ("POST", f"{V}/paper-vouchers"): Rule(UPLOADER, body=paper_form),
     ("GET", f"{V}/paper-vouchers"): Rule(ANY),
     ("GET", f"{V}/paper-vouchers/{{voucher_id}}"): Rule(ANY, "paper"),
