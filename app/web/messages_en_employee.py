@@ -19,6 +19,13 @@ EMPLOYEE_EN: dict[str, str] = {
     "报销入账": "Booking",
     "付款": "Payment",
     "红字冲销": "Reversal",
+    # Approver inbox
+    "已批准 {done} 张，未批准 {refused} 张。": "{done} approved, {refused} not approved.",
+    "请至少勾选一张报销单。": "Tick at least one claim.",
+    "选择": "Select",
+    "审批意见（用于所选的每一张）": "Comment (for each ticked claim)",
+    "已阅读并确认所选报销单的提示事项": "I have read and acknowledge the ticked claims’ warnings",
+    "批准所选": "Approve ticked claims",
     # Dashboard
     "等待处理": "Waiting for you",
     "待用途确认": "Deduction to confirm",

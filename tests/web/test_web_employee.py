@@ -153,3 +153,82 @@ def test_an_old_rejection_is_not_shown_as_current_after_resubmission(
 def test_the_new_texts_have_english():
     for zh in VOUCHER_KINDS.values():
         assert zh in EN
+
+
+def _submitted_claims(client: TestClient, session: Session, office: Office, n: int) -> list[str]:
+    ids = []
+    for _ in range(n):
+        invoice = upload_invoice(client, office, session)
+        created = client.post(
+            f"{API}/claims",
+            json={"title": "出差", "purpose": "拜访", "items": [{"invoice_id": invoice["id"]}]},
+            headers=office.headers["employee"],
+        )
+        assert created.status_code == 201, created.text
+        claim_id = created.json()["id"]
+        submitted = client.post(
+            f"{API}/claims/{claim_id}/submit", headers=office.headers["employee"]
+        )
+        assert submitted.status_code == 200, submitted.text
+        ids.append(claim_id)
+    return ids
+
+
+def test_the_approver_approves_several_claims_at_once_acknowledging_their_warnings(
+    client: TestClient, session: Session, office: Office
+):
+    first, second, third = _submitted_claims(client, session, office, 3)
+    login(client, office.manager)
+    inbox = client.get("/approvals", headers=HTML)
+    assert 'class="data stacked inbox"' in inbox.text
+    assert 'name="acknowledge_warnings"' in inbox.text  # unverified invoices warn
+    unacknowledged = client.post(
+        "/approvals/approve",
+        data={"claim_ids": [first], "comment": "同意", "csrf_token": csrf_of(inbox)},
+    )
+    assert unacknowledged.status_code == 200
+    assert "已批准 0 张，未批准 1 张。" in unacknowledged.text
+    assert "请先确认提示事项" in unacknowledged.text
+    approved = client.post(
+        "/approvals/approve",
+        data={
+            "claim_ids": [first, second],
+            "comment": "同意",
+            "acknowledge_warnings": "on",
+            "csrf_token": csrf_of(inbox),
+        },
+    )
+    assert approved.status_code == 200
+    assert "已批准 2 张，未批准 0 张。" in approved.text
+    for claim_id, state in ((first, "approved"), (second, "approved"), (third, "submitted")):
+        claim = client.get(f"{API}/claims/{claim_id}", headers=office.headers["manager"]).json()
+        assert claim["state"] == state
+    assert claim_id_in(approved.text, third)
+    assert not claim_id_in(approved.text, first)
+    decided = client.get(f"{API}/claims/{first}", headers=office.headers["manager"]).json()
+    assert decided["approvals"][0]["comment"] == "同意"
+
+
+def claim_id_in(page: str, claim_id: str) -> bool:
+    return f'name="claim_ids" value="{claim_id}"' in page
+
+
+def test_approving_nothing_ticked_says_so_and_changes_nothing(
+    client: TestClient, session: Session, office: Office
+):
+    [claim_id] = _submitted_claims(client, session, office, 1)
+    login(client, office.manager)
+    refused = post_form(client, "/approvals", "/approvals/approve", {"comment": "同意"})
+    assert refused.status_code == 422
+    assert "请至少勾选一张报销单" in refused.text
+    assert claim_id_in(refused.text, claim_id)
+    client.cookies.clear()
+    login(client, office.employee)
+    # An employee who approves nobody gets every claim refused, not approved.
+    own = post_form(
+        client,
+        "/claims",
+        "/approvals/approve",
+        {"claim_ids": claim_id, "acknowledge_warnings": "on"},
+    )
+    assert "已批准 0 张，未批准 1 张。" in own.text
