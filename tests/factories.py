@@ -14,6 +14,7 @@ from app.auth.models import EmployeeProfile, User, UserEntity
 from app.auth.passwords import hash_password
 from app.auth.tokens import mint_token
 from app.entities.models import LegalEntity
+from app.kit.dates import business_today
 from app.kit.uscc import uscc_check_char
 from railclaim_devkit.synthetic import InvoiceSpec, random_spec
 
@@ -130,7 +131,14 @@ def invoice_spec(
         fields["passenger_name"] = profile.passenger_name
         fields["passenger_id_masked"] = f"1101011990****{profile.id_last4}"
     fields.update(overrides)
-    return random_spec(rng, **fields)
+    state = rng.getstate()
+    spec = random_spec(rng, **fields)
+    if "issue_date" not in overrides and spec.issue_date > business_today():
+        # The generator draws issue dates up to 180 days after travel; one after today is the
+        # `issued-in-future` finding, which a test must ask for, not stumble on.
+        rng.setstate(state)
+        spec = random_spec(rng, **fields, issue_date=max(spec.travel_date, business_today()))
+    return spec
 
 
 def make_employee(

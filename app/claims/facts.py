@@ -188,6 +188,7 @@ def _invoice_facts(item: ClaimItem, invoice: Invoice, traveller: _Traveller) -> 
         sale_known=invoice.original_invoice_id is not None,
         seat_class=invoice.seat_class,
         travel_date=invoice.travel_date,
+        issue_date=invoice.issue_date,
         train_number=invoice.train_number,
         passenger_key=traveller.passenger_key,
         ticket_key=invoice.ticket_key,

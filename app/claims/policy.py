@@ -54,6 +54,7 @@ class ItemFacts:
     sale_known: bool = True
     seat_class: str | None = None
     travel_date: dt.date | None = None
+    issue_date: dt.date | None = None
     train_number: str | None = None
     passenger_key: str | None = None
     ticket_key: str | None = None
@@ -202,6 +203,22 @@ def _seat_class(item: ItemFacts, _claim: ClaimFacts, policy: PolicySettings) -> 
     )
 
 
+def _issued_in_future(
+    item: ItemFacts, claim: ClaimFacts, _policy: PolicySettings
+) -> Finding | None:
+    # Judged against the submission date: no invoice is issued after the claim that holds it.
+    if item.issue_date is None or item.issue_date <= claim.submission_date:
+        return None
+    return Finding(
+        "issued-in-future",
+        "block",
+        f"{item.label} is dated {item.issue_date.isoformat()}, after "
+        f"{claim.submission_date.isoformat()} (today in China): no invoice is issued in the "
+        "future.",
+        item.item_id,
+    )
+
+
 def _late(item: ItemFacts, claim: ClaimFacts, policy: PolicySettings) -> Finding | None:
     if item.travel_date is None:
         return None
@@ -247,6 +264,7 @@ _RULES: tuple[Rule, ...] = (
     _business_type_unclear,
     _passenger,
     _verification,
+    _issued_in_future,
     _seat_class,
     _late,
     _sale_unknown,

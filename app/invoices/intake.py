@@ -24,6 +24,7 @@ from app.invoices.parsing import ParsedInvoice, Rendition
 from app.invoices.tickets import E_INVOICE, check_ticket_free, hold_ticket, ticket_key
 from app.invoices.verification.provider import VerificationResult
 from app.invoices.warnings import add_warning
+from app.kit.dates import business_today
 from app.kit.filenames import clean_filename
 from app.webhooks.outbox import enqueue_event
 
@@ -244,6 +245,13 @@ def _initial_warnings(
             invoice,
             "no-e-ticket-number",
             "The invoice carries no 电子客票号, so ticket-level deduplication is skipped.",
+        )
+    if parsed.issue_date is not None and parsed.issue_date > business_today():
+        add_warning(
+            invoice,
+            "issued-in-future",
+            f"The invoice is dated {parsed.issue_date.isoformat()}, after today in China: "
+            "a claim for it cannot be submitted.",
         )
     if invoice.owner_id == ctx.principal.id and not accepted.passenger_is_uploader:
         add_warning(

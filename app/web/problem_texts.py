@@ -144,6 +144,7 @@ WARNINGS_ZH: dict[str, str] = {
     "tax-unknown": "票面未印税率，可抵扣税额按零处理。",
     "business-type-unclear": "票面与结构化数据对业务类型（售/退/改签）说法不一，需财务确认。",
     "face-font-unreadable": "票面部分文字因字体特殊无法识别，已按结构化数据读取。",
+    "issued-in-future": "开票日期晚于今天，不能报销。",
 }
 
 FINDINGS_ZH: dict[str, str] = {
@@ -159,4 +160,5 @@ FINDINGS_ZH: dict[str, str] = {
     "sale-unknown": "退票费或改签费找不到对应的购票发票。",
     "paper-original-missing": "纸质原件尚未交到财务，签收前不能入账。",
     "near-duplicate": "另有同一乘车人、车次、日期的票据，请确认不是重复报销。",
+    "issued-in-future": "开票日期晚于今天（北京时间），不能提交报销。",
 }

@@ -70,6 +70,8 @@ def _files_for(
             passenger_name=profile.passenger_name,
             passenger_id_masked=f"1101011990****{profile.id_last4}",
             travel_date=recent + dt.timedelta(days=i * 5),
+            # Soon after the trip: a date after today would be the `issued-in-future` finding.
+            issue_date=recent + dt.timedelta(days=i * 5 + 1),
         )
         for i in range(count)
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import threading
 import time
@@ -27,6 +28,7 @@ from app.invoices.intake import IntakeContext
 from app.invoices.parsing import ParseLimits
 from app.invoices.uploads import UploadServices
 from app.invoices.verification.offline import OfflineProvider
+from app.kit.dates import business_today
 from app.main import create_app
 from app.storage.factory import make_store
 from railclaim_devkit.synthetic import InvoiceSpec, random_spec, render_pdf
@@ -43,6 +45,7 @@ class LiveServer:
 
 def _employee_spec(rng: random.Random, entity: LegalEntity) -> InvoiceSpec:
     # The demo employee's profile (张三, ID ending 1234) makes the upload theirs.
+    travel = business_today() - dt.timedelta(days=rng.randint(5, 60))
     return random_spec(
         rng,
         business_type="sale",
@@ -50,6 +53,9 @@ def _employee_spec(rng: random.Random, entity: LegalEntity) -> InvoiceSpec:
         buyer_tax_id=entity.uscc,
         passenger_name="张三",
         passenger_id_masked="1101011990****1234",
+        travel_date=travel,
+        # Not after today, which would be the `issued-in-future` finding.
+        issue_date=travel + dt.timedelta(days=rng.randint(0, 4)),
     )
 
 
