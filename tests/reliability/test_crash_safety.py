@@ -4,8 +4,9 @@ Upload storm: every 201 survives, no invoice row lacks its file, and the only un
 are those of uploads in flight at the kill (gc lists them; that is its job). Booking burst: every
 booked claim has exactly one booking voucher and posting, every booking voucher's claim is
 booked, numbers run 1..n without gaps, and the claims left unbooked can still be booked. Both end
-with `railclaim archive verify` passing. The default suite runs PostgreSQL at small counts;
-bench/crash_bench.py repeats both engines at larger counts.
+with `railclaim archive verify` passing. The default suite runs PostgreSQL at small counts, with
+the files in a local folder and (the upload storm) in an S3 bucket of a real SeaweedFS;
+bench/crash_bench.py repeats both engines and both stores at larger counts.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.storage import LocalFileStore
+from app.storage import FileStore, LocalFileStore
 from bench._servers import (
     BIN,
     Office,
@@ -50,6 +51,7 @@ class World:
     url: str
     workdir: Path
     office: Office
+    store: FileStore
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -64,10 +66,20 @@ def _postgres_reachable() -> bool:
 
 
 # PostgreSQL is the scale-out engine: in the default suite. SQLite repeats it in the slow suite.
-@pytest.fixture(params=["postgresql", pytest.param("sqlite", marks=pytest.mark.slow)])
+# The "-s3" worlds keep the files in a bucket of the session's SeaweedFS instead of a folder.
+_SLOW = pytest.mark.slow
+WORLDS = ["postgresql", "postgresql-s3", pytest.param("sqlite", marks=_SLOW),
+          pytest.param("sqlite-s3", marks=_SLOW)]  # fmt: skip
+# The booking burst writes archive files too, but its subject is the numbering: S3 only when slow.
+BURST_WORLDS = ["postgresql", *(pytest.param(w, marks=_SLOW) for w in ("postgresql-s3", "sqlite",
+                                                                        "sqlite-s3"))]  # fmt: skip
+
+
+@pytest.fixture
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    engine, _, backend = str(request.param).partition("-")
     name = unique_name("rc_crash")
-    if request.param == "postgresql":
+    if engine == "postgresql":
         if not _postgres_reachable():
             pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
         url = create_pg_database(name)
@@ -75,9 +87,15 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
         url = f"sqlite:///{tmp_path / 'crash.db'}"
     try:
         office = make_office(url, tmp_path, uscc_with_check_digit("91310000MA1CRA0H0"))
-        yield World(url, tmp_path, office, server_env(url, tmp_path))
+        env = server_env(url, tmp_path)
+        store: FileStore = LocalFileStore(tmp_path / "storage")
+        if backend == "s3":
+            seaweed = request.getfixturevalue("seaweed")
+            store = seaweed.store()
+            env |= seaweed.env(f"s3://{store.bucket}/{store.location.prefix}")
+        yield World(url, tmp_path, office, store, env)
     finally:
-        if request.param == "postgresql":
+        if engine == "postgresql":
             drop_pg_database(name)
 
 
@@ -144,6 +162,7 @@ def _storm(base_url: str, world: World, files: list[tuple[str, bytes]], kill: th
     return created, statuses
 
 
+@pytest.mark.parametrize("world", WORLDS, indirect=True)
 def test_kill_during_upload_storm_leaves_no_row_without_its_file(world: World):
     files = invoices(77, STORM_FILES, world.office.uscc)
     server, base_url = _start(world)
@@ -162,13 +181,12 @@ def test_kill_during_upload_storm_leaves_no_row_without_its_file(world: World):
         stop_server(server)
     numbers = {row[0] for row in _rows(world, "SELECT invoice_number FROM invoice")}
     assert set(created) <= numbers, "an upload answered 201 was lost"
-    store = LocalFileStore(world.workdir / "storage")
     referenced = _rows(
         world,
         "SELECT sha256 FROM invoice_file UNION "
         "SELECT xbrl_sha256 FROM invoice WHERE xbrl_sha256 IS NOT NULL",
     )
-    missing = [sha for (sha,) in referenced if not store.path_for(str(sha)).is_file()]
+    missing = [sha for (sha,) in referenced if not world.store.exists(str(sha))]
     assert missing == [], f"rows whose file is missing: {missing}"
     gc = _cli(world, "storage", "gc", "--dry-run", "--grace-minutes", "0")
     assert gc.returncode == 0, gc.stderr
@@ -232,6 +250,7 @@ def _assert_no_half_booked_claim(world: World) -> int:
     return len(booked)
 
 
+@pytest.mark.parametrize("world", BURST_WORLDS, indirect=True)
 def test_kill_during_booking_burst_leaves_no_half_booked_claim(world: World):
     server, base_url = _start(world)
     kill = threading.Event()
