@@ -34,12 +34,13 @@ from sqlmodel import Session
 
 from app.archive.documents import archive_reference, retention_until
 from app.archive.models import ArchiveFile, ArchiveRecord
+from app.archive.seal import SealedRows, content_seal
 from app.audit.service import record_event
 from app.auth.models import User
 from app.db import make_engine, utcnow
 from app.entities.models import LegalEntity
 from app.invoices.models import Invoice
-from app.ledger.models import JournalVoucher
+from app.ledger.models import BookedDocument, JournalLine, JournalVoucher
 from app.migrate import upgrade_to_head
 from app.storage import LocalFileStore
 from railclaim_devkit.synthetic import random_spec, render_pdf
@@ -106,17 +107,30 @@ def generate(url: str, storage: Path, count: int, pdf_kb: int) -> None:
         for start in range(0, count, CHUNK):
             rows = [_voucher_rows(store, rng, n, entity_id, user_id, fonds, pdf_kb)
                     for n in range(start, min(start + CHUNK, count))]  # fmt: skip
-            for table in ("journal_voucher", "invoice", "archive_record", "archive_file"):
+            for table in TABLES:
                 values = [v for r in rows for v in r[table]]
                 session.execute(insert(TABLES[table].__table__), values)  # type: ignore[attr-defined]
             for r in rows:
-                seal(session, r["archive_record"][0])
+                seal(session, r)
             session.commit()
     engine.dispose()
 
 
-def seal(session: Session, record: dict[str, Any]) -> None:
-    """The audit event the service writes with each record, so verify checks the seals too."""
+def seal(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """The audit event the service writes with each record, so verify checks the seals (the
+    metadata hash and the rows' content) too."""
+    record = rows["archive_record"][0]
+    (invoice,), (mark,) = rows["invoice"], rows["booked_document"]
+    content = content_seal(
+        SealedRows(
+            record=ArchiveRecord(**record),
+            voucher=JournalVoucher(**rows["journal_voucher"][0]),
+            lines=[JournalLine(**line) for line in rows["journal_line"]],
+            documents={f"invoice:{invoice['id']}": Invoice(**invoice)},
+            booked={f"invoice:{invoice['id']}": BookedDocument(**mark)},
+            claim=None,
+        )
+    )
     record_event(
         session,
         actor=None,
@@ -124,14 +138,20 @@ def seal(session: Session, record: dict[str, Any]) -> None:
         object_type="archive_record",
         object_id=str(record["id"]),
         entity_id=record["entity_id"],
-        details={"reference": record["reference"], "metadata_sha256": record["metadata_sha256"]},
+        details={
+            "reference": record["reference"],
+            "metadata_sha256": record["metadata_sha256"],
+            "content": content,
+        },
         key=KEY,
     )
 
 
-TABLES: dict[str, Any] = {
+TABLES: dict[str, Any] = {  # in foreign-key order
     "journal_voucher": JournalVoucher,
     "invoice": Invoice,
+    "journal_line": JournalLine,
+    "booked_document": BookedDocument,
     "archive_record": ArchiveRecord,
     "archive_file": ArchiveFile,
 }
@@ -170,6 +190,15 @@ def _voucher_rows(
                 "total": spec.fare,
                 "created_at": now,
                 "updated_at": now,
+            }
+        ],
+        "journal_line": _lines(voucher_id, invoice_id, spec.fare, spec.tax_amount),
+        "booked_document": [
+            {
+                "id": uuid.uuid4(),
+                "invoice_id": invoice_id,
+                "voucher_id": voucher_id,
+                "booked_at": now,
             }
         ],
         "invoice": [
@@ -227,6 +256,24 @@ def _voucher_rows(
             for role in [ROLES[path.rsplit("/", 1)[-1]]]
         ],
     }
+
+
+def _lines(
+    voucher_id: uuid.UUID, invoice_id: uuid.UUID, fare: Decimal, tax: Decimal | None
+) -> list[dict[str, Any]]:
+    """A booking's three lines: expense, deductible VAT, payable (SPEC "Bookkeeping rules")."""
+    vat = tax or Decimal("0.00")
+    zero = Decimal("0.00")
+    sides = [("6602.03", "管理费用-差旅费", fare - vat, zero, invoice_id, None),
+             ("2221.01.01", "应交税费-应交增值税(进项税额)", vat, zero, invoice_id, "invoice"),
+             ("2241", "其他应付款-基准", zero, fare, None, None)]  # fmt: skip
+    return [
+        {"id": uuid.uuid4(), "voucher_id": voucher_id, "line_no": n, "account_code": code,
+         "account_name": name, "debit": debit, "credit": credit, "memo": f"车票 {n}",
+         "invoice_id": invoice, "paper_voucher_id": None, "tax_basis": basis,
+         "department": None, "cost_centre": None}
+        for n, (code, name, debit, credit, invoice, basis) in enumerate(sides, start=1)
+    ]  # fmt: skip
 
 
 ROLES = {

@@ -6,7 +6,8 @@ record together still disagrees with the chain. Verify recomputes the same diges
 it reads, so both sides go through `content_seal` and the value spellings below.
 
 Only what never legitimately changes after posting is sealed: a document's 用途确认 date,
-查验 result, warnings and red-letter link move on later, its fare and passenger do not.
+查验 result, warnings, red-letter link, a late XBRL rendition and a paper original's storage
+place move on later; its fare, passenger and amounts do not.
 """
 
 from __future__ import annotations
@@ -46,8 +47,7 @@ INVOICE_FIELDS = (
     "departure_station", "arrival_station", "travel_date", "departure_time", "seat_class",
     "carriage", "seat", "fare", "amount_excluding_tax", "tax_rate", "tax_amount",
     "e_ticket_number", "passenger_name", "passenger_id_masked", "buyer_name", "buyer_tax_id",
-    "entity_id", "original_invoice_number", "source", "sha256", "xbrl_sha256", "owner_id",
-    "status",
+    "entity_id", "original_invoice_number", "source", "sha256", "owner_id", "status",
 )  # fmt: skip
 PAPER_FIELDS = (
     "id", "serial_number", "e_ticket_number", "ticket_key", "travel_date", "train_number",

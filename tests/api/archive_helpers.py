@@ -110,3 +110,30 @@ def verify(client: TestClient, headers: dict[str, str], **params: str) -> dict[s
 
 def failures(body: dict[str, Any]) -> set[tuple[str, str]]:
     return {(f["check"], f["object"]) for f in body["failures"]}
+
+
+PAPER_VOUCHER = {
+    "serial_number": "A12345678", "e_ticket_number": "E123456789012345678901",
+    "travel_date": "2025-09-12", "train_number": "G7", "departure_station": "北京南",
+    "arrival_station": "上海虹桥", "seat_class": "二等座", "fare": "553.00",
+    "passenger_name": "张三", "passenger_id_masked": "1101011990****1234",
+}  # fmt: skip
+
+
+def booked_paper_claim(client: TestClient, session: Session) -> Archived:
+    """A claim of one paper voucher (original received, no scan), booked."""
+    office = make_office(session)
+    employee, finance = office.headers["employee"], office.headers["finance"]
+    paper = client.post("/api/v1/paper-vouchers", json=PAPER_VOUCHER, headers=employee).json()
+    receipt = {"received_on": "2026-11-01", "location": "财务室 A-3 档案柜"}
+    received = client.post(
+        f"/api/v1/paper-vouchers/{paper['id']}/receive", json=receipt, headers=finance
+    )
+    assert received.status_code == 200, received.text
+    claim = approved_claim(client, office, [{"paper_voucher_id": paper["id"]}])
+    booked = client.post(
+        f"/api/v1/claims/{claim['id']}/book", json={"booking_date": "2026-11-20"}, headers=finance
+    )
+    assert booked.status_code == 200, booked.text
+    auditor = bearer(session, make_user(session, "auditor", entity=office.entity))
+    return Archived(office, claim["id"], paper, auditor)

@@ -22,6 +22,7 @@ from app.ledger.models import JournalLine
 from tests.api.archive_helpers import (
     Archived,
     booked_claim,
+    booked_paper_claim,
     failures,
     files_of,
     records,
@@ -200,6 +201,22 @@ def test_a_deleted_booked_mark_fails_verify(client: TestClient, session: Session
     body = verify(client, paid.auditor)
     number = paid.invoice["invoice_number"]
     assert ("content-seal", f"invoice {number}") in failures(body)
+
+
+def test_a_booked_paper_vouchers_fare_edited_fails_verify(client: TestClient, session: Session):
+    archived = booked_paper_claim(client, session)
+    body = verify(client, archived.auditor)
+    assert body["ok"] is True, body["failures"]
+    assert body["checked"]["content_seals"] == 1
+    act_as_superuser(session)
+    run_sql(
+        session,
+        "UPDATE paper_voucher SET fare = 55.30, location = '别处' WHERE id = :p",
+        p=row_id(session, archived.invoice["id"]),
+    )
+    assert failures(verify(client, archived.auditor)) == {
+        ("content-seal", "paper_voucher A12345678")
+    }
 
 
 def test_legitimate_postings_verify_clean_reversal_included(client: TestClient, session: Session):
