@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from app.archive.router import router as archive_router
 from app.audit.router import router as audit_router
@@ -13,6 +13,7 @@ from app.db import make_engine
 from app.entities.router import router as entities_router
 from app.invoices.router import router as invoices_router
 from app.invoices.verification.factory import get_verification_provider
+from app.kit.strict_query import reject_unknown_query
 from app.ledger.claim_router import router as posting_router
 from app.ledger.router import router as ledger_router
 from app.logs import configure_logging
@@ -53,7 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(RequestContextMiddleware)
 
-    api = APIRouter(prefix="/api/v1")
+    # Unknown query parameters are refused, not ignored (a misspelt filter returned every row).
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
     api.include_router(auth_router)
     api.include_router(entities_router)
     api.include_router(audit_router)

@@ -9,6 +9,7 @@ from app.claims.models import (
     ClaimApproval,
     ClaimHistory,
     ClaimItem,
+    ClaimNumberSequence,
     ClaimPolicy,
 )
 from app.entities.models import LegalEntity
@@ -22,6 +23,7 @@ from app.ledger.models import (
     LedgerAccount,
     Period,
 )
+from app.notifications.models import Notification
 from app.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "ClaimApproval",
     "ClaimHistory",
     "ClaimItem",
+    "ClaimNumberSequence",
     "ClaimPolicy",
     "ClaimPosting",
     "EmployeeProfile",
@@ -46,6 +49,7 @@ __all__ = [
     "JournalVoucher",
     "LedgerAccount",
     "LegalEntity",
+    "Notification",
     "PaperVoucher",
     "Period",
     "TicketHold",

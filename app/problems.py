@@ -25,6 +25,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unauthorized": ("Authentication required", "Send a valid bearer token."),
     "invalid-credentials": ("Wrong username or password", "The login was refused."),
     "account-locked": ("Account temporarily locked", "Too many failed logins; try again later."),
+    "account-disabled": (
+        "Account deactivated",
+        "An administrator deactivated this account; its logins and tokens no longer work.",
+    ),
     "forbidden": ("Not allowed", "Your roles do not permit this action."),
     "csrf-failed": (
         "The form's CSRF token is missing or wrong",

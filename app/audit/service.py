@@ -20,6 +20,7 @@ from app.audit.models import AuditEvent, AuditHead
 from app.auth.models import User
 from app.config import Settings
 from app.db import utcnow
+from app.kit.ranges import require_ordered
 from app.problems import ValidationProblem
 
 _HEAD_ID = 1
@@ -182,6 +183,7 @@ def list_events(
 
     `within` limits the page to those entities' events and the installation's own (logins,
     users, tokens: no entity); None is everything (admins)."""
+    require_ordered(filters.occurred_from, filters.occurred_to, upper_field="to")
     statement = _filtered(select(AuditEvent), filters)
     if within is not None:
         statement = statement.where(

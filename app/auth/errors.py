@@ -7,6 +7,10 @@ class InvalidCredentials(AppError):
     status, slug = 401, "invalid-credentials"
 
 
+class AccountDisabled(AppError):
+    status, slug = 403, "account-disabled"
+
+
 class AccountLocked(AppError):
     status, slug = 423, "account-locked"
 

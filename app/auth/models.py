@@ -21,6 +21,8 @@ class Role(StrEnum):
 
 
 EMPLOYMENT_TYPES = ("contract", "dispatched", "other")
+# The languages a user reads notifications in; the web's cookie switch is separate.
+LANGUAGES = ("zh-CN", "en")
 
 
 class User(SQLModel, table=True):
@@ -34,6 +36,11 @@ class User(SQLModel, table=True):
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     is_active: bool = True
     is_service: bool = False
+    # Where notifications go (none: the user gets none), and in which language.
+    email: str | None = Field(default=None, max_length=254)
+    language: str = Field(
+        default="zh-CN", max_length=8, sa_column_kwargs={"server_default": "zh-CN"}
+    )
     failed_logins: int = 0
     locked_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

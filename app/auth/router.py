@@ -8,9 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.auth import service
+from app.auth import service, user_admin
 from app.auth.deps import AdminUser, CurrentUser
-from app.auth.schemas import ApiTokenCreate, ApiTokenOut, TokenOut, UserCreate, UserOut
+from app.auth.schemas import (
+    ApiTokenCreate,
+    ApiTokenOut,
+    PasswordChange,
+    TokenOut,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.pagination import CursorQuery, LimitQuery, Page
@@ -54,6 +62,36 @@ def create_user(
     session: SessionDep, settings: SettingsDep, admin: AdminUser, data: UserCreate
 ) -> UserOut:
     return service.create_user(session, data, actor=admin.user, settings=settings)
+
+
+@router.get("/users/{user_id}", tags=["users"])
+def read_user(session: SessionDep, _admin: AdminUser, user_id: uuid.UUID) -> UserOut:
+    return user_admin.get_user(session, user_id)
+
+
+@router.patch("/users/{user_id}", tags=["users"])
+def update_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: AdminUser,
+    user_id: uuid.UUID,
+    data: UserUpdate,
+) -> UserOut:
+    """Admins change a user; `active: false` ends every token and session of theirs at once."""
+    return user_admin.update_user(session, user_id, data, admin=admin, settings=settings)
+
+
+@router.post("/users/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT, tags=["users"])
+def set_password(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: CurrentUser,
+    user_id: uuid.UUID,
+    data: PasswordChange,
+) -> Response:
+    """Admins set a password; users change their own with `current_password`."""
+    user_admin.set_password(session, user_id, data, principal=principal, settings=settings)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, tags=["tokens"])

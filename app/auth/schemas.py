@@ -6,7 +6,14 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from app.auth.models import Role
 from app.kit.text import Name, ShortText
@@ -19,6 +26,14 @@ Username = Annotated[
 ]
 IdLast4 = Annotated[str, StringConstraints(pattern=r"^[0-9]{3}[0-9Xx]$", to_upper=True)]
 EmploymentType = Literal["contract", "dispatched", "other"]
+# Deliberately plain: one @, no spaces, a dot in the domain; the mail server has the last word.
+Email = Annotated[
+    str,
+    StringConstraints(
+        min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", strip_whitespace=True
+    ),
+]
+Language = Literal["zh-CN", "en"]
 
 
 class ProfileIn(BaseModel):
@@ -43,6 +58,20 @@ class ProfileOut(BaseModel):
     employment_type: str
 
 
+class ProfilePatch(BaseModel):
+    """Profile fields to change; a field left out stays, a null clears it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    passenger_name: ShortText | None = None
+    id_last4: IdLast4 | None = None
+    grade: int | None = Field(default=None, ge=0, le=99)
+    department: ShortText | None = None
+    cost_centre: ShortText | None = None
+    manager_id: uuid.UUID | None = None
+    employment_type: EmploymentType | None = None
+
+
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -52,7 +81,48 @@ class UserCreate(BaseModel):
     roles: list[Role] = Field(min_length=1, max_length=5)
     entity_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
     is_service: bool = False
+    email: Email | None = None
+    language: Language = "zh-CN"
     profile: ProfileIn | None = None
+
+
+class UserUpdate(BaseModel):
+    """PATCH /users/{id} (admins): only the fields sent change; `profile` is patched likewise.
+
+    `entities` and `active` are the SPEC's names; `entity_ids` and `is_active`, as in the user
+    JSON, are accepted too."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    display_name: Name | None = None
+    roles: list[Role] | None = Field(default=None, min_length=1, max_length=5)
+    entities: list[uuid.UUID] | None = Field(
+        default=None, max_length=50, validation_alias=AliasChoices("entities", "entity_ids")
+    )
+    active: bool | None = Field(default=None, validation_alias=AliasChoices("active", "is_active"))
+    email: Email | None = None
+    language: Language | None = None
+    profile: ProfilePatch | None = None
+
+    @model_validator(mode="after")
+    def _required_fields_not_cleared(self) -> UserUpdate:
+        cleared = [
+            name
+            for name in ("display_name", "roles", "entities", "active", "language", "profile")
+            if name in self.model_fields_set and getattr(self, name) is None
+        ]
+        if cleared:
+            raise ValueError(f"cannot be null: {', '.join(cleared)}")
+        return self
+
+
+class PasswordChange(BaseModel):
+    """POST /users/{id}/password: admins set one; a user changing their own sends the current."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(min_length=8, max_length=256)
+    current_password: str | None = Field(default=None, max_length=256)
 
 
 class UserOut(BaseModel):
@@ -62,6 +132,8 @@ class UserOut(BaseModel):
     roles: list[str]
     is_active: bool
     is_service: bool
+    email: str | None
+    language: str
     entity_ids: list[uuid.UUID]
     profile: ProfileOut | None
     created_at: dt.datetime

@@ -10,7 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.audit.service import audit_key, record_event
-from app.auth.errors import AccountLocked, DuplicateUsername, InvalidCredentials
+from app.auth.errors import (
+    AccountDisabled,
+    AccountLocked,
+    DuplicateUsername,
+    InvalidCredentials,
+)
 from app.auth.models import ApiToken, EmployeeProfile, Role, User, UserEntity
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.auth.principal import Principal
@@ -32,6 +37,11 @@ def login(
     if user is not None and user.locked_until is not None and user.locked_until > now:
         _refuse_locked(session, user, settings, user.locked_until)
     password_ok = verify_password(user.password_hash if user else None, password)
+    if user is not None and password_ok and not user.is_active:
+        # Said only to whoever knows the password: a guesser learns nothing about the account.
+        _record_failure(session, user, settings, reason="inactive")
+        session.commit()
+        raise AccountDisabled("This account is deactivated; ask an administrator.")
     if user is None or not user.is_active or not password_ok:
         if user is not None:
             _count_failure(
@@ -128,6 +138,8 @@ def create_user(
         password_hash=hash_password(data.password) if data.password else None,
         roles=sorted({role.value for role in data.roles}),
         is_service=data.is_service,
+        email=data.email,
+        language=data.language,
     )
     session.add(user)
     try:
@@ -204,6 +216,8 @@ def user_out(session: Session, user: User) -> UserOut:
         roles=user.roles,
         is_active=user.is_active,
         is_service=user.is_service,
+        email=user.email,
+        language=user.language,
         entity_ids=user_entity_ids(session, user.id),
         profile=ProfileOut.model_validate(profile, from_attributes=True) if profile else None,
         created_at=user.created_at,

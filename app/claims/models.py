@@ -7,7 +7,15 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Numeric, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Numeric,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from app.claims.policy import DEFAULT_POLICY
@@ -36,10 +44,14 @@ class Claim(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(_in("state", CLAIM_STATES), name="state"),
         CheckConstraint("approved_levels <= required_levels", name="levels"),
+        # A unique index, not a constraint: SQLite adds one without rebuilding the table.
+        Index(None, "entity_id", "number", unique=True),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     entity_id: uuid.UUID = Field(sa_column_args=[ForeignKey("legal_entity.id")], index=True)
+    # The human number BX-<YYYYMM>-<nnnn> (month of creation, Asia/Shanghai), unique per entity.
+    number: str = Field(max_length=24)
     claimant_id: uuid.UUID = _user_fk(nullable=False, index=True)
     title: str = Field(max_length=200)
     purpose: str = Field(max_length=2000)
@@ -61,6 +73,17 @@ class Claim(SQLModel, table=True):
     approved_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ClaimNumberSequence(SQLModel, table=True):
+    """The last claim number given per entity and month; incremented under the row's lock."""
+
+    __tablename__ = "claim_number_sequence"
+
+    entity_id: uuid.UUID = Field(sa_column_args=[ForeignKey("legal_entity.id")], primary_key=True)
+    # YYYYMM, the month of creation in Asia/Shanghai.
+    month: str = Field(max_length=6, primary_key=True)
+    last_number: int = 0
 
 
 class ClaimItem(SQLModel, table=True):

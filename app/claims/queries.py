@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
+from app.auth.models import User
 from app.auth.principal import Principal
 from app.claims.access import claim_visibility, get_visible_claim
 from app.claims.models import Claim
@@ -15,6 +16,7 @@ from app.claims.substitutes import approvers_represented_by
 from app.claims.views import claim_out, claims_out
 from app.kit.dates import business_today
 from app.kit.pagination import paginate
+from app.problems import Forbidden
 
 
 def read_claim(session: Session, principal: Principal, claim_id: uuid.UUID) -> ClaimOut:
@@ -29,9 +31,11 @@ def list_claims(
     awaiting_me: bool,
     cursor: str | None,
     limit: int,
+    awaiting_inactive: bool = False,
 ) -> tuple[list[ClaimOut], str | None]:
     """Newest first; `awaiting_me` keeps the submitted claims waiting for the caller's decision,
-    as the designated approver or as today's substitute."""
+    as the designated approver or as today's substitute; `awaiting_inactive` (admins) those
+    whose route names a deactivated user at a level still to approve, for reassignment."""
     statement = select(Claim)
     clause = claim_visibility(principal)
     if clause is not None:
@@ -40,6 +44,10 @@ def list_claims(
         statement = statement.where(Claim.state == state)
     if awaiting_me:
         statement = statement.where(_awaiting(principal))
+    if awaiting_inactive:
+        if not principal.is_admin:
+            raise Forbidden("Only admins list the claims waiting for deactivated approvers.")
+        statement = statement.where(waiting_for_inactive())
     rows, next_cursor = paginate(
         session,
         statement,
@@ -49,6 +57,22 @@ def list_claims(
         limit=limit,
     )
     return claims_out(session, rows), next_cursor
+
+
+def waiting_for_inactive() -> ColumnElement[bool]:
+    """Submitted claims whose awaited or still-to-come approver is deactivated."""
+    inactive = select(User.id).where(col(User.is_active).is_(False))
+    return and_(
+        col(Claim.state) == "submitted",
+        or_(
+            col(Claim.awaiting_approver_id).in_(inactive),
+            and_(
+                col(Claim.approved_levels) < 2,
+                col(Claim.required_levels) == 2,
+                col(Claim.level2_approver_id).in_(inactive),
+            ),
+        ),
+    )
 
 
 def _awaiting(principal: Principal) -> ColumnElement[bool]:

@@ -15,12 +15,16 @@ from app.auth.principal import Principal
 from app.claims import policy_store, queries, service, substitutes
 from app.claims.schemas import (
     ApproveBody,
+    BulkApproveBody,
     ClaimCreate,
     ClaimOut,
+    ClaimPatch,
     ClaimPolicyIn,
     ClaimPolicyOut,
     ClaimState,
     ItemRef,
+    JustificationBody,
+    ReassignBody,
     RejectBody,
     SubstituteCreate,
     SubstituteOut,
@@ -28,6 +32,7 @@ from app.claims.schemas import (
 )
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.kit.bulk import BulkResult
 from app.kit.idempotency import fingerprint, run_idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 
@@ -69,13 +74,23 @@ def list_claims(
     principal: CurrentUser,
     state: ClaimState | None = None,
     awaiting: Annotated[
-        Literal["me"] | None, Query(description="`me`: claims waiting for your decision")
+        Literal["me", "inactive"] | None,
+        Query(
+            description="`me`: claims waiting for your decision; `inactive` (admins): claims "
+            "waiting for a deactivated approver, to reassign"
+        ),
     ] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[ClaimOut]:
     items, next_cursor = queries.list_claims(
-        session, principal, state=state, awaiting_me=awaiting == "me", cursor=cursor, limit=limit
+        session,
+        principal,
+        state=state,
+        awaiting_me=awaiting == "me",
+        awaiting_inactive=awaiting == "inactive",
+        cursor=cursor,
+        limit=limit,
     )
     return Page(items=items, next_cursor=next_cursor)
 
@@ -83,6 +98,51 @@ def list_claims(
 @router.get("/claims/{claim_id}", responses=TRANSITION_RESPONSES)
 def read_claim(session: SessionDep, principal: CurrentUser, claim_id: uuid.UUID) -> ClaimOut:
     return queries.read_claim(session, principal, claim_id)
+
+
+@router.patch("/claims/{claim_id}", responses=TRANSITION_RESPONSES)
+def update_draft_claim(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Writer,
+    claim_id: uuid.UUID,
+    body: ClaimPatch,
+) -> ClaimOut:
+    """The claimant changes the title and/or purpose of a draft."""
+    return service.update_draft(session, _actor(principal, settings), claim_id, body)
+
+
+@router.delete(
+    "/claims/{claim_id}", status_code=status.HTTP_204_NO_CONTENT, responses=TRANSITION_RESPONSES
+)
+def delete_draft_claim(
+    session: SessionDep, settings: SettingsDep, principal: Writer, claim_id: uuid.UUID
+) -> Response:
+    """The claimant deletes a draft; its documents become available again."""
+    service.delete_draft(session, _actor(principal, settings), claim_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/claims/bulk-approve", response_model_exclude_none=True)
+def bulk_approve(
+    session: SessionDep, settings: SettingsDep, principal: Writer, body: BulkApproveBody
+) -> BulkResult:
+    """Each claim is approved (or refused) as `POST /claims/{id}/approve` would."""
+    return service.bulk_approve_claims(session, _actor(principal, settings), body)
+
+
+@router.post("/claims/{claim_id}/reassign", responses=TRANSITION_RESPONSES)
+def reassign_claim_approver(
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: AdminUser,
+    claim_id: uuid.UUID,
+    body: ReassignBody,
+) -> ClaimOut:
+    """Admins hand a level still to approve to another approver (see `awaiting=inactive`)."""
+    return service.reassign_approver(
+        session, _actor(admin, settings), claim_id, body.approver_id, body.level
+    )
 
 
 @router.post("/claims/{claim_id}/items", responses=TRANSITION_RESPONSES)
@@ -105,6 +165,21 @@ def remove_claim_item(
     item_id: uuid.UUID,
 ) -> ClaimOut:
     return service.remove_item(session, _actor(principal, settings), claim_id, item_id)
+
+
+@router.patch("/claims/{claim_id}/items/{item_id}", responses=TRANSITION_RESPONSES)
+def justify_claim_item(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Writer,
+    claim_id: uuid.UUID,
+    item_id: uuid.UUID,
+    body: JustificationBody,
+) -> ClaimOut:
+    """Sets or (with null) clears an item's justification in a draft."""
+    return service.set_item_justification(
+        session, _actor(principal, settings), claim_id, item_id, body.justification
+    )
 
 
 @router.post("/claims/{claim_id}/submit", responses=TRANSITION_RESPONSES)

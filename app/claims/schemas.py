@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from app.claims.policy import DEFAULT_POLICY
+from app.kit.bulk import MAX_BULK_ITEMS, BulkIds
 from app.kit.dates import Day
 from app.kit.money import Money
 from app.kit.text import Name, Paragraph
@@ -74,6 +75,42 @@ class ApproveBody(BaseModel):
     acknowledge_warnings: bool = False
 
 
+class BulkApproveBody(ApproveBody):
+    claim_ids: BulkIds = Field(min_length=1, max_length=MAX_BULK_ITEMS)
+
+
+class ClaimPatch(BaseModel):
+    """PATCH /claims/{id} of a draft: the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Name | None = None
+    purpose: Paragraph | None = None
+
+    @model_validator(mode="after")
+    def _something_sent_and_not_null(self) -> ClaimPatch:
+        if not self.model_fields_set:
+            raise ValueError("send title and/or purpose")
+        if any(getattr(self, name) is None for name in self.model_fields_set):
+            raise ValueError("title and purpose cannot be null")
+        return self
+
+
+class JustificationBody(BaseModel):
+    """PATCH /claims/{id}/items/{item_id}: null clears the justification."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    justification: Paragraph | None
+
+
+class ReassignBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approver_id: uuid.UUID
+    level: int | None = Field(default=None, ge=1, le=2, description="Default: the awaited level")
+
+
 class RejectBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -135,6 +172,7 @@ class RejectionOut(BaseModel):
 
 class ClaimOut(BaseModel):
     id: uuid.UUID
+    number: str = Field(description="BX-<YYYYMM>-<nnnn>, unique per entity")
     entity: uuid.UUID
     state: ClaimState
     claimant: uuid.UUID

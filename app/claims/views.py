@@ -91,6 +91,7 @@ def _claim_out(
     current = [a for a in approvals if a.round == claim.round and a.level <= claim.approved_levels]
     return ClaimOut(
         id=claim.id,
+        number=claim.number,
         entity=claim.entity_id,
         state=claim.state,
         claimant=claim.claimant_id,

@@ -13,6 +13,7 @@ from app.db import utcnow
 from app.invoices.errors import InvoiceStateConflict
 from app.invoices.models import Invoice
 from app.invoices.queries import get_visible_invoice
+from app.kit.bulk import BulkResult, run_each
 
 
 def confirm_deduction(
@@ -46,3 +47,20 @@ def confirm_deduction(
     )
     session.commit()
     return invoice
+
+
+def bulk_confirm_deduction(
+    session: Session,
+    principal: Principal,
+    invoice_ids: list[uuid.UUID],
+    confirmed_on: dt.date,
+    audit_key: bytes,
+) -> BulkResult:
+    """The 用途确认 of many invoices, each as the single confirmation in its own transaction."""
+    return run_each(
+        session,
+        invoice_ids,
+        lambda invoice_id: confirm_deduction(
+            session, principal, invoice_id, confirmed_on, audit_key
+        ),
+    )

@@ -18,6 +18,7 @@ from app.invoices.models import INVOICE_SEARCH_TEXT, Invoice, InvoiceFile
 from app.invoices.schemas import InvoiceOut, RenditionOut, WarningOut
 from app.kit.dates import business_today
 from app.kit.pagination import paginate
+from app.kit.ranges import require_ordered
 from app.problems import NotFound
 from app.storage import FileStore
 
@@ -52,6 +53,7 @@ def list_invoices(
     cursor: str | None,
     limit: int,
 ) -> tuple[list[InvoiceOut], str | None]:
+    require_ordered(filters.travel_date_from, filters.travel_date_to, upper_field="travel_date_to")
     statement = select(Invoice)
     clause = visibility_clause(principal, col(Invoice.owner_id), col(Invoice.entity_id))
     if clause is not None:

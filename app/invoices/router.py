@@ -16,17 +16,19 @@ from app.db import SessionDep
 from app.invoices import queries
 from app.invoices.batches import upload_batch
 from app.invoices.business_type import settle_business_type
-from app.invoices.deduction import confirm_deduction
+from app.invoices.deduction import bulk_confirm_deduction, confirm_deduction
 from app.invoices.deps import StoreDep, Uploader, UploadServicesDep
 from app.invoices.intake import IntakeContext
 from app.invoices.schemas import (
     BatchItem,
     BatchResult,
+    BulkDeductionConfirmation,
     BusinessTypeSetting,
     DeductionConfirmation,
     InvoiceOut,
 )
 from app.invoices.uploads import ItemResult, is_bundle, upload_invoice
+from app.kit.bulk import BulkResult
 from app.kit.dates import Day
 from app.kit.filenames import content_disposition
 from app.kit.pagination import CursorQuery, LimitQuery, Page
@@ -187,3 +189,16 @@ def set_invoice_business_type(
         session, principal, invoice_id, body.business_type, body.comment, audit_key(settings)
     )
     return queries.invoice_out(session, invoice)
+
+
+@router.post("/invoices/bulk-deduction-confirmation", response_model_exclude_none=True)
+def bulk_confirm_invoice_deduction(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: FinanceUser,
+    body: BulkDeductionConfirmation,
+) -> BulkResult:
+    """Each invoice is confirmed (or refused) as its single confirmation would be."""
+    return bulk_confirm_deduction(
+        session, principal, body.invoice_ids, body.confirmed_on, audit_key(settings)
+    )

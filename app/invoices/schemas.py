@@ -6,8 +6,9 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from app.kit.bulk import MAX_BULK_ITEMS, BulkIds
 from app.kit.dates import Day
 from app.kit.money import Money, Rate
 
@@ -102,4 +103,11 @@ class BusinessTypeSetting(BaseModel):
 
 
 class DeductionConfirmation(BaseModel):
+    confirmed_on: Day
+
+
+class BulkDeductionConfirmation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    invoice_ids: BulkIds = Field(min_length=1, max_length=MAX_BULK_ITEMS)
     confirmed_on: Day

@@ -15,7 +15,13 @@ from app.claims.errors import BlockingFindings, InvalidState
 from app.claims.facts import findings_of, load_items, policy_of
 from app.claims.models import Claim, ClaimApproval
 from app.claims.policy import booking_blockers
-from app.claims.service.common import Actor, current_approver_ids, publish, record_transition
+from app.claims.service.common import (
+    Actor,
+    current_approver_ids,
+    notify_claim,
+    publish,
+    record_transition,
+)
 from app.entities.models import LegalEntity
 from app.kit.dates import business_today
 from app.ledger.accounts import account_for
@@ -198,6 +204,7 @@ def pay_claim(
             details={"voucher": voucher.number_text, "reference": reference},
         )
         publish(session, claim, "claim.paid", voucher_id=voucher.id, paid_on=paid_on)
+        notify_claim(session, claim, "claim.paid", claim.claimant_id, paid_on=paid_on)
         session.flush()
     except IntegrityError as exc:
         session.rollback()

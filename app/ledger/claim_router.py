@@ -16,9 +16,11 @@ from app.claims.service.common import Actor
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices.deps import StoreDep
+from app.kit.bulk import BulkResult
 from app.kit.idempotency import fingerprint, run_idempotent
 from app.ledger.booking import book_claim, pay_claim
-from app.ledger.schemas import BookRequest, PayRequest
+from app.ledger.bulk import bulk_book_claims, bulk_pay_claims
+from app.ledger.schemas import BookRequest, BulkBookRequest, BulkPayRequest, PayRequest
 
 router = APIRouter(tags=["claims"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -71,6 +73,61 @@ def pay(
     def action() -> tuple[int, object]:
         pay_claim(session, actor, claim_id, body.paid_on, body.reference, store=store)
         return 200, read_claim(session, principal, claim_id).model_dump(mode="json")
+
+    return run_idempotent(
+        session,
+        user_id=principal.id,
+        key=idempotency_key,
+        action=action,
+        request_fingerprint=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+    )
+
+
+@router.post("/claims/bulk-book", response_model=BulkResult)
+def bulk_book(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    principal: FinanceUser,
+    body: BulkBookRequest,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Each claim is booked (or refused) as `POST /claims/{id}/book` would; a repeat with the
+    same `Idempotency-Key` answers the first response."""
+    actor = Actor(principal, audit_key(settings))
+
+    def action() -> tuple[int, object]:
+        result = bulk_book_claims(session, actor, body.claim_ids, body.booking_date, store=store)
+        return 200, result.model_dump(mode="json", exclude_none=True)
+
+    return run_idempotent(
+        session,
+        user_id=principal.id,
+        key=idempotency_key,
+        action=action,
+        request_fingerprint=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+    )
+
+
+@router.post("/claims/bulk-pay", response_model=BulkResult)
+def bulk_pay(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    principal: FinanceUser,
+    body: BulkPayRequest,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Each claim is paid (or refused) as `POST /claims/{id}/pay` would; idempotent likewise."""
+    actor = Actor(principal, audit_key(settings))
+
+    def action() -> tuple[int, object]:
+        result = bulk_pay_claims(
+            session, actor, body.claim_ids, body.paid_on, body.reference, store=store
+        )
+        return 200, result.model_dump(mode="json", exclude_none=True)
 
     return run_idempotent(
         session,

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.kit.bulk import MAX_BULK_ITEMS, BulkIds
 from app.kit.dates import Day
 from app.kit.money import Money
 from app.kit.text import ShortText
@@ -96,3 +97,11 @@ class PayRequest(BaseModel):
 
     paid_on: Day
     reference: ShortText
+
+
+class BulkBookRequest(BookRequest):
+    claim_ids: BulkIds = Field(min_length=1, max_length=MAX_BULK_ITEMS)
+
+
+class BulkPayRequest(PayRequest):
+    claim_ids: BulkIds = Field(min_length=1, max_length=MAX_BULK_ITEMS)

@@ -59,6 +59,11 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "A voucher with this serial number is registered once.",
     ),
     "invalid-credentials": ("用户名或密码错误", "", ""),
+    "account-disabled": (
+        "账户已停用",
+        "管理员已停用该账户，请联系管理员。",
+        "An administrator deactivated this account; ask an administrator.",
+    ),
     "account-locked": (
         "账户已暂时锁定",
         "登录失败次数过多，请稍后再试或联系管理员。",

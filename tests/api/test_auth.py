@@ -90,7 +90,8 @@ def test_inactive_user_cannot_log_in_or_use_tokens(client: TestClient, session: 
     user.is_active = False
     session.add(user)
     session.commit()
-    assert login(client, "frank")["status"] == 401
+    # The right password learns that the account is deactivated (SPEC: 403 account-disabled).
+    assert login(client, "frank")["status"] == 403
     assert client.get("/api/v1/users/me", headers=headers).status_code == 401
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,10 +11,13 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from app.audit.service import record_event
+from app.auth.models import User
 from app.auth.principal import Principal
 from app.claims.models import Claim, ClaimApproval, ClaimHistory, ClaimItem
 from app.db import utcnow
 from app.kit.money import to_cents
+from app.notifications.messages import ClaimNotice
+from app.notifications.outbox import notify_user
 from app.webhooks.outbox import enqueue_event
 
 
@@ -73,6 +77,31 @@ def publish(session: Session, claim: Claim, event_type: str, **extra: Any) -> No
         **extra,
     }
     enqueue_event(session, event_type=event_type, data=data, ordering_key=f"claim:{claim.id}")
+
+
+def notify_claim(
+    session: Session,
+    claim: Claim,
+    kind: str,
+    recipient_id: uuid.UUID | None,
+    *,
+    reason: str | None = None,
+    paid_on: dt.date | None = None,
+) -> None:
+    """The e-mail of a transition to `recipient_id`, in the caller's transaction (outbox)."""
+    if recipient_id is None:
+        return
+    claimant = session.get(User, claim.claimant_id)
+    notice = ClaimNotice(
+        claim_id=claim.id,
+        number=claim.number,
+        title=claim.title,
+        total=claim.total,
+        claimant_name=claimant.display_name if claimant else "",
+        reason=reason,
+        paid_on=paid_on,
+    )
+    notify_user(session, user_id=recipient_id, kind=kind, notice=notice)
 
 
 def refresh_total(session: Session, claim: Claim) -> None:

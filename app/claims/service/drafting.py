@@ -22,6 +22,7 @@ from app.auth.principal import Principal
 from app.claims.access import get_visible_claim, require_claimant, require_state
 from app.claims.errors import ItemAlreadyClaimed, ItemNotClaimable
 from app.claims.models import Claim, ClaimItem
+from app.claims.numbering import next_claim_number
 from app.claims.schemas import ClaimCreate, ClaimOut, ItemRef
 from app.claims.service.common import Actor, audit_claim, record_transition, refresh_total
 from app.claims.views import claim_out
@@ -35,11 +36,16 @@ Document = type[Invoice] | type[PaperVoucher]
 def create_claim(session: Session, actor: Actor, data: ClaimCreate) -> ClaimOut:
     if actor.principal.user.is_service:
         raise Forbidden("System tokens do not claim expenses; claimants are people.")
+    entity_id = _entity_for(actor.principal, data.entity)
+    now = utcnow()
     claim = Claim(
-        entity_id=_entity_for(actor.principal, data.entity),
+        entity_id=entity_id,
+        number=next_claim_number(session, entity_id, now),
         claimant_id=actor.id,
         title=data.title,
         purpose=data.purpose,
+        created_at=now,
+        updated_at=now,
     )
     with _claiming(session):
         session.add(claim)

@@ -30,6 +30,7 @@ from app.claims.schemas import ApproveBody, ClaimOut
 from app.claims.service.common import (
     Actor,
     current_approver_ids,
+    notify_claim,
     publish,
     record_transition,
     reset_route,
@@ -65,6 +66,7 @@ def submit_claim(
         session, actor, claim, "submitted", comment=comment, details={"round": claim.round}
     )
     publish(session, claim, "claim.submitted", approver=claim.awaiting_approver_id)
+    notify_claim(session, claim, "claim.awaiting", claim.awaiting_approver_id)
     session.commit()
     return claim_out(session, claim)
 
@@ -134,6 +136,7 @@ def reject_claim(session: Session, actor: Actor, claim_id: uuid.UUID, reason: st
     claim.last_rejected_at = utcnow()
     record_transition(session, actor, claim, "rejected", comment=reason, details={"from": previous})
     publish(session, claim, "claim.rejected", reason=reason, rejected_by=actor.id)
+    notify_claim(session, claim, "claim.rejected", claim.claimant_id, reason=reason)
     session.commit()
     return claim_out(session, claim)
 
@@ -167,6 +170,9 @@ def _record_approval(session: Session, actor: Actor, claim: Claim, approval: Cla
     if claim.state == "approved":
         approvers = sorted(str(a) for a in current_approver_ids(session, claim))
         publish(session, claim, "claim.approved", approvers=approvers)
+        notify_claim(session, claim, "claim.approved", claim.claimant_id)
+    else:  # the next level's approver is up now
+        notify_claim(session, claim, "claim.awaiting", claim.awaiting_approver_id)
 
 
 def _advance(claim: Claim, level: int) -> None:

@@ -1,0 +1,105 @@
+"""Fixing a draft: change its title and purpose or an item's justification, or delete it."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from app.claims.access import get_visible_claim, require_claimant, require_state
+from app.claims.models import Claim, ClaimApproval, ClaimHistory, ClaimItem
+from app.claims.schemas import ClaimOut, ClaimPatch
+from app.claims.service.common import Actor, audit_claim
+from app.claims.views import claim_out
+from app.db import utcnow
+from app.invoices.models import Invoice, PaperVoucher
+from app.problems import NotFound
+
+
+def update_draft(
+    session: Session, actor: Actor, claim_id: uuid.UUID, patch: ClaimPatch
+) -> ClaimOut:
+    """The claimant changes the title and/or purpose of their draft."""
+    claim = _own_draft(session, actor, claim_id, "changed")
+    changed = sorted(patch.model_fields_set)
+    if patch.title is not None:
+        claim.title = patch.title
+    if patch.purpose is not None:
+        claim.purpose = patch.purpose
+    claim.updated_at = utcnow()
+    session.add(claim)
+    audit_claim(session, actor, claim, "claim.edited", {"fields": changed})
+    session.commit()
+    return claim_out(session, claim)
+
+
+def set_item_justification(
+    session: Session,
+    actor: Actor,
+    claim_id: uuid.UUID,
+    item_id: uuid.UUID,
+    justification: str | None,
+) -> ClaimOut:
+    """Sets (or clears, with None) why the claimant claims this item, e.g. a colleague's ticket;
+    the blocking `passenger-not-claimant` finding goes once a justification is there."""
+    claim = _own_draft(session, actor, claim_id, "changed")
+    item = session.exec(
+        select(ClaimItem).where(ClaimItem.id == item_id, ClaimItem.claim_id == claim.id)
+    ).first()
+    if item is None:
+        raise NotFound("This claim has no such item.")
+    item.justification = justification
+    session.add(item)
+    claim.updated_at = utcnow()
+    session.add(claim)
+    audit_claim(
+        session,
+        actor,
+        claim,
+        "claim.item-justified",
+        {"item_id": str(item.id), "justified": justification is not None},
+    )
+    session.commit()
+    return claim_out(session, claim)
+
+
+def delete_draft(session: Session, actor: Actor, claim_id: uuid.UUID) -> None:
+    """Deletes the claimant's draft and frees its documents; the audit log keeps the deletion.
+
+    Its number is not given out again (the only gap in claim numbers)."""
+    claim = _own_draft(session, actor, claim_id, "deleted")
+    items = session.exec(select(ClaimItem).where(ClaimItem.claim_id == claim.id)).all()
+    audit_claim(
+        session,
+        actor,
+        claim,
+        "claim.deleted",
+        {"number": claim.number, "items": len(items)},
+    )
+    _free(session, Invoice, [i.invoice_id for i in items if i.invoice_id])
+    _free(session, PaperVoucher, [i.paper_voucher_id for i in items if i.paper_voucher_id])
+    for child in (ClaimItem, ClaimApproval, ClaimHistory):
+        session.execute(delete(child).where(col(child.claim_id) == claim.id))
+    session.execute(delete(Claim).where(col(Claim.id) == claim.id))
+    session.commit()
+
+
+def _free(
+    session: Session, model: type[Invoice] | type[PaperVoucher], ids: list[uuid.UUID]
+) -> None:
+    if not ids:
+        return
+    # A document voided meanwhile stays void; only a claimed one becomes available again.
+    session.execute(
+        update(model)
+        .where(col(model.id).in_(ids), col(model.status) == "claimed")
+        .values(status="available", updated_at=utcnow())
+    )
+
+
+def _own_draft(session: Session, actor: Actor, claim_id: uuid.UUID, action: str) -> Claim:
+    claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
+    require_claimant(actor.principal, claim, "change")
+    require_state(claim, action, "draft")
+    return claim
