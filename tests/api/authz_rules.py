@@ -38,6 +38,7 @@ CREDENTIAL_ROUTES = {
     ("POST", "/api/v1/auth/logout"),
     ("POST", "/api/v1/tokens"),
     ("DELETE", "/api/v1/tokens/{token_id}"),
+    ("POST", "/api/v1/users/{user_id}/password"),  # anyone changes their own password
 }
 
 Acts = Callable[[str, str], bool]
@@ -79,6 +80,8 @@ class Rule:
             return (OWN, REPORT, OTHER, FOREIGN)
         if kind in {"token", "substitute"}:
             return (OWN, OTHER, FOREIGN)
+        if kind == "user":
+            return (OTHER,)
         if kind in {"voucher", "entity", "entity-param", "record"}:
             return (OWN, FOREIGN)
         return (NONE,)
@@ -201,6 +204,12 @@ def these_months(_w: World, _owner: str) -> dict[str, Any]:
     return {"params": {"from": _today()[:7], "to": _today()[:7]}}
 
 
+def reassign_to_substitute(w: World, _owner: str) -> dict[str, Any]:
+    return {"json": {"approver_id": str(w.users["sub"].id)}}
+
+
+# Bulk calls name an id nobody has: the call is allowed (200) and the item refused as not found.
+NOBODYS_ID = "00000000-0000-4000-8000-000000000000"
 EMPTY_CLAIM = json_body({"title": "出差", "purpose": "客户拜访", "items": []})
 ACKNOWLEDGED = json_body({"acknowledge_warnings": True})
 RECEIVE = json_body({"received_on": "2025-10-01", "location": "档案室A-1"})
@@ -212,6 +221,13 @@ API_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", f"{V}/users/me"): Rule(ANY),
     ("GET", f"{V}/users"): Rule(ADMIN),
     ("POST", f"{V}/users"): Rule(ADMIN, body=new_user),
+    ("GET", f"{V}/users/{{user_id}}"): Rule(ADMIN, "user"),
+    ("PATCH", f"{V}/users/{{user_id}}"): Rule(
+        ADMIN, "user", body=json_body({"display_name": "矩阵用户"})
+    ),
+    ("POST", f"{V}/users/{{user_id}}/password"): Rule(
+        ANY, "user", body=json_body({"password": "matrix-password-2026"})
+    ),
     ("POST", f"{V}/tokens"): Rule(ANY, body=json_body({"name": "matrix"})),
     ("DELETE", f"{V}/tokens/{{token_id}}"): Rule(ANY, "token"),
     ("GET", f"{V}/entities"): Rule(ANY),
@@ -245,6 +261,31 @@ API_MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("DELETE", f"{V}/claims/{{claim_id}}/items/{{item_id}}"): Rule(
         WRITER, "claim:draft", acts=claimant
+    ),
+    ("PATCH", f"{V}/claims/{{claim_id}}"): Rule(
+        WRITER, "claim:draft", acts=claimant, body=json_body({"title": "出差（改）"})
+    ),
+    ("DELETE", f"{V}/claims/{{claim_id}}"): Rule(WRITER, "claim:draft", acts=claimant),
+    ("PATCH", f"{V}/claims/{{claim_id}}/items/{{item_id}}"): Rule(
+        WRITER, "claim:draft", acts=claimant, body=json_body({"justification": "同事的票"})
+    ),
+    ("POST", f"{V}/claims/{{claim_id}}/reassign"): Rule(
+        # The substitute approves in entity A only: a foreign claim refuses them (422).
+        ADMIN,
+        "claim:submitted",
+        body=reassign_to_substitute,
+        also_ok=("validation-error",),
+    ),
+    ("POST", f"{V}/claims/bulk-approve"): Rule(
+        WRITER, body=json_body({"claim_ids": [NOBODYS_ID], "acknowledge_warnings": True})
+    ),
+    ("POST", f"{V}/claims/bulk-book"): Rule(FINANCE, body=json_body({"claim_ids": [NOBODYS_ID]})),
+    ("POST", f"{V}/claims/bulk-pay"): Rule(
+        FINANCE,
+        body=json_body({"claim_ids": [NOBODYS_ID], "paid_on": "2026-01-05", "reference": "B-1"}),
+    ),
+    ("POST", f"{V}/invoices/bulk-deduction-confirmation"): Rule(
+        FINANCE, body=json_body({"invoice_ids": [NOBODYS_ID], "confirmed_on": "2026-01-05"})
     ),
     ("POST", f"{V}/claims/{{claim_id}}/submit"): Rule(WRITER, "claim:draft", acts=claimant),
     ("POST", f"{V}/claims/{{claim_id}}/withdraw"): Rule(WRITER, "claim:submitted", acts=claimant),
@@ -331,6 +372,8 @@ def resolve_path(
         values["substitute_id"] = w.substitute(owner)
     elif kind == "entity":
         values["entity_id"] = w.entity_id(entity)
+    elif kind == "user":
+        values["user_id"] = str(w.users["sub"].id)
     elif kind == "entity-param":
         if ownership == FOREIGN:
             params["entity"] = w.entity_id("B")

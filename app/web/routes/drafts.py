@@ -13,7 +13,7 @@ from app.claims import queries, service
 from app.claims.schemas import ItemRef
 from app.config import SettingsDep
 from app.db import SessionDep
-from app.problems import AppError
+from app.problems import AppError, Forbidden
 from app.web.claim_page import claim_page
 from app.web.claim_pick import checked_values, pick_context
 from app.web.csrf import CsrfChecked
@@ -38,6 +38,8 @@ def _add_page(
 ) -> Response:
     lang = request_lang(request)
     claim = queries.read_claim(session, principal, claim_id)
+    if claim.claimant != principal.id:  # others may see the claim, never add to it
+        raise Forbidden("Only the claimant may add documents to this claim.")
     context = {
         **pick_context(
             session, principal, lang, checked_values(values, []), base_total=claim.total
