@@ -131,6 +131,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "会计档案管理办法: vouchers and their originals are kept 30 years from the end of their "
         "fiscal year; nothing archived is deleted before `retention_until`.",
     ),
+    "stored-file-missing": (
+        "The stored original is missing",
+        "The database records a file the storage no longer holds; it must be restored from the "
+        "archive or a backup. The event is logged and counted in /metrics.",
+    ),
+    "stored-file-damaged": (
+        "The stored original is damaged",
+        "The stored bytes no longer match the SHA-256 recorded at upload, so they are not served; "
+        "the original must be restored from the archive or a backup.",
+    ),
     "busy": ("Busy", "The service is overloaded for a moment; retry after the Retry-After delay."),
     "http-error": ("HTTP error", "The request could not be served."),
     "internal-error": (

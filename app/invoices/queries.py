@@ -21,6 +21,7 @@ from app.kit.pagination import paginate
 from app.kit.ranges import require_ordered
 from app.problems import NotFound
 from app.storage import FileStore
+from app.storage.verified import read_verified
 
 MEDIA_TYPES = {"pdf": "application/pdf", "ofd": "application/ofd", "xml": "application/xml"}
 
@@ -197,10 +198,12 @@ def read_original(session: Session, store: FileStore, invoice: Invoice, kind: st
         select(InvoiceFile).where(InvoiceFile.invoice_id == invoice.id, InvoiceFile.kind == kind)
     ).first()
     if row is not None:
-        return OriginalFile(store.get(row.sha256), row.sha256, MEDIA_TYPES[kind], row.filename)
+        return OriginalFile(
+            read_verified(store, row.sha256), row.sha256, MEDIA_TYPES[kind], row.filename
+        )
     if kind == "xml" and invoice.xbrl_sha256:
         return OriginalFile(
-            store.get(invoice.xbrl_sha256),
+            read_verified(store, invoice.xbrl_sha256),
             invoice.xbrl_sha256,
             MEDIA_TYPES["xml"],
             f"rai_issuer_{invoice.invoice_number}.xml",

@@ -18,6 +18,7 @@ from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.paper import queries, service
 from app.paper.schemas import PaperVoucherCreate, PaperVoucherOut, ReceiveOriginal
 from app.problems import NotFound
+from app.storage.verified import read_verified
 
 router = APIRouter(tags=["paper vouchers"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -81,7 +82,7 @@ def download_scan(
     if not voucher.scan_sha256 or not voucher.scan_content_type:
         raise NotFound("This voucher has no scan.")
     return Response(
-        store.get(voucher.scan_sha256),
+        read_verified(store, voucher.scan_sha256),
         media_type=voucher.scan_content_type,
         headers={"ETag": f'"{voucher.scan_sha256}"'},
     )
