@@ -66,7 +66,7 @@ def test_audit_log_filters_pages_and_verifies_the_chain(
     assert page.status_code == 200
     rows = page.text.split("<tbody>")[1].split("</tbody>")[0]
     assert rows.count("<tr>") == 3
-    assert rows.count('<span class="mono">invoice</span>') == 3
+    assert rows.count('<td data-label="对象">发票<br>') == 3
     verified = client.get("/audit/log?verify=1", headers=HTML)
     assert "审计链完整" in verified.text
     dated = client.get("/audit/log?from=2000-01-01&to=2000-01-02", headers=HTML)

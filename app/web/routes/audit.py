@@ -26,6 +26,7 @@ from app.kit.dates import BUSINESS_TZ, Day, YearMonth, business_today
 from app.kit.pagination import CursorQuery
 from app.kit.text import QueryText
 from app.ledger.queries import resolve_entity
+from app.web.audit_labels import ACTION_LABELS, CHECK_LABELS, CHECKED_LABELS, OBJECT_TYPE_LABELS
 from app.web.errors import WEB_PAGE_TAG
 from app.web.present import ASPECTS
 from app.web.scope import scope_of, this_month
@@ -110,6 +111,8 @@ def integrity_page(
         "report": ArchiveReportOut.of(report),
         "expected_head": expected_head,
         "aspects": ASPECTS,
+        "checked_labels": CHECKED_LABELS,
+        "check_labels": CHECK_LABELS,
     }
     return render(request, "audit/integrity.html", context, principal=principal)
 
@@ -159,5 +162,7 @@ def audit_log_page(
         "filters": filters,
         "day_from": day_from,
         "day_to": day_to,
+        "actions": ACTION_LABELS,
+        "object_types": OBJECT_TYPE_LABELS,
     }
     return render(request, "audit/log.html", context, principal=principal)
