@@ -6,7 +6,7 @@ archive tables. A superuser can still drop these triggers, which is why `archive
 compares the rows with the content sealed in the audit chain (app/archive/seal.py).
 
 Revision ID: c15a00001005
-Revises: c14a00001000
+Revises: 5a8c3e1f9d24
 Create Date: 2026-12-02 10:00:00.000000+00:00
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "c15a00001005"
-down_revision: str | None = "c14a00001000"
+down_revision: str | None = "5a8c3e1f9d24"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 per-entity monthly counter (existing claims numbered by creation order), and the e-mail outbox.
 
 Revision ID: c16a00001020
-Revises: c15b00001010
+Revises: c15a00001005
 Create Date: 2026-12-02 10:00:00.000000+00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c16a00001020"
-down_revision: str | None = "c15b00001010"
+down_revision: str | None = "c15a00001005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

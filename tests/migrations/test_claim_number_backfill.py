@@ -10,7 +10,7 @@ from sqlmodel import Session
 from app.migrate import alembic_config
 from tests.claims_support import clean_invoice, draft, make_org
 
-BEFORE_NUMBERS = "c15b00001010"
+BEFORE_NUMBERS = "c15a00001005"
 
 
 def test_existing_claims_get_numbers_and_new_ones_follow(
