@@ -22,6 +22,8 @@ DEMO_ENTITY_NAME = "示例铁路差旅科技有限公司"
 DEMO_USERS: list[tuple[str, str, str, list[str], dict[str, object] | None]] = [
     ("admin", "admin-demo-pass", "系统管理员", ["admin"], None),
     ("finance", "finance-demo-pass", "财务 李会计", ["finance"], None),
+    # A second finance clerk: with segregation of duties on, who books a claim may not pay it.
+    ("cashier", "cashier-demo-pass", "出纳 钱出纳", ["finance"], None),
     ("auditor", "auditor-demo-pass", "审计 赵审计", ["auditor"], None),
     (
         "manager",

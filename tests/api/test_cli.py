@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from app.auth.models import ApiToken, User
 from app.cli import cli
 from app.config import Settings, get_settings
+from app.demo import DEMO_USERS
 from app.invoices.models import Invoice
 from tests.factories import make_uscc
 
@@ -112,13 +113,14 @@ def test_demo_is_idempotent_and_seeds_invoices(cli_env: None, session: Session):
     code, out = run("demo")
     assert code == 0, out
     assert "admin-demo-pass" in out
+    assert "cashier-demo-pass" in out  # books and pays are two people under segregation of duties
     invoices = session.exec(select(func.count()).select_from(Invoice)).one()
     assert invoices >= 10
     code, _ = run("demo")
     assert code == 0
     session.commit()
     assert session.exec(select(func.count()).select_from(Invoice)).one() == invoices
-    assert session.exec(select(func.count()).select_from(User)).one() == 5
+    assert session.exec(select(func.count()).select_from(User)).one() == len(DEMO_USERS)
 
 
 def test_storage_gc_dry_run(cli_env: None, settings: Settings):
