@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import tempfile
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any, Literal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlmodel import Session, col, select
 
 from app.audit.service import record_event
@@ -37,6 +41,29 @@ COLUMNS = (
     "paper_voucher_id",
     "tax_basis",
 )
+# The spreadsheet's first header row, for the clerk; the second keeps the API's field names.
+COLUMN_LABELS = {
+    "voucher_number": "凭证号",
+    "voucher_id": "凭证编号",
+    "date": "日期",
+    "period": "期间",
+    "kind": "类型",
+    "claim_id": "报销单编号",
+    "line_no": "行号",
+    "account_code": "科目代码",
+    "account_name": "科目名称",
+    "debit": "借方金额",
+    "credit": "贷方金额",
+    "memo": "摘要",
+    "department": "部门",
+    "cost_centre": "成本中心",
+    "invoice_id": "发票编号",
+    "paper_voucher_id": "纸质凭证编号",
+    "tax_basis": "进项税依据",
+}
+MONEY_COLUMNS = frozenset({"debit", "credit"})
+MONEY_FORMAT = "0.00"
+DATE_FORMAT = "yyyy-mm-dd"
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -145,14 +172,32 @@ def stream_json(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
 
 
 def stream_xlsx(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
-    """openpyxl's write-only mode keeps rows out of memory; the file is spooled, then streamed."""
+    """openpyxl's write-only mode keeps rows out of memory; the file is spooled, then streamed.
+
+    Cells are typed so that a spreadsheet computes with them: money as numbers shown `0.00`
+    (Excel's SUM skips text), dates as dates."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("vouchers")
+    sheet.append([COLUMN_LABELS[column] for column in COLUMNS])
     sheet.append(list(COLUMNS))
     for row in rows:
-        sheet.append([row[column] for column in COLUMNS])
+        sheet.append([_typed_cell(sheet, column, row[column]) for column in COLUMNS])
     with tempfile.TemporaryFile() as spool:
         workbook.save(spool)
         spool.seek(0)
         while chunk := spool.read(64 * 1024):
             yield chunk
+
+
+def _typed_cell(sheet: WriteOnlyWorksheet, column: str, value: Any) -> Any:
+    if column in MONEY_COLUMNS:
+        # openpyxl writes a Decimal exactly as a number; its stubs list only float.
+        cell = WriteOnlyCell(sheet, value=Decimal(value))  # type: ignore[arg-type]
+        cell.number_format = MONEY_FORMAT
+        return cell
+    if column == "date":
+        day = dt.date.fromisoformat(value)
+        cell = WriteOnlyCell(sheet, value=dt.datetime.combine(day, dt.time()))
+        cell.number_format = DATE_FORMAT
+        return cell
+    return value

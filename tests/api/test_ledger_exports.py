@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session
 
+from app.ledger.exports import COLUMN_LABELS
 from tests.api.ledger_helpers import (
     API,
     Office,
@@ -117,14 +118,35 @@ def test_exports_open_in_their_formats_and_match_the_vouchers(client: TestClient
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert parsed == [{**row, "line_no": str(row["line_no"])} for row in expected]
 
-    workbook = load_workbook(io.BytesIO(_export(client, office, "xlsx")), read_only=True)
-    sheet_rows = list(workbook["vouchers"].iter_rows(values_only=True))
-    assert list(sheet_rows[0]) == COLUMNS
+    workbook = load_workbook(io.BytesIO(_export(client, office, "xlsx")))
+    sheet = workbook["vouchers"]
+    sheet_rows = list(sheet.iter_rows(values_only=True))
+    assert list(sheet_rows[0]) == [COLUMN_LABELS[c] for c in COLUMNS]  # for the clerk
+    assert list(sheet_rows[1]) == list(COLUMNS)  # the API's field names
     from_sheet = [
         {k: "" if v is None else v for k, v in zip(COLUMNS, row, strict=True)}
-        for row in sheet_rows[1:]
+        for row in sheet_rows[2:]
     ]
-    assert from_sheet == expected
+    as_text = [
+        {
+            **row,
+            "debit": f"{row['debit']:.2f}",
+            "credit": f"{row['credit']:.2f}",
+            "date": row["date"].date().isoformat(),
+        }
+        for row in from_sheet
+    ]
+    assert as_text == expected
+    # Typed cells: a spreadsheet's SUM counts money cells only when they are numbers.
+    for cells in sheet.iter_rows(min_row=3):
+        by_column = dict(zip(COLUMNS, cells, strict=True))
+        for column in ("debit", "credit"):
+            assert by_column[column].data_type == "n"
+            assert by_column[column].number_format == "0.00"
+        assert by_column["date"].is_date
+    debits = sum(Decimal(str(row["debit"])) for row in from_sheet)
+    credits = sum(Decimal(str(row["credit"])) for row in from_sheet)
+    assert debits == credits == sum(Decimal(row["debit"]) for row in expected)
 
     assert json.loads(_export(client, office, "json")) == expected
 
