@@ -11,8 +11,7 @@ from app.auth.models import EmployeeProfile, Role
 from app.auth.principal import Principal
 from app.claims.errors import InvalidState
 from app.claims.models import Claim, ClaimApproval
-from app.claims.substitutes import approvers_represented_by
-from app.kit.dates import business_today
+from app.claims.substitutes import awaits_as_substitute
 from app.problems import Forbidden, NotFound
 
 
@@ -26,7 +25,7 @@ def claim_visibility(principal: Principal) -> ColumnElement[bool] | None:
         col(Claim.claimant_id) == me,
         col(Claim.level1_approver_id) == me,
         col(Claim.level2_approver_id) == me,
-        col(Claim.awaiting_approver_id).in_(approvers_represented_by(me, business_today())),
+        awaits_as_substitute(principal),
         col(Claim.id).in_(select(ClaimApproval.claim_id).where(ClaimApproval.approver_id == me)),
     ]
     if principal.has_role(Role.FINANCE, Role.AUDITOR) or principal.user.is_service:

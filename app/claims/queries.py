@@ -12,9 +12,8 @@ from app.auth.principal import Principal
 from app.claims.access import claim_visibility, get_visible_claim
 from app.claims.models import Claim
 from app.claims.schemas import ClaimOut
-from app.claims.substitutes import approvers_represented_by
+from app.claims.substitutes import awaits_as_substitute
 from app.claims.views import claim_out, claims_out
-from app.kit.dates import business_today
 from app.kit.pagination import paginate
 from app.problems import Forbidden
 
@@ -76,13 +75,9 @@ def waiting_for_inactive() -> ColumnElement[bool]:
 
 
 def _awaiting(principal: Principal) -> ColumnElement[bool]:
-    represented = approvers_represented_by(principal.id, business_today())
     return and_(
         col(Claim.state) == "submitted",
         # A substitute never decides their own claim, so it does not wait for them.
         col(Claim.claimant_id) != principal.id,
-        or_(
-            col(Claim.awaiting_approver_id) == principal.id,
-            col(Claim.awaiting_approver_id).in_(represented),
-        ),
+        or_(col(Claim.awaiting_approver_id) == principal.id, awaits_as_substitute(principal)),
     )

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.audit.service import record_event
-from app.auth.models import User
+from app.auth.models import Role, User, UserEntity
 from app.auth.principal import Principal
-from app.claims.models import ApprovalSubstitute
+from app.claims.models import ApprovalSubstitute, Claim
 from app.claims.schemas import SubstituteCreate, SubstituteOut
 from app.kit.dates import business_today
 from app.kit.pagination import paginate
@@ -28,8 +28,23 @@ def approvers_represented_by(substitute_id: uuid.UUID, on: dt.date) -> SelectOfS
     )
 
 
-def may_act_for(session: Session, actor_id: uuid.UUID, approver_id: uuid.UUID) -> bool:
-    statement = approvers_represented_by(actor_id, business_today()).where(
+def awaits_as_substitute(principal: Principal) -> ColumnElement[bool]:
+    """Claims waiting for an approver `principal` stands in for today, in an entity of theirs.
+
+    A substitute decides only where they work: naming one checks that, and this keeps it true
+    when an approver later joins another entity (SPEC "Hardening rules")."""
+    return and_(
+        col(Claim.awaiting_approver_id).in_(
+            approvers_represented_by(principal.id, business_today())
+        ),
+        col(Claim.entity_id).in_(principal.entity_ids),
+    )
+
+
+def may_act_for(session: Session, actor: Principal, claim: Claim, approver_id: uuid.UUID) -> bool:
+    if claim.entity_id not in actor.entity_ids:
+        return False
+    statement = approvers_represented_by(actor.id, business_today()).where(
         ApprovalSubstitute.approver_id == approver_id
     )
     return session.exec(statement.limit(1)).first() is not None
@@ -47,6 +62,7 @@ def create_substitute(
         user = session.get(User, user_id)
         if user is None or not user.is_active:
             raise ValidationProblem(field, "no active user has this id")
+    _require_eligible_substitute(session, approver_id, data.substitute_id)
     row = ApprovalSubstitute(
         approver_id=approver_id,
         substitute_id=data.substitute_id,
@@ -58,6 +74,25 @@ def create_substitute(
     _audit(session, principal, row, "approval-substitute.created", audit_key)
     session.commit()
     return substitute_out(row)
+
+
+def _require_eligible_substitute(
+    session: Session, approver_id: uuid.UUID, substitute_id: uuid.UUID
+) -> None:
+    """An approver of every legal entity the approver works for, or 422."""
+    substitute = session.get(User, substitute_id)
+    if substitute is None or not substitute.has_role(Role.APPROVER):
+        raise ValidationProblem("substitute_id", "a substitute must have the approver role")
+    missing = _entities_of(session, approver_id) - _entities_of(session, substitute_id)
+    if missing:
+        raise ValidationProblem(
+            "substitute_id", "a substitute must work for every legal entity of the approver"
+        )
+
+
+def _entities_of(session: Session, user_id: uuid.UUID) -> set[uuid.UUID]:
+    statement = select(UserEntity.entity_id).where(UserEntity.user_id == user_id)
+    return set(session.exec(statement).all())
 
 
 def delete_substitute(

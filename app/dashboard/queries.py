@@ -17,9 +17,8 @@ from app.auth.principal import Principal
 from app.auth.visibility import visibility_clause
 from app.claims.access import claim_visibility
 from app.claims.models import Claim
-from app.claims.substitutes import approvers_represented_by
+from app.claims.substitutes import awaits_as_substitute
 from app.invoices.models import Invoice, PaperVoucher
-from app.kit.dates import business_today
 
 
 @dataclass(frozen=True)
@@ -81,14 +80,10 @@ def _mine(principal: Principal) -> ColumnElement[bool]:
 def _awaiting(principal: Principal) -> ColumnElement[bool]:
     # As the inbox lists them: submitted, waiting for me or for whom I substitute today, and
     # never my own claim.
-    represented = approvers_represented_by(principal.id, business_today())
     return (
         (col(Claim.state) == "submitted")
         & (col(Claim.claimant_id) != principal.id)
-        & (
-            (col(Claim.awaiting_approver_id) == principal.id)
-            | col(Claim.awaiting_approver_id).in_(represented)
-        )
+        & ((col(Claim.awaiting_approver_id) == principal.id) | awaits_as_substitute(principal))
     )
 
 

@@ -10,10 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
-from app.auth.models import EmployeeProfile
+from app.auth.models import EmployeeProfile, User, UserEntity
 from app.kit.dates import business_today
 from railclaim_devkit.synthetic import red_letter_of
 from tests.claims_support import (
@@ -44,6 +44,14 @@ def awaiting(client: TestClient, headers: dict[str, str]) -> list[str]:
     response = client.get(f"{API}/claims", params={"awaiting": "me"}, headers=headers)
     assert response.status_code == 200, response.text
     return [c["id"] for c in response.json()["items"]]
+
+
+def make_approver(session: Session, user: User) -> None:
+    """Substitutes are approvers (SPEC "Hardening rules"): the colleague becomes one."""
+    session.execute(
+        update(User).where(col(User.id) == user.id).values(roles=["employee", "approver"])
+    )
+    session.commit()
 
 
 def substitute(
@@ -187,6 +195,7 @@ def test_a_manager_who_is_their_own_manager_is_passed_over(client: TestClient, s
 
 def test_a_substitute_decides_inside_the_date_range(client: TestClient, session: Session):
     org = make_org(session)
+    make_approver(session, org.colleague)
     claim = submitted(client, session, org)
     created = substitute(client, org.h("manager"), org.colleague.id, -1, 1)
     assert created.status_code == 201, created.text
@@ -205,6 +214,7 @@ def test_a_substitute_decides_inside_the_date_range(client: TestClient, session:
 
 def test_a_substitute_outside_the_date_range_cannot(client: TestClient, session: Session):
     org = make_org(session)
+    make_approver(session, org.colleague)
     claim = submitted(client, session, org)
     for start, end in ((1, 3), (-5, -1)):
         created = substitute(client, org.h("manager"), org.colleague.id, start, end)
@@ -230,6 +240,7 @@ def test_one_person_approves_one_level(client: TestClient, session: Session):
 
 def test_managing_substitutes(client: TestClient, session: Session):
     org = make_org(session)
+    make_approver(session, org.colleague)
     mine = substitute(client, org.h("manager"), org.colleague.id, 0, 10).json()
     foreign = client.post(
         f"{API}/approval-substitutes",
@@ -283,6 +294,41 @@ def test_bad_substitute_bodies(client: TestClient, session: Session):
     missing = client.post(f"{API}/approval-substitutes", json={}, headers=org.h("manager"))
     fields = {e["field"] for e in problem(missing, 422, "validation-error")["errors"]}
     assert fields == {"substitute_id", "starts_on", "ends_on"}
+
+
+def test_a_substitute_must_be_an_approver_of_the_approvers_entities(
+    client: TestClient, session: Session
+):
+    # The attack: an approver named an employee without the approver role (201), who then
+    # approved; and an approver of one entity may not stand in for one of another.
+    org = make_org(session)
+    elsewhere = make_org(session)
+    for headers in (org.h("manager"), org.h("admin")):
+        no_role = substitute(client, headers, org.colleague.id, 0, 1)
+        error = problem(no_role, 422, "validation-error")["errors"][0]
+        assert (error["field"], "approver role" in error["message"]) == ("substitute_id", True)
+    foreign = substitute(client, org.h("manager"), elsewhere.manager.id, 0, 1)
+    error = problem(foreign, 422, "validation-error")["errors"][0]
+    assert (error["field"], "legal entity" in error["message"]) == ("substitute_id", True)
+    assert client.get(f"{API}/approval-substitutes", headers=org.h("admin")).json()["items"] == []
+
+
+def test_a_substitute_decides_only_in_an_entity_of_theirs(client: TestClient, session: Session):
+    org = make_org(session)
+    make_approver(session, org.colleague)
+    claim = submitted(client, session, org)
+    assert substitute(client, org.h("manager"), org.colleague.id, 0, 1).status_code == 201
+    assert awaiting(client, org.h("colleague")) == [claim["id"]]
+    # The colleague leaves the entity: the claim no longer waits for them, nor may they decide it.
+    session.execute(
+        delete(UserEntity).where(
+            col(UserEntity.user_id) == org.colleague.id,
+            col(UserEntity.entity_id) == org.entity.id,
+        )
+    )
+    session.commit()
+    assert awaiting(client, org.h("colleague")) == []
+    problem(act(client, org.h("colleague"), claim["id"], "approve", {}), 404, "not-found")
 
 
 def test_warnings_must_be_acknowledged(client: TestClient, session: Session):

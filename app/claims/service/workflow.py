@@ -156,7 +156,7 @@ def _is_awaited(session: Session, actor: Actor, claim: Claim) -> bool:
     designated = claim.awaiting_approver_id
     if claim.state != "submitted" or designated is None:
         return False
-    return actor.id == designated or may_act_for(session, actor.id, designated)
+    return actor.id == designated or may_act_for(session, actor.principal, claim, designated)
 
 
 def _record_approval(session: Session, actor: Actor, claim: Claim, approval: ClaimApproval) -> None:
