@@ -16,6 +16,7 @@ from app.auth.errors import (
     DuplicateUsername,
     InvalidCredentials,
 )
+from app.auth.home_entity import home_entity_id
 from app.auth.models import ApiToken, EmployeeProfile, Role, User, UserEntity
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.auth.principal import Principal
@@ -60,6 +61,7 @@ def login(
         action="auth.login",
         object_type="user",
         object_id=str(user.id),
+        entity_id=home_entity_id(session, user.id),
         details={"token_id": str(row.id)},
         key=audit_key(settings),
     )
@@ -119,6 +121,7 @@ def _record_failure(
         action="auth.login-failed",
         object_type="user",
         object_id=str(user.id),
+        entity_id=home_entity_id(session, user.id),
         details={"username": user.username, "reason": reason, "locks_account": locks},
         key=audit_key(settings),
     )
@@ -170,6 +173,7 @@ def _record_user_created(
         action="user.created",
         object_type="user",
         object_id=str(user.id),
+        entity_id=entity_ids[0] if len(entity_ids) == 1 else None,
         details={
             "username": user.username,
             "roles": user.roles,
@@ -276,6 +280,7 @@ def mint_api_token(
         action="token.created",
         object_type="api_token",
         object_id=str(row.id),
+        entity_id=home_entity_id(session, user.id),
         details={
             "name": name,
             "user_id": str(user.id),
@@ -307,6 +312,7 @@ def revoke_token(
             action=action,
             object_type="api_token",
             object_id=str(row.id),
+            entity_id=home_entity_id(session, row.user_id),
             details={"kind": row.kind, "name": row.name, "user_id": str(row.user_id)},
             key=audit_key(settings),
         )

@@ -13,6 +13,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
 from app.audit.service import audit_key, record_event
+from app.auth.home_entity import home_entity_id
 from app.auth.models import ApiToken, EmployeeProfile, Role, User, UserEntity
 from app.auth.passwords import hash_password, verify_password
 from app.auth.principal import Principal
@@ -164,6 +165,7 @@ def _audit(
         action=action,
         object_type="user",
         object_id=str(user.id),
+        entity_id=home_entity_id(session, user.id),
         details={"username": user.username, **details},
         key=audit_key(settings),
     )

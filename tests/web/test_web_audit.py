@@ -93,3 +93,33 @@ def test_audit_pages_by_role(client: TestClient, office: Office):
     login(client, office.finance)
     assert client.get("/audit/archive", headers=HTML).status_code == 200
     assert client.get("/audit/log", headers=HTML).status_code == 403
+
+
+def test_an_auditor_never_reads_another_entitys_events(client: TestClient, session: Session):
+    # The attack: an auditor of B opened /audit/log?entity=<A> and read A's staff events, which
+    # the API already refused. Staff events (users, logins, tokens) now carry their entity.
+    office_a, office_b = make_office(session), make_office(session)
+    invoice = upload_invoice(client, office_a, session)
+    staff = {
+        "username": "a-staff-7f3",
+        "display_name": "甲公司员工",
+        "password": "a-staff-password-2026",
+        "roles": ["employee"],
+        "entity_ids": [str(office_a.entity.id)],
+    }
+    created = client.post("/api/v1/users", json=staff, headers=office_a.headers["admin"])
+    assert created.status_code == 201, created.text
+    login_form = {"username": staff["username"], "password": staff["password"]}
+    assert client.post("/api/v1/auth/token", data=login_form).status_code == 200
+
+    login(client, office_b.auditor)
+    for query in (f"?entity={office_a.entity.id}", ""):
+        page = client.get(f"/audit/log{query}", headers=HTML)
+        assert page.status_code == 200
+        assert staff["username"] not in page.text
+        assert invoice["invoice_number"] not in page.text
+    # The same reader of A sees both.
+    login(client, office_a.auditor)
+    page = client.get(f"/audit/log?entity={office_a.entity.id}", headers=HTML).text
+    assert staff["username"] in page
+    assert invoice["invoice_number"] in page
