@@ -41,12 +41,21 @@ class User(SQLModel, table=True):
     language: str = Field(
         default="zh-CN", max_length=8, sa_column_kwargs={"server_default": "zh-CN"}
     )
-    failed_logins: int = 0
-    locked_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     def has_role(self, *roles: Role) -> bool:
         return any(role.value in self.roles for role in roles)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Recent failed logins of one username tried, whether or not such a user exists."""
+
+    __tablename__ = "login_throttle"
+
+    name_sha256: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    last_failed_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+    locked_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class UserEntity(SQLModel, table=True):

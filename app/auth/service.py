@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.audit.service import audit_key, record_event
+from app.auth import throttle
 from app.auth.errors import (
     AccountDisabled,
     AccountLocked,
@@ -32,25 +33,29 @@ from app.problems import Forbidden, NotFound, ValidationProblem
 def login(
     session: Session, *, username: str, password: str, settings: Settings
 ) -> tuple[ApiToken, str]:
-    """Checks a password login, counting failures towards a lockout; returns a session token."""
+    """Checks a password login, counting failures per name tried towards a lockout.
+
+    Whether the name exists or not, the answers and the work behind them are alike: a locked
+    name answers 423 with the same body, and every other failure 401 after one verification."""
     user = _user_named(session, username)
-    now = utcnow()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        _refuse_locked(session, user, settings, user.locked_until)
+    locked = throttle.locked_until(session, username)
+    if locked is not None:
+        throttle.note_refusal(session, username)
+        _finish_failure(session, user, settings, reason="locked")
+        raise AccountLocked(
+            "Too many failed logins; the account is locked for a while.",
+            locked_until=locked.isoformat(),
+        )
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is not None and password_ok and not user.is_active:
         # Said only to whoever knows the password: a guesser learns nothing about the account.
-        _record_failure(session, user, settings, reason="inactive")
-        session.commit()
+        _finish_failure(session, user, settings, reason="inactive")
         raise AccountDisabled("This account is deactivated; ask an administrator.")
-    if user is None or not user.is_active or not password_ok:
-        if user is not None:
-            _count_failure(
-                session, user, settings, reason="inactive" if password_ok else "password"
-            )
+    if user is None or not password_ok:
+        locks = throttle.count_failure(session, username, settings)
+        _finish_failure(session, user, settings, reason="password", locks=locks)
         raise InvalidCredentials("Wrong username or password.")
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.forget(session, username)
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     lifetime = dt.timedelta(minutes=settings.token_lifetime_minutes)
@@ -78,53 +83,23 @@ def _user_named(session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username == name)).first()
 
 
-def _refuse_locked(
-    session: Session, user: User, settings: Settings, locked_until: dt.datetime
+def _finish_failure(
+    session: Session, user: User | None, settings: Settings, *, reason: str, locks: bool = False
 ) -> None:
-    _record_failure(session, user, settings, reason="locked")
-    session.commit()
-    raise AccountLocked(
-        "Too many failed logins; the account is locked for a while.",
-        locked_until=locked_until.isoformat(),
-    )
-
-
-def _count_failure(session: Session, user: User, settings: Settings, *, reason: str) -> None:
-    # An atomic increment, so parallel guesses from several processes all count.
-    failures: int = session.execute(
-        update(User)
-        .where(col(User.id) == user.id)
-        .values(failed_logins=col(User.failed_logins) + 1)
-        .returning(col(User.failed_logins))
-    ).scalar_one()
-    locks = failures >= settings.login_max_failures
-    if locks:
-        session.exec(
-            update(User)
-            .where(col(User.id) == user.id)
-            .values(
-                failed_logins=0,
-                locked_until=utcnow() + dt.timedelta(minutes=settings.login_lockout_minutes),
-            )
-        )
-    _record_failure(session, user, settings, reason=reason, locks=locks)
-    session.commit()
-
-
-def _record_failure(
-    session: Session, user: User, settings: Settings, *, reason: str, locks: bool = False
-) -> None:
+    # A failure against a real account is audited; guesses at unknown names are only counted.
     # Nobody is authenticated yet, so there is no actor; the object is the account tried.
-    record_event(
-        session,
-        actor=None,
-        action="auth.login-failed",
-        object_type="user",
-        object_id=str(user.id),
-        entity_id=home_entity_id(session, user.id),
-        details={"username": user.username, "reason": reason, "locks_account": locks},
-        key=audit_key(settings),
-    )
+    if user is not None:
+        record_event(
+            session,
+            actor=None,
+            action="auth.login-failed",
+            object_type="user",
+            object_id=str(user.id),
+            entity_id=home_entity_id(session, user.id),
+            details={"username": user.username, "reason": reason, "locks_account": locks},
+            key=audit_key(settings),
+        )
+    session.commit()
 
 
 def create_user(

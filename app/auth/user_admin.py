@@ -13,6 +13,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
 from app.audit.service import audit_key, record_event
+from app.auth import throttle
 from app.auth.home_entity import home_entity_id
 from app.auth.models import ApiToken, EmployeeProfile, Role, User, UserEntity
 from app.auth.passwords import hash_password, verify_password
@@ -126,8 +127,7 @@ def set_password(
     if own and not verify_password(user.password_hash, data.current_password or ""):
         raise ValidationProblem("current_password", "does not match your current password")
     user.password_hash = hash_password(data.password)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.forget(session, user.username)  # a new password lifts a lockout
     session.add(user)
     conditions = [
         col(ApiToken.user_id) == user.id,

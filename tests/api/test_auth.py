@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.auth.deps import principal_for_token
-from app.auth.models import ApiToken, User, UserEntity
+from app.auth.models import ApiToken, LoginThrottle, User, UserEntity
+from app.auth.throttle import name_key
 from app.auth.tokens import mint_token
 from app.db import utcnow
 from tests.factories import PASSWORD, bearer, make_entity, make_user
@@ -67,11 +68,66 @@ def test_five_failures_lock_the_account(client: TestClient, session: Session):
 
 
 def test_lock_expires(client: TestClient, session: Session):
-    user = make_user(session, "employee", username="dave")
-    user.locked_until = utcnow() - dt.timedelta(seconds=1)
-    session.add(user)
+    make_user(session, "employee", username="dave")
+    for _ in range(5):
+        login(client, "dave", "wrong")
+    assert login(client, "dave")["status"] == 423
+    row = session.get(LoginThrottle, name_key("dave"))
+    assert row is not None
+    row.locked_until = utcnow() - dt.timedelta(seconds=1)
+    session.add(row)
     session.commit()
     assert login(client, "dave")["status"] == 200
+    session.expire_all()
+    assert session.get(LoginThrottle, name_key("dave")) is None  # a success forgets the count
+
+
+def test_unknown_and_existing_names_answer_alike_once_locked(client: TestClient, session: Session):
+    """Issue 15.6: after five failures a real account answered 423, an unknown name 401 forever,
+    which told a guesser who exists. Failures now count per name tried."""
+    make_user(session, "employee", username="grace")
+    answers: dict[str, list[int]] = {"grace": [], "nobody-here": []}
+    for name, statuses in answers.items():
+        statuses.extend(int(str(login(client, name, "wrong")["status"])) for _ in range(6))
+    assert answers["grace"] == answers["nobody-here"] == [401, 401, 401, 401, 401, 423]
+    real, unknown = login(client, "grace")["body"], login(client, "nobody-here")["body"]
+    assert isinstance(real, dict)
+    assert isinstance(unknown, dict)
+    assert real.keys() == unknown.keys()
+    assert {k: v for k, v in real.items() if k != "locked_until"} == {
+        k: v for k, v in unknown.items() if k != "locked_until"
+    }
+
+
+def test_failures_far_apart_do_not_add_up(client: TestClient, session: Session):
+    make_user(session, "employee", username="heidi")
+    for _ in range(4):
+        login(client, "heidi", "wrong")
+    row = session.get(LoginThrottle, name_key("heidi"))
+    assert row is not None
+    assert row.failures == 4
+    row.last_failed_at = utcnow() - dt.timedelta(hours=1)  # older than the lockout window
+    session.add(row)
+    session.commit()
+    assert login(client, "heidi", "wrong")["status"] == 401
+    session.expire_all()
+    fresh = session.get(LoginThrottle, name_key("heidi"))
+    assert fresh is not None
+    assert fresh.failures == 1
+
+
+def test_guessing_random_names_leaves_no_lasting_rows(client: TestClient, session: Session):
+    for n in range(3):
+        login(client, f"stranger-{n}", "wrong")
+    stale = utcnow() - dt.timedelta(hours=1)
+    for row in session.exec(select(LoginThrottle)).all():
+        row.last_failed_at = stale
+        session.add(row)
+    session.commit()
+    login(client, "one-more-stranger", "wrong")
+    session.expire_all()
+    keys = set(session.exec(select(LoginThrottle.name_sha256)).all())
+    assert keys == {name_key("one-more-stranger")}
 
 
 def test_success_resets_the_failure_count(client: TestClient, session: Session):
