@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     s3_region: str | None = None
     max_upload_mb: int = Field(default=20, ge=1, le=1024)
     max_json_body_kb: int = Field(default=1024, ge=1)
+    # A request body must arrive in full within this time, or the answer is 408.
+    body_timeout_seconds: float = Field(default=30.0, gt=0)
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     audit_key: SecretStr = SecretStr(DEV_SECRET + "-audit")
     token_lifetime_minutes: int = Field(default=8 * 60, ge=1)

@@ -9,6 +9,7 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.claims.router import router as claims_router
 from app.config import Settings, get_settings
+from app.credentials_gate import CredentialsBeforeBodyMiddleware
 from app.db import make_engine
 from app.entities.router import router as entities_router
 from app.invoices.router import router as invoices_router
@@ -17,7 +18,11 @@ from app.kit.strict_query import reject_unknown_query
 from app.ledger.claim_router import router as posting_router
 from app.ledger.router import router as ledger_router
 from app.logs import configure_logging
-from app.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.middleware import (
+    BodySizeLimitMiddleware,
+    BodyTimeoutMiddleware,
+    RequestContextMiddleware,
+)
 from app.ops import router as ops_router
 from app.paper.router import router as paper_router
 from app.problems import install_problem_handlers, install_problem_openapi
@@ -52,6 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_upload_bytes=settings.max_upload_bytes,
         max_other_bytes=settings.max_json_body_kb * 1024,
     )
+    # Each one wraps those added before it: a request meets its id and log, the body's
+    # deadline, the credentials check (before any body is read), then the size limit.
+    app.add_middleware(CredentialsBeforeBodyMiddleware)
+    app.add_middleware(BodyTimeoutMiddleware, seconds=settings.body_timeout_seconds)
     app.add_middleware(RequestContextMiddleware)
 
     # Unknown query parameters are refused, not ignored (a misspelt filter returned every row).

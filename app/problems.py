@@ -37,6 +37,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not-found": ("Not found", "No such resource, or it is outside what you may see."),
     "method-not-allowed": ("Method not allowed", "This resource does not accept that method."),
     "too-large": ("Too large", "The request body or file exceeds the configured size limit."),
+    "request-timeout": (
+        "Request timeout",
+        "The request body arrived slower than RAILCLAIM_BODY_TIMEOUT_SECONDS allows.",
+    ),
     "unsupported-media-type": (
         "Unsupported media type",
         "Send the content type this endpoint expects.",
@@ -215,6 +219,7 @@ _STATUS_SLUGS = {
     403: "forbidden",
     404: "not-found",
     405: "method-not-allowed",
+    408: "request-timeout",
     413: "too-large",
     415: "unsupported-media-type",
     409: "conflict",

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -19,6 +19,9 @@ from app.db import SessionDep, begin_read, utcnow
 from app.problems import Forbidden, Unauthorized
 
 log = logging.getLogger(__name__)
+
+# Where app/credentials_gate.py leaves (credential, principal) on request.state.
+GATE_STATE_KEY = "gate_principal"
 
 _bearer = HTTPBearer(auto_error=False, description="Login session or API token")
 
@@ -66,13 +69,25 @@ def _stamp_last_use(session: Session, token: ApiToken) -> None:
         log.warning("token last-use stamp skipped: the database is busy")
 
 
+def gate_resolved(state: object, plaintext: str) -> Principal | None:
+    """The principal resolved for this very credential before the body was read, if it was."""
+    resolved = getattr(state, GATE_STATE_KEY, None)
+    if resolved is None or resolved[0] != plaintext:
+        return None
+    principal: Principal = resolved[1]
+    return principal
+
+
 def get_principal(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send a bearer token (POST /api/v1/auth/token, or an API token).")
-    principal = principal_for_token(session, credentials.credentials)
+    principal = gate_resolved(request.state, credentials.credentials) or principal_for_token(
+        session, credentials.credentials
+    )
     if principal is None:
         raise Unauthorized("The token is unknown, expired or revoked.")
     return principal

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
-from app.auth.deps import principal_for_token
+from app.auth.deps import gate_resolved, principal_for_token
 from app.auth.models import ApiToken, Role
 from app.auth.principal import Principal
 from app.db import SessionDep
@@ -56,7 +56,7 @@ def optional_web_principal(request: Request, session: SessionDep) -> Principal |
     plaintext = request.cookies.get(SESSION_COOKIE)
     if not plaintext:
         return None
-    principal = principal_for_token(session, plaintext)
+    principal = gate_resolved(request.state, plaintext) or principal_for_token(session, plaintext)
     # An API token pasted into a cookie is refused: cookies carry login sessions only.
     if principal is None or principal.token is None or principal.token.kind != "session":
         return None
