@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._servers import (  # noqa: E402
+from bench._servers import (
     child_pids,
     database,
     free_port,
@@ -30,7 +30,7 @@ from bench._servers import (  # noqa: E402
     server_env,
     serving,
 )
-from railclaim_devkit.synthetic import uscc_with_check_digit  # noqa: E402
+from railclaim_devkit.synthetic import uscc_with_check_digit
 
 ANNOUNCED = 20 * 1024 * 1024
 
