@@ -24,11 +24,10 @@ from app.claims.service.common import (
 )
 from app.entities.models import LegalEntity
 from app.kit.dates import business_today
-from app.ledger.accounts import account_for
 from app.ledger.errors import PaperOriginalMissing, SegregationOfDuties
-from app.ledger.lines import BookedItem, booking_lines
+from app.ledger.lines import BookedItem, booking_lines, payment_lines
 from app.ledger.models import BookedDocument, ClaimPosting, JournalVoucher
-from app.ledger.posting import ZERO, LineDraft, VoucherDraft, post_voucher
+from app.ledger.posting import VoucherDraft, post_voucher
 from app.storage import FileStore
 
 
@@ -166,16 +165,10 @@ def pay_claim(
     if policy_of(session, claim).segregation_of_duties and booking.actor_id == actor.id:
         raise SegregationOfDuties("You booked this claim; someone else in finance pays it.")
     claimant = session.get(User, claim.claimant_id)
+    booked = session.get(JournalVoucher, booking.voucher_id)
     assert claimant is not None
-    payable = account_for(session, claim.entity_id, "payable")
-    bank = account_for(session, claim.entity_id, "bank")
-    memo = f"支付报销款 {claimant.display_name} {reference}"[:200]
-    lines = (
-        LineDraft(
-            payable.code, f"{payable.name}-{claimant.display_name}"[:100], claim.total, ZERO, memo
-        ),
-        LineDraft(bank.code, bank.name, ZERO, claim.total, memo),
-    )
+    assert booked is not None  # foreign keys guarantee both
+    lines = payment_lines(session, claim.entity_id, claimant, claim.total, reference)
     try:
         voucher = post_voucher(
             session,
@@ -186,6 +179,8 @@ def pay_claim(
                 lines=lines,
                 prepared_by_id=actor.id,
                 claim_id=claim.id,
+                # The payment pays for the documents the booking carries (附件张数).
+                attachments_count=booked.attachments_count,
                 payment_reference=reference,
             ),
         )

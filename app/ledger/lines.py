@@ -1,4 +1,4 @@
-"""The lines of a booking voucher: per item an expense and a VAT line, then the payable line."""
+"""The lines of a claim's vouchers: booking (per item expense and VAT, then payable) and payment."""
 
 from __future__ import annotations
 
@@ -64,9 +64,7 @@ def booking_lines(
     session: Session, entity: LegalEntity, claimant: User, items: list[BookedItem]
 ) -> tuple[list[LineDraft], list[str]]:
     """The voucher lines and any warnings (e.g. a refund fee read from its face: tax unknown)."""
-    profile = session.get(EmployeeProfile, claimant.id)
-    department = profile.department if profile else None
-    cost_centre = profile.cost_centre if profile else None
+    department, cost_centre = claimant_dimensions(session, claimant)
     expense = account_for(session, entity.id, "travel_expense", department)
     vat_account = account_for(session, entity.id, "input_vat", department)
     lines: list[LineDraft] = []
@@ -97,6 +95,27 @@ def booking_lines(
         )
     )
     return lines, warnings
+
+
+def payment_lines(
+    session: Session, entity_id: uuid.UUID, claimant: User, total: Decimal, reference: str
+) -> tuple[LineDraft, LineDraft]:
+    """Clears the booking's payable line against the bank, on the same account and dimensions."""
+    department, cost_centre = claimant_dimensions(session, claimant)
+    payable = account_for(session, entity_id, "payable", department)
+    bank = account_for(session, entity_id, "bank")
+    memo = f"支付报销款 {claimant.display_name} {reference}"[:200]
+    payable_name = f"{payable.name}-{claimant.display_name}"[:100]
+    return (
+        LineDraft(payable.code, payable_name, total, ZERO, memo, department, cost_centre),
+        LineDraft(bank.code, bank.name, ZERO, total, memo, department, cost_centre),
+    )
+
+
+def claimant_dimensions(session: Session, claimant: User) -> tuple[str | None, str | None]:
+    """(department, cost centre) of the claimant's profile: every line of their vouchers."""
+    profile = session.get(EmployeeProfile, claimant.id)
+    return (profile.department, profile.cost_centre) if profile else (None, None)
 
 
 def _tax_of(

@@ -142,19 +142,32 @@ def test_a_three_item_claim_books_and_pays_as_computed_by_hand(
     assert paid.json()["voucher_ids"][0] == booking["id"]
     payment = voucher(client, office, paid.json()["voucher_ids"][1])
     memo = f"支付报销款 {office.employee.display_name} CMB-20261125-01"
+    # The claimant's department and cost centre on every line, as on the booking it clears.
     assert [
-        (line["account_code"], line["account_name"], line["debit"], line["credit"], line["memo"])
+        (
+            line["account_code"],
+            line["account_name"],
+            line["debit"],
+            line["credit"],
+            line["memo"],
+            line["department"],
+            line["cost_centre"],
+        )
         for line in payment["lines"]
     ] == [
-        ("2241", payable[1], "590.00", "0.00", memo),
-        ("1002", "银行存款", "0.00", "590.00", memo),
+        ("2241", payable[1], "590.00", "0.00", memo, DEPARTMENT, COST_CENTRE),
+        ("1002", "银行存款", "0.00", "590.00", memo, DEPARTMENT, COST_CENTRE),
     ]
-    assert {k: payment[k] for k in ("number", "date", "kind", "prepared_by", "total")} == {
+    assert {
+        k: payment[k]
+        for k in ("number", "date", "kind", "prepared_by", "total", "attachments_count")
+    } == {
         "number": "记-2026-11-0002",
         "date": "2026-11-25",
         "kind": "payment",
         "prepared_by": str(office.finance2.id),
         "total": "590.00",
+        "attachments_count": 3,  # the claim's three invoices, as on its booking voucher
     }
     assert payment["payment_reference"] == "CMB-20261125-01"
     assert payment["total_in_words"] == "人民币伍佰玖拾元整"
@@ -214,3 +227,33 @@ def test_a_department_account_replaces_the_default_expense_account(
         ("2241", f"其他应付款-{office.employee.display_name}", "0.00", "1748.00"),
     ]
     assert booking["total_in_words"] == "人民币壹仟柒佰肆拾捌元整"
+
+
+def test_a_department_payable_account_is_credited_by_booking_and_debited_by_payment(
+    client: TestClient, session: Session
+):
+    office = make_office(session)
+    session.add(
+        LedgerAccount(
+            entity_id=office.entity.id,
+            role="payable",
+            department=DEPARTMENT,
+            code="2241.07",
+            name="其他应付款-销售部",
+        )
+    )
+    session.commit()
+    invoice = upload_spec(client, office, spec_for(office, session, fare=Decimal("9.50")))
+    claim = approved_claim(client, office, [{"invoice_id": invoice["id"]}])
+    booking = booked_voucher(client, office, claim["id"])
+    paid = client.post(
+        f"{API}/claims/{claim['id']}/pay",
+        json={"paid_on": "2026-11-25", "reference": "CMB-2"},
+        headers=office.headers["finance2"],
+    )
+    assert paid.status_code == 200, paid.text
+    payment = voucher(client, office, paid.json()["voucher_ids"][1])
+    payable_line, payment_line = booking["lines"][-1], payment["lines"][0]
+    assert (payable_line["account_code"], payable_line["credit"]) == ("2241.07", "9.50")
+    assert (payment_line["account_code"], payment_line["debit"]) == ("2241.07", "9.50")
+    assert payment["attachments_count"] == 1
