@@ -342,12 +342,28 @@ def archive_verify(
     expected_head: Annotated[
         str | None, typer.Option(help="Audit-Chain-Head-MAC from an earlier export's bag-info")
     ] = None,
+    since_last: Annotated[
+        bool,
+        typer.Option(
+            "--since-last",
+            help="Check only what was added since the last full verify that passed",
+        ),
+    ] = False,
 ) -> None:
-    """Run the 四性 checks; print the JSON report; exit 1 when anything failed."""
+    """Run the 四性 checks; print the JSON report; exit 1 when anything failed.
+
+    A full verify that passes is recorded; --since-last then re-checks only the files, records,
+    vouchers and audit events added after it (the full verify stays the auditors' report)."""
     from app.archive.commands import verify_installation
     from app.archive.schemas import ArchiveReportOut
 
-    report = verify_installation(get_settings(), expected_head=expected_head)
+    try:
+        report = verify_installation(
+            get_settings(), expected_head=expected_head, since_last=since_last
+        )
+    except AppError as exc:
+        _fail(_describe(exc))
+        return
     typer.echo(ArchiveReportOut.of(report).model_dump_json(indent=2))
     if not report.ok:
         raise typer.Exit(1)

@@ -37,6 +37,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not-found": ("Not found", "No such resource, or it is outside what you may see."),
     "method-not-allowed": ("Method not allowed", "This resource does not accept that method."),
     "too-large": ("Too large", "The request body or file exceeds the configured size limit."),
+    "no-verified-checkpoint": (
+        "No verified checkpoint",
+        "`archive verify --since-last` needs a full verify that passed before it.",
+    ),
     "request-timeout": (
         "Request timeout",
         "The request body arrived slower than RAILCLAIM_BODY_TIMEOUT_SECONDS allows.",

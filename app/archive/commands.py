@@ -8,13 +8,14 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from app.archive.checkpoint import record_full_verify, since_last_full_verify
 from app.archive.export import ExportPlan, start_export, stream_export
 from app.archive.findings import ArchiveReport
 from app.archive.verify import verify_archive
 from app.audit.service import audit_key
 from app.auth.models import Role, User
 from app.config import Settings
-from app.db import make_engine
+from app.db import make_engine, utcnow
 from app.entities.models import LegalEntity
 from app.kit.dates import business_today
 from app.problems import Forbidden, NotFound
@@ -78,10 +79,20 @@ def _exporter(session: Session, username: str | None) -> User | None:
     return user
 
 
-def verify_installation(settings: Settings, *, expected_head: str | None) -> ArchiveReport:
+def verify_installation(
+    settings: Settings, *, expected_head: str | None, since_last: bool = False
+) -> ArchiveReport:
+    """A full verify, recorded as the next --since-last's start when it passes; or, with
+    `since_last`, only what was added after the last full verify that passed."""
     store = make_store(settings)
-    with _sessions(settings) as (_session, reader):
-        return verify_archive(
-            reader, store=store, key=audit_key(settings), expected_head=expected_head,
-            today=business_today(),
+    key = audit_key(settings)
+    started_at = utcnow()
+    with _sessions(settings) as (session, reader):
+        since = since_last_full_verify(session, key=key) if since_last else None
+        report = verify_archive(
+            reader, store=store, key=key, expected_head=expected_head, today=business_today(),
+            since=since,
         )  # fmt: skip
+        if since is None:
+            record_full_verify(session, report, started_at=started_at, key=key)
+        return report

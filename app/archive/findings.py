@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from app.audit.chain import ChainHead
+
+if TYPE_CHECKING:
+    from app.archive.checkpoint import Since
 
 Aspect = Literal["authenticity", "integrity", "usability", "security"]
 
@@ -24,6 +27,8 @@ class ArchiveReport:
     failures: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     audit_head: ChainHead | None = None
+    # None: a full verify; else what a --since-last verify started from.
+    since: Since | None = None
     # Hashes whose file is missing or altered: later checks skip them instead of failing twice.
     bad_files: set[str] = field(default_factory=set)
 

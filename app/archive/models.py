@@ -76,3 +76,23 @@ class ArchiveFile(SQLModel, table=True):
     paper_voucher_id: uuid.UUID | None = Field(
         default=None, sa_column_args=[ForeignKey("paper_voucher.id")]
     )
+
+
+class VerifyCheckpoint(SQLModel, table=True):
+    """A full 四性 check that passed: where `archive verify --since-last` picks up from.
+
+    Sealed with the audit key, so a row written by hand (moving the start past events or
+    records nobody checked) is refused rather than trusted."""
+
+    __tablename__ = "archive_verify_checkpoint"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # When the check began: rows made from then on are re-checked by the next --since-last.
+    started_at: dt.datetime = Field(sa_type=UTCDateTime)
+    # The last audit event the check walked: the next walk starts right after it.
+    audit_seq: int
+    audit_mac: str = Field(max_length=64)
+    archive_records: int
+    stored_files: int
+    seal: str = Field(max_length=64)
+    recorded_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -27,11 +27,18 @@ class ArchiveReportOut(BaseModel):
     failures: list[IssueOut]
     warnings: list[IssueOut]
     audit_head: ChainHeadOut | None
+    # "full", or what a --since-last verify re-checked from (its counts cover only that).
+    scope: str = "full"
 
     @classmethod
     def of(cls, report: ArchiveReport) -> ArchiveReportOut:
         head = report.audit_head
+        since = report.since
         return cls(
+            scope="full"
+            if since is None
+            else f"since checkpoint {since.checkpoint_id}: rows made from "
+            f"{since.changed_since.isoformat()}, audit events after {since.audit.seq}",
             ok=report.ok,
             checked=report.checked,
             failures=[IssueOut.of(i) for i in report.failures],

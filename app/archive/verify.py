@@ -16,8 +16,10 @@ from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from app.archive import verify_content, verify_records
+from app.archive.checkpoint import Since, made_since
 from app.archive.findings import ArchiveReport
 from app.archive.models import ArchiveFile, ArchiveRecord
+from app.audit.chain import GENESIS, ChainHead
 from app.audit.service import verify_chain
 from app.invoices.models import Invoice, InvoiceFile, PaperVoucher
 from app.invoices.parsing import ParseError, parse_file
@@ -28,42 +30,58 @@ _ROWS = 1000
 
 
 def verify_archive(
-    session: Session, *, store: FileStore, key: bytes, expected_head: str | None, today: dt.date
+    session: Session,
+    *,
+    store: FileStore,
+    key: bytes,
+    expected_head: str | None,
+    today: dt.date,
+    since: Since | None = None,
 ) -> ArchiveReport:
-    """Every check, in order; a failure of one never stops the others."""
-    report = ArchiveReport()
-    check_stored_files(session, store, report)
-    check_xbrl(session, store, report)
-    verify_records.check_completeness(session, report, today)
-    verify_records.check_records(session, store, report)
-    verify_content.check_chain_records(session, report)
+    """Every check, in order; a failure of one never stops the others.
+
+    With `since` (app/archive/checkpoint.py), only what was added after the last full verify
+    that passed: its files, records and vouchers, and the audit chain on from its link."""
+    report = ArchiveReport(since=since)
+    changed = since.changed_since if since else None
+    check_stored_files(session, store, report, changed)
+    check_xbrl(session, store, report, changed)
+    verify_records.check_completeness(session, report, today, changed)
+    verify_records.check_records(session, store, report, changed)
+    verify_content.check_chain_records(session, report, since.audit.seq if since else 0)
     verify_content.check_claim_postings(session, report)
     verify_records.add_warnings(session, report, today)
-    check_audit_chain(session, key, expected_head, report)
+    check_audit_chain(session, key, expected_head, report, since.audit if since else GENESIS)
     return report
 
 
-def _references(session: Session) -> Iterator[Any]:
-    """(sha256, source, name, part) of every row that names a stored file, grouped by hash."""
+def _references(session: Session, changed: dt.datetime | None) -> Iterator[Any]:
+    """(sha256, source, name, part) of every row that names a stored file (made at or after
+    `changed`, when given), grouped by hash."""
     parts: list[Select[Any, Any, Any, Any]] = [
         columns(
             col(ArchiveFile.sha256).label("sha256"),
             literal("archive_file").label("source"),
             col(ArchiveRecord.reference).label("name"),
             col(ArchiveFile.path).label("part"),
-        ).join(ArchiveRecord, col(ArchiveRecord.id) == col(ArchiveFile.record_id)),
+        ).join(ArchiveRecord, col(ArchiveRecord.id) == col(ArchiveFile.record_id))
+        .where(*made_since(ArchiveRecord.archived_at, changed)),
         columns(
             col(InvoiceFile.sha256), literal("invoice_file"), col(Invoice.invoice_number),
             col(InvoiceFile.kind),
-        ).join(Invoice, col(Invoice.id) == col(InvoiceFile.invoice_id)),
+        ).join(Invoice, col(Invoice.id) == col(InvoiceFile.invoice_id))
+        .where(*made_since(InvoiceFile.created_at, changed)),
         columns(
             col(Invoice.xbrl_sha256), literal("invoice_xbrl"), col(Invoice.invoice_number),
             literal("xbrl"),
-        ).where(col(Invoice.xbrl_sha256).is_not(None)),
+        ).where(col(Invoice.xbrl_sha256).is_not(None), *made_since(Invoice.created_at, changed)),
         columns(
             col(PaperVoucher.scan_sha256), literal("paper_scan"), col(PaperVoucher.serial_number),
             literal("scan"),
-        ).where(col(PaperVoucher.scan_sha256).is_not(None)),
+        ).where(
+            col(PaperVoucher.scan_sha256).is_not(None),
+            *made_since(PaperVoucher.created_at, changed),
+        ),
     ]  # fmt: skip
     statement = union_all(*parts).order_by("sha256")
     yield from session.execute(statement.execution_options(yield_per=_ROWS))
@@ -80,11 +98,13 @@ def _hash_stored(store: FileStore, sha256: str) -> str | None:
         return None
 
 
-def check_stored_files(session: Session, store: FileStore, report: ArchiveReport) -> None:
+def check_stored_files(
+    session: Session, store: FileStore, report: ArchiveReport, changed: dt.datetime | None = None
+) -> None:
     """Authenticity and integrity: each referenced file is there and hashes to its address."""
     current: str | None = None
     actual: str | None = None
-    for sha256, source, name, part in _references(session):
+    for sha256, source, name, part in _references(session, changed):
         if sha256 != current:
             current, actual = sha256, _hash_stored(store, sha256)
             report.count("stored_files")
@@ -100,7 +120,9 @@ def check_stored_files(session: Session, store: FileStore, report: ArchiveReport
             )
 
 
-def check_xbrl(session: Session, store: FileStore, report: ArchiveReport) -> None:
+def check_xbrl(
+    session: Session, store: FileStore, report: ArchiveReport, changed: dt.datetime | None = None
+) -> None:
     """Usability: each archived XBRL still parses, and names the invoice it is filed under."""
     rows = session.execute(
         select(
@@ -108,7 +130,7 @@ def check_xbrl(session: Session, store: FileStore, report: ArchiveReport) -> Non
         )
         .join(ArchiveRecord, col(ArchiveRecord.id) == col(ArchiveFile.record_id))
         .join(Invoice, col(Invoice.id) == col(ArchiveFile.invoice_id))
-        .where(ArchiveFile.role == "invoice-xbrl")
+        .where(ArchiveFile.role == "invoice-xbrl", *made_since(ArchiveRecord.archived_at, changed))
         .execution_options(yield_per=_ROWS)
     )
     for sha256, reference, path, number in rows:
@@ -128,10 +150,15 @@ def check_xbrl(session: Session, store: FileStore, report: ArchiveReport) -> Non
 
 
 def check_audit_chain(
-    session: Session, key: bytes, expected_head: str | None, report: ArchiveReport
+    session: Session,
+    key: bytes,
+    expected_head: str | None,
+    report: ArchiveReport,
+    start: ChainHead = GENESIS,
 ) -> None:
-    """Security: the audit log's HMAC chain is whole (and reaches a head recorded earlier)."""
-    chain = verify_chain(session, key, expected_head)
+    """Security: the audit log's HMAC chain is whole (and reaches a head recorded earlier);
+    from `start` on, when that link was verified before."""
+    chain = verify_chain(session, key, expected_head, start=start)
     report.count("audit_events", chain.checked)
     report.audit_head = chain.head
     broken = chain.first_broken

@@ -255,11 +255,12 @@ def _documents(session: Session, keys: set[str]) -> dict[str, Document]:
     return documents
 
 
-def check_chain_records(session: Session, report: ArchiveReport) -> None:
-    """Integrity: every record the chain saw archived is still there, unless the chain also
-    saw it purged after its retention. Catches a voucher deleted with everything of it."""
+def check_chain_records(session: Session, report: ArchiveReport, after_seq: int = 0) -> None:
+    """Integrity: every record the chain saw archived (after event `after_seq`) is still there,
+    unless the chain also saw it purged after its retention. Catches a voucher deleted with
+    everything of it."""
     events = AuditEvent.__table__  # type: ignore[attr-defined]
-    last = 0
+    last = after_seq
     while True:
         batch = session.execute(
             columns(events.c.seq, events.c.object_id, events.c.details)

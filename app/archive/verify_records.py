@@ -13,6 +13,7 @@ from sqlalchemy import case, func
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
+from app.archive.checkpoint import made_since
 from app.archive.documents import retention_until
 from app.archive.findings import ArchiveReport
 from app.archive.models import ArchiveFile, ArchiveRecord
@@ -28,9 +29,12 @@ _ROWS = 1000
 _BATCH = 500
 
 
-def check_completeness(session: Session, report: ArchiveReport, today: dt.date) -> None:
+def check_completeness(
+    session: Session, report: ArchiveReport, today: dt.date, changed: dt.datetime | None = None
+) -> None:
     """Integrity: each journal voucher has a record (until its retention ended and the record
-    may have been purged), and each record all the files it had."""
+    may have been purged), and each record all the files it had; of those made at or after
+    `changed`, when given."""
     vouchers = session.execute(
         columns(
             col(JournalVoucher.number_text),
@@ -40,6 +44,7 @@ def check_completeness(session: Session, report: ArchiveReport, today: dt.date) 
         )
         .join(LegalEntity, col(LegalEntity.id) == col(JournalVoucher.entity_id))
         .outerjoin(ArchiveRecord, col(ArchiveRecord.voucher_id) == col(JournalVoucher.id))
+        .where(*made_since(JournalVoucher.created_at, changed))
         .execution_options(yield_per=_ROWS)
     )
     for number, period, uscc, record_id in vouchers:
@@ -49,10 +54,10 @@ def check_completeness(session: Session, report: ArchiveReport, today: dt.date) 
                 "archive-record-missing", f"voucher {uscc} {number}", "no archive record",
                 "integrity",
             )  # fmt: skip
-    _check_folders(session, report)
+    _check_folders(session, report, changed)
 
 
-def _check_folders(session: Session, report: ArchiveReport) -> None:
+def _check_folders(session: Session, report: ArchiveReport, changed: dt.datetime | None) -> None:
     required = func.sum(case((col(ArchiveFile.role).in_(REQUIRED_ROLES), 1), else_=0))
     history = func.sum(case((col(ArchiveFile.role) == "approval-history", 1), else_=0))
     rows = session.execute(
@@ -64,6 +69,7 @@ def _check_folders(session: Session, report: ArchiveReport) -> None:
         )
         .join(JournalVoucher, col(JournalVoucher.id) == col(ArchiveRecord.voucher_id))
         .outerjoin(ArchiveFile, col(ArchiveFile.record_id) == col(ArchiveRecord.id))
+        .where(*made_since(ArchiveRecord.archived_at, changed))
         .group_by(col(ArchiveRecord.id), col(JournalVoucher.id))
         .execution_options(yield_per=_ROWS)
     )  # fmt: skip
@@ -84,10 +90,17 @@ def _check_folders(session: Session, report: ArchiveReport) -> None:
             )  # fmt: skip
 
 
-def _record_batches(session: Session) -> Iterator[Sequence[ArchiveRecord]]:
+def _record_batches(
+    session: Session, changed: dt.datetime | None
+) -> Iterator[Sequence[ArchiveRecord]]:
     last: uuid.UUID | None = None
     while True:
-        statement = select(ArchiveRecord).order_by(col(ArchiveRecord.id)).limit(_BATCH)
+        statement = (
+            select(ArchiveRecord)
+            .where(*made_since(ArchiveRecord.archived_at, changed))
+            .order_by(col(ArchiveRecord.id))
+            .limit(_BATCH)
+        )
         if last is not None:
             statement = statement.where(col(ArchiveRecord.id) > last)
         batch = session.exec(statement).all()
@@ -98,14 +111,16 @@ def _record_batches(session: Session) -> Iterator[Sequence[ArchiveRecord]]:
         session.expunge_all()
 
 
-def check_records(session: Session, store: FileStore, report: ArchiveReport) -> None:
+def check_records(
+    session: Session, store: FileStore, report: ArchiveReport, changed: dt.datetime | None = None
+) -> None:
     """Authenticity and security, a batch of records at a time: the metadata lists the folder's
     files as recorded, its hash is the one sealed in the audit chain when the record was made,
     and the rows the record archived are those it sealed (app/archive/verify_content.py), so
     rows, records and files rewritten together still disagree with the chain."""
     uscc = dict(session.exec(select(LegalEntity.id, LegalEntity.uscc)).all())
     content = ContentCheck(report, uscc)
-    for batch in _record_batches(session):
+    for batch in _record_batches(session, changed):
         ids = [r.id for r in batch]
         files: dict[uuid.UUID, dict[str, ArchiveFile]] = defaultdict(dict)
         for row in session.exec(select(ArchiveFile).where(col(ArchiveFile.record_id).in_(ids))):

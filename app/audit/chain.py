@@ -110,13 +110,15 @@ def verify_events(
     *,
     recorded_head: ChainHead | None = None,
     expected_head_mac: str | None = None,
+    start: ChainHead = GENESIS,
 ) -> ChainReport:
     """Walks `events` (ascending seq) and reports the first broken link, if any.
 
     `recorded_head` is the database's own head row; `expected_head_mac` a head recorded earlier
-    (e.g. in an archive export). Either catches a tail cut off the chain.
+    (e.g. in an archive export). Either catches a tail cut off the chain. `start` is a link
+    verified before: `events` then begin right after it and must link to its MAC.
     """
-    walk = _Walk(key, recorded_head, expected_head_mac)
+    walk = _Walk(key, recorded_head, expected_head_mac, start)
     for event, successor in _with_successor(events):
         broken = walk.step(event, successor)
         if broken is not None:
@@ -137,14 +139,18 @@ class _Walk:
     """State of one verification walk: the last good link and what has been seen."""
 
     def __init__(
-        self, key: bytes, recorded_head: ChainHead | None, expected_head_mac: str | None
+        self,
+        key: bytes,
+        recorded_head: ChainHead | None,
+        expected_head_mac: str | None,
+        start: ChainHead,
     ) -> None:
         self.key = key
         self.recorded_head = recorded_head
         self.expected_head_mac = expected_head_mac
-        self.head = GENESIS
+        self.head = start
         self.checked = 0
-        self.expected_head_seen = expected_head_mac in (None, GENESIS_MAC)
+        self.expected_head_seen = expected_head_mac in (None, GENESIS_MAC, start.mac)
 
     def step(self, event: ChainEvent, successor: ChainEvent | None) -> BrokenLink | None:
         missing = self.head.seq + 1

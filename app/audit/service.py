@@ -15,7 +15,15 @@ from sqlalchemy import bindparam, insert, or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.audit.chain import ChainEvent, ChainHead, ChainReport, canonical_json, seal, verify_events
+from app.audit.chain import (
+    GENESIS,
+    ChainEvent,
+    ChainHead,
+    ChainReport,
+    canonical_json,
+    seal,
+    verify_events,
+)
 from app.audit.models import AuditEvent, AuditHead
 from app.auth.models import User
 from app.config import Settings
@@ -134,20 +142,31 @@ def _to_chain_event(row: Any) -> ChainEvent:
     )
 
 
-def verify_chain(session: Session, key: bytes, expected_head_mac: str | None = None) -> ChainReport:
-    """Recomputes every MAC and link, oldest first; names the first broken link, if any."""
+def verify_chain(
+    session: Session,
+    key: bytes,
+    expected_head_mac: str | None = None,
+    *,
+    start: ChainHead = GENESIS,
+) -> ChainReport:
+    """Recomputes every MAC and link, oldest first (or from `start`, a link verified before);
+    names the first broken link, if any."""
     # Read the head before the walk: events appended meanwhile lie beyond it and verify anyway.
     head_row = session.get(AuditHead, _HEAD_ID)
     recorded = ChainHead(head_row.seq, head_row.mac) if head_row else None
     return verify_events(
-        _stream_events(session), key, recorded_head=recorded, expected_head_mac=expected_head_mac
+        _stream_events(session, after=start.seq),
+        key,
+        recorded_head=recorded,
+        expected_head_mac=expected_head_mac,
+        start=start,
     )
 
 
-def _stream_events(session: Session) -> Iterator[ChainEvent]:
+def _stream_events(session: Session, *, after: int = 0) -> Iterator[ChainEvent]:
     # Core rows in keyset batches: constant memory, and no ORM identity map growing per event.
     table = AuditEvent.__table__  # type: ignore[attr-defined]
-    last = 0
+    last = after
     while True:
         statement = (
             select(*table.c).where(table.c.seq > last).order_by(table.c.seq).limit(_VERIFY_BATCH)

@@ -1,0 +1,98 @@
+"""Where `archive verify --since-last` starts: the last full verify that passed, sealed.
+
+A full verify hashes every stored file, parses every archived XBRL, compares every record's
+sealed content with its rows and walks the whole audit chain: tens of seconds at 10,000
+vouchers, and a 30-year archive only grows. After one passes, its start time and the audit
+link it reached are recorded; --since-last then checks only what was added after that (files,
+records and vouchers made since, audit events after the link) and that the chain still runs
+on from it. Edits to rows checked before are the full verify's job, which stays what the
+auditors' report names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.archive.findings import ArchiveReport
+from app.archive.models import VerifyCheckpoint
+from app.audit.chain import ChainHead
+from app.problems import AppError
+
+# Rows stamped shortly before a verify began may commit after its snapshot (a booking that
+# was still running): re-checking that much more keeps them from falling between two checks.
+OVERLAP = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Since:
+    """What a --since-last verify re-checks: rows made at or after `changed_since`, and the
+    audit chain from the verified link `audit` on."""
+
+    changed_since: dt.datetime
+    audit: ChainHead
+    checkpoint_id: int
+
+
+class NoVerifiedCheckpoint(AppError):
+    status, slug = 409, "no-verified-checkpoint"
+
+
+def made_since(column: Any, changed: dt.datetime | None) -> list[Any]:
+    """The WHERE clause that keeps rows made at or after `changed`; none for a full verify."""
+    return [] if changed is None else [col(column) >= changed]
+
+
+def record_full_verify(
+    session: Session, report: ArchiveReport, *, started_at: dt.datetime, key: bytes
+) -> VerifyCheckpoint | None:
+    """Records a passed full verify as the next --since-last's start; None when it failed."""
+    if not report.ok or report.audit_head is None:
+        return None
+    row = VerifyCheckpoint(
+        started_at=started_at,
+        audit_seq=report.audit_head.seq,
+        audit_mac=report.audit_head.mac,
+        archive_records=report.checked.get("archive_records", 0),
+        stored_files=report.checked.get("stored_files", 0),
+        seal="",
+    )
+    row.seal = _seal(key, row)
+    session.add(row)
+    session.commit()
+    return row
+
+
+def since_last_full_verify(session: Session, *, key: bytes) -> Since:
+    """The start of a --since-last verify; a problem when there is none or it was tampered with."""
+    row = session.exec(
+        select(VerifyCheckpoint).order_by(col(VerifyCheckpoint.id).desc()).limit(1)
+    ).first()
+    if row is None:
+        raise NoVerifiedCheckpoint(
+            "No full verify has passed yet: run `railclaim archive verify` once first."
+        )
+    if not hmac.compare_digest(row.seal, _seal(key, row)):
+        raise NoVerifiedCheckpoint(
+            f"The recorded verify checkpoint {row.id} does not match its seal: "
+            "run a full `railclaim archive verify`."
+        )
+    assert row.id is not None
+    return Since(row.started_at - OVERLAP, ChainHead(row.audit_seq, row.audit_mac), row.id)
+
+
+def _seal(key: bytes, row: VerifyCheckpoint) -> str:
+    fields = [
+        "archive-verify-checkpoint",
+        row.started_at.astimezone(dt.UTC).isoformat(),
+        str(row.audit_seq),
+        row.audit_mac,
+        str(row.archive_records),
+        str(row.stored_files),
+    ]
+    return hmac.new(key, "\n".join(fields).encode(), hashlib.sha256).hexdigest()
