@@ -2,40 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session, select
 from typer.core import TyperGroup
 
 from app.auth.models import User
-from app.auth.schemas import ProfileIn, UserCreate
+from app.auth.schemas import UserCreate
 from app.auth.service import create_user, mint_api_token
+from app.cli_errors import EXPECTED_FAILURES, problem_lines
 from app.config import get_settings
 from app.db import make_engine
 from app.entities.models import LegalEntity
 from app.entities.schemas import EntityCreate
 from app.entities.service import create_entity
-from app.problems import AppError, NotFound
-from app.production import UnsafeProductionSettings, refuse_unsafe_production
+from app.problems import AppError
+from app.production import refuse_unsafe_production
 
-# What a command may fail with for reasons of its input or its surroundings (not a bug): each is
-# printed as one line and exits 1, never as a traceback.
-_EXPECTED_FAILURES = (
-    AppError,
-    ValidationError,
-    UnsafeProductionSettings,
-    OperationalError,
-    ProgrammingError,
-    ArgumentError,
-    OSError,
-)
+DBAPIFailure = OperationalError | ProgrammingError
 
 
 class _CleanErrors(TyperGroup):
@@ -43,9 +35,8 @@ class _CleanErrors(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except _EXPECTED_FAILURES as exc:
-            typer.echo(f"error: {_describe(exc)}", err=True)
-            raise typer.Exit(1) from None
+        except EXPECTED_FAILURES as exc:
+            _fail_with(exc)
 
 
 cli = typer.Typer(
@@ -75,41 +66,17 @@ def _session() -> Iterator[Session]:
         engine.dispose()
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+def _fail(*lines: str) -> NoReturn:
+    for line in lines:
+        typer.echo(f"error: {line}", err=True)
     raise typer.Exit(1)
 
 
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, ValidationError):
-        # Settings come from the environment, so name the variable the operator has to fix.
-        settings = exc.title == "Settings"
-        return "; ".join(
-            f"{_field_name(e['loc'], as_variable=settings)}: {e['msg']}" for e in exc.errors()
-        )
-    if isinstance(exc, AppError):
-        return str(exc.extensions.get("errors") or exc.detail)
-    if isinstance(exc, OperationalError | ProgrammingError):
-        # The driver's first line says what went wrong; the SQL and parameters are noise here.
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        unmigrated = isinstance(exc, ProgrammingError) or "no such table" in reason
-        hint = " (not migrated yet? run `railclaim migrate`)" if unmigrated else ""
-        return f"database {_where(get_settings().database_url)}: {reason}{hint}"
-    if isinstance(exc, OSError) and exc.filename is not None:
-        return f"{exc.strerror or exc}: {exc.filename}"
-    return str(exc)
-
-
-def _field_name(loc: tuple[int | str, ...], *, as_variable: bool) -> str:
-    name = ".".join(map(str, loc))
-    return f"RAILCLAIM_{name.upper()}" if as_variable else name
-
-
-def _where(database_url: str) -> str:
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return str(Path(url.database).resolve())
-    return url.render_as_string(hide_password=True)
+def _fail_with(exc: BaseException, *, as_options: bool = False) -> NoReturn:
+    """Exits 1 with one `error:` line per problem of `exc`; `as_options`: see problem_lines."""
+    # Only a database error names the database; a bad setting may be why settings do not load.
+    database_url = get_settings().database_url if isinstance(exc, DBAPIFailure) else ""
+    _fail(*problem_lines(exc, database_url=database_url, as_options=as_options))
 
 
 def _missing_database(database_url: str) -> Path | None:
@@ -185,8 +152,11 @@ def entities_add(
         )
         with _session() as session:
             entity = create_entity(session, data, actor=None, settings=get_settings())
-    except (AppError, ValidationError) as exc:
-        _fail(_describe(exc))
+    except ValidationError as exc:
+        _fail_with(exc, as_options=True)
+        return
+    except AppError as exc:
+        _fail_with(exc)
         return
     typer.echo(f"entity {entity.id} {entity.name} ({entity.uscc})")
 
@@ -205,38 +175,49 @@ def users_create(
     department: Annotated[str | None, typer.Option()] = None,
     employment_type: Annotated[str, typer.Option()] = "contract",
     service: Annotated[bool, typer.Option(help="A system account for API tokens")] = False,
+    email: Annotated[str | None, typer.Option(help="Where notifications go")] = None,
+    language: Annotated[str, typer.Option(help="zh-CN | en, of notifications")] = "zh-CN",
 ) -> None:
     """Create a user (and an employee profile when passenger details are given)."""
-    try:
-        with _session() as session:
-            manager_id = _user_id(session, manager) if manager else None
-            profile = None
-            if passenger_name or id_last4 or grade is not None or manager or department:
-                profile = ProfileIn.model_validate(
-                    {
-                        "passenger_name": passenger_name,
-                        "id_last4": id_last4,
-                        "grade": grade,
-                        "manager_id": manager_id,
-                        "department": department,
-                        "employment_type": employment_type,
-                    }
-                )
-            data = UserCreate.model_validate(
-                {
-                    "username": username,
-                    "display_name": display_name or username,
-                    "password": password,
-                    "roles": role,
-                    "is_service": service,
-                    "entity_ids": [_entity_id(session, u) for u in entity or []],
-                    "profile": profile,
-                }
-            )
+    with _session() as session:
+        # Every problem of the command at once: the look-ups, then the fields, one line each.
+        problems: list[str] = []
+        manager_id = (
+            _look_up(problems, "--manager", _user_id, session, manager) if manager else None
+        )
+        entity_ids = [_look_up(problems, "--entity", _entity_id, session, u) for u in entity or []]
+        profile = None
+        if passenger_name or id_last4 or grade is not None or manager or department:
+            profile = {
+                "passenger_name": passenger_name,
+                "id_last4": id_last4,
+                "grade": grade,
+                "manager_id": manager_id,
+                "department": department,
+                "employment_type": employment_type,
+            }
+        fields = {
+            "username": username,
+            "display_name": display_name or username,
+            "password": password,
+            "roles": role,
+            "is_service": service,
+            "email": email,
+            "language": language,
+            "entity_ids": [found for found in entity_ids if found is not None],
+            "profile": profile,
+        }
+        try:
+            data = UserCreate.model_validate(fields)
+        except ValidationError as exc:
+            problems += problem_lines(exc, database_url="", as_options=True)
+        if problems:
+            _fail(*problems)
+        try:
             user = create_user(session, data, actor=None, settings=get_settings())
-    except (AppError, ValidationError) as exc:
-        _fail(_describe(exc))
-        return
+        except AppError as exc:
+            _fail_with(exc)
+            return
     typer.echo(f"user {user.id} {user.username} roles={','.join(user.roles)}")
 
 
@@ -263,18 +244,32 @@ def tokens_create(
     typer.echo(plaintext)
 
 
-def _user_id(session: Session, username: str) -> object:
-    found = session.exec(select(User.id).where(User.username == username.lower())).first()
+def _look_up(
+    problems: list[str],
+    option: str,
+    find: Callable[[Session, str], uuid.UUID | None],
+    session: Session,
+    value: str,
+) -> uuid.UUID | None:
+    """`find(session, value)`, or None with a line for `option` added to `problems`."""
+    found = find(session, value)
     if found is None:
-        raise NotFound(f"no user {username!r}")
+        problems.append(f"{option}: {_NOT_FOUND[option].format(value=value)}")
     return found
 
 
-def _entity_id(session: Session, uscc: str) -> object:
-    found = session.exec(select(LegalEntity.id).where(LegalEntity.uscc == uscc.upper())).first()
-    if found is None:
-        raise NotFound(f"no legal entity with USCC {uscc!r}")
-    return found
+_NOT_FOUND = {
+    "--manager": "no user {value!r} (create the manager first)",
+    "--entity": "no legal entity with USCC {value!r} (add it with `railclaim entities add`)",
+}
+
+
+def _user_id(session: Session, username: str) -> uuid.UUID | None:
+    return session.exec(select(User.id).where(User.username == username.lower())).first()
+
+
+def _entity_id(session: Session, uscc: str) -> uuid.UUID | None:
+    return session.exec(select(LegalEntity.id).where(LegalEntity.uscc == uscc.upper())).first()
 
 
 @storage_cli.command("gc")
@@ -332,7 +327,7 @@ def archive_export(
             output=output,
         )
     except AppError as exc:
-        _fail(_describe(exc))
+        _fail_with(exc)
         return
     typer.echo(f"wrote {output}; audit chain head {plan.head_seq} {plan.head_mac}")
 

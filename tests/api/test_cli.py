@@ -99,7 +99,7 @@ def test_bootstrap_an_entity_users_and_a_token(cli_env: None, client: TestClient
     [
         (["entities", "add", "--name", "x", "--uscc", "91310000MA1FL0DEM1"], "uscc"),
         (["users", "create", "--username", "a b", "--role", "employee"], "username"),
-        (["users", "create", "--username", "ok", "--role", "king"], "roles"),
+        (["users", "create", "--username", "ok", "--role", "king"], "--role 'king'"),
         (["tokens", "create", "--name", "erp", "--user", "nobody"], "no active user"),
     ],
 )
