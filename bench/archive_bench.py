@@ -1,7 +1,7 @@
 """Archive export of many vouchers: wall time and peak RSS of the streamed BagIt zip.
 
     .venv/bin/python bench/archive_bench.py [--vouchers 10000] [--engine sqlite|postgresql]
-        [--pdf-kb 50] [--output /dev/null] [--validate] [--verify]
+        [--pdf-kb 50] [--output /dev/null] [--validate] [--verify [--since-last]]
 
 Generates archived vouchers quickly (rows bulk-inserted through the models' tables, files
 written straight into the store's layout without the per-file fsync of `LocalFileStore.put`),
@@ -174,7 +174,8 @@ def _voucher_rows(
         "invoices/x/xbrl.xml": put_fast(store, render_xbrl(spec)),
     }
     files["metadata.json"] = put_fast(store, metadata_document(reference, files))
-    now = utcnow()
+    # Made a day ago, as an archive is: `verify --since-last` re-checks the last 15 minutes.
+    now = utcnow() - dt.timedelta(days=1)
     return {
         "journal_voucher": [
             {
@@ -312,16 +313,26 @@ def run_export(url: str, storage: Path, output: str) -> dict[str, Any]:
             "mb_per_s": round(written / seconds / 1e6, 1)}  # fmt: skip
 
 
-def run_verify(url: str, storage: Path) -> dict[str, Any]:
+def run_verify(url: str, storage: Path, since_last: bool = False) -> dict[str, Any]:
+    """A full verify (recorded as a checkpoint when it passes, as the CLI does), or with
+    `since_last` one from the last such checkpoint."""
+    from app.archive.checkpoint import record_full_verify, since_last_full_verify
     from app.archive.verify import verify_archive
 
     read_engine = make_engine(url, sqlite_immediate=False)
+    engine = make_engine(url)
+    started_at = utcnow()
     started = time.perf_counter()
-    with Session(read_engine) as reader:
+    with Session(engine) as session, Session(read_engine) as reader:
+        since = since_last_full_verify(session, key=KEY) if since_last else None
         report = verify_archive(reader, store=LocalFileStore(storage), key=KEY,
-                                expected_head=None, today=dt.date(2026, 12, 31))  # fmt: skip
+                                expected_head=None, today=dt.date(2026, 12, 31),
+                                since=since)  # fmt: skip
+        seconds = time.perf_counter() - started
+        if since is None:
+            record_full_verify(session, report, started_at=started_at, key=KEY)
     return {
-        "seconds": round(time.perf_counter() - started, 2),
+        "seconds": round(seconds, 2),
         "checked": report.checked,
         "failures": dict(Counter(f.check for f in report.failures)),
         "peak_rss_mb": round(peak_rss_mb(), 1),
@@ -363,14 +374,24 @@ def main() -> None:
     parser.add_argument("--output", default="/dev/null", help="where the zip goes")
     parser.add_argument("--validate", action="store_true", help="unzip and validate with bagit")
     parser.add_argument("--verify", action="store_true", help="also time the 四性 check")
-    parser.add_argument("--child", choices=["export", "verify"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--since-last",
+        action="store_true",
+        help="with --verify: then time `verify --since-last` over the unchanged archive",
+    )
+    parser.add_argument(
+        "--child", choices=["export", "verify", "verify-since"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--storage", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        work = run_export if args.child == "export" else run_verify
-        extra = (args.output,) if args.child == "export" else ()
-        print(json.dumps(work(args.database_url, args.storage, *extra)))
+        if args.child == "export":
+            result = run_export(args.database_url, args.storage, args.output)
+        else:
+            since = args.child == "verify-since"
+            result = run_verify(args.database_url, args.storage, since_last=since)
+        print(json.dumps(result))
         return
     with tempfile.TemporaryDirectory(prefix="archive-bench-") as tmp:
         bench(args, Path(tmp))
@@ -391,6 +412,10 @@ def bench(args: argparse.Namespace, workdir: Path) -> None:
             validate(Path(output), workdir)
         if args.verify:
             print("verify:", json.dumps(in_subprocess("verify", url, storage, "")))
+        if args.verify and args.since_last:
+            print(
+                "verify --since-last:", json.dumps(in_subprocess("verify-since", url, storage, ""))
+            )
     finally:
         if pg_name:
             _pg_admin(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
