@@ -357,7 +357,7 @@ def archive_verify(
             get_settings(), expected_head=expected_head, since_last=since_last
         )
     except AppError as exc:
-        _fail(_describe(exc))
+        _fail_with(exc)
         return
     typer.echo(ArchiveReportOut.of(report).model_dump_json(indent=2))
     if not report.ok:
