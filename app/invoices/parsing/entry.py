@@ -56,7 +56,7 @@ def _extract(
         return read_pdf(data, limits, deadline, want_face=cross_check)
     if kind == "ofd":
         return read_ofd(data, limits, deadline, want_face=cross_check)
-    if len(data) > limits.max_stream_bytes:
-        # A parsed XML tree costs several times its size; an XBRL instance is a few KB.
-        raise TooLarge(f"the XML has {len(data)} bytes (limit {limits.max_stream_bytes})")
+    if len(data) > limits.xml_limit:
+        # A parsed XML tree costs many times its size; an XBRL instance is a few KB.
+        raise TooLarge(f"the XML has {len(data)} bytes (limit {limits.xml_limit})")
     return Extraction("xml", data, parse_xbrl(data), None)

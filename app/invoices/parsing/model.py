@@ -83,7 +83,15 @@ class ParseLimits:
     max_compression_ratio: int = 200
     max_zip_depth: int = 1
     max_stream_bytes: int = 10 * 1024 * 1024
+    # A parsed XML tree costs up to ~25x its text (a file of `<a/>`); an XBRL instance or an OFD
+    # part is a few KB, so XML gets a far smaller allowance than other streams.
+    max_xml_bytes: int = 1024 * 1024
     time_budget_seconds: float = 5.0
+
+    @property
+    def xml_limit(self) -> int:
+        """The most XML bytes parsed at once: never more than any stream may have."""
+        return min(self.max_xml_bytes, self.max_stream_bytes)
 
 
 class ParseError(Exception):

@@ -24,7 +24,7 @@ class _Package:
 
     def __init__(self, data: bytes, limits: ParseLimits) -> None:
         self._zip = open_zip(data, limits, "OFD package")
-        self.max_xml_bytes = limits.max_stream_bytes
+        self.max_xml_bytes = limits.xml_limit
         self._infos = {info.filename.lstrip("/").lower(): info for info in self._zip.infolist()}
 
     def names(self) -> list[str]:
@@ -42,7 +42,7 @@ class _Package:
         info = self._infos.get(path.lstrip("/").lower())
         if info is not None and info.file_size > self.max_xml_bytes:
             # A parsed XML tree costs several times its size; an invoice part is a few KB.
-            raise TooLarge(f"the OFD part {info.filename} is larger than the stream limit")
+            raise TooLarge(f"the OFD part {info.filename} is larger than the XML limit")
         data = self.read(path)
         return None if data is None else parse_xml(data)
 
@@ -75,8 +75,8 @@ def _find_xbrl(package: _Package, document: Element, doc_path: str) -> bytes | N
     declares first, then every file under an `Attachs` folder, then any `rai_issuer_*.xml`."""
     for path in _attachment_candidates(package, document, doc_path)[:MAX_ATTACHMENTS]:
         size = package.size(path)
-        if size is None or (size > package.max_xml_bytes and not is_issuer_name(path)):
-            continue  # an instance is a few KB: a large unnamed file is some other attachment
+        if size is None or size > package.max_xml_bytes:
+            continue  # an instance is a few KB: a larger file is some other attachment
         data = package.read(path)
         if data is not None and is_rai_instance(data, path):
             return data

@@ -8,42 +8,47 @@ searched first: it is cheap, and walking the page tree costs a third of an XBRL-
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from app.invoices.parsing.model import ParseLimits
+from app.invoices.parsing.pdf_budget import DecodeBudget
 from app.invoices.parsing.xbrl_discovery import MAX_ATTACHMENTS, is_issuer_name, is_rai_instance
 
 _MAX_TREE_DEPTH = 8  # a name tree of one file is one level; deeper ones are not followed
+# Annotations looked at per page: an invoice has none or a few (a FileAttachment icon).
+_MAX_ANNOTATIONS = 64
 _FILE_KEYS = ("/UF", "/F")
 
 
-def find_embedded_xbrl(reader: PdfReader, limits: ParseLimits) -> bytes | None:
-    """The first embedded file that is a railway rai instance (issuer-named ones first)."""
+def find_embedded_xbrl(
+    reader: PdfReader, limits: ParseLimits, budget: DecodeBudget
+) -> bytes | None:
+    """The first embedded file that is a railway rai instance (issuer-named ones first).
+
+    At most MAX_ATTACHMENTS files are looked at, and all of them inflate from the file's one
+    decode budget: thirty-two attachments of 10 MiB cost the stream limit once, not 32 times.
+    """
     seen: set[int] = set()
-    candidates: list[tuple[str, StreamObject]] = []
-    for name, stream in _catalog_files(reader):
-        if _first_sight(stream, seen):
-            candidates.append((name, stream))
-    found = _first_instance(candidates, limits)
+    catalog = (c for c in _catalog_files(reader) if _first_sight(c[1], seen))
+    candidates = list(islice(catalog, MAX_ATTACHMENTS))
+    found = _first_instance(candidates, limits, budget)
     if found is not None or len(candidates) >= MAX_ATTACHMENTS:
         return found
-    pages = [
-        (name, stream)
-        for name, stream in _page_files(reader, limits.max_pages)
-        if _first_sight(stream, seen)
-    ]
-    return _first_instance(pages[: MAX_ATTACHMENTS - len(candidates)], limits)
+    on_pages = (c for c in _page_files(reader, limits.max_pages) if _first_sight(c[1], seen))
+    pages = list(islice(on_pages, MAX_ATTACHMENTS - len(candidates)))
+    return _first_instance(pages, limits, budget)
 
 
 def _first_instance(
-    candidates: list[tuple[str, StreamObject]], limits: ParseLimits
+    candidates: list[tuple[str, StreamObject]], limits: ParseLimits, budget: DecodeBudget
 ) -> bytes | None:
-    ordered = sorted(candidates[:MAX_ATTACHMENTS], key=lambda c: not is_issuer_name(c[0]))
+    ordered = sorted(candidates, key=lambda c: not is_issuer_name(c[0]))
     for name, stream in ordered:
-        data = bytes(stream.get_data())  # bounded by the decompression limits pypdf runs under
-        if len(data) <= limits.max_stream_bytes and is_rai_instance(data, name):
+        data = budget.decode(stream)
+        if len(data) <= limits.xml_limit and is_rai_instance(data, name):
             return data
     return None
 
@@ -71,7 +76,8 @@ def _page_files(reader: PdfReader, max_pages: int) -> Iterator[tuple[str, Stream
     for page in list(reader.pages)[:max_pages]:
         yield from _associated_files(page)
         annotations = _resolve(page.get("/Annots"))
-        for annotation in annotations if isinstance(annotations, ArrayObject) else []:
+        listed = annotations if isinstance(annotations, ArrayObject) else []
+        for annotation in listed[:_MAX_ANNOTATIONS]:
             annotation = _resolve(annotation)
             if (
                 isinstance(annotation, DictionaryObject)

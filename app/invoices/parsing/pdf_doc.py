@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
-from pypdf import PdfReader, apply_configuration
+from pypdf import PdfReader
 from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
 
@@ -25,7 +25,17 @@ from app.invoices.parsing.model import (
     UnreadableFile,
 )
 from app.invoices.parsing.pdf_attachments import find_embedded_xbrl
+from app.invoices.parsing.pdf_budget import (
+    DecodeBudget,
+    check_object_streams,
+    extraction_configuration,
+    structure_configuration,
+)
 from app.invoices.parsing.pdf_fonts import FontCodec, codec_for_encoding
+
+# A content stream split over more parts than this, or more fonts than this, is no invoice face.
+_MAX_CONTENT_PARTS = 16
+_MAX_FONTS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,19 +48,10 @@ class PdfParts:
 
 
 @contextmanager
-def pypdf_boundary(limits: ParseLimits) -> Iterator[None]:
-    """Bound pypdf's decompression and turn anything it raises into a typed refusal."""
+def pypdf_boundary(configuration: AbstractContextManager[None]) -> Iterator[None]:
+    """Run pypdf under bounded decompression; turn anything it raises into a typed refusal."""
     try:
-        with apply_configuration(
-            disable_legacy_handling=True,
-            maximum_declared_stream_length=limits.max_stream_bytes,
-            zlib_maximum_output_length=limits.max_stream_bytes,
-            lzw_maximum_output_length=limits.max_stream_bytes,
-            run_length_maximum_output_length=limits.max_stream_bytes,
-            array_based_stream_maximum_output_length=limits.max_stream_bytes,
-            stream_decoding_work_maximum_length=limits.max_stream_bytes * 4,
-            image_maximum_buffer_size=limits.max_stream_bytes,
-        ):
+        with configuration:
             yield
     except ParseError:
         raise
@@ -66,13 +67,15 @@ def read_pdf_parts(
     data: bytes, limits: ParseLimits, deadline: Deadline, *, want_face: bool
 ) -> PdfParts:
     """Open the PDF within the limits; the face is read only when asked (or when no XBRL exists)."""
-    with pypdf_boundary(limits):
+    with pypdf_boundary(structure_configuration(limits)):
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise EncryptedFile("the PDF is encrypted")
+        check_object_streams(reader)
         # The declared /Count is cheap; walking the page tree costs a third of an XBRL-only read.
         _check_page_count(_declared_page_count(reader), limits)
-        xbrl = find_embedded_xbrl(reader, limits)
+        budget = DecodeBudget(limits)
+        xbrl = find_embedded_xbrl(reader, limits, budget)
         deadline.check()
         if not want_face and xbrl is not None:
             return PdfParts(xbrl, b"", {})
@@ -80,7 +83,7 @@ def read_pdf_parts(
         if len(reader.pages) == 0:
             raise UnreadableFile("the PDF has no pages")
         page = reader.pages[0]
-        return PdfParts(xbrl, _page_content(page), _page_fonts(page))
+        return PdfParts(xbrl, _page_content(page, budget), _page_fonts(page))
 
 
 def _declared_page_count(reader: PdfReader) -> int:
@@ -96,15 +99,19 @@ def _check_page_count(count: int, limits: ParseLimits) -> None:
         raise TooLarge(f"the PDF has {count} pages (limit {limits.max_pages})")
 
 
-def _page_content(page: DictionaryObject) -> bytes:
+def _page_content(page: DictionaryObject, budget: DecodeBudget) -> bytes:
     contents = page.get("/Contents")
     contents = contents.get_object() if contents is not None else None
     if isinstance(contents, StreamObject):
-        return bytes(contents.get_data())
+        return budget.decode(contents)
     if isinstance(contents, ArrayObject):
+        if len(contents) > _MAX_CONTENT_PARTS:
+            raise TooLarge(
+                f"the page content has {len(contents)} parts (limit {_MAX_CONTENT_PARTS})"
+            )
         # Streams of an array are one content stream split at token boundaries.
         parts = (item.get_object() for item in contents)
-        return b"\n".join(bytes(p.get_data()) for p in parts if isinstance(p, StreamObject))
+        return b"\n".join(budget.decode(p) for p in parts if isinstance(p, StreamObject))
     return b""
 
 
@@ -116,6 +123,8 @@ def _page_fonts(page: DictionaryObject) -> dict[str, FontCodec | None]:
     fonts = fonts.get_object() if fonts is not None else None
     if not isinstance(fonts, DictionaryObject):
         return {}
+    if len(fonts) > _MAX_FONTS:
+        raise TooLarge(f"the page has {len(fonts)} fonts (limit {_MAX_FONTS})")
     return {str(name).lstrip("/"): _codec_of(font.get_object()) for name, font in fonts.items()}
 
 
@@ -141,6 +150,6 @@ def extract_runs_with_pypdf(data: bytes, limits: ParseLimits) -> list[TextRun]:
                 top = -y + offset * scaled
                 runs.append(TextRun(x, top, line, scaled, x + len(line) * scaled * 0.75))
 
-    with pypdf_boundary(limits):
+    with pypdf_boundary(extraction_configuration(limits)):
         PdfReader(io.BytesIO(data), strict=False).pages[0].extract_text(visitor_text=visit)
     return runs

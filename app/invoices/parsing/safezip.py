@@ -59,7 +59,7 @@ def open_zip(data: bytes, limits: ParseLimits, what: str) -> zipfile.ZipFile:
         infos = archive.infolist()
     if len(infos) > limits.max_zip_members:
         raise TooLarge(f"the {what} has {len(infos)} members (limit {limits.max_zip_members})")
-    total = 0
+    total = compressed = 0
     for info in infos:
         if is_unsafe_name(info.filename):
             raise UnreadableFile(f"the {what} has an unsafe member name", member=info.filename)
@@ -73,9 +73,31 @@ def open_zip(data: bytes, limits: ParseLimits, what: str) -> zipfile.ZipFile:
             )
         _check_ratio(info, limits, what)
         total += info.file_size
+        compressed += info.compress_size
     if total > limits.max_zip_total_bytes:
         raise TooLarge(f"the {what} expands to {total} bytes (limit {limits.max_zip_total_bytes})")
+    # Many members under the per-member floor add up: 200 MiB of 1 MiB zero files is a bomb too.
+    if total > _RATIO_FLOOR_BYTES and total > max(compressed, 1) * limits.max_compression_ratio:
+        raise TooLarge(f"the {what} compresses more than {limits.max_compression_ratio}:1")
+    with zip_boundary(what):
+        _check_no_overlap(archive, infos, what)
     return archive
+
+
+def _check_no_overlap(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], what: str) -> None:
+    """Each member's data must end before the next member begins (or the directory does).
+
+    Directory entries that share or overlap compressed data (Fifield's overlapping ZIP bomb) let
+    one small archive declare many members made of the same bytes; zipfile catches some of it
+    in `open()`, which `read_member` does not use.
+    """
+    by_offset = sorted(infos, key=lambda info: info.header_offset)
+    ends = [info.header_offset for info in by_offset[1:]] + [archive.start_dir]
+    for info, end in zip(by_offset, ends, strict=True):
+        if _data_start(archive, info) + info.compress_size > end:
+            raise UnreadableFile(
+                f"the {what} has overlapping members (a ZIP bomb trick)", member=info.filename
+            )
 
 
 def _check_ratio(info: zipfile.ZipInfo, limits: ParseLimits, what: str) -> None:
@@ -125,8 +147,8 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, what: str) -> b
     return data
 
 
-def _member_source(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> io.BytesIO:
-    """The member's compressed bytes, located through its local header as zipfile would."""
+def _data_start(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """Where the member's compressed bytes begin, found through its local header."""
     source = archive.fp
     if source is None:
         raise ValueError("the archive is closed")
@@ -134,8 +156,17 @@ def _member_source(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> io.BytesI
     header = source.read(_LOCAL_HEADER.size)
     if len(header) != _LOCAL_HEADER.size or header[:4] != _LOCAL_MAGIC:
         raise zipfile.BadZipFile(f"no local header for {info.filename!r}")
-    fields = _LOCAL_HEADER.unpack(header)
-    source.seek(fields[10] + fields[11], io.SEEK_CUR)  # the name and extra field lengths
+    name_length: int = _LOCAL_HEADER.unpack(header)[10]
+    extra_length: int = _LOCAL_HEADER.unpack(header)[11]
+    return info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+
+
+def _member_source(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> io.BytesIO:
+    """The member's compressed bytes, located through its local header as zipfile would."""
+    start = _data_start(archive, info)
+    source = archive.fp
+    assert source is not None  # _data_start checked it
+    source.seek(start)
     compressed = source.read(info.compress_size)
     if len(compressed) != info.compress_size:
         raise EOFError(f"{info.filename!r} is truncated")

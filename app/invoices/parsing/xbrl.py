@@ -58,7 +58,11 @@ def parse_xml(data: bytes) -> Element:
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
         )
     except DefusedXmlException as exc:
-        raise UnreadableFile(f"the XML uses a forbidden construct ({type(exc).__name__})") from exc
+        # Billion laughs and external entities both need a DTD: nothing is expanded or fetched.
+        raise UnreadableFile(
+            f"the XML uses a forbidden construct ({type(exc).__name__}): a DTD, entity "
+            "declarations and external references are refused"
+        ) from exc
     except XmlSyntaxError as exc:
         raise UnreadableFile(f"the XML is not well-formed: {exc}") from exc
     except LookupError as exc:  # an encoding declaration Python has no codec for

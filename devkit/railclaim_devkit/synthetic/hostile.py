@@ -150,6 +150,48 @@ def lying_zip_bomb(
     return bytes(local + central + end)
 
 
+def overlapping_zip_bomb(members: int = 150, member_bytes: int = _MIB) -> bytes:
+    """One stored MiB of noise that `members` directory entries all point at (Fifield's trick).
+
+    Every entry is honest: its sizes and CRC match the bytes, nothing compresses, the declared
+    total (150 MiB) is under the archive limit. Only noticing that the entries share their bytes
+    refuses it; read member by member, the 1 MiB archive becomes 150 MiB in memory.
+    """
+    payload = random.Random(15).randbytes(member_bytes)
+    crc = zlib.crc32(payload)
+    first = b"0000.pdf"
+    fields = (20, 0, 0, 0, 0x21, crc, member_bytes, member_bytes, len(first), 0)
+    local = struct.pack("<4sH4H3L2H", b"PK\x03\x04", *fields) + first + payload
+    central = bytearray()
+    for index in range(members):
+        name = f"{index:04d}.pdf".encode()
+        entry = (0, 0, 0, 0x21, crc, member_bytes, member_bytes, len(name), 0)
+        central += struct.pack("<4s2H", b"PK\x01\x02", 0x031E, 20)
+        central += struct.pack("<4H3L2H", *entry) + struct.pack("<3H2L", 0, 0, 0, 0, 0) + name
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, members, members, len(central), len(local), 0
+    )
+    return bytes(local + central + end)
+
+
+def small_members_zip_bomb(members: int = 180, member_bytes: int = _MIB) -> bytes:
+    """`members` separate members of 1 MiB of zeros each: every one under the ratio floor."""
+    payload = zeros_raw_deflate(member_bytes)
+    crc = zlib.crc32(bytes(member_bytes))
+    local, central = bytearray(), bytearray()
+    for index in range(members):
+        name = f"{index:04d}.pdf".encode()
+        entry = (0, 8, 0, 0x21, crc, len(payload), member_bytes, len(name), 0)
+        central += struct.pack("<4s2H", b"PK\x01\x02", 0x031E, 20)
+        central += struct.pack("<4H3L2H", *entry) + struct.pack("<3H2L", 0, 0, 0, 0, len(local))
+        central += name
+        local += struct.pack("<4sH4H3L2H", b"PK\x03\x04", 20, *entry) + name + payload
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, members, members, len(central), len(local), 0
+    )
+    return bytes(local + central + end)
+
+
 def encrypted_member_zip() -> bytes:
     """A bundle whose member carries the "encrypted" flag (traditional PKWARE encryption).
 
@@ -269,6 +311,8 @@ def hostile_files() -> list[HostileFile]:
         ("zip_bomb.zip", too_large, "256 MiB of zeros at ~1000:1", zip_bomb),
         ("lying_header.zip", too_large, "declares 4 KiB, inflates to 1 GiB", lying_zip_bomb),
         ("lying_part.ofd", too_large, "Document.xml: 4 KiB declared, 1 GiB", _ofd_lying_document),
+        ("overlapping.zip", unreadable, "150 entries share one MiB", overlapping_zip_bomb),
+        ("small_members.zip", too_large, "180 MiB in 1 MiB members", small_members_zip_bomb),
         ("zip_slip.zip", unreadable, "member named ../x.pdf", lambda: _renamed("../x.pdf")),
         ("zip_absolute.zip", unreadable, "member named /abs.pdf", lambda: _renamed("/abs.pdf")),
         ("nested.zip", unreadable, "a ZIP inside the ZIP", _nested_zip),

@@ -38,13 +38,24 @@ def sample_spec(seed: int = 2024) -> InvoiceSpec:
 
 
 def zeros_deflated(size: int) -> bytes:
-    """`size` zero bytes, Flate-compressed in chunks so memory stays at one MiB."""
+    """`size` zero bytes as a zlib (FlateDecode) stream, built in well under a second for 1 GiB.
+
+    Each MiB is compressed alone (a full flush resets the window), so the middle chunks are
+    byte-identical and are repeated rather than compressed again.
+    """
     compressor = zlib.compressobj(9)
     chunk = bytes(_MIB)
-    parts = [compressor.compress(chunk) for _ in range(size // _MIB)]
-    parts.append(compressor.compress(bytes(size % _MIB)))
+    whole, rest = divmod(size, _MIB)
+    parts = []
+    if whole:
+        first = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+        middle = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+        parts = [first, middle * (whole - 1)] if whole > 1 else [first]
+    parts.append(compressor.compress(bytes(rest)))
     parts.append(compressor.flush())
-    return b"".join(parts)
+    # The trailer checks the one copy compressed; over zeros Adler-32 is A = 1, B = size mod 65521.
+    adler = ((size % 65521) << 16) | 1
+    return b"".join(parts)[:-4] + adler.to_bytes(4, "big")
 
 
 def truncated_pdf(spec: InvoiceSpec | None = None) -> bytes:
@@ -197,3 +208,101 @@ def _raw_flate_stream(entries: bytes, compressed: bytes) -> bytes:
         b"<< " + entries + f" /Filter /FlateDecode /Length {len(compressed)} >>\nstream\n".encode()
     )
     return head + compressed + b"\nendstream"
+
+
+def content_parts_bomb_pdf(parts: int = 12, part_bytes: int = 10 * _MIB - 4096) -> bytes:
+    """An invoice face followed by `parts` more content streams, each just under the stream limit.
+
+    Every stream passes a per-stream limit; together they inflate to parts x 10 MiB.
+    """
+    spec = sample_spec()
+    bomb = zeros_deflated(part_bytes)
+    doc = PdfDocument("1.4")
+    catalog, pages, page = doc.reserve(), doc.reserve(), doc.reserve()
+    font = add_simsun_font(doc, DEFAULT_VARIANT)
+    face = doc.add_stream(b"", content_stream_of(layout_face(spec)))
+    streams = [face] + [doc.add(_raw_flate_stream(b"", bomb)) for _ in range(parts)]
+    listed = b"[" + b" ".join(ref(number) for number in streams) + b"]"
+    doc.put(page, page_body(pages, font, face).replace(ref(face), listed, 1))
+    doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
+    doc.put(catalog, b"<< /Type /Catalog /Pages " + ref(pages) + b" >>")
+    return doc.build(catalog)
+
+
+def many_attachments_bomb_pdf(count: int = 32, each_bytes: int = 10 * _MIB - 4096) -> bytes:
+    """An invoice with `count` embedded files, each inflating to just under the stream limit."""
+    spec = sample_spec()
+    bomb = zeros_deflated(each_bytes)
+    doc = PdfDocument("1.4")
+    catalog, pages, page = doc.reserve(), doc.reserve(), doc.reserve()
+    font = add_simsun_font(doc, DEFAULT_VARIANT)
+    contents = doc.add_stream(b"", content_stream_of(layout_face(spec)))
+    doc.put(page, page_body(pages, font, contents))
+    pairs = []
+    for index in range(count):
+        stream = doc.add(_raw_flate_stream(b"/Type /EmbeddedFile", bomb))
+        name = f"({index}.bin) ".encode()
+        embedded = b"/EF << /F " + ref(stream) + b" >> >>"
+        filespec = doc.add(b"<< /Type /Filespec /F " + name + embedded)
+        pairs.append(name + ref(filespec))
+    tree = doc.add(b"<< /Names [" + b" ".join(pairs) + b"] >>")
+    names = doc.add(b"<< /EmbeddedFiles " + ref(tree) + b" >>")
+    doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
+    doc.put(catalog, b"<< /Type /Catalog /Pages " + ref(pages) + b" /Names " + ref(names) + b" >>")
+    return doc.build(catalog)
+
+
+def object_streams_bomb_pdf(streams: int = 40, padding_bytes: int = 10 * _MIB - 4096) -> bytes:
+    """A PDF 1.5 whose page fonts each sit in their own object stream padded to ~10 MiB.
+
+    Resolving the page's font dictionaries makes pypdf inflate (and keep) one object stream per
+    font: `streams` x 10 MiB, while each stream alone stays inside a per-stream limit.
+    """
+    spec = sample_spec()
+    padding = b" " * padding_bytes
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    in_streams: dict[int, tuple[int, int]] = {}
+
+    def put(number: int, body: bytes) -> None:
+        offsets[number] = len(out)
+        out.extend(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+
+    catalog, pages, page, contents = 1, 2, 3, 4
+    fonts = list(range(5, 5 + streams))
+    first_stream = 5 + streams
+    font_entries = b" ".join(f"/F{i + 1} ".encode() + ref(n) for i, n in enumerate(fonts))
+    put(catalog, b"<< /Type /Catalog /Pages " + ref(pages) + b" >>")
+    put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
+    put(
+        page,
+        b"<< /Type /Page /Parent " + ref(pages) + b" /MediaBox [0 0 595 420] /Contents "
+        + ref(contents) + b" /Resources << /Font << " + font_entries + b" >> >> >>",
+    )  # fmt: skip
+    face = zlib.compress(content_stream_of(layout_face(spec)), 9)
+    put(contents, f"<< /Filter /FlateDecode /Length {len(face)} >>\nstream\n".encode() + face
+        + b"\nendstream")  # fmt: skip
+    for index, font in enumerate(fonts):
+        body = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+        header = f"{font} 0 ".encode()
+        data = zlib.compress(header + body + padding, 9)
+        number = first_stream + index
+        entries = f"/Type /ObjStm /N 1 /First {len(header)} /Filter /FlateDecode"
+        put(number, f"<< {entries} /Length {len(data)} >>\nstream\n".encode() + data
+            + b"\nendstream")  # fmt: skip
+        in_streams[font] = (number, 0)
+    xref_number = first_stream + streams
+    offsets[xref_number] = len(out)
+    size = xref_number + 1
+    rows = bytearray(b"\x00" + (0).to_bytes(4, "big") + b"\xff\xff")
+    for number in range(1, size):
+        if number in in_streams:
+            stream, index = in_streams[number]
+            rows += b"\x02" + stream.to_bytes(4, "big") + index.to_bytes(2, "big")
+        else:
+            rows += b"\x01" + offsets[number].to_bytes(4, "big") + b"\x00\x00"
+    xref = zlib.compress(bytes(rows), 9)
+    out += f"{xref_number} 0 obj\n<< /Type /XRef /Size {size} /W [1 4 2] /Root 1 0 R ".encode()
+    out += f"/Filter /FlateDecode /Length {len(xref)} >>\nstream\n".encode() + xref
+    out += f"\nendstream\nendobj\nstartxref\n{offsets[xref_number]}\n%%EOF\n".encode()
+    return bytes(out)
