@@ -13,8 +13,13 @@ from app.invoices.parsing.fields import InvoiceFields
 from app.invoices.parsing.layout import TextRun, advance_em, group_lines, normalize
 from app.invoices.parsing.model import ParseLimits, TooLarge, UnreadableFile
 from app.invoices.parsing.safezip import open_zip, read_member
-from app.invoices.parsing.xbrl import fields_from_facts, parse_xml, read_rai_facts
-from app.invoices.parsing.xbrl_discovery import MAX_ATTACHMENTS, is_issuer_name, is_rai_instance
+from app.invoices.parsing.xbrl import fields_from_facts, parse_xml
+from app.invoices.parsing.xbrl_discovery import (
+    MAX_ATTACHMENTS,
+    RaiInstance,
+    is_issuer_name,
+    read_rai_instance,
+)
 
 _FLOAT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
 
@@ -59,18 +64,18 @@ def read_ofd(
     if document is None:
         raise UnreadableFile(f"the OFD package lacks its document {doc_path}")
     deadline.check()
-    xbrl = _find_xbrl(package, document, doc_path)
-    facts = read_rai_facts(xbrl) if xbrl is not None else {}
-    xbrl_fields: InvoiceFields | None = fields_from_facts(facts) if facts else None
+    found = _find_xbrl(package, document, doc_path)
+    xbrl = found.data if found is not None else None
+    xbrl_fields: InvoiceFields | None = fields_from_facts(found.facts) if found else None
     if xbrl_fields is not None and not want_face:
         return Extraction("ofd", xbrl, xbrl_fields, None)
     runs = _face_runs(package, document, doc_path, limits)
     deadline.check()
     face = read_face_fields(group_lines(runs))
-    return Extraction("ofd", xbrl if xbrl_fields else None, xbrl_fields, face)
+    return Extraction("ofd", xbrl, xbrl_fields, face)
 
 
-def _find_xbrl(package: _Package, document: Element, doc_path: str) -> bytes | None:
+def _find_xbrl(package: _Package, document: Element, doc_path: str) -> RaiInstance | None:
     """The attachment that is a rai instance, whatever its name: those `Attachments.xml`
     declares first, then every file under an `Attachs` folder, then any `rai_issuer_*.xml`."""
     for path in _attachment_candidates(package, document, doc_path)[:MAX_ATTACHMENTS]:
@@ -78,8 +83,9 @@ def _find_xbrl(package: _Package, document: Element, doc_path: str) -> bytes | N
         if size is None or size > package.max_xml_bytes:
             continue  # an instance is a few KB: a larger file is some other attachment
         data = package.read(path)
-        if data is not None and is_rai_instance(data, path):
-            return data
+        found = read_rai_instance(data, path) if data is not None else None
+        if found is not None:
+            return found
     return None
 
 

@@ -5,20 +5,19 @@ from __future__ import annotations
 from app.invoices.parsing.budget import Deadline
 from app.invoices.parsing.extraction import Extraction
 from app.invoices.parsing.face_fields import FaceReading, read_face_fields
-from app.invoices.parsing.fields import InvoiceFields
 from app.invoices.parsing.layout import TextRun, group_lines
 from app.invoices.parsing.model import Finding, ParseLimits, UnreadableFile
 from app.invoices.parsing.pdf_doc import extract_runs_with_pypdf, read_pdf_parts
 from app.invoices.parsing.pdf_face import read_face
-from app.invoices.parsing.xbrl import fields_from_facts, read_rai_facts
+from app.invoices.parsing.xbrl import fields_from_facts
 
 
 def read_pdf(
     data: bytes, limits: ParseLimits, deadline: Deadline, *, want_face: bool
 ) -> Extraction:
     parts = read_pdf_parts(data, limits, deadline, want_face=want_face)
-    xbrl_fields = _xbrl_fields(parts.xbrl)
-    xbrl = parts.xbrl if xbrl_fields is not None else None
+    xbrl = parts.xbrl.data if parts.xbrl is not None else None
+    xbrl_fields = fields_from_facts(parts.xbrl.facts) if parts.xbrl is not None else None
     if xbrl_fields is not None and not want_face:
         return Extraction("pdf", xbrl, xbrl_fields, None)
     reading = read_face(parts.content, parts.fonts, deadline)
@@ -37,14 +36,6 @@ def read_pdf(
     deadline.check()
     face = _face(runs) if runs else None
     return Extraction("pdf", xbrl, xbrl_fields, face, tuple(findings))
-
-
-def _xbrl_fields(xbrl: bytes | None) -> InvoiceFields | None:
-    """The attachment's rai facts; an attachment without any is not the issuer's XBRL."""
-    if xbrl is None:
-        return None
-    facts = read_rai_facts(xbrl)
-    return fields_from_facts(facts) if facts else None
 
 
 def _face(runs: list[TextRun]) -> FaceReading:

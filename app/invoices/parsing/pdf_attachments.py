@@ -15,7 +15,12 @@ from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from app.invoices.parsing.model import ParseLimits
 from app.invoices.parsing.pdf_budget import DecodeBudget
-from app.invoices.parsing.xbrl_discovery import MAX_ATTACHMENTS, is_issuer_name, is_rai_instance
+from app.invoices.parsing.xbrl_discovery import (
+    MAX_ATTACHMENTS,
+    RaiInstance,
+    is_issuer_name,
+    read_rai_instance,
+)
 
 _MAX_TREE_DEPTH = 8  # a name tree of one file is one level; deeper ones are not followed
 # Annotations looked at per page: an invoice has none or a few (a FileAttachment icon).
@@ -25,7 +30,7 @@ _FILE_KEYS = ("/UF", "/F")
 
 def find_embedded_xbrl(
     reader: PdfReader, limits: ParseLimits, budget: DecodeBudget
-) -> bytes | None:
+) -> RaiInstance | None:
     """The first embedded file that is a railway rai instance (issuer-named ones first).
 
     At most MAX_ATTACHMENTS files are looked at, and all of them inflate from the file's one
@@ -44,12 +49,13 @@ def find_embedded_xbrl(
 
 def _first_instance(
     candidates: list[tuple[str, StreamObject]], limits: ParseLimits, budget: DecodeBudget
-) -> bytes | None:
+) -> RaiInstance | None:
     ordered = sorted(candidates, key=lambda c: not is_issuer_name(c[0]))
     for name, stream in ordered:
         data = budget.decode(stream)
-        if len(data) <= limits.xml_limit and is_rai_instance(data, name):
-            return data
+        found = read_rai_instance(data, name) if len(data) <= limits.xml_limit else None
+        if found is not None:
+            return found
     return None
 
 

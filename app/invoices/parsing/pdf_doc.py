@@ -32,6 +32,7 @@ from app.invoices.parsing.pdf_budget import (
     structure_configuration,
 )
 from app.invoices.parsing.pdf_fonts import FontCodec, codec_for_encoding
+from app.invoices.parsing.xbrl_discovery import RaiInstance
 
 # A content stream split over more parts than this, or more fonts than this, is no invoice face.
 _MAX_CONTENT_PARTS = 16
@@ -42,7 +43,7 @@ _MAX_FONTS = 64
 class PdfParts:
     """What the parser needs from a PDF, as plain values."""
 
-    xbrl: bytes | None
+    xbrl: RaiInstance | None
     content: bytes
     fonts: dict[str, FontCodec | None]
 

@@ -7,6 +7,7 @@ the bytes keeps images and signatures from being parsed as XML at all.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from app.invoices.parsing.xbrl import parse_xml, rai_facts_of
 
@@ -24,18 +25,29 @@ def is_issuer_name(name: str) -> bool:
     return bool(_ISSUER_NAME.search(name))
 
 
-def is_rai_instance(data: bytes, name: str = "") -> bool:
-    """An XBRL instance (root `xbrl`) carrying the railway `rai` facts of an issued invoice.
+@dataclass(frozen=True, slots=True)
+class RaiInstance:
+    """The issuer's XBRL as found: its bytes (kept as a rendition) and its facts, parsed once."""
+
+    data: bytes
+    facts: dict[str, str]
+
+
+def read_rai_instance(data: bytes, name: str = "") -> RaiInstance | None:
+    """The file as an XBRL instance (root `xbrl`) with the railway `rai` facts of an issued
+    invoice, or None when it is something else.
 
     A file named `rai_issuer_*.xml`, or one whose bytes declare the namespace, is parsed, so
     hostile XML there still refuses the file (as it always did); anything else is skipped unread.
+    The facts are handed on, so the chosen instance is never parsed a second time.
     """
     if not (is_issuer_name(name) or _declares_rai(data)):
-        return False
+        return None
     root = parse_xml(data)
     if not isinstance(root.tag, str) or root.tag.rsplit("}", 1)[-1] != "xbrl":
-        return False
-    return _ISSUER_FACT in rai_facts_of(root)
+        return None
+    facts = rai_facts_of(root)
+    return RaiInstance(data, facts) if _ISSUER_FACT in facts else None
 
 
 def _declares_rai(data: bytes) -> bool:
