@@ -366,15 +366,23 @@ def archive_verify(
 
 @cli.command()
 def worker(
-    once: Annotated[bool, typer.Option("--once", help="Deliver what is due, then exit")] = False,
+    once: Annotated[bool, typer.Option("--once", help="Send what is due, then exit")] = False,
 ) -> None:
-    """Deliver webhook events until stopped (SIGINT/SIGTERM); several workers may run at once."""
-    from app.webhooks.worker import run_once, run_until_signalled
+    """Deliver webhooks and send notification e-mails until stopped (SIGINT/SIGTERM); several
+    workers may run at once. E-mail is off while RAILCLAIM_SMTP_HOST is unset."""
+    from app import workers
+    from app.notifications.smtp import SmtpSettingsError
 
+    settings = get_settings()
+    try:
+        workers.check_settings(settings)
+    except SmtpSettingsError as exc:
+        _fail(str(exc))
     if once:
-        typer.echo(f"{run_once(get_settings())} deliveries attempted")
+        deliveries, emails = workers.run_once(settings)
+        typer.echo(f"{deliveries} deliveries attempted, {emails} e-mails attempted")
         return
-    run_until_signalled(get_settings())
+    workers.run_until_signalled(settings)
 
 
 @cli.command()

@@ -50,6 +50,22 @@ class Settings(BaseSettings):
     webhook_retry_base_seconds: float = Field(default=30.0, gt=0)
     webhook_retry_cap_seconds: float = Field(default=6 * 3600.0, gt=0)
     webhook_poll_seconds: float = Field(default=2.0, gt=0)
+    # E-mail notifications, sent by `railclaim worker` from the outbox; off while smtp_host is
+    # unset. Port unset: 587 with starttls, 465 with ssl, 25 with none.
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None  # required with smtp_host: "railclaim <noreply@example.com>"
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    notification_max_attempts: int = Field(default=8, ge=1, le=50)
+    notification_retry_base_seconds: float = Field(default=60.0, gt=0)
+    notification_retry_cap_seconds: float = Field(default=6 * 3600.0, gt=0)
+    # Unsent after this long: `expired`, not sent late (an "awaits you" of last week misleads).
+    notification_max_age_hours: float = Field(default=72.0, gt=0)
+    # The address people open the web pages at; e-mails link to the claim below it.
+    public_url: str | None = None
 
     @property
     def max_upload_bytes(self) -> int:

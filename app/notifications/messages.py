@@ -55,6 +55,7 @@ _BODIES = {
         "claim.paid": 'Your claim {number} "{title}" was paid on {paid_on}: ¥{total}.',
     },
 }
+_LINK = {"zh-CN": "\n\n查看报销单：{url}", "en": "\n\nOpen the claim: {url}"}
 _FOOTER = {
     "zh-CN": "\n\n—— railclaim 报销系统（自动发送，请勿回复）",
     "en": "\n\n-- railclaim (sent automatically; do not reply)",
@@ -73,5 +74,12 @@ def render_notice(kind: str, language: str, notice: ClaimNotice) -> tuple[str, s
         "paid_on": notice.paid_on.isoformat() if notice.paid_on else "",
     }
     subject = _SUBJECTS[lang][kind].format(**values)
-    body = _BODIES[lang][kind].format(**values) + _FOOTER[lang]
-    return subject[:300], body
+    return subject[:300], _BODIES[lang][kind].format(**values)
+
+
+def email_text(body: str, language: str, claim_url: str | None) -> str:
+    """The body as sent: the notice, the claim's link when the public address is known, the
+    footer. Added when sending, so the link follows the configured address of that moment."""
+    lang = language if language in _FOOTER else "zh-CN"
+    link = _LINK[lang].format(url=claim_url) if claim_url else ""
+    return body + link + _FOOTER[lang]
