@@ -1,7 +1,7 @@
 """Scale-out: several `railclaim serve` processes on one PostgreSQL; uploads and a booking burst.
 
     .venv/bin/python -m bench.scaleout_bench [--processes 2] [--workers 1] [--uploads 1000]
-        [--clients 8] [--claims 100] [--seed 3030]
+        [--clients 8] [--claims 100] [--seed 3030] [--storage folder|s3]
 
 A fresh PostgreSQL database, the office of bench/_servers.py, and `--processes` servers on
 their own ports (each with `--workers` uvicorn workers). Uploads: every distinct file is sent
@@ -9,9 +9,11 @@ twice, the two copies by clients of different processes, shuffled, so deduplicat
 across processes. Booking burst: `--claims` approved claims (prepared through the API) booked at
 once, one thread per claim behind a barrier, alternating the two finance clerks and the
 processes. Then, asserted (exit 1 on failure): exactly one invoice and one 201 per distinct file,
-the second copy a 409 duplicate-invoice; no invoice number twice; voucher numbers 1..N per entity
-and period without gaps, one booking voucher and posting per booked claim; `railclaim archive
-verify` (which verifies the audit chain) passes. Results: docs/BENCHMARKS.md ("Scale-out").
+the second copy a 409 duplicate-invoice; with `--storage s3` the processes share only PostgreSQL
+and a SeaweedFS bucket (each has a local folder of its own, which stays unused); no invoice
+number twice; voucher numbers 1..N per entity and period without gaps, one booking voucher and
+posting per booked claim; `railclaim archive verify` (which verifies the audit chain) passes.
+Results: docs/BENCHMARKS.md ("Scale-out").
 """
 
 from __future__ import annotations
@@ -183,6 +185,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--claims", type=int, default=100)
     parser.add_argument("--seed", type=int, default=3030)
+    parser.add_argument(
+        "--storage",
+        choices=["folder", "s3"],
+        default="folder",
+        help="one shared folder, or a SeaweedFS bucket with a separate folder per process",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="rc_scaleout_"))
     uscc = uscc_with_check_digit("91310000MA1B0RD00")
@@ -191,11 +199,20 @@ def main() -> None:
         url = cleanup.enter_context(database("postgresql", workdir))
         office = make_office(url, workdir, uscc)
         env = server_env(url, workdir)
+        if args.storage == "s3":
+            # Nothing shared but PostgreSQL and the bucket: each process its own local folder.
+            from tests.seaweed import BUCKET, start_seaweed, stop_seaweed
+
+            seaweed = start_seaweed(workdir / "seaweed")
+            cleanup.callback(stop_seaweed, seaweed)
+            env = {**env, **seaweed.env(f"s3://{BUCKET}/scaleout")}
+            print(f"SeaweedFS at {seaweed.endpoint_url}, ready in {seaweed.started_in:.1f} s")
         servers = []
         try:
-            for _ in range(args.processes):
+            for n in range(args.processes):
                 port = free_port()
-                servers.append(start_server(serve_argv(args.workers, port), env, workdir, port))
+                own = {**env, "RAILCLAIM_STORAGE_DIR": str(workdir / f"storage-{n}")}
+                servers.append(start_server(serve_argv(args.workers, port), own, workdir, port))
             urls = [base_url for _, base_url in servers]
             print("| phase | requests | rate | p50 ms | p95 ms | p99 ms | statuses |")
             print("|---|---:|---:|---:|---:|---:|---|")

@@ -68,9 +68,17 @@ class StreamedBag:
         yield self._sink.drain()
 
     def add_payload(
-        self, path: str, source: BinaryIO | None, *, sha256: str, size: int
+        self,
+        path: str,
+        source: BinaryIO | None,
+        *,
+        sha256: str,
+        size: int,
+        actual_sha256: str | None = None,
     ) -> Iterator[bytes]:
-        """Copies `source` to data/<path>; a missing source is listed but not written."""
+        """Copies `source` to data/<path>; a missing source is listed but not written.
+
+        `actual_sha256`: the source's hash, when its reader computed it already."""
         name = f"data/{path}"
         self._manifest.write(f"{sha256}  {name}\n".encode())
         self.payload_files += 1
@@ -78,7 +86,8 @@ class StreamedBag:
         if source is None:
             self.failures.append(f"{name}: missing from the file store")
             return
-        actual = yield from self._copy(name, source, size)
+        copied = yield from self._copy(name, source, size, hashed=actual_sha256 is None)
+        actual = actual_sha256 or copied
         if actual != sha256:
             self.failures.append(f"{name}: content differs from its recorded SHA-256")
 
@@ -103,8 +112,11 @@ class StreamedBag:
         yield from self._copy("tagmanifest-sha256.txt", io.BytesIO(lines.encode()), None)
         yield from self._zip.finish(self._sink.drain)
 
-    def _copy(self, name: str, source: IO[bytes], size: int | None) -> Generator[bytes, None, str]:
-        """Streams one zip entry; the generator's return value is the SHA-256 of what it wrote."""
+    def _copy(
+        self, name: str, source: IO[bytes], size: int | None, *, hashed: bool = True
+    ) -> Generator[bytes, None, str]:
+        """Streams one zip entry; the generator's return value is the SHA-256 of what it wrote
+        (empty when not `hashed`: the caller knows it already)."""
         info = zipfile.ZipInfo(f"{self.root}/{name}", date_time=self._date_time)
         info.compress_type = (
             zipfile.ZIP_STORED if name.lower().endswith(STORED_SUFFIXES) else zipfile.ZIP_DEFLATED
@@ -114,9 +126,10 @@ class StreamedBag:
         digest = hashlib.sha256()
         with self._zip.open(info, "w", force_zip64=size is None) as entry:
             while chunk := source.read(CHUNK):
-                digest.update(chunk)
+                if hashed:
+                    digest.update(chunk)
                 entry.write(chunk)
                 yield self._sink.drain()
         self._zip.spool()
         yield self._sink.drain()
-        return digest.hexdigest()
+        return digest.hexdigest() if hashed else ""

@@ -8,6 +8,7 @@ read from a read-only session in one snapshot, in batches, so memory stays flat.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from app.archive.bag import StreamedBag
 from app.archive.documents import safe_name
 from app.archive.index import IndexWriter
 from app.archive.models import ArchiveFile, ArchiveRecord
+from app.archive.prefetch import Fetched, Wanted, read_ahead
 from app.audit.service import record_event
 from app.auth.models import User
 from app.entities.models import LegalEntity
@@ -184,14 +186,19 @@ def _load_batch(session: Session, records: list[tuple[ArchiveRecord, dt.date]]) 
 def _write_batch(
     bag: StreamedBag, index: IndexWriter, totals: _Totals, store: FileStore, batch: _Batch
 ) -> Iterator[bytes]:
+    entries = [
+        (f"{safe_name(record.reference)}/{file.path}", file)
+        for record, _ in batch.records
+        for file in batch.files.get(record.id, [])
+    ]
+    fetched = read_ahead(store, (Wanted(file.sha256, file.size) for _, file in entries))
+    for (path, file), ahead in zip(entries, fetched, strict=True):
+        yield from _write_file(bag, store, path, file, ahead)
     for record, voucher_date in batch.records:
-        folder = safe_name(record.reference)
         files = batch.files.get(record.id, [])
-        for file in files:
-            yield from _write_file(bag, store, f"{folder}/{file.path}", file)
         invoices = [batch.invoices[i] for i in dict.fromkeys(f.invoice_id for f in files) if i]
         papers = [batch.papers[p] for p in dict.fromkeys(f.paper_voucher_id for f in files) if p]
-        index.add_record(record, voucher_date, folder, invoices, papers)
+        index.add_record(record, voucher_date, safe_name(record.reference), invoices, papers)
         totals.vouchers[record.kind] += 1
         totals.amounts[record.kind] += record.total
         totals.invoices += len(invoices)
@@ -199,15 +206,23 @@ def _write_batch(
 
 
 def _write_file(
-    bag: StreamedBag, store: FileStore, path: str, file: ArchiveFile
+    bag: StreamedBag, store: FileStore, path: str, file: ArchiveFile, ahead: Fetched
 ) -> Iterator[bytes]:
+    if ahead.data is not None:
+        source = io.BytesIO(ahead.data)
+        yield from bag.add_payload(
+            path, source, sha256=file.sha256, size=file.size, actual_sha256=ahead.actual_sha256
+        )
+        return
     try:
-        source = store.open(file.sha256)
+        opened = None if ahead.missing else store.open(file.sha256)
     except FileNotFoundError:
+        opened = None
+    if opened is None:
         yield from bag.add_payload(path, None, sha256=file.sha256, size=file.size)
         return
-    with source:
-        yield from bag.add_payload(path, source, sha256=file.sha256, size=file.size)
+    with opened:
+        yield from bag.add_payload(path, opened, sha256=file.sha256, size=file.size)
 
 
 def _bag_info(plan: ExportPlan, totals: _Totals, bag: StreamedBag) -> list[tuple[str, str]]:
