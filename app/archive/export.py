@@ -65,7 +65,9 @@ def start_export(
 ) -> ExportPlan:
     """Records the export in the audit log and commits, before a byte is streamed."""
     if period_from > period_to:
-        raise ValidationProblem("to", "the last period must not precede the first")
+        raise ValidationProblem(
+            "to", "the last period must not precede the first", code="period_range_reversed"
+        )
     entity = session.get(LegalEntity, entity_id)
     if entity is None:
         raise NotFound("No such legal entity.")

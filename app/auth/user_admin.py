@@ -70,9 +70,13 @@ def update_user(
 def _refuse_self_lockout(data: UserUpdate) -> None:
     # An admin who deactivates or demotes themselves may leave nobody to undo it.
     if data.active is False:
-        raise ValidationProblem("active", "you cannot deactivate your own account")
+        raise ValidationProblem(
+            "active", "you cannot deactivate your own account", code="own_account_deactivated"
+        )
     if data.roles is not None and Role.ADMIN not in data.roles:
-        raise ValidationProblem("roles", "you cannot remove your own admin role")
+        raise ValidationProblem(
+            "roles", "you cannot remove your own admin role", code="own_admin_role_removed"
+        )
 
 
 def _replace_entities(session: Session, user: User, entity_ids: list[uuid.UUID]) -> None:
@@ -87,9 +91,13 @@ def _patch_profile(session: Session, user: User, patch: ProfilePatch) -> list[st
     manager_id = fields.get("manager_id")
     if manager_id is not None:
         if manager_id == user.id:
-            raise ValidationProblem("profile.manager_id", "a user is not their own manager")
+            raise ValidationProblem(
+                "profile.manager_id", "a user is not their own manager", code="own_manager"
+            )
         if session.get(User, manager_id) is None:
-            raise ValidationProblem("profile.manager_id", "no user with this id")
+            raise ValidationProblem(
+                "profile.manager_id", "no user with this id", code="unknown_user"
+            )
     if fields.get("employment_type", "") is None:
         raise ValidationProblem("profile.employment_type", "cannot be null")
     profile = session.get(EmployeeProfile, user.id) or EmployeeProfile(user_id=user.id)
@@ -125,7 +133,11 @@ def set_password(
         raise NotFound("No such user.")
     user = _load(session, user_id, for_update=True)
     if own and not verify_password(user.password_hash, data.current_password or ""):
-        raise ValidationProblem("current_password", "does not match your current password")
+        raise ValidationProblem(
+            "current_password",
+            "does not match your current password",
+            code="current_password_wrong",
+        )
     user.password_hash = hash_password(data.password)
     throttle.forget(session, user.username)  # a new password lifts a lockout
     session.add(user)

@@ -57,11 +57,15 @@ def create_substitute(
     if approver_id != principal.id and not principal.is_admin:
         raise Forbidden("You name substitutes for yourself; admins may name anyone's.")
     if data.substitute_id == approver_id:
-        raise ValidationProblem("substitute_id", "an approver does not substitute for themselves")
+        raise ValidationProblem(
+            "substitute_id",
+            "an approver does not substitute for themselves",
+            code="substitute_is_approver",
+        )
     for field, user_id in (("approver_id", approver_id), ("substitute_id", data.substitute_id)):
         user = session.get(User, user_id)
         if user is None or not user.is_active:
-            raise ValidationProblem(field, "no active user has this id")
+            raise ValidationProblem(field, "no active user has this id", code="inactive_user")
     _require_eligible_substitute(session, approver_id, data.substitute_id)
     row = ApprovalSubstitute(
         approver_id=approver_id,
@@ -82,11 +86,17 @@ def _require_eligible_substitute(
     """An approver of every legal entity the approver works for, or 422."""
     substitute = session.get(User, substitute_id)
     if substitute is None or not substitute.has_role(Role.APPROVER):
-        raise ValidationProblem("substitute_id", "a substitute must have the approver role")
+        raise ValidationProblem(
+            "substitute_id",
+            "a substitute must have the approver role",
+            code="substitute_not_approver",
+        )
     missing = _entities_of(session, approver_id) - _entities_of(session, substitute_id)
     if missing:
         raise ValidationProblem(
-            "substitute_id", "a substitute must work for every legal entity of the approver"
+            "substitute_id",
+            "a substitute must work for every legal entity of the approver",
+            code="substitute_outside_entities",
         )
 
 

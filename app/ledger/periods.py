@@ -25,7 +25,9 @@ def period_of(day: dt.date) -> str:
 
 def check_period_text(period: str) -> str:
     if not _PERIOD.fullmatch(period):
-        raise ValidationProblem("period", "a month as YYYY-MM, 1900-01 to 2999-12")
+        raise ValidationProblem(
+            "period", "a month as YYYY-MM, 1900-01 to 2999-12", code="month_format"
+        )
     return period
 
 

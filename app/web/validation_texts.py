@@ -80,6 +80,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "period_range_reversed": ("截止期间不能早于起始期间", "The end period is before the start"),
     "month_format": ("请填写期间，格式 YYYY-MM", "Enter a period as YYYY-MM"),
+    # Rules the services name in ValidationProblem(code=...): people and substitutes.
+    "own_account_deactivated": ("不能停用自己的账户", "You cannot deactivate your own account"),
+    "own_admin_role_removed": (
+        "不能取消自己的管理员角色",
+        "You cannot remove your own administrator role",
+    ),
+    "own_manager": ("用户不能是自己的直属上级", "A user is not their own manager"),
+    "unknown_user": ("没有这个用户", "No such user"),
+    "current_password_wrong": ("当前密码不正确", "This is not your current password"),
+    "passwords_differ": ("两次输入的密码不一致", "The two passwords differ"),
+    "inactive_user": ("该用户不存在或已停用", "No active user is chosen"),
+    "substitute_is_approver": (
+        "不能指定自己为代理人",
+        "An approver does not stand in for themselves",
+    ),
+    "substitute_not_approver": (
+        "代理人须具有审批人角色",
+        "A substitute must have the approver role",
+    ),
+    "substitute_outside_entities": (
+        "代理人须在审批人所属的每个法人实体任职",
+        "A substitute must work for every legal entity of the approver",
+    ),
 }
 # Any other type: a plain word rather than English prose in a Chinese page.
 FALLBACK = ("内容无效", "Invalid value")
