@@ -27,9 +27,12 @@ from app.web.routes import (
     invoices,
     ledger,
     paper,
+    periods,
     settings,
+    substitutes,
     tokens,
     uploads,
+    users,
 )
 from app.web.security_headers import SecurityHeadersMiddleware
 
@@ -50,8 +53,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     finance_claims.router,
     # /finance/vouchers/export before /finance/vouchers/{voucher_id}.
     ledger.router,
+    periods.router,
     audit.router,
     admin.router,
+    users.router,
+    substitutes.router,
     settings.router,
     tokens.router,
 )

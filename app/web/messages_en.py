@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.web.messages_en_admin import ADMIN_EN
 from app.web.messages_en_employee import EMPLOYEE_EN
 from app.web.messages_en_office import OFFICE_EN
 from app.web.messages_en_workflow import AUDIT_EN, CLAIMS_EN, LEDGER_EN, SETTINGS_EN
@@ -237,3 +238,4 @@ EN.update(AUDIT_EN)
 EN.update(SETTINGS_EN)
 EN.update(EMPLOYEE_EN)
 EN.update(OFFICE_EN)
+EN.update(ADMIN_EN)

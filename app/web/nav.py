@@ -34,7 +34,13 @@ NAV: tuple[NavSection, ...] = (
             NavLink("报销单", "/claims", ()),
         ),
     ),
-    NavSection("审批", (NavLink("待我审批", "/approvals", (Role.APPROVER,)),)),
+    NavSection(
+        "审批",
+        (
+            NavLink("待我审批", "/approvals", (Role.APPROVER,)),
+            NavLink("审批代理人", "/approval-substitutes", (Role.APPROVER, Role.ADMIN)),
+        ),
+    ),
     NavSection(
         "财务",
         (

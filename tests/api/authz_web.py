@@ -46,6 +46,7 @@ WEB_WRITER = frozenset({"employee", "approver", "finance", "admin"})
 WEB_LEDGER = frozenset({"finance", "auditor", "admin"})
 WEB_ARCHIVE = frozenset({"auditor", "admin", "finance"})
 WEB_AUDIT = frozenset({"auditor", "admin"})
+WEB_SUBSTITUTES = frozenset({"approver", "admin"})
 WEB_ROLES = (*ACTORS, "anonymous")
 _CSRF = re.compile(r'(?:name="csrf_token" value|data-csrf)="([^"]+)"')
 # Routes answering JSON to the upload page's script: a problem, not a redirect, when logged out.
@@ -85,6 +86,17 @@ def _entity(_w: World, _owner: str) -> dict[str, Any]:
     return {"data": {"name": f"网页公司{n}有限公司", "uscc": make_uscc(n)}}
 
 
+def _user_edit(w: World, _owner: str) -> dict[str, Any]:
+    # The target keeps what other cells rely on: an approver of entity A.
+    fields = {"display_name": "矩阵代理人", "roles": "approver", "entity_ids": w.entity_id("A")}
+    return {"data": {**fields, "employment_type": "contract"}}
+
+
+def _web_substitute(w: World, _owner: str) -> dict[str, Any]:
+    body = {"substitute_id": w.uid("sub"), "starts_on": "2099-03-01", "ends_on": "2099-03-02"}
+    return {"data": body}
+
+
 PAPER_FORM = {
     "travel_date": "2025-09-22",
     "train_number": "G7",
@@ -119,6 +131,23 @@ WEB_MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/admin/users"): Rule(WEB_ADMIN),
     ("POST", "/admin/users"): Rule(WEB_ADMIN, body=_user),
+    ("GET", "/admin/users/{user_id}"): Rule(WEB_ADMIN, "user"),
+    ("POST", "/admin/users/{user_id}"): Rule(WEB_ADMIN, "user", body=_user_edit),
+    ("POST", "/admin/users/{user_id}/password"): Rule(
+        WEB_ADMIN,
+        "user",
+        body=_form({"password": "matrix-password-2026", "password_repeat": "matrix-password-2026"}),
+    ),
+    # Without the confirmation field a post shows the step again: the target stays active.
+    ("GET", "/admin/users/{user_id}/deactivate"): Rule(WEB_ADMIN, "user"),
+    ("POST", "/admin/users/{user_id}/deactivate"): Rule(WEB_ADMIN, "user"),
+    ("GET", "/admin/users/{user_id}/reactivate"): Rule(WEB_ADMIN, "user"),
+    ("POST", "/admin/users/{user_id}/reactivate"): Rule(
+        WEB_ADMIN, "user", body=_form({"confirm": "yes"})
+    ),
+    ("GET", "/approval-substitutes"): Rule(WEB_SUBSTITUTES),
+    ("POST", "/approval-substitutes"): Rule(WEB_SUBSTITUTES, body=_web_substitute),
+    ("POST", "/approval-substitutes/{substitute_id}/end"): Rule(WEB_SUBSTITUTES, "substitute"),
     ("GET", "/admin/entities"): Rule(WEB_ADMIN),
     ("POST", "/admin/entities"): Rule(WEB_ADMIN, body=_entity),
     ("GET", "/tokens"): Rule(ANY),
@@ -172,8 +201,14 @@ WEB_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/finance/vouchers/export"): Rule(WEB_LEDGER, "entity-param"),
     ("GET", "/finance/vouchers/{voucher_id}"): Rule(WEB_LEDGER, "voucher"),
     ("GET", "/finance/periods"): Rule(WEB_LEDGER, "entity-param"),
-    ("POST", "/finance/periods/{period}/close"): Rule(WEB_FINANCE, "entity-param:open"),
-    ("POST", "/finance/periods/{period}/reopen"): Rule(WEB_ADMIN, "entity-param:closed"),
+    ("GET", "/finance/periods/{period}/close"): Rule(WEB_FINANCE, "entity-param:open"),
+    ("POST", "/finance/periods/{period}/close"): Rule(
+        WEB_FINANCE, "entity-param:open", body=_form({"confirm": "yes"})
+    ),
+    ("GET", "/finance/periods/{period}/reopen"): Rule(WEB_ADMIN, "entity-param:closed"),
+    ("POST", "/finance/periods/{period}/reopen"): Rule(
+        WEB_ADMIN, "entity-param:closed", body=_form({"confirm": "yes"})
+    ),
     ("GET", "/finance/input-vat"): Rule(WEB_LEDGER, "entity-param"),
     ("GET", "/audit/archive"): Rule(WEB_ARCHIVE, "entity-param"),
     ("GET", "/audit/archive/export"): Rule(WEB_ARCHIVE, "entity-param", body=these_months),

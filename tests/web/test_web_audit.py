@@ -45,7 +45,8 @@ def test_auditor_downloads_the_archive_as_a_bagit_zip(
     assert any(voucher["number"].split("-")[-1] in n for n in names)
     bad = client.get("/audit/archive/export?from=2026-12&to=2026-11", headers=HTML)
     assert bad.status_code == 422
-    assert "填写的内容有误" in bad.text
+    assert "截止期间不能早于起始期间" in bad.text
+    assert 'action="/audit/archive/export"' in bad.text
 
 
 def test_integrity_report_page(client: TestClient, office: Office):

@@ -68,12 +68,14 @@ def test_close_refuses_bookings_in_words_and_admin_reopens(
     page = client.get("/finance/periods", headers=HTML)
     closed = client.post(
         "/finance/periods/2026-10/close",
-        data={"csrf_token": csrf_of(page)},
+        data={"csrf_token": csrf_of(page), "confirm": "yes"},
         follow_redirects=False,
     )
     assert closed.status_code == 303
     assert "已结账" in client.get("/finance/periods", headers=HTML).text
-    again = post_form(client, "/finance/periods", "/finance/periods/2026-10/close", {})
+    again = post_form(
+        client, "/finance/periods", "/finance/periods/2026-10/close", {"confirm": "yes"}
+    )
     assert again.status_code == 409
     assert "当前状态下不允许此操作" in again.text
     refused = post_form(
@@ -85,12 +87,16 @@ def test_close_refuses_bookings_in_words_and_admin_reopens(
     assert refused.status_code == 409
     assert "会计期间已结账" in refused.text
     assert (
-        post_form(client, "/finance/periods", "/finance/periods/2026-10/reopen", {}).status_code
+        post_form(
+            client, "/finance/periods", "/finance/periods/2026-10/reopen", {"confirm": "yes"}
+        ).status_code
         == 403
     )
     client.cookies.clear()
     login(client, office.admin)
-    reopened = post_form(client, "/finance/periods", "/finance/periods/2026-10/reopen", {})
+    reopened = post_form(
+        client, "/finance/periods", "/finance/periods/2026-10/reopen", {"confirm": "yes"}
+    )
     assert reopened.status_code == 303
 
 
@@ -113,7 +119,9 @@ def test_ledger_pages_by_role_and_sight(
     login(client, office.auditor)
     assert client.get("/finance/periods", headers=HTML).status_code == 200
     token = csrf_of(client.get("/finance/periods", headers=HTML))
-    response = client.post("/finance/periods/2026-11/close", data={"csrf_token": token})
+    response = client.post(
+        "/finance/periods/2026-11/close", data={"csrf_token": token, "confirm": "yes"}
+    )
     assert response.status_code == 403
     client.cookies.clear()
     stranger = make_user(session, "finance", entity=make_entity(session))

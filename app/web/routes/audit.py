@@ -16,19 +16,22 @@ from app.archive.export import start_export, stream_export
 from app.archive.schemas import ArchiveReportOut
 from app.archive.verify import verify_archive
 from app.audit import service as audit_service
+from app.audit.models import AuditEvent
 from app.audit.schemas import ChainVerificationOut
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices.deps import StoreDep
-from app.kit.dates import BUSINESS_TZ, Day, YearMonth, business_today
+from app.kit.dates import BUSINESS_TZ, business_today
 from app.kit.pagination import CursorQuery
-from app.kit.text import QueryText
 from app.ledger.queries import resolve_entity
+from app.problems import AppError
 from app.web.audit_labels import ACTION_LABELS, CHECK_LABELS, CHECKED_LABELS, OBJECT_TYPE_LABELS
 from app.web.errors import WEB_PAGE_TAG
+from app.web.filter_forms import ArchiveExportFilters, AuditLogFilters
 from app.web.present import ASPECTS
+from app.web.query_forms import QueryForm, query_form
 from app.web.scope import scope_of, this_month
 from app.web.session import require_web_roles
 from app.web.templating import render
@@ -40,10 +43,25 @@ ArchiveExporter = Annotated[
     Principal, Depends(require_web_roles(Role.AUDITOR, Role.ADMIN, Role.FINANCE))
 ]
 AuditWebUser = Annotated[Principal, Depends(require_web_roles(Role.AUDITOR, Role.ADMIN))]
-# One Query per parameter: a second Query in the same Annotated replaces the first, pattern too.
-MonthFrom = Annotated[YearMonth, Query(alias="from")]
-MonthTo = Annotated[YearMonth, Query(alias="to")]
-Text = Annotated[QueryText | None, Query(max_length=64)]
+
+
+def _archive_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    entity: uuid.UUID | None,
+    form: QueryForm[ArchiveExportFilters] | None = None,
+) -> Response:
+    month = this_month()
+    context = {
+        "scope": scope_of(session, principal, entity),
+        "values": form.values if form else {"from": month, "to": month},
+        "errors": form.errors.fields if form else {},
+    }
+    status_code = form.status_code if form else 200
+    return render(
+        request, "audit/archive.html", context, principal=principal, status_code=status_code
+    )
 
 
 @router.get("/audit/archive")
@@ -53,8 +71,10 @@ def archive_page(
     principal: ArchiveExporter,
     entity: uuid.UUID | None = None,
 ) -> Response:
-    context = {"scope": scope_of(session, principal, entity), "this_month": this_month()}
-    return render(request, "audit/archive.html", context, principal=principal)
+    return _archive_page(request, session, principal, entity)
+
+
+ArchiveForm = Annotated[QueryForm[ArchiveExportFilters], Depends(query_form(ArchiveExportFilters))]
 
 
 @router.get("/audit/archive/export", response_class=StreamingResponse)
@@ -64,19 +84,24 @@ def archive_download(
     settings: SettingsDep,
     store: StoreDep,
     principal: ArchiveExporter,
-    period_from: MonthFrom,
-    period_to: MonthTo,
-    entity: uuid.UUID | None = None,
-) -> StreamingResponse:
-    """The BagIt zip, streamed; the export is audited before its first byte."""
-    plan = start_export(
-        session,
-        entity_id=resolve_entity(principal, entity),
-        period_from=period_from,
-        period_to=period_to,
-        actor=principal.user,
-        key=audit_service.audit_key(settings),
-    )
+    form: ArchiveForm,
+) -> Response:
+    """The BagIt zip, streamed; the export is audited before its first byte. A wrong range
+    gives the form back with the user's months and the error beside the field."""
+    if form.data is None:
+        return _archive_page(request, session, principal, _entity_of(form), form)
+    try:
+        plan = start_export(
+            session,
+            entity_id=resolve_entity(principal, form.data.entity),
+            period_from=form.data.period_from,
+            period_to=form.data.period_to,
+            actor=principal.user,
+            key=audit_service.audit_key(settings),
+        )
+    except AppError as exc:
+        form.refuse(exc)
+        return _archive_page(request, session, principal, _entity_of(form), form)
     read_session = Session(request.app.state.read_engine)
 
     def body() -> Iterator[bytes]:
@@ -89,6 +114,14 @@ def archive_download(
     return StreamingResponse(
         body(), media_type="application/zip", headers={"Content-Disposition": disposition}
     )
+
+
+def _entity_of(form: QueryForm[ArchiveExportFilters]) -> uuid.UUID | None:
+    """The entity the user picked, kept in the picker when another field was wrong."""
+    try:
+        return uuid.UUID(form.values["entity"]) if form.values.get("entity") else None
+    except ValueError:
+        return None
 
 
 @router.get("/audit/integrity")
@@ -122,49 +155,56 @@ def _start_of(day: dt.date | None) -> dt.datetime | None:
     return dt.datetime.combine(day, dt.time(), BUSINESS_TZ) if day else None
 
 
+AuditLogForm = Annotated[QueryForm[AuditLogFilters], Depends(query_form(AuditLogFilters))]
+
+
 @router.get("/audit/log")
 def audit_log_page(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     principal: AuditWebUser,
-    action: Text = None,
-    actor: Text = None,
-    object_type: Text = None,
-    object_id: Text = None,
-    entity: uuid.UUID | None = None,
-    day_from: Annotated[Day | None, Query(alias="from")] = None,
-    day_to: Annotated[Day | None, Query(alias="to")] = None,
-    verify: bool = False,
+    form: AuditLogForm,
     cursor: CursorQuery = None,
 ) -> Response:
-    until = day_to + dt.timedelta(days=1) if day_to else None
-    filters = audit_service.EventFilters(
-        action or None,
-        actor or None,
-        object_type or None,
-        object_id or None,
-        # As the API: an entity outside the reader's gives nothing, never that entity's events.
-        entity,
-        _start_of(day_from),
-        _start_of(until),
-    )
-    within = None if principal.is_admin else principal.entity_ids
-    events, next_cursor = audit_service.list_events(
-        session, filters=filters, cursor=cursor, limit=PAGE_SIZE, within=within
-    )
-    chain = None
-    if verify:
+    events: list[AuditEvent] = []
+    next_cursor, chain = None, None
+    if form.data is not None:
+        try:
+            events, next_cursor = audit_service.list_events(
+                session,
+                filters=_event_filters(form.data),
+                cursor=cursor,
+                limit=PAGE_SIZE,
+                within=None if principal.is_admin else principal.entity_ids,
+            )
+        except AppError as exc:
+            form.refuse(exc)
+    if form.data is not None and form.data.verify:
         report = audit_service.verify_chain(session, audit_service.audit_key(settings))
         chain = ChainVerificationOut.from_report(report)
     context = {
         "events": events,
         "next_cursor": next_cursor,
         "chain": chain,
-        "filters": filters,
-        "day_from": day_from,
-        "day_to": day_to,
+        "values": form.values,
+        "errors": form.errors.fields,
         "actions": ACTION_LABELS,
         "object_types": OBJECT_TYPE_LABELS,
     }
-    return render(request, "audit/log.html", context, principal=principal)
+    return render(
+        request, "audit/log.html", context, principal=principal, status_code=form.status_code
+    )
+
+
+def _event_filters(data: AuditLogFilters) -> audit_service.EventFilters:
+    return audit_service.EventFilters(
+        data.action or None,
+        data.actor or None,
+        data.object_type or None,
+        data.object_id or None,
+        # As the API: an entity outside the reader's gives nothing, never that entity's events.
+        data.entity,
+        _start_of(data.day_from),
+        _start_of(data.until),
+    )
