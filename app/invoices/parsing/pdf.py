@@ -24,6 +24,7 @@ def read_pdf(
     runs, findings = reading.runs, []
     if reading.undecodable_text or not runs:
         # Fonts outside the Chinese CMaps (a ToUnicode map, a standard font): pypdf decodes them.
+        deadline.check()  # pypdf's extractor cannot be interrupted: only start it within time
         try:
             runs = extract_runs_with_pypdf(data, limits)
         except UnreadableFile as exc:

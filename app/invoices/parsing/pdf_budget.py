@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pypdf import PdfReader, apply_configuration
-from pypdf.generic import StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from app.invoices.parsing.model import ParseLimits, TooLarge
 
@@ -23,8 +23,12 @@ from app.invoices.parsing.model import ParseLimits, TooLarge
 _STRUCTURE_STREAM_BYTES = 1024 * 1024
 # Decoded object streams stay cached for the reader's life; a real invoice has at most a few.
 MAX_OBJECT_STREAMS = 16
-# pypdf's text extractor (the face fallback) follows form XObjects; an invoice face has none.
-_MAX_FORM_INVOCATIONS = 32
+# pypdf's text extractor (the face fallback) parses the content into operations: an invoice face
+# has a few hundred, and each costs Python objects.
+_MAX_EXTRACTED_OPERATIONS = 200_000
+# Where a font keeps the streams pypdf's extractor decodes (ISO 32000 9.6-9.10).
+_FONT_STREAM_KEYS = ("/ToUnicode", "/Encoding", "/CIDToGIDMap")
+_FONT_FILE_KEYS = ("/FontFile", "/FontFile2", "/FontFile3")
 
 
 def _stream_limits(per_stream: int) -> dict[str, Any]:
@@ -52,11 +56,18 @@ def structure_configuration(limits: ParseLimits) -> Iterator[None]:
 
 @contextmanager
 def extraction_configuration(limits: ParseLimits) -> Iterator[None]:
-    """pypdf's limits for its text extractor, which decodes the page's fonts and forms itself."""
-    with apply_configuration(
-        disable_legacy_handling=True,
-        xform_maximum_invocations_per_extraction=_MAX_FORM_INVOCATIONS,
-        **_stream_limits(limits.max_stream_bytes),
+    """pypdf's limits for its text extractor, once `prefetch_text_streams` drew the page's
+    content and font streams from the file's allowance: what is left is structure.
+
+    Form XObjects are not followed: an invoice face draws its text on the page, and each form
+    would bring its own content and fonts past the allowance.
+    """
+    with (
+        structure_configuration(limits),
+        apply_configuration(
+            xform_maximum_invocations_per_extraction=0,
+            stream_parsing_work_maximum_count=_MAX_EXTRACTED_OPERATIONS,
+        ),
     ):
         yield
 
@@ -83,6 +94,14 @@ class DecodeBudget:
             raise TooLarge(self._refusal())
         return data
 
+    def decode_entry(self, holder: DictionaryObject, key: str) -> None:
+        """Decode the stream under `key`, if it is one; it is read within the allowance too."""
+        with apply_configuration(**_stream_limits(max(self.remaining, 1))):
+            value = holder.get(key)
+            value = value.get_object() if value is not None else None
+        if isinstance(value, StreamObject):
+            self.decode(value)
+
     @staticmethod
     def _refusal() -> str:
         return "the PDF expands beyond the safety limits: its streams inflate past the stream limit"
@@ -93,3 +112,27 @@ def check_object_streams(reader: PdfReader) -> None:
     streams = {number for number, _index in reader.xref_objStm.values()}
     if len(streams) > MAX_OBJECT_STREAMS:
         raise TooLarge(f"the PDF has {len(streams)} object streams (limit {MAX_OBJECT_STREAMS})")
+
+
+def prefetch_text_streams(fonts: DictionaryObject, budget: DecodeBudget) -> None:
+    """Decode within the allowance the streams of each font pypdf's extractor reads (maps,
+    encodings, embedded font files); pypdf keeps them decoded, so it does not inflate them again.
+    """
+    for font in fonts.values():
+        font = font.get_object()
+        if not isinstance(font, DictionaryObject):
+            continue
+        descendants = font.get("/DescendantFonts")
+        descendants = descendants.get_object() if descendants is not None else None
+        held = [font]
+        if isinstance(descendants, ArrayObject) and descendants:
+            descendant = descendants[0].get_object()
+            held += [descendant] if isinstance(descendant, DictionaryObject) else []
+        for holder in held:
+            for key in _FONT_STREAM_KEYS:
+                budget.decode_entry(holder, key)
+            descriptor = holder.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else None
+            if isinstance(descriptor, DictionaryObject):
+                for key in _FONT_FILE_KEYS:
+                    budget.decode_entry(descriptor, key)

@@ -29,6 +29,7 @@ from app.invoices.parsing.pdf_budget import (
     DecodeBudget,
     check_object_streams,
     extraction_configuration,
+    prefetch_text_streams,
     structure_configuration,
 )
 from app.invoices.parsing.pdf_fonts import FontCodec, codec_for_encoding
@@ -116,16 +117,22 @@ def _page_content(page: DictionaryObject, budget: DecodeBudget) -> bytes:
     return b""
 
 
-def _page_fonts(page: DictionaryObject) -> dict[str, FontCodec | None]:
-    """Font resource name → codec, `None` for fonts this reader cannot decode itself."""
+def _font_resources(page: DictionaryObject) -> DictionaryObject:
+    """The page's font dictionary (empty when it has none), refused when no invoice has as many."""
     resources = page.get("/Resources")
     resources = resources.get_object() if resources is not None else None
     fonts = resources.get("/Font") if isinstance(resources, DictionaryObject) else None
     fonts = fonts.get_object() if fonts is not None else None
     if not isinstance(fonts, DictionaryObject):
-        return {}
+        return DictionaryObject()
     if len(fonts) > _MAX_FONTS:
         raise TooLarge(f"the page has {len(fonts)} fonts (limit {_MAX_FONTS})")
+    return fonts
+
+
+def _page_fonts(page: DictionaryObject) -> dict[str, FontCodec | None]:
+    """Font resource name → codec, `None` for fonts this reader cannot decode itself."""
+    fonts = _font_resources(page)
     return {str(name).lstrip("/"): _codec_of(font.get_object()) for name, font in fonts.items()}
 
 
@@ -151,6 +158,11 @@ def extract_runs_with_pypdf(data: bytes, limits: ParseLimits) -> list[TextRun]:
                 top = -y + offset * scaled
                 runs.append(TextRun(x, top, line, scaled, x + len(line) * scaled * 0.75))
 
-    with pypdf_boundary(extraction_configuration(limits)):
-        PdfReader(io.BytesIO(data), strict=False).pages[0].extract_text(visitor_text=visit)
+    with pypdf_boundary(structure_configuration(limits)):
+        page = PdfReader(io.BytesIO(data), strict=False).pages[0]
+        budget = DecodeBudget(limits)
+        _page_content(page, budget)
+        prefetch_text_streams(_font_resources(page), budget)
+        with extraction_configuration(limits):
+            page.extract_text(visitor_text=visit)
     return runs

@@ -114,7 +114,7 @@ def read_face(
 ) -> FaceReading:
     """Follow a content stream's text operators and return every string with its page position."""
     state = _TextState(fonts=fonts)
-    for count, (operator, operands) in enumerate(iter_operations(content)):
+    for count, (operator, operands) in enumerate(iter_operations(content, deadline.check)):
         if count & 0xFFF == 0:
             deadline.check()
         handler = _HANDLERS.get(operator)

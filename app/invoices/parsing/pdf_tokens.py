@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 # Operand values: numbers, strings (bytes), names (str with "/"), arrays, or None for a dict.
 Operand = float | bytes | str | list["Operand"] | None
@@ -35,14 +35,25 @@ _ESCAPES = {
 }
 _MAX_NESTING = 64  # arrays/dicts deeper than this are not text drawing; bound the work
 _MAX_OPERANDS = 4096  # a TJ array of a long line holds a few hundred; more is junk, so drop it
+_TICK_BYTES = 64 * 1024  # an invoice face is one or two of these
 
 
-def iter_operations(data: bytes) -> Iterator[tuple[str, list[Operand]]]:
-    """Yield `(operator, operands)`; malformed input degrades to skipped tokens, never an error."""
+def iter_operations(
+    data: bytes, tick: Callable[[], None] | None = None
+) -> Iterator[tuple[str, list[Operand]]]:
+    """Yield `(operator, operands)`; malformed input degrades to skipped tokens, never an error.
+
+    `tick` is called every `_TICK_BYTES` of input: a stream of operands and no operator yields
+    nothing for a long time, and the caller's time budget must still be checked.
+    """
     operands: list[Operand] = []
     stack: list[list[Operand]] = []  # open arrays/dicts; a dict is a list headed by its marker
     pos, end = 0, len(data)
+    next_tick = _TICK_BYTES
     while pos < end:
+        if pos >= next_tick and tick is not None:
+            tick()
+            next_tick = pos + _TICK_BYTES
         match = _TOKEN.match(data, pos)
         assert match is not None  # the `junk` branch matches any byte
         kind, pos = match.lastgroup, match.end()

@@ -306,3 +306,52 @@ def object_streams_bomb_pdf(streams: int = 40, padding_bytes: int = 10 * _MIB - 
     out += f"/Filter /FlateDecode /Length {len(xref)} >>\nstream\n".encode() + xref
     out += f"\nendstream\nendobj\nstartxref\n{offsets[xref_number]}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def font_files_bomb_pdf(fonts: int = 40, each_bytes: int = 10 * _MIB - 4096) -> bytes:
+    """A page drawing with `fonts` Type1 fonts, each embedding a font file of ~10 MiB of zeros.
+
+    Our reader cannot decode Type1 text, so pypdf's extractor runs, and it inflates (and keeps)
+    each font file to read its encoding: fonts x 10 MiB, each alone under a per-stream limit.
+    """
+    bomb = zeros_deflated(each_bytes)
+    doc = PdfDocument("1.4")
+    catalog, pages, page = doc.reserve(), doc.reserve(), doc.reserve()
+    entries, drawing = [], []
+    for index in range(fonts):
+        font_file = doc.add(_raw_flate_stream(b"/Length1 100", bomb))
+        descriptor = doc.add(
+            f"<< /Type /FontDescriptor /FontName /Bomb{index} /Flags 32 /FontBBox [0 0 1000 1000]"
+            " /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile ".encode()
+            + ref(font_file)
+            + b" >>"
+        )
+        font = doc.add(
+            f"<< /Type /Font /Subtype /Type1 /BaseFont /Bomb{index} /FontDescriptor ".encode()
+            + ref(descriptor)
+            + b" >>"
+        )
+        entries.append(f"/F{index} ".encode() + ref(font))
+        drawing.append(f"/F{index} 12 Tf 10 10 Td (a) Tj".encode())
+    contents = doc.add_stream(b"", b"BT " + b" ".join(drawing) + b" ET")
+    doc.put(
+        page,
+        b"<< /Type /Page /Parent " + ref(pages) + b" /MediaBox [0 0 595 420] /Contents "
+        + ref(contents) + b" /Resources << /Font << " + b" ".join(entries) + b" >> >> >>",
+    )  # fmt: skip
+    doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
+    doc.put(catalog, b"<< /Type /Catalog /Pages " + ref(pages) + b" >>")
+    return doc.build(catalog)
+
+
+def operand_flood_pdf(size: int = 10 * _MIB - 8192) -> bytes:
+    """An invoice page whose content is millions of operands and no operator: nothing to yield,
+    so only a tokenizer that checks the clock as it reads stops within the time budget."""
+    doc = PdfDocument("1.4")
+    catalog, pages, page = doc.reserve(), doc.reserve(), doc.reserve()
+    font = add_simsun_font(doc, DEFAULT_VARIANT)
+    contents = doc.add_stream(b"", b"BT /F1 12 Tf " + b"1 " * (size // 2) + b" ET")
+    doc.put(page, page_body(pages, font, contents))
+    doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
+    doc.put(catalog, b"<< /Type /Catalog /Pages " + ref(pages) + b" >>")
+    return doc.build(catalog)

@@ -10,11 +10,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
+from app.invoices.parsing import ParseLimits, UnreadableFile, parse_file
+from railclaim_devkit.synthetic.hostile_pdf import operand_flood_pdf
+
 _MIB = 1024 * 1024
-# Before the fix: 2.0 GiB (content parts), 366 MiB (attachments), 460 MiB (object streams).
+# Before the fix: 2.0 GiB (100 content parts), 366 MiB (attachments), 460 MiB (object streams),
+# 447 MiB (font files).
 GROWTH_BOUND_BYTES = 64 * _MIB
 PEAK_BOUND_BYTES = 300 * 1000 * 1000
 
@@ -32,6 +37,7 @@ build = {
     "content_parts.pdf": hostile_pdf.content_parts_bomb_pdf,
     "many_attachments.pdf": hostile_pdf.many_attachments_bomb_pdf,
     "object_streams.pdf": hostile_pdf.object_streams_bomb_pdf,
+    "font_files.pdf": hostile_pdf.font_files_bomb_pdf,
     "billion_laughs.xml": hostile.billion_laughs_xml,
     "external_entity.xml": hostile.external_entity_xml,
     "billion_laughs.pdf": lambda: hostile_pdf.xbrl_bomb_pdf(hostile.billion_laughs_xml()),
@@ -60,6 +66,7 @@ BOMBS = {
     "content_parts.pdf": ("too-large", "expands beyond the safety limits"),
     "many_attachments.pdf": ("too-large", "expands beyond the safety limits"),
     "object_streams.pdf": ("too-large", "40 object streams"),
+    "font_files.pdf": ("too-large", "expands beyond the safety limits"),
     "billion_laughs.xml": ("unreadable-file", "forbidden construct"),
     "external_entity.xml": ("unreadable-file", "forbidden construct"),
     "billion_laughs.pdf": ("unreadable-file", "forbidden construct"),
@@ -80,3 +87,13 @@ def test_a_bomb_is_refused_while_the_process_stays_within_the_limits(name: str) 
     assert (result["code"], words in result["message"]) == (code, True), result["message"]
     assert result["after"] - result["before"] < GROWTH_BOUND_BYTES
     assert result["after"] < PEAK_BOUND_BYTES
+
+
+def test_a_content_stream_without_operators_still_meets_the_time_budget() -> None:
+    # 5 M operands and no operator: the tokenizer yields nothing, so it must check the clock
+    # itself (it took 10-16 s to get through before).
+    flood = operand_flood_pdf()
+    started = time.perf_counter()
+    with pytest.raises(UnreadableFile, match=r"longer than 0\.5 s"):
+        parse_file(flood, limits=ParseLimits(time_budget_seconds=0.5))
+    assert time.perf_counter() - started < 5.0
