@@ -7,7 +7,7 @@ from typing import Any
 
 from app.auth.models import Role
 from app.auth.principal import Principal
-from app.claims.schemas import ClaimOut
+from app.claims.schemas import ClaimOut, RejectionOut
 from app.web.i18n import Lang, translate
 from app.web.present import BUSINESS_TYPES
 from app.web.problem_texts import FINDINGS_ZH
@@ -28,6 +28,8 @@ HISTORY_ACTIONS = {
     "booked": "入账",
     "paid": "支付",
 }
+# The blocking finding a 说明 clears (the item stays in the claim).
+JUSTIFIED_BY_TEXT = "passenger-not-claimant"
 SEVERITIES = {"block": "阻止", "warn": "提示"}
 VOUCHER_KINDS = {"booking": "报销入账", "payment": "付款", "reversal": "红字冲销"}
 DONE_MESSAGES = {
@@ -38,6 +40,8 @@ DONE_MESSAGES = {
     "rejected": "已退回。",
     "removed": "已从报销单中删除。",
     "added": "已添加到报销单。",
+    "edited": "标题和事由已保存。",
+    "justified": "说明已保存。",
     "booked": "已入账。",
     "paid": "已支付。",
 }
@@ -102,6 +106,11 @@ def claim_view(lang: Lang, claim: ClaimOut, names: dict[Any, str]) -> dict[str, 
         "claimant": names.get(claim.claimant, "—"),
         "awaiting": names.get(claim.awaiting_approver) if claim.awaiting_approver else None,
         "findings": findings,
+        # Items a blocking finding asks a 说明 for: their inline form is marked and opened.
+        "needs_justification": {
+            f.item_id for f in claim.findings if f.code == JUSTIFIED_BY_TEXT and f.item_id
+        },
+        "current_rejection": current_rejection(claim),
         "blocks": [f for f in findings if f["severity"] == "block"],
         "warns": [f for f in findings if f["severity"] == "warn"],
         "history": [
@@ -124,6 +133,18 @@ def claim_view(lang: Lang, claim: ClaimOut, names: dict[Any, str]) -> dict[str, 
             for a in claim.approvals
         ],
     }
+
+
+def current_rejection(claim: ClaimOut) -> RejectionOut | None:
+    """The rejection the draft sits in, if it does: once resubmitted it is history only.
+
+    The API keeps `last_rejection` for good (SPEC); a page shows it as news only while the
+    latest submit/withdraw/reject was that rejection.
+    """
+    if claim.state != "draft" or claim.last_rejection is None:
+        return None
+    moves = [h.action for h in claim.history if h.action in ("submitted", "withdrawn", "rejected")]
+    return claim.last_rejection if moves and moves[-1] == "rejected" else None
 
 
 def people_of(claim: ClaimOut) -> set[Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.web.messages_en_admin import ADMIN_EN
 from app.web.messages_en_employee import EMPLOYEE_EN
+from app.web.messages_en_fixing import FIXING_EN
 from app.web.messages_en_office import OFFICE_EN
 from app.web.messages_en_workflow import AUDIT_EN, CLAIMS_EN, LEDGER_EN, SETTINGS_EN
 
@@ -239,3 +240,4 @@ EN.update(SETTINGS_EN)
 EN.update(EMPLOYEE_EN)
 EN.update(OFFICE_EN)
 EN.update(ADMIN_EN)
+EN.update(FIXING_EN)

@@ -1,4 +1,4 @@
-"""Fixing a draft claim on the web: add documents to it (more edits join as their services land)."""
+"""Fixing a draft claim on the web: add documents, edit title and purpose, justify, delete."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from app.claims import queries, service
-from app.claims.schemas import ItemRef
+from app.claims.schemas import ClaimPatch, ItemRef, JustificationBody
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.problems import AppError, Forbidden
 from app.web.claim_page import claim_page
 from app.web.claim_pick import checked_values, pick_context
+from app.web.confirm import confirmed, not_confirmed
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
-from app.web.forms import FormFields
+from app.web.forms import FormFields, as_problem, parse_form
 from app.web.i18n import request_lang
 from app.web.routes.claims import ClaimWriter, actor_of, claim_payload
 from app.web.templating import render
@@ -84,3 +85,73 @@ def add_items(
         except AppError as exc:
             return claim_page(request, session, principal, claim_id, error=exc)
     return RedirectResponse(f"/claims/{claim_id}?done=added", status_code=303)
+
+
+@router.post("/claims/{claim_id}/edit")
+def edit_draft(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: ClaimWriter,
+    _csrf: CsrfChecked,
+    claim_id: uuid.UUID,
+    form: FormFields,
+) -> Response:
+    """Title and purpose as the form sends them; the page keeps what was typed on a refusal."""
+    fields = {name: form.get(name, "") for name in ("title", "purpose")}
+    patch, errors = parse_form(ClaimPatch, fields, request_lang(request))
+    if patch is None:
+        return claim_page(
+            request, session, principal, claim_id, error=as_problem(errors), values=form
+        )
+    try:
+        service.update_draft(session, actor_of(principal, settings), claim_id, patch)
+    except AppError as exc:
+        return claim_page(request, session, principal, claim_id, error=exc, values=form)
+    return RedirectResponse(f"/claims/{claim_id}?done=edited", status_code=303)
+
+
+@router.post("/claims/{claim_id}/items/{item_id}/justification")
+def justify_item(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: ClaimWriter,
+    _csrf: CsrfChecked,
+    claim_id: uuid.UUID,
+    item_id: uuid.UUID,
+    form: FormFields,
+) -> Response:
+    """An empty 说明 clears it, as the API's null does."""
+    text = str(form.get("justification", "")).strip() or None
+    body, errors = parse_form(JustificationBody, {"justification": text}, request_lang(request))
+    if body is None:
+        return claim_page(request, session, principal, claim_id, error=as_problem(errors))
+    actor = actor_of(principal, settings)
+    try:
+        service.set_item_justification(session, actor, claim_id, item_id, body.justification)
+    except AppError as exc:
+        return claim_page(request, session, principal, claim_id, error=exc)
+    return RedirectResponse(f"/claims/{claim_id}?done=justified#item-{item_id}", status_code=303)
+
+
+@router.post("/claims/{claim_id}/delete")
+def delete_draft(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: ClaimWriter,
+    _csrf: CsrfChecked,
+    claim_id: uuid.UUID,
+    form: FormFields,
+) -> Response:
+    """Deletes only when the confirmation box is ticked: a stray tap must not lose a draft."""
+    if not confirmed(form):
+        error = not_confirmed(request_lang(request))
+        return claim_page(request, session, principal, claim_id, error=error)
+    number = queries.read_claim(session, principal, claim_id).number
+    try:
+        service.delete_draft(session, actor_of(principal, settings), claim_id)
+    except AppError as exc:
+        return claim_page(request, session, principal, claim_id, error=exc)
+    return RedirectResponse(f"/claims?deleted={number}", status_code=303)
