@@ -139,3 +139,20 @@ def voucher_numbers(
         .order_by(col(JournalVoucher.created_at))
     ).all()
     return [(row[0], row[1], row[2]) for row in rows]
+
+
+def reversal_of(session: Session, voucher_id: uuid.UUID) -> tuple[uuid.UUID, str] | None:
+    """(id, number) of the 红字 voucher reversing this one, if it is reversed (at most once)."""
+    row = session.exec(
+        select(JournalVoucher.id, JournalVoucher.number_text).where(
+            JournalVoucher.reverses_id == voucher_id
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def voucher_number(session: Session, voucher_id: uuid.UUID) -> str | None:
+    """The 记-YYYY-MM-NNNN of a voucher already within sight (a reversal names its original)."""
+    return session.exec(
+        select(JournalVoucher.number_text).where(JournalVoucher.id == voucher_id)
+    ).first()

@@ -28,6 +28,7 @@ from app.web.routes import (
     ledger,
     paper,
     periods,
+    reversal,
     settings,
     substitutes,
     tokens,
@@ -54,6 +55,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     # /finance/vouchers/export before /finance/vouchers/{voucher_id}.
     ledger.router,
     periods.router,
+    reversal.router,
     audit.router,
     admin.router,
     users.router,

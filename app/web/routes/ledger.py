@@ -27,6 +27,7 @@ from app.web.query_forms import QueryForm, query_form
 from app.web.scope import MonthQuery, scope_of, this_month
 from app.web.session import require_web_roles
 from app.web.templating import render
+from app.web.voucher_page import voucher_page as render_voucher_page
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 PAGE_SIZE = 20
@@ -101,10 +102,7 @@ def export_vouchers(
 def voucher_page(
     request: Request, session: SessionDep, principal: LedgerWebUser, voucher_id: uuid.UUID
 ) -> Response:
-    voucher = queries.voucher_out(session, queries.get_voucher(session, principal, voucher_id))
-    names = display_names(session, {voucher.prepared_by, voucher.approved_by})
-    context = {"voucher": voucher, "names": names}
-    return render(request, "finance/voucher.html", context, principal=principal)
+    return render_voucher_page(request, session, principal, voucher_id)
 
 
 @router.get("/finance/input-vat")
