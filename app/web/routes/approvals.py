@@ -15,16 +15,16 @@ from app.claims.schemas import ApproveBody, RejectBody
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.pagination import CursorQuery
-from app.ledger.words import amount_in_words
 from app.problems import AppError
 from app.web.bulk_approve import ApproveResult, BulkApproveBody, bulk_approve
 from app.web.claim_page import claim_page
-from app.web.claim_present import claim_view, people_of
+from app.web.claim_present import claim_view
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
 from app.web.forms import FormFields, as_problem, parse_form
 from app.web.i18n import request_lang
 from app.web.present import problem_view
+from app.web.print_present import claim_sheet
 from app.web.routes.claims import ClaimWriter, actor_of
 from app.web.session import WebUser
 from app.web.templating import render
@@ -166,8 +166,5 @@ def printable_claim(
 ) -> Response:
     """The 报销单 as paper wants it: amounts in 大写, the approval trail, no navigation."""
     claim = queries.read_claim(session, principal, claim_id)
-    context = {
-        **claim_view(request_lang(request), claim, display_names(session, people_of(claim))),
-        "total_in_words": amount_in_words(claim.total),
-    }
+    context = claim_sheet(session, request_lang(request), claim)
     return render(request, "claims/print.html", context, principal=principal)
