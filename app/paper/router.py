@@ -17,8 +17,6 @@ from app.kit.idempotency import fingerprint, run_idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.paper import queries, service
 from app.paper.schemas import PaperVoucherCreate, PaperVoucherOut, ReceiveOriginal
-from app.problems import NotFound
-from app.storage.verified import read_verified
 
 router = APIRouter(tags=["paper vouchers"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -78,14 +76,8 @@ def upload_scan(
 def download_scan(
     session: SessionDep, principal: CurrentUser, store: StoreDep, voucher_id: uuid.UUID
 ) -> Response:
-    voucher = service.get_visible_voucher(session, principal, voucher_id)
-    if not voucher.scan_sha256 or not voucher.scan_content_type:
-        raise NotFound("This voucher has no scan.")
-    return Response(
-        read_verified(store, voucher.scan_sha256),
-        media_type=voucher.scan_content_type,
-        headers={"ETag": f'"{voucher.scan_sha256}"'},
-    )
+    scan = service.read_scan(session, principal, store, voucher_id)
+    return Response(scan.data, media_type=scan.content_type, headers={"ETag": f'"{scan.sha256}"'})
 
 
 @router.post("/paper-vouchers/{voucher_id}/receive", response_model=PaperVoucherOut)

@@ -23,6 +23,7 @@ from app.paper.errors import PaperAfterTransition
 from app.paper.schemas import PaperVoucherCreate, ReceiveOriginal
 from app.problems import AppError, Conflict, Forbidden, NotFound, ValidationProblem
 from app.storage import FileStore
+from app.storage.verified import read_verified
 
 # 纸电并行 ended: paper vouchers are valid only for trips up to this date (DOMAIN §1).
 LAST_PAPER_TRAVEL_DATE = dt.date(2025, 9, 30)
@@ -35,6 +36,13 @@ SCAN_TYPES = {
 
 class DuplicatePaperVoucher(Conflict):
     slug = "duplicate-paper-voucher"
+
+
+@dataclass(frozen=True)
+class Scan:
+    data: bytes
+    content_type: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -132,9 +140,7 @@ def attach_scan(
         raise Forbidden("Only the voucher's owner or finance attach its scan.")
     if voucher.status == "booked":
         raise Conflict("A booked voucher's archive record is closed; its scan cannot change.")
-    content_type = next((t for magic, t in SCAN_TYPES.items() if data.startswith(magic)), None)
-    if content_type is None:
-        raise FileRefused(UnsupportedFormat("a scan must be a PDF, JPEG or PNG file"))
+    content_type = scan_content_type(data)
     voucher.scan_sha256 = store.put(data)
     voucher.scan_content_type = content_type
     voucher.updated_at = utcnow()
@@ -142,6 +148,35 @@ def attach_scan(
     _audit(session, actor, voucher, "paper-voucher.scanned", {"sha256": voucher.scan_sha256})
     session.commit()
     return voucher
+
+
+def read_scan(
+    session: Session, principal: Principal, store: FileStore, voucher_id: uuid.UUID
+) -> Scan:
+    """The scan's bytes as recorded (a damaged or missing file is a typed problem)."""
+    voucher = get_visible_voucher(session, principal, voucher_id)
+    if not voucher.scan_sha256 or not voucher.scan_content_type:
+        raise NotFound("This voucher has no scan.")
+    data = read_verified(store, voucher.scan_sha256)
+    return Scan(data, voucher.scan_content_type, voucher.scan_sha256)
+
+
+def scan_content_type(data: bytes) -> str:
+    """The scan's media type by its first bytes; anything but PDF, JPEG or PNG is refused."""
+    content_type = next((t for magic, t in SCAN_TYPES.items() if data.startswith(magic)), None)
+    if content_type is None:
+        raise FileRefused(UnsupportedFormat("a scan must be a PDF, JPEG or PNG file"))
+    return content_type
+
+
+def register_with_scan(
+    session: Session, actor: Actor, store: FileStore, data: PaperVoucherCreate, scan: bytes
+) -> PaperVoucher:
+    """Registers the voucher and attaches its scan, as the API's two calls do; a file that is
+    no scan is refused before anything is registered."""
+    scan_content_type(scan)
+    voucher = register_voucher(session, actor, data)
+    return attach_scan(session, actor, store, voucher.id, scan)
 
 
 def receive_original(
