@@ -33,7 +33,7 @@ from tests.api.authz_rules import (
     these_months,
 )
 from tests.api.authz_rules import expected as api_expected
-from tests.api.authz_world import ACTORS, World
+from tests.api.authz_world import ACTORS, PNG, World
 from tests.factories import PASSWORD, make_uscc
 
 _n = itertools.count(1)
@@ -74,6 +74,10 @@ def _upload(w: World, owner: str) -> dict[str, Any]:
 def _paper(_w: World, _owner: str) -> dict[str, Any]:
     n = next(_n)
     return {"data": {**PAPER_FORM, "serial_number": f"W{n:08d}", "e_ticket_number": f"EW{n:020d}"}}
+
+
+def _scan(_w: World, _owner: str) -> dict[str, Any]:
+    return {"files": {"scan": ("scan.png", PNG, "image/png")}}
 
 
 def _user(w: World, _owner: str) -> dict[str, Any]:
@@ -125,6 +129,8 @@ WEB_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/paper-vouchers"): Rule(ANY),
     ("GET", "/paper-vouchers/new"): Rule(WEB_UPLOADER),
     ("POST", "/paper-vouchers/new"): Rule(WEB_UPLOADER, body=_paper),
+    ("POST", "/paper-vouchers/{voucher_id}/scan"): Rule(WEB_UPLOADER, "paper", body=_scan),
+    ("GET", "/paper-vouchers/{voucher_id}/scan"): Rule(ANY, "paper"),
     ("GET", "/finance/paper-originals"): Rule(WEB_FINANCE),
     ("POST", "/paper-vouchers/{voucher_id}/receive"): Rule(
         WEB_FINANCE, "paper", body=_form({"received_on": "2025-10-02", "location": "柜3"})
@@ -164,6 +170,15 @@ WEB_MATRIX: dict[tuple[str, str], Rule] = {
         WEB_WRITER, "claim:draft", acts=claimant
     ),
     ("GET", "/claims/{claim_id}/add"): Rule(WEB_WRITER, "claim:draft", acts=claimant),
+    ("POST", "/claims/{claim_id}/edit"): Rule(
+        WEB_WRITER, "claim:draft", acts=claimant, body=_form({"title": "出差（改）"})
+    ),
+    ("POST", "/claims/{claim_id}/items/{item_id}/justification"): Rule(
+        WEB_WRITER, "claim:draft", acts=claimant, body=_form({"justification": "同事的票"})
+    ),
+    ("POST", "/claims/{claim_id}/delete"): Rule(
+        WEB_WRITER, "claim:draft", acts=claimant, body=_form({"confirm": "yes"})
+    ),
     ("POST", "/claims/{claim_id}/add"): Rule(
         WEB_WRITER, "claim:draft", acts=claimant, body=_owners_invoice_ticked
     ),
@@ -200,6 +215,9 @@ WEB_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/finance/vouchers"): Rule(WEB_LEDGER, "entity-param"),
     ("GET", "/finance/vouchers/export"): Rule(WEB_LEDGER, "entity-param"),
     ("GET", "/finance/vouchers/{voucher_id}"): Rule(WEB_LEDGER, "voucher"),
+    ("POST", "/finance/vouchers/{voucher_id}/reverse"): Rule(
+        WEB_FINANCE, "voucher", body=_form({"reason": "更正", "confirm": "yes"})
+    ),
     ("GET", "/finance/periods"): Rule(WEB_LEDGER, "entity-param"),
     ("GET", "/finance/periods/{period}/close"): Rule(WEB_FINANCE, "entity-param:open"),
     ("POST", "/finance/periods/{period}/close"): Rule(
