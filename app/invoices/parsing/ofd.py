@@ -30,6 +30,9 @@ class _Package:
     def __init__(self, data: bytes, limits: ParseLimits) -> None:
         self._zip = open_zip(data, limits, "OFD package")
         self.max_xml_bytes = limits.xml_limit
+        # Every part parsed draws from one allowance: a page may cite a template a thousand
+        # times, a document declare hundreds of pages and templates, each under the XML limit.
+        self._xml_left = limits.max_stream_bytes
         self._infos = {info.filename.lstrip("/").lower(): info for info in self._zip.infolist()}
 
     def names(self) -> list[str]:
@@ -49,7 +52,16 @@ class _Package:
             # A parsed XML tree costs several times its size; an invoice part is a few KB.
             raise TooLarge(f"the OFD part {info.filename} is larger than the XML limit")
         data = self.read(path)
-        return None if data is None else parse_xml(data)
+        if data is None:
+            return None
+        self.charge(data)
+        return parse_xml(data)
+
+    def charge(self, data: bytes) -> None:
+        """Count XML about to be parsed against the package's allowance."""
+        self._xml_left -= len(data)
+        if self._xml_left < 0:
+            raise TooLarge("the OFD package's XML parts add up to more than the stream limit")
 
 
 def read_ofd(
@@ -83,7 +95,10 @@ def _find_xbrl(package: _Package, document: Element, doc_path: str) -> RaiInstan
         if size is None or size > package.max_xml_bytes:
             continue  # an instance is a few KB: a larger file is some other attachment
         data = package.read(path)
-        found = read_rai_instance(data, path) if data is not None else None
+        if data is None:
+            continue
+        package.charge(data)
+        found = read_rai_instance(data, path)
         if found is not None:
             return found
     return None
@@ -122,8 +137,10 @@ def _face_runs(
         content = package.xml(page_path)
         if content is None:
             continue
-        for use in _all(content, "Template"):
-            template = package.xml(templates.get(use.get("TemplateID", ""), ""))
+        # A template cited twice on one page draws the same text in the same place once.
+        cited = dict.fromkeys(use.get("TemplateID", "") for use in _all(content, "Template"))
+        for template_id in cited:
+            template = package.xml(templates.get(template_id, ""))
             runs += _text_runs(template) if template is not None else []
         runs += _text_runs(content)
     return runs

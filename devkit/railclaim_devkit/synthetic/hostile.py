@@ -219,6 +219,31 @@ def ofd_with_member(name: str, data: bytes | None) -> bytes:
     return render_zip([(n, data if n == name else d) for n, d in members])
 
 
+def template_amplification_ofd(citations: int = 20_000, text_objects: int = 8_000) -> bytes:
+    """The sample OFD whose page cites one template `citations` times; the template draws
+    `text_objects` strings. Each part is under the XML limit; read per citation, the page
+    becomes 160 million text runs."""
+    with zipfile.ZipFile(io.BytesIO(render_ofd(hostile_pdf.sample_spec()))) as ofd:
+        members = {info.filename: ofd.read(info) for info in ofd.infolist()}
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    members["Doc_0/Document.xml"] = members["Doc_0/Document.xml"].replace(
+        b"</ofd:CommonData>", b'<ofd:TemplatePage ID="9" BaseLoc="Tpl.xml"/></ofd:CommonData>'
+    )
+    drawn = (
+        '<ofd:TextObject ID="1" Boundary="0 0 9 9" Size="3"><ofd:TextCode X="0" Y="3">'
+        "x</ofd:TextCode></ofd:TextObject>"
+    )
+    members["Doc_0/Tpl.xml"] = (
+        f'<ofd:Page {ns}><ofd:Content><ofd:Layer ID="3">{drawn * text_objects}'
+        "</ofd:Layer></ofd:Content></ofd:Page>"
+    ).encode()
+    page = "Doc_0/Pages/Page_0/Content.xml"
+    members[page] = members[page].replace(
+        b"<ofd:Content>", b'<ofd:Template TemplateID="9"/>' * citations + b"<ofd:Content>", 1
+    )
+    return render_zip(list(members.items()))
+
+
 def _ofd_laughs() -> bytes:
     xbrl = f"Doc_0/Attachs/rai_issuer_{hostile_pdf.sample_spec().invoice_number}.xml"
     return ofd_with_member(xbrl, billion_laughs_xml())
