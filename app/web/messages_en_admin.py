@@ -41,6 +41,21 @@ ADMIN_EN: dict[str, str] = {
         "User deactivated: they cannot log in, and their tokens and sessions have stopped."
     ),
     "已重新启用该用户。": "User reactivated.",
+    "改派等待其审批的报销单": "Reassign the claims awaiting their approval",
+    # Reassigning approvals
+    "改派审批": "Reassign approvals",
+    "这些报销单在等已停用的审批人审批；请改派给该法人实体的另一位在职审批人。": (
+        "These claims wait for a deactivated approver; hand each to another active approver of "
+        "its legal entity."
+    ),
+    "已改派。": "Reassigned.",
+    "等待审批人": "Waiting for",
+    "改派给": "Reassign to",
+    "级别": "Level",
+    "当前等待的一级": "The level awaited now",
+    "第二级": "Level 2",
+    "改派": "Reassign",
+    "没有等待已停用审批人的报销单。": "No claim waits for a deactivated approver.",
     # Approval substitutes
     "外出期间可指定一位审批人代为审批。": "Name an approver to decide for you while you are away.",
     "代理人须是您所在每个法人实体的在职审批人，只在所定日期内代为决定。": (

@@ -65,6 +65,7 @@ NAV: tuple[NavSection, ...] = (
         "管理",
         (
             NavLink("用户", "/admin/users", (Role.ADMIN,)),
+            NavLink("改派审批", "/admin/reassign", (Role.ADMIN,)),
             NavLink("法人实体", "/admin/entities", (Role.ADMIN,)),
             NavLink("报销政策", "/admin/policy", (Role.ADMIN,)),
             NavLink("Webhook 推送", "/admin/webhooks", (Role.ADMIN,)),

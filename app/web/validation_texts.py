@@ -99,6 +99,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "代理人须具有审批人角色",
         "A substitute must have the approver role",
     ),
+    "not_entity_approver": (
+        "须是该报销单所属法人实体的在职审批人",
+        "Must be an active approver of the claim's legal entity",
+    ),
+    "own_claim": ("不能审批自己的报销单", "Nobody approves their own claim"),
+    "level_not_pending": (
+        "这一级已审批或不存在",
+        "This level is approved already or does not exist",
+    ),
+    "approves_other_level": (
+        "此人已审批或负责该报销单的另一级",
+        "Already approves another level of this claim",
+    ),
     "substitute_outside_entities": (
         "代理人须在审批人所属的每个法人实体任职",
         "A substitute must work for every legal entity of the approver",

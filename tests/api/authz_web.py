@@ -101,6 +101,11 @@ def _web_substitute(w: World, _owner: str) -> dict[str, Any]:
     return {"data": body}
 
 
+def _reassign(w: World, owner: str) -> dict[str, Any]:
+    # An approver of the claim's own entity: entity B's claims go to B's approver.
+    return {"data": {"approver_id": w.uid("fboss" if owner == "femp" else "sub")}}
+
+
 PAPER_FORM = {
     "travel_date": "2025-09-22",
     "train_number": "G7",
@@ -151,6 +156,8 @@ WEB_MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/users/{user_id}/reactivate"): Rule(
         WEB_ADMIN, "user", body=_form({"confirm": "yes"})
     ),
+    ("GET", "/admin/reassign"): Rule(WEB_ADMIN),
+    ("POST", "/admin/reassign/{claim_id}"): Rule(WEB_ADMIN, "claim:submitted", body=_reassign),
     ("GET", "/approval-substitutes"): Rule(WEB_SUBSTITUTES),
     ("POST", "/approval-substitutes"): Rule(WEB_SUBSTITUTES, body=_web_substitute),
     ("POST", "/approval-substitutes/{substitute_id}/end"): Rule(WEB_SUBSTITUTES, "substitute"),

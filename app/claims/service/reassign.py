@@ -36,11 +36,19 @@ def reassign_approver(
     require_state(claim, "reassigned", "submitted")
     target = level or claim.approved_levels + 1
     if not claim.approved_levels < target <= claim.required_levels:
-        raise ValidationProblem("level", "not a level of this claim that still awaits approval")
+        raise ValidationProblem(
+            "level",
+            "not a level of this claim that still awaits approval",
+            code="level_not_pending",
+        )
     _check_approver(session, claim.entity_id, claim.claimant_id, approver_id)
     other = claim.level2_approver_id if target == 1 else claim.level1_approver_id
     if approver_id == other or approver_id in current_approver_ids(session, claim):
-        raise ValidationProblem("approver_id", "already approves another level of this claim")
+        raise ValidationProblem(
+            "approver_id",
+            "already approves another level of this claim",
+            code="approves_other_level",
+        )
     previous = claim.level1_approver_id if target == 1 else claim.level2_approver_id
     if target == 1:
         claim.level1_approver_id = approver_id
@@ -68,7 +76,9 @@ def _check_approver(
     member = session.get(UserEntity, (approver_id, entity_id))
     if user is None or not user.is_active or not user.has_role(Role.APPROVER) or member is None:
         raise ValidationProblem(
-            "approver_id", "no active approver of the claim's legal entity has this id"
+            "approver_id",
+            "no active approver of the claim's legal entity has this id",
+            code="not_entity_approver",
         )
     if approver_id == claimant_id:
-        raise ValidationProblem("approver_id", "nobody approves their own claim")
+        raise ValidationProblem("approver_id", "nobody approves their own claim", code="own_claim")
