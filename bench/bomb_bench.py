@@ -187,7 +187,7 @@ def main() -> None:
         with serving(serve_argv(args.workers, port), env, workdir, port) as (base_url, pid):
             pids = [pid, *child_pids(pid)]
             warm_up(base_url, office.tokens["employee"], office.uscc)
-            worst, highest, first_baseline = 0, 0, rss_bytes(pids)
+            worst, highest, first_baseline, unrefused = 0, 0, rss_bytes(pids), 0
             for round_number in range(1, args.rounds + 1):
                 result = storm(base_url, office.tokens["employee"], files, pids)
                 growth = result["peak"] - result["before"]
@@ -199,6 +199,8 @@ def main() -> None:
                 )
                 for name, status, problem in result["answers"]:
                     print(f"    {name:22s} {status} {problem}")
+                    unrefused += problem.startswith("NOT REFUSED")
+    print(f"uploads not refused: {unrefused} of {len(files) * args.rounds}")
     verdict = "OK" if worst < 512 * _MIB else "OVER"
     print(f"worst RSS growth in one round: {worst / _MIB:.1f} MiB (bar < 512 MiB: {verdict})")
     # Freed memory stays with the allocator's per-thread arenas: RSS creeps to a plateau.
