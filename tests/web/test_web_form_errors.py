@@ -72,3 +72,12 @@ def test_audit_log_with_reversed_or_bad_dates(client: TestClient, office: Office
     fine = client.get("/audit/log?from=2026-11-01&to=2026-11-01", headers=HTML)
     assert fine.status_code == 200
     assert "field-error" not in fine.text
+
+
+def test_claim_list_with_an_unknown_state_keeps_the_filter(client: TestClient, office: Office):
+    login(client, office.finance)
+    response = client.get("/claims?state=paidd", headers=HTML)
+    assert response.status_code == 422
+    assert 'name="state"' in response.text
+    assert _field_error(response.text, "请从列表中选择")
+    assert client.get("/claims?state=paid", headers=HTML).status_code == 200

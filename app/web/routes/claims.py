@@ -12,7 +12,7 @@ from app.audit.service import audit_key
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.claims import queries, service
-from app.claims.schemas import ClaimCreate, ClaimState
+from app.claims.schemas import ClaimCreate, ClaimOut
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.pagination import CursorQuery
@@ -22,9 +22,11 @@ from app.web.claim_pick import checked_values, pick_context
 from app.web.claim_present import CLAIM_STATES
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
+from app.web.filter_forms import ClaimListFilters
 from app.web.forms import FormErrors, FormFields, parse_form, refused
 from app.web.i18n import request_lang
 from app.web.present import problem_view
+from app.web.query_forms import QueryForm, query_form
 from app.web.session import WebUser, require_web_roles
 from app.web.templating import render
 
@@ -46,14 +48,30 @@ def claims_list(
     request: Request,
     session: SessionDep,
     principal: WebUser,
-    state: ClaimState | None = None,
+    form: Annotated[QueryForm[ClaimListFilters], Depends(query_form(ClaimListFilters))],
     cursor: CursorQuery = None,
 ) -> Response:
-    items, next_cursor = queries.list_claims(
-        session, principal, state=state, awaiting_me=False, cursor=cursor, limit=PAGE_SIZE
+    items: list[ClaimOut] = []
+    next_cursor = None
+    if form.data is not None:
+        items, next_cursor = queries.list_claims(
+            session,
+            principal,
+            state=form.data.state,
+            awaiting_me=False,
+            cursor=cursor,
+            limit=PAGE_SIZE,
+        )
+    context = {
+        "claims": items,
+        "next_cursor": next_cursor,
+        "state": form.values.get("state"),
+        "states": CLAIM_STATES,
+        "errors": form.errors.fields,
+    }
+    return render(
+        request, "claims/list.html", context, principal=principal, status_code=form.status_code
     )
-    context = {"claims": items, "next_cursor": next_cursor, "state": state, "states": CLAIM_STATES}
-    return render(request, "claims/list.html", context, principal=principal)
 
 
 def claim_payload(form: dict[str, Any]) -> dict[str, Any]:
