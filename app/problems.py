@@ -57,12 +57,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "duplicate-username": ("Username taken", "Another user already has this username."),
     "duplicate-invoice": (
         "This invoice is already stored",
-        "The same file, or another file of "
-        "the same invoice number, exists; `existing_invoice_id` names it.",
+        "The same file, or another file of the same invoice number, exists; "
+        "`existing_invoice_id` names it if you may read it, else `existing_invoice` says "
+        "`another-entity` or `not-visible`.",
     ),
     "ticket-already-claimed": (
         "This ticket is already held by another document",
-        "A ticket is reimbursed once: by its e-invoice or by its paper voucher.",
+        "A ticket is reimbursed once: by its e-invoice or by its paper voucher. "
+        "`existing_invoice_id` or `existing_paper_voucher_id` names the holder if you may read "
+        "it, else `existing_invoice` or `existing_paper_voucher` says `another-entity` or "
+        "`not-visible`.",
     ),
     "item-already-claimed": (
         "This document is already in a claim",

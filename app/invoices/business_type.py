@@ -51,7 +51,9 @@ def settle_business_type(
     if not invoice.is_red_letter:
         invoice.ticket_key = ticket_key(invoice.e_ticket_number, business_type)
         if invoice.ticket_key is not None and invoice.ticket_key != previous_key:
-            hold_ticket(session, invoice.ticket_key, E_INVOICE)  # 409 if a paper voucher has it
+            hold_ticket(
+                session, principal, invoice.ticket_key, E_INVOICE
+            )  # 409 if a paper voucher has it
     drop_warning(invoice, UNCLEAR)
     if business_type != "sale":
         for code in _SALE_ONLY_WARNINGS:

@@ -21,6 +21,7 @@ from app.invoices.owners import (
     uploads_for_others,
 )
 from app.invoices.parsing import ParsedInvoice, Rendition
+from app.invoices.sight import existing_document
 from app.invoices.tickets import E_INVOICE, check_ticket_free, hold_ticket, ticket_key
 from app.invoices.verification.provider import VerificationResult
 from app.invoices.warnings import add_warning
@@ -95,7 +96,7 @@ def check_acceptable(
     accepted = _accept(session, ctx, parsed)
     key = _ticket_key_of(parsed)
     if key is not None:
-        check_ticket_free(session, key, E_INVOICE)
+        check_ticket_free(session, ctx.principal, key, E_INVOICE)
     return accepted
 
 
@@ -137,8 +138,9 @@ def _joining(
     known = session.execute(_KNOWN_FILES, {"shas": shas, "number": parsed.invoice_number}).all()
     same_file = next((row for row in known if row.sha256 in shas), None)
     if same_file is not None:
+        existing = existing_document(session, ctx.principal, Invoice, same_file.invoice_id)
         raise DuplicateInvoice(
-            "This exact file was uploaded before.", existing_invoice_id=str(same_file.invoice_id)
+            f"This exact file was uploaded before{existing.aside}.", **existing.extensions
         )
     if not known:
         return None
@@ -146,9 +148,12 @@ def _joining(
     stored_kinds = {row.kind for row in known if row.kind is not None}
     new = [r for r in parsed.renditions if r.kind not in stored_kinds]
     if not new or not _may_extend(ctx.principal, invoice):
+        existing = existing_document(session, ctx.principal, Invoice, invoice.id)
         raise DuplicateInvoice(
-            f"Invoice {invoice.invoice_number} is already stored.",
-            existing_invoice_id=str(invoice.id),
+            f"Invoice {invoice.invoice_number} is already stored."
+            if existing.seen
+            else f"This invoice is already stored{existing.aside}.",
+            **existing.extensions,
         )
     return invoice, new
 
@@ -195,7 +200,7 @@ def _create(
 ) -> Ingested:
     key = _ticket_key_of(parsed)
     if key is not None:
-        hold_ticket(session, key, E_INVOICE)
+        hold_ticket(session, ctx.principal, key, E_INVOICE)
     invoice = _invoice_row(
         parsed, accepted.entity_id, accepted.owner_id, ctx.principal.id, key, verification
     )

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.db import utcnow
 from app.invoices.models import Invoice
+from app.invoices.sight import worded
 from app.invoices.tickets import live_invoices_of_ticket
 from app.invoices.warnings import add_warning, drop_warning
 
@@ -117,15 +118,16 @@ def void_original(session: Session, original: Invoice, red: Invoice) -> None:
         add_warning(
             original,
             "booked-original-voided",
-            f"Red-letter invoice {red.invoice_number} reversed this booked invoice: reverse "
-            "its voucher.",
+            worded("booked-original-voided", [red.invoice_number]),
+            refs=[red.id],
         )
     else:
         if original.status == "claimed":
             add_warning(
                 original,
                 "voided-while-claimed",
-                f"Red-letter invoice {red.invoice_number} voided this invoice inside a claim.",
+                worded("voided-while-claimed", [red.invoice_number]),
+                refs=[red.id],
             )
         original.status = "void"
         # Void, it no longer competes with a re-issue of its ticket.
@@ -144,12 +146,12 @@ def refresh_reissue_flags(session: Session, key: str) -> None:
 def _apply_reissue_flags(session: Session, live: list[Invoice]) -> None:
     for invoice in live:
         if len(live) > 1:
-            others = ", ".join(i.invoice_number for i in live if i.id != invoice.id)
+            others = [i for i in live if i.id != invoice.id]
             add_warning(
                 invoice,
                 "ticket-reissued",
-                f"Another live invoice holds the same ticket ({others}); wait for the "
-                "red-letter invoice that voids one of them.",
+                worded("ticket-reissued", [i.invoice_number for i in others]),
+                refs=[i.id for i in others],
             )
         else:
             drop_warning(invoice, "ticket-reissued")
@@ -190,22 +192,24 @@ def _flag_near_duplicates(invoice: Invoice, related: list[Invoice]) -> None:
     """Same passenger, train and day on another ticket: probably the same trip twice."""
     if not _has_trip(invoice):
         return
-    for twin in related:
-        same_trip = (
-            twin.passenger_name == invoice.passenger_name
-            and twin.passenger_id_masked == invoice.passenger_id_masked
-            and twin.train_number == invoice.train_number
-            and twin.travel_date == invoice.travel_date
-            and twin.business_type == invoice.business_type
-        )
-        if not same_trip or not _is_live_blue(twin):
-            continue
-        if twin.ticket_key and twin.ticket_key == invoice.ticket_key:
-            continue  # a re-issue of the same ticket, flagged as such
+    twins = [
+        twin
+        for twin in related
+        if twin.passenger_name == invoice.passenger_name
+        and twin.passenger_id_masked == invoice.passenger_id_masked
+        and twin.train_number == invoice.train_number
+        and twin.travel_date == invoice.travel_date
+        and twin.business_type == invoice.business_type
+        and _is_live_blue(twin)
+        # A re-issue of the same ticket is flagged as such.
+        and not (twin.ticket_key and twin.ticket_key == invoice.ticket_key)
+    ]
+    if twins:
         add_warning(
             invoice,
             "near-duplicate",
-            f"Invoice {twin.invoice_number} has the same passenger, train and travel date.",
+            worded("near-duplicate", [twin.invoice_number for twin in twins]),
+            refs=[twin.id for twin in twins],
         )
 
 

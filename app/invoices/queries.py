@@ -16,6 +16,7 @@ from app.auth.visibility import visibility_clause
 from app.invoices.intake import Ingested
 from app.invoices.models import INVOICE_SEARCH_TEXT, Invoice, InvoiceFile
 from app.invoices.schemas import InvoiceOut, RenditionOut, WarningOut
+from app.invoices.sight import Sight, invoice_sight
 from app.kit.dates import business_today
 from app.kit.pagination import paginate
 from app.kit.ranges import require_ordered
@@ -88,7 +89,7 @@ def list_invoices(
             cursor=cursor,
             limit=limit,
         )
-    return invoices_out(session, rows), next_cursor
+    return invoices_out(session, principal, rows), next_cursor
 
 
 def _window_first(filters: InvoiceFilters) -> bool:
@@ -136,8 +137,11 @@ def _page_in_travel_window(
     return [loaded[i] for i in ids], next_cursor
 
 
-def invoices_out(session: Session, invoices: list[Invoice]) -> list[InvoiceOut]:
-    """The JSON of several invoices with their renditions, in one query for all the files."""
+def invoices_out(
+    session: Session, principal: Principal, invoices: list[Invoice]
+) -> list[InvoiceOut]:
+    """The JSON of several invoices for `principal`, with their renditions, in one query for all
+    the files; other invoices they name are named only if `principal` may read them."""
     files: dict[uuid.UUID, list[InvoiceFile]] = defaultdict(list)
     if invoices:
         rows = session.exec(
@@ -147,22 +151,24 @@ def invoices_out(session: Session, invoices: list[Invoice]) -> list[InvoiceOut]:
         ).all()
         for row in rows:
             files[row.invoice_id].append(row)
-    return [_invoice_out(i, files[i.id]) for i in invoices]
+    sight = invoice_sight(session, principal, invoices)
+    return [_invoice_out(i, files[i.id], sight) for i in invoices]
 
 
-def invoice_out(session: Session, invoice: Invoice) -> InvoiceOut:
-    return invoices_out(session, [invoice])[0]
+def invoice_out(session: Session, principal: Principal, invoice: Invoice) -> InvoiceOut:
+    return invoices_out(session, principal, [invoice])[0]
 
 
-def ingested_out(session: Session, ingested: Ingested) -> InvoiceOut:
+def ingested_out(session: Session, principal: Principal, ingested: Ingested) -> InvoiceOut:
     """The JSON of an upload's invoice; a new one's file rows are in hand, so no query."""
     if ingested.files is not None:
-        return _invoice_out(ingested.invoice, ingested.files)
-    return invoice_out(session, ingested.invoice)
+        sight = invoice_sight(session, principal, [ingested.invoice])
+        return _invoice_out(ingested.invoice, ingested.files, sight)
+    return invoice_out(session, principal, ingested.invoice)
 
 
-def _invoice_out(invoice: Invoice, files: list[InvoiceFile]) -> InvoiceOut:
-    data = invoice.model_dump(exclude={"warnings"})
+def _invoice_out(invoice: Invoice, files: list[InvoiceFile], sight: Sight) -> InvoiceOut:
+    data = invoice.model_dump(exclude={"warnings", "original_invoice_id", "voided_by_id"})
     renditions = [
         RenditionOut(
             kind=f.kind,
@@ -173,11 +179,15 @@ def _invoice_out(invoice: Invoice, files: list[InvoiceFile]) -> InvoiceOut:
         )
         for f in files
     ]
+    warnings = [sight.warning(w) for w in invoice.warnings]
     return InvoiceOut(
         **data,
+        # A link to an invoice the viewer may not read is left out (null), like a finding's name.
+        original_invoice_id=sight.link(invoice.original_invoice_id),
+        voided_by_id=sight.link(invoice.voided_by_id),
         entity=invoice.entity_id,
         renditions=renditions,
-        warnings=[WarningOut(**w) for w in invoice.warnings],
+        warnings=[WarningOut(code=code, message=message) for code, message in warnings],
         owner=invoice.owner_id,
         uploaded_by=invoice.uploaded_by_id,
         uploaded_at=invoice.created_at,
@@ -252,4 +262,4 @@ def list_awaiting_deduction_confirmation(
         cursor=cursor,
         limit=limit,
     )
-    return invoices_out(session, rows), next_cursor
+    return invoices_out(session, principal, rows), next_cursor

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from app.audit.service import audit_key
 from app.auth.deps import CurrentUser, FinanceUser
+from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices import queries
@@ -46,12 +47,14 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, str]] = {
 
 
 def _batch_json(
-    session: SessionDep, results: list[ItemResult], counts: dict[str, int]
+    session: SessionDep, principal: Principal, results: list[ItemResult], counts: dict[str, int]
 ) -> BatchResult:
     # One query for the files of every invoice, not one per result (a batch holds thousands).
     invoices = {r.invoice.id: r.invoice for r in results if r.invoice}
     rendered = dict(
-        zip(invoices, queries.invoices_out(session, list(invoices.values())), strict=True)
+        zip(
+            invoices, queries.invoices_out(session, principal, list(invoices.values())), strict=True
+        )
     )
     items = [
         BatchItem(
@@ -80,9 +83,11 @@ def upload_invoice_file(
     name = file.filename or ""
     if is_bundle(data):
         results, counts = upload_batch(session, ctx, services, [(name, data)])
-        return JSONResponse(_batch_json(session, results, counts).model_dump(mode="json"))
+        return JSONResponse(
+            _batch_json(session, principal, results, counts).model_dump(mode="json")
+        )
     ingested = upload_invoice(session, ctx, services, name, data)
-    body = queries.ingested_out(session, ingested).model_dump(mode="json")
+    body = queries.ingested_out(session, principal, ingested).model_dump(mode="json")
     code = status.HTTP_201_CREATED if ingested.outcome == "created" else status.HTTP_200_OK
     return JSONResponse(body, status_code=code)
 
@@ -99,7 +104,7 @@ def upload_invoice_batch(
     ctx = IntakeContext(principal=principal, owner_hint=owner, audit_key=audit_key(settings))
     received = [(f.filename or "", f.file.read()) for f in files]
     results, counts = upload_batch(session, ctx, services, received)
-    return _batch_json(session, results, counts)
+    return _batch_json(session, principal, results, counts)
 
 
 @router.get("/invoices")
@@ -132,7 +137,7 @@ def list_invoices(
 @router.get("/invoices/{invoice_id}")
 def read_invoice(session: SessionDep, principal: CurrentUser, invoice_id: uuid.UUID) -> InvoiceOut:
     invoice = queries.get_visible_invoice(session, principal, invoice_id)
-    return queries.invoice_out(session, invoice)
+    return queries.invoice_out(session, principal, invoice)
 
 
 @router.get("/invoices/{invoice_id}/files/{rendition}", response_class=Response)
@@ -170,7 +175,7 @@ def confirm_invoice_deduction(
     invoice = confirm_deduction(
         session, principal, invoice_id, body.confirmed_on, audit_key(settings)
     )
-    return queries.invoice_out(session, invoice)
+    return queries.invoice_out(session, principal, invoice)
 
 
 @router.post(
@@ -188,7 +193,7 @@ def set_invoice_business_type(
     invoice = settle_business_type(
         session, principal, invoice_id, body.business_type, body.comment, audit_key(settings)
     )
-    return queries.invoice_out(session, invoice)
+    return queries.invoice_out(session, principal, invoice)
 
 
 @router.post("/invoices/bulk-deduction-confirmation", response_model_exclude_none=True)

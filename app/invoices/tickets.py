@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, func, select
 
+from app.auth.principal import Principal
 from app.db import insert_ignore
 from app.invoices.errors import TicketAlreadyClaimed
 from app.invoices.models import Invoice, PaperVoucher, TicketHold
+from app.invoices.sight import existing_document
 
 E_INVOICE, PAPER = "e-invoice", "paper"
 
@@ -30,8 +32,10 @@ def live_invoices_of_ticket(session: Session, key: str) -> list[Invoice]:
     return list(session.exec(_LIVE_OF_TICKET, params={"key": key}).all())
 
 
-def hold_ticket(session: Session, key: str, medium: str) -> None:
+def hold_ticket(session: Session, viewer: Principal, key: str, medium: str) -> None:
     """Claims the ticket for `medium`, or raises 409 if a live document of the other medium has it.
+
+    The 409 names the holder only if `viewer` (who asked) may read it.
 
     The hold row's primary key serializes racing claims: the insert of the loser waits for the
     winner's commit (PostgreSQL) or the write lock (SQLite), then reads the winner's medium.
@@ -42,22 +46,22 @@ def hold_ticket(session: Session, key: str, medium: str) -> None:
         holder = session.exec(_HOLDER, params={"key": key}).one()
     if holder == medium:
         if medium == PAPER:
-            _refuse_second_paper(session, key)
+            _refuse_second_paper(session, viewer, key)
         return
     if _other_medium_is_live(session, key, holder):
-        raise _conflict(session, key, holder)
+        raise _conflict(session, viewer, key, holder)
     # Every document of the other medium is void: the ticket is free to change hands.
     session.execute(
         update(TicketHold).where(col(TicketHold.ticket_key) == key).values(medium=medium)
     )
 
 
-def check_ticket_free(session: Session, key: str, medium: str) -> None:
+def check_ticket_free(session: Session, viewer: Principal, key: str, medium: str) -> None:
     """The read-only half of `hold_ticket`: raises 409 if a live document of the other medium
     holds the ticket. It takes no hold; `hold_ticket` decides under the primary key."""
     holder = session.exec(_HOLDER, params={"key": key}).first()
     if holder is not None and holder != medium and _other_medium_is_live(session, key, holder):
-        raise _conflict(session, key, holder)
+        raise _conflict(session, viewer, key, holder)
 
 
 def _other_medium_is_live(session: Session, key: str, holder: str) -> bool:
@@ -71,24 +75,32 @@ def _other_medium_is_live(session: Session, key: str, holder: str) -> bool:
     return count > 0
 
 
-def _refuse_second_paper(session: Session, key: str) -> None:
+def _refuse_second_paper(session: Session, viewer: Principal, key: str) -> None:
     existing = session.exec(select(PaperVoucher.id).where(PaperVoucher.ticket_key == key)).first()
     if existing is not None:
+        holder = existing_document(session, viewer, PaperVoucher, existing)
         raise TicketAlreadyClaimed(
-            "A paper voucher of this ticket is already registered.",
-            existing_paper_voucher_id=str(existing),
+            f"A paper voucher of this ticket is already registered{holder.aside}.",
+            **holder.extensions,
         )
 
 
-def _conflict(session: Session, key: str, holder: str) -> TicketAlreadyClaimed:
+def _conflict(session: Session, viewer: Principal, key: str, holder: str) -> TicketAlreadyClaimed:
     if holder == E_INVOICE:
-        invoices = live_invoices_of_ticket(session, key)
+        live = live_invoices_of_ticket(session, key)
+        existing = existing_document(session, viewer, Invoice, *(i.id for i in live))
         return TicketAlreadyClaimed(
-            "An e-invoice of this ticket is already stored; a ticket is reimbursed once.",
-            existing_invoice_id=str(invoices[0].id),
+            f"An e-invoice of this ticket is already stored{existing.aside}; a ticket is "
+            "reimbursed once.",
+            **existing.extensions,
         )
-    voucher = session.exec(select(PaperVoucher.id).where(PaperVoucher.ticket_key == key)).first()
+    voucher = session.exec(
+        select(PaperVoucher.id).where(PaperVoucher.ticket_key == key, PaperVoucher.status != "void")
+    ).first()
+    assert voucher is not None  # the caller found it live
+    existing = existing_document(session, viewer, PaperVoucher, voucher)
     return TicketAlreadyClaimed(
-        "A paper voucher of this ticket is already registered; a ticket is reimbursed once.",
-        existing_paper_voucher_id=str(voucher),
+        f"A paper voucher of this ticket is already registered{existing.aside}; a ticket is "
+        "reimbursed once.",
+        **existing.extensions,
     )

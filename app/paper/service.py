@@ -62,7 +62,7 @@ def register_voucher(session: Session, actor: Actor, data: PaperVoucherCreate) -
     key = ticket_key(data.e_ticket_number, "sale")
     assert key is not None  # the schema requires an e-ticket number
     try:
-        hold_ticket(session, key, PAPER)
+        hold_ticket(session, actor.principal, key, PAPER)
         voucher = PaperVoucher(
             **data.model_dump(exclude={"entity", "owner"}),
             ticket_key=key,

@@ -8,7 +8,7 @@ from app.invoices.schemas import InvoiceOut
 from app.invoices.uploads import ItemResult
 from app.problems import AppError, problem_body
 from app.web.i18n import Lang, problem_hint, problem_title, translate, warning_text
-from app.web.problem_texts import PROBLEMS
+from app.web.problem_texts import PROBLEMS, UNSEEN_EXISTING
 from app.web.templating import format_money
 from app.web.validation_texts import validation_message
 
@@ -43,10 +43,21 @@ def problem_view(lang: Lang, problem: dict[str, Any] | AppError) -> dict[str, An
     return {
         "slug": slug,
         "title": problem_title(lang, slug, str(problem.get("title", ""))),
-        "hint": problem_hint(lang, slug),
+        "hint": _unseen_existing(lang, problem) or problem_hint(lang, slug),
         "detail": _detail(lang, slug, problem),
         "existing_url": f"/invoices/{existing}" if existing else None,
     }
+
+
+def _unseen_existing(lang: Lang, problem: dict[str, Any]) -> str | None:
+    """What a refusal says of a stored document the viewer may not see (the service names
+    neither its id nor its number then, so there is no link to follow either)."""
+    for noun in ("invoice", "paper_voucher"):
+        reason = problem.get(f"existing_{noun}")
+        if (noun, reason) in UNSEEN_EXISTING:
+            zh, en = UNSEEN_EXISTING[(noun, str(reason))]
+            return en if lang == "en" else zh
+    return None
 
 
 def _error_text(lang: Lang, error: dict[str, Any]) -> str:

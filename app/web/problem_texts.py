@@ -137,6 +137,28 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+# A refusal about a stored document the viewer may not see (`existing_invoice` or
+# `existing_paper_voucher` in the problem): (中文, English), in place of the problem's hint.
+UNSEEN_EXISTING: dict[tuple[str, str], tuple[str, str]] = {
+    ("invoice", "another-entity"): (
+        "已有的是其他主体的发票，您无法查看；同一张发票或车票在全系统只能报销一次。",
+        "It is another entity's invoice, which you cannot see; an invoice or ticket is "
+        "reimbursed once across all entities.",
+    ),
+    ("invoice", "not-visible"): (
+        "已有的发票您无权查看；如有疑问请联系财务。",
+        "It is an invoice you cannot see; ask finance if in doubt.",
+    ),
+    ("paper_voucher", "another-entity"): (
+        "已有的是其他主体的纸质报销凭证，您无法查看；同一张车票只能报销一次。",
+        "It is another entity's paper voucher, which you cannot see; a ticket is reimbursed once.",
+    ),
+    ("paper_voucher", "not-visible"): (
+        "已有的纸质报销凭证您无权查看；如有疑问请联系财务。",
+        "It is a paper voucher you cannot see; ask finance if in doubt.",
+    ),
+}
+
 WARNINGS_ZH: dict[str, str] = {
     "near-duplicate": "同一乘车人、车次、日期已有另一张发票，请确认不是重复报销。",
     "no-e-ticket-number": "发票上没有电子客票号，无法按车票查重。",

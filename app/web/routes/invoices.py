@@ -99,7 +99,7 @@ def _detail(
 ) -> Response:
     lang = request_lang(request)
     invoice = queries.invoice_out(
-        session, queries.get_visible_invoice(session, principal, invoice_id)
+        session, principal, queries.get_visible_invoice(session, principal, invoice_id)
     )
     context = {
         "invoice": invoice,

@@ -61,7 +61,9 @@ def upload_one_file(
     results, counts = upload_batch(session, ctx, services, received)
     lang = request_lang(request)
     rows = [
-        batch_row(lang, r, queries.invoice_out(session, r.invoice) if r.invoice else None)
+        batch_row(
+            lang, r, queries.invoice_out(session, principal, r.invoice) if r.invoice else None
+        )
         for r in results
     ]
     return {"rows": rows, "counts": counts}
