@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
 
+from app.apidocs.pages import install_api_docs
 from app.archive.router import router as archive_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
@@ -41,6 +42,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="railclaim",
         version="0.1.0",
         description="Railway e-invoice reimbursement, bookkeeping and archiving.",
+        # Our own pages instead of FastAPI's, which load from a CDN (app/apidocs).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
@@ -77,5 +81,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(posting_router)
     app.include_router(api)
     app.include_router(ops_router)
+    install_api_docs(app)
     install_web(app)
     return app

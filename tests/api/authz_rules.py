@@ -336,7 +336,6 @@ API_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/problems/{slug}"): Rule(PUBLIC),
     ("GET", "/openapi.json"): Rule(PUBLIC),
     ("GET", "/docs"): Rule(PUBLIC),
-    ("GET", "/docs/oauth2-redirect"): Rule(PUBLIC),
     ("GET", "/redoc"): Rule(PUBLIC),
 }
 

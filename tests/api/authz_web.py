@@ -253,6 +253,7 @@ WEB_MATRIX: dict[tuple[str, str], Rule] = {
         WEB_ADMIN, "delivery"
     ),
     ("MOUNT", "/static"): Rule(PUBLIC),
+    ("MOUNT", "/static/apidocs"): Rule(PUBLIC),  # the API docs' scripts and styles
 }
 
 

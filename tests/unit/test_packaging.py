@@ -30,5 +30,8 @@ def test_the_wheel_holds_the_app_and_no_fixture_generator(tmp_path: Path):
     (wheel,) = tmp_path.glob("railclaim-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "app/invoices/parsing/__init__.py" in names
+    # The API docs' own start-up scripts ship with the app (the bundles come from their package).
+    assert "app/apidocs/static/swagger-init.js" in names
+    assert "app/apidocs/static/redoc-nonce.js" in names
     leaked = [n for n in names if "synthetic" in n or "devkit" in n or n.startswith("tests/")]
     assert leaked == []
