@@ -184,8 +184,7 @@ def approver_on_the_phone(page: Page, server: LiveServer, claim_urls: list[str])
 
 
 def clerk_books(page: Page, server: LiveServer, claim_urls: list[str]) -> None:
-    # Office's /finance/claims is 410 px wide at 390 px (reported, not mine to change).
-    page.goto(f"{server.url}/finance/claims")
+    visit(page, f"{server.url}/finance/claims")
     for url in claim_urls:
         visit(page, url)
         page.click("#book-claim")
@@ -195,8 +194,7 @@ def clerk_books(page: Page, server: LiveServer, claim_urls: list[str]) -> None:
 
 
 def cashier_pays(page: Page, server: LiveServer, claim_urls: list[str]) -> None:
-    # Office's /finance/claims is 410 px wide at 390 px (reported, not mine to change).
-    page.goto(f"{server.url}/finance/claims")
+    visit(page, f"{server.url}/finance/claims")
     for index, url in enumerate(claim_urls, start=1):
         visit(page, url)
         page.fill("[name=reference]", f"ICBC-20261202-{index:03d}")
