@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.web.errors import install_error_pages
 from app.web.routes import (
+    account,
     admin,
     approvals,
     audit,
@@ -64,6 +65,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     substitutes.router,
     settings.router,
     tokens.router,
+    account.router,
 )
 
 

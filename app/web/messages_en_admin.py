@@ -42,6 +42,14 @@ ADMIN_EN: dict[str, str] = {
     ),
     "已重新启用该用户。": "User reactivated.",
     "改派等待其审批的报销单": "Reassign the claims awaiting their approval",
+    # My account
+    "我的密码": "My password",
+    "更改密码": "Change password",
+    "当前密码": "Current password",
+    "至少 8 位": "At least 8 characters",
+    "密码已修改；您在其他设备上的登录已结束。": (
+        "Password changed; your logins on other devices have ended."
+    ),
     # Reassigning approvals
     "改派审批": "Reassign approvals",
     "这些报销单在等已停用的审批人审批；请改派给该法人实体的另一位在职审批人。": (

@@ -70,6 +70,7 @@ NAV: tuple[NavSection, ...] = (
             NavLink("报销政策", "/admin/policy", (Role.ADMIN,)),
             NavLink("Webhook 推送", "/admin/webhooks", (Role.ADMIN,)),
             NavLink("API 令牌", "/tokens", ()),
+            NavLink("我的密码", "/account/password", ()),
         ),
     ),
 )

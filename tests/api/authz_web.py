@@ -51,6 +51,9 @@ WEB_ROLES = (*ACTORS, "anonymous")
 _CSRF = re.compile(r'(?:name="csrf_token" value|data-csrf)="([^"]+)"')
 # Routes answering JSON to the upload page's script: a problem, not a redirect, when logged out.
 WEB_JSON = {("POST", "/web/invoices/upload")}
+# Posts whose allowed answer is the form again with a refusal (422): changing one's own password
+# with a wrong current one, so that no actor's sessions end in the middle of the matrix.
+FORM_REFUSAL_OK = {("POST", "/account/password")}
 # Login and logout change the cookie jar: they run on a throwaway client.
 THROWAWAY = {("POST", "/login"), ("POST", "/logout")}
 
@@ -163,6 +166,18 @@ WEB_MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/approval-substitutes/{substitute_id}/end"): Rule(WEB_SUBSTITUTES, "substitute"),
     ("GET", "/admin/entities"): Rule(WEB_ADMIN),
     ("POST", "/admin/entities"): Rule(WEB_ADMIN, body=_entity),
+    ("GET", "/account/password"): Rule(ANY),
+    # The wrong current password: every role reaches the rule (422 on the form), none changes.
+    ("POST", "/account/password"): Rule(
+        ANY,
+        body=_form(
+            {
+                "current_password": "x",
+                "password": "a long password",
+                "password_repeat": "a long password",
+            }
+        ),
+    ),
     ("GET", "/tokens"): Rule(ANY),
     ("POST", "/tokens"): Rule(ANY, body=_form({"name": "web matrix"})),
     ("POST", "/tokens/{token_id}/revoke"): Rule(ANY, "token"),
@@ -293,6 +308,8 @@ def _matches(outcome: object, method: str, path: str, response: Response) -> boo
         return status == 303 and location.startswith("/login")
     if outcome in (403, 404):
         return status == outcome and (html or (method, path) in WEB_JSON)
+    if (method, path) in FORM_REFUSAL_OK:
+        return status == 422 and html
     return status in (200, 303) if method == "POST" else status == 200
 
 

@@ -75,6 +75,7 @@ def test_admin_deactivates_a_user_on_the_phone_and_their_token_stops(
     page.click("#confirm-submit")
     expect(page.locator("#user-done")).to_contain_text("已重新启用该用户")
     _visit(page, f"{live_server.url}/admin/reassign")
+    _visit(page, f"{live_server.url}/account/password")
     _visit(page, f"{live_server.url}/approval-substitutes")
     _visit(page, f"{live_server.url}/audit/log?from=2026-11-20&to=2026-11-01")
     expect(page.locator("#filter-errors")).to_be_visible()

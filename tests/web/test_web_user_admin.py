@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from app.audit.models import AuditEvent
 from app.auth.models import EmployeeProfile, User, UserEntity
 from tests.api.ledger_helpers import Office, make_office
-from tests.factories import bearer, make_entity
+from tests.factories import PASSWORD, bearer, make_entity
 from tests.web.helpers import HTML, login, post_form
 
 
@@ -237,3 +237,30 @@ def test_user_pages_are_for_admins_in_either_language(client: TestClient, office
     assert "Deactivate user" in english.text
     unknown = client.get("/admin/users/00000000-0000-4000-8000-000000000000", headers=HTML)
     assert unknown.status_code == 404
+
+
+def test_anyone_changes_their_own_password_with_the_current_one(
+    client: TestClient, session: Session, office: Office
+):
+    login(client, office.auditor)
+    page = "/account/password"
+    new = "my own new password"
+    wrong = post_form(
+        client,
+        page,
+        page,
+        {"current_password": "not it at all", "password": new, "password_repeat": new},
+    )
+    assert wrong.status_code == 422
+    assert "当前密码不正确" in wrong.text
+    done = post_form(
+        client,
+        page,
+        page,
+        {"current_password": PASSWORD, "password": new, "password_repeat": new},
+    )
+    assert done.status_code == 303
+    assert "密码已修改" in client.get(done.headers["location"], headers=HTML).text  # still in
+    [event] = _events(session, "user.password-changed", office.auditor)
+    assert event.actor_id == office.auditor.id
+    assert login(TestClient(client.app), office.auditor, password=new).status_code == 303
