@@ -371,9 +371,12 @@ def worker(
     """Deliver webhooks and send notification e-mails until stopped (SIGINT/SIGTERM); several
     workers may run at once. E-mail is off while RAILCLAIM_SMTP_HOST is unset."""
     from app import workers
+    from app.logs import configure_logging
     from app.notifications.smtp import SmtpSettingsError
 
     settings = get_settings()
+    # As the server logs: a dead delivery or e-mail is a WARNING line an operator can alert on.
+    configure_logging(settings.log_level, as_json=settings.log_json)
     try:
         workers.check_settings(settings)
     except SmtpSettingsError as exc:

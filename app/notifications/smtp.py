@@ -10,8 +10,9 @@ import datetime as dt
 import smtplib
 import ssl
 from dataclasses import dataclass, field
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import Message
 from email.utils import format_datetime, parseaddr
 from types import TracebackType
 from typing import Literal
@@ -73,20 +74,27 @@ class SmtpConfig:
         return f"{self.public_url.rstrip('/')}/claims/{job.claim_id}"
 
 
-def build_message(config: SmtpConfig, job: MailJob, *, now: dt.datetime) -> EmailMessage:
-    """The e-mail of `job`; raises ValueError when its address or header text cannot be sent."""
-    message = EmailMessage()
+def build_message(
+    config: SmtpConfig, job: MailJob, *, now: dt.datetime
+) -> Message[str, str | Header]:
+    """The e-mail of `job`; raises ValueError when its address cannot be sent to.
+
+    The classic Message and Header, not EmailMessage: EmailMessage folds a long mixed-script
+    subject before an encoded word and keeps the space, so readers see two spaces there."""
+    body = email_text(job.body, job.language, config.claim_url(job))
+    message: Message[str, str | Header] = Message()
+    message.set_payload(body, "utf-8")  # text/plain; charset="utf-8", base64, MIME-Version
     # Rendered text from the database, but a header must never carry a line break.
-    message["Subject"] = " ".join(job.subject.split())
+    subject = " ".join(job.subject.split())
+    message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
     message["From"] = config.sender
-    message["To"] = Address(addr_spec=job.to_address)
+    message["To"] = str(Address(addr_spec=job.to_address))  # ValueError for a malformed one
     message["Date"] = format_datetime(now)
     # The same id on every attempt: a mailer can drop the copy of an at-least-once resend.
     domain = parseaddr(config.sender)[1].rpartition("@")[2] or "railclaim.invalid"
     message["Message-ID"] = f"<{job.notification_id}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to us
-    message.set_content(email_text(job.body, job.language, config.claim_url(job)))
-    message["Content-Language"] = job.language  # after set_content, which replaces Content-*
+    message["Content-Language"] = job.language
     return message
 
 
