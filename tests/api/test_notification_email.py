@@ -357,7 +357,6 @@ def test_a_leased_row_is_skipped_by_a_second_sender(session: Session, engine: En
         second.commit()
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_two_concurrent_senders_never_send_a_row_twice(
     session: Session, engine: Engine, inbox: Inbox
 ):
