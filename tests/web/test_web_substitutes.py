@@ -130,3 +130,38 @@ def test_substitutes_page_is_for_approvers_and_admins(
     login(client, make_user(session, "approver", entity=office.entity))
     assert post_form(client, PAGE, f"{PAGE}/{row.id}/end", {}).status_code == 404
     assert len(_rows(session)) == 1
+
+
+def test_an_admin_names_one_for_an_approver_and_a_deactivated_one_is_refused(
+    client: TestClient, session: Session, office: Office
+):
+    deputy = make_user(session, "approver", entity=office.entity)
+    gone = make_user(session, "approver", entity=office.entity)
+    gone.is_active = False
+    session.add(gone)
+    session.commit()
+    login(client, office.admin)
+    page = client.get(PAGE, headers=HTML).text
+    assert 'name="approver_id"' in page  # admins choose whose substitute it is
+    assert f'<option value="{gone.id}"' not in page  # not offered
+    refused = post_form(
+        client,
+        PAGE,
+        PAGE,
+        {"approver_id": str(office.manager.id), "substitute_id": str(gone.id), **_dates()},
+    )
+    assert refused.status_code == 422
+    assert "该用户不存在或已停用" in refused.text
+    named = post_form(
+        client,
+        PAGE,
+        PAGE,
+        {"approver_id": str(office.manager.id), "substitute_id": str(deputy.id), **_dates()},
+    )
+    assert named.status_code == 303
+    [row] = _rows(session)
+    assert (row.approver_id, row.substitute_id, row.created_by_id) == (
+        office.manager.id,
+        deputy.id,
+        office.admin.id,
+    )
