@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import ColumnElement, and_, or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.auth.models import User
 from app.auth.principal import Principal
@@ -72,6 +72,23 @@ def waiting_for_inactive() -> ColumnElement[bool]:
             ),
         ),
     )
+
+
+def count_waiting_for(session: Session, approver_id: uuid.UUID) -> int:
+    """Submitted claims whose route names `approver_id` at a level still to approve: what a
+    deactivation of that user leaves for an admin to reassign."""
+    waits = and_(
+        col(Claim.state) == "submitted",
+        or_(
+            col(Claim.awaiting_approver_id) == approver_id,
+            and_(
+                col(Claim.approved_levels) < 2,
+                col(Claim.required_levels) == 2,
+                col(Claim.level2_approver_id) == approver_id,
+            ),
+        ),
+    )
+    return int(session.exec(select(func.count()).select_from(Claim).where(waits)).one())
 
 
 def _awaiting(principal: Principal) -> ColumnElement[bool]:

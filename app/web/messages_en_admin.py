@@ -42,6 +42,12 @@ ADMIN_EN: dict[str, str] = {
     ),
     "已重新启用该用户。": "User reactivated.",
     "改派等待其审批的报销单": "Reassign the claims awaiting their approval",
+    "有 {n} 份已提交的报销单在等该用户审批。": (
+        "{n} submitted claims wait for this user's approval."
+    ),
+    "停用后它们列在「改派审批」中，由管理员改派。": (
+        "Once deactivated, they are listed under Reassign approvals for an administrator."
+    ),
     # My account
     "我的密码": "My password",
     "更改密码": "Change password",

@@ -19,11 +19,13 @@ def test_admin_hands_a_waiting_claim_to_another_approver(client: TestClient, ses
     org = make_org(session)
     claim = submitted(client, session, org)
     assert claim["awaiting_approver"] == str(org.manager.id)
+    login(client, org.admin)
+    confirm = client.get(f"/admin/users/{org.manager.id}/deactivate", headers=HTML)
+    assert "有 1 份已提交的报销单在等该用户审批" in confirm.text
     off = client.patch(
         f"/api/v1/users/{org.manager.id}", json={"active": False}, headers=org.h("admin")
     )
     assert off.status_code == 200, off.text
-    login(client, org.admin)
     page = client.get(PAGE, headers=HTML)
     assert page.status_code == 200
     assert f'id="claim-{claim["id"]}"' in page.text

@@ -15,6 +15,7 @@ from app.auth import user_admin
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.auth.schemas import PasswordChange, UserUpdate
+from app.claims import queries as claim_queries
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.entities import service as entity_service
@@ -155,6 +156,7 @@ def _confirm_page(
         "problem": problem_view(lang, error) if error else None,
         # The rule the service named, in words (e.g. an admin deactivating themselves).
         "reasons": list(refused(error, lang).fields.values()) if error else [],
+        "waiting": claim_queries.count_waiting_for(session, user_id),
     }
     status_code = error.status if error else 200
     return render(
