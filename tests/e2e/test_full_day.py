@@ -141,6 +141,15 @@ def add_to_draft(page: Page, claim_url: str, number: str) -> None:
     expect(page.locator("table.claim-items tbody tr")).to_have_count(3)
 
 
+def fix_purpose(page: Page, claim_url: str) -> None:
+    page.click(".draft-edit summary")
+    page.fill("#edit-draft [name=purpose]", "客户拜访往返，含年度会议")
+    page.click("#save-draft")
+    page.wait_for_url(f"{claim_url}?done=edited")
+    thumb_friendly(page)
+    expect(page.locator("dl.summary")).to_contain_text("客户拜访往返，含年度会议")
+
+
 def submit(page: Page, claim_url: str) -> None:
     page.click("#submit-claim")
     page.wait_for_url(f"{claim_url}?done=submitted")
@@ -153,6 +162,7 @@ def employee_on_the_phone(page: Page, server: LiveServer) -> list[str]:
     upload_the_zip(page, server)
     first = build_claim(page, server, "上海客户拜访", numbers[:2])
     add_to_draft(page, first, numbers[2])
+    fix_purpose(page, first)
     submit(page, first)
     second = build_claim(page, server, "南京供应商审核", numbers[3:])
     submit(page, second)
