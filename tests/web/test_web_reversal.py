@@ -106,3 +106,27 @@ def test_auditors_read_the_voucher_but_get_no_reversal_form(
     assert 'id="reverse-form"' not in page.text
     assert booking["number"] in page.text
     assert voucher(client, office, str(booking["id"]))["number"] == booking["number"]
+
+
+def test_a_reversal_into_a_closed_period_is_refused_in_words(
+    client: TestClient, session: Session, office: Office
+):
+    booking = _booked(client, session, office)
+    closed = client.post(f"{API}/periods/2026-12/close", headers=office.headers["finance"])
+    assert closed.status_code == 200, closed.text
+    url = f"/finance/vouchers/{booking['id']}"
+    login(client, office.finance)
+    refused = post_form(
+        client,
+        url,
+        f"{url}/reverse",
+        {"reason": "发票作废", "reversal_date": "2026-12-02", "confirm": "yes"},
+    )
+    assert refused.status_code == 409
+    assert "会计期间已结账" in refused.text
+    assert "已结账的期间不能再记账" in refused.text
+    assert 'value="2026-12-02"' in refused.text  # the date typed stays, to pick another
+    december = client.get(
+        f"{API}/vouchers", params={"period": "2026-12"}, headers=office.headers["finance"]
+    ).json()["items"]
+    assert december == []
