@@ -10,6 +10,7 @@ DEMO_PASSWORDS = {
     "employee": "employee-demo-pass",
     "finance": "finance-demo-pass",
     "finance2": "finance2-demo-pass",
+    "cashier": "cashier-demo-pass",
     "manager": "manager-demo-pass",
     "auditor": "auditor-demo-pass",
     "admin": "admin-demo-pass",

@@ -14,7 +14,7 @@ from app.kit.dates import business_today
 from app.ledger.periods import period_of
 from tests.e2e.actions import DEMO_PASSWORDS, log_in
 from tests.e2e.live_server import LiveServer
-from tests.e2e.test_full_day import PHONE, thumb_friendly
+from tests.e2e.phone import PHONE, thumb_friendly
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,7 @@ from railclaim_devkit.synthetic import random_spec, render_pdf
 from tests.api.authz_world import PNG
 from tests.e2e.actions import DEMO_PASSWORDS, log_in
 from tests.e2e.live_server import LiveServer, serve
-from tests.e2e.test_full_day import DESK, PHONE, fits_the_phone, thumb_friendly
+from tests.e2e.phone import DESK, PHONE, fits_the_phone, thumb_friendly
 
 pytestmark = pytest.mark.e2e
 

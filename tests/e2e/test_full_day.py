@@ -2,9 +2,11 @@
 
 The employee works on a 390 × 844 phone: uploads the ZIP the 12306 app saved, builds two claims
 (fixing one draft on the way), submits both. The approver, also on the phone, approves the two at
-once. Finance books, a second clerk (the cashier) pays, the voucher export is read back. The
-auditor downloads the archive. Every page visited is checked at phone width: it must not be
-wider than the phone; on the phone steps every control must also be a 44 px tap target.
+once. Finance books both in one go, the cashier pays both in one go, the Excel voucher export is
+read back with openpyxl. The auditor downloads the archive and filters the log by a Chinese
+action name; the admin deactivates the cashier, whose tokens then stop working (day_office.py).
+Every page visited is checked at phone width: it must not be wider than the phone; on the phone
+steps every control must also be a 44 px tap target.
 """
 
 from __future__ import annotations
@@ -18,29 +20,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.actions import log_in
+from tests.e2e.day_office import (
+    admin_deactivates,
+    auditor_exports_and_filters,
+    cashier_pays_in_bulk,
+    clerk_books_in_bulk,
+    export_reads_as_numbers,
+    tokens_of,
+)
 from tests.e2e.live_server import LiveServer, serve
+from tests.e2e.phone import DESK, PHONE, as_user, thumb_friendly, visit
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1360, "height": 900}
-
-# Controls a thumb must hit: buttons, fields, menu and language links. Checkboxes count by the
-# label around them (the whole row of a card is the target).
-_SMALL_TARGETS = """() => {
-  const visible = el => el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden';
-  const small = [];
-  document.querySelectorAll(
-    'button, .button, select, input:not([type=hidden]):not([type=checkbox]):not([type=file]),'
-    + ' .nav-button, .lang-switch a, .sidebar a, td.card-check label, .tally'
-  ).forEach(el => {
-    if (!visible(el) || el.classList.contains('visually-hidden')) { return; }
-    const box = el.getBoundingClientRect();
-    if (box.height < 44) { small.push(`${el.tagName}.${el.className} ${box.height}px`); }
-  });
-  return small;
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -48,36 +39,6 @@ def day_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
     # Its own database: the day claims every invoice the employee has.
     with serve(tmp_path_factory.mktemp("day")) as server:
         yield server
-
-
-def fits_the_phone(page: Page) -> None:
-    """The page at phone width is no wider than the phone (no sideways scrolling)."""
-    size = page.viewport_size
-    if size != PHONE:
-        page.set_viewport_size(PHONE)
-    widths = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide on a {widths[1]} px phone"
-    if size is not None and size != PHONE:
-        page.set_viewport_size(size)
-
-
-def thumb_friendly(page: Page) -> None:
-    fits_the_phone(page)
-    assert page.evaluate(_SMALL_TARGETS) == [], page.url
-
-
-def visit(page: Page, url: str, *, phone: bool = False) -> None:
-    page.goto(url)
-    (thumb_friendly if phone else fits_the_phone)(page)
-
-
-def as_user(page: Page, context: BrowserContext, server: LiveServer, who: str, size: dict) -> None:
-    context.clear_cookies()
-    page.set_viewport_size(size)
-    log_in(page, server, who)
-    fits_the_phone(page)
 
 
 def zip_invoice_numbers(server: LiveServer) -> list[str]:
@@ -193,51 +154,19 @@ def approver_on_the_phone(page: Page, server: LiveServer, claim_urls: list[str])
         expect(page.locator("h1 .badge")).to_have_text("已审批")
 
 
-def clerk_books(page: Page, server: LiveServer, claim_urls: list[str]) -> None:
-    visit(page, f"{server.url}/finance/claims")
-    for url in claim_urls:
-        visit(page, url)
-        page.click("#book-claim")
-        page.wait_for_url(f"{url}?done=booked")
-        fits_the_phone(page)
-        expect(page.locator("dl.summary .voucher-numbers")).to_contain_text("记-")
-
-
-def cashier_pays(page: Page, server: LiveServer, claim_urls: list[str]) -> None:
-    visit(page, f"{server.url}/finance/claims")
-    for index, url in enumerate(claim_urls, start=1):
-        visit(page, url)
-        page.fill("[name=reference]", f"ICBC-20261202-{index:03d}")
-        page.click("#pay-claim")
-        page.wait_for_url(f"{url}?done=paid")
-        fits_the_phone(page)
-        expect(page.locator("h1 .badge")).to_have_text("已支付")
-    visit(page, f"{server.url}/finance/vouchers")
-    with page.expect_download() as info:
-        page.click("#export-xlsx")
-    assert info.value.suggested_filename.endswith(".xlsx")
-    visit(page, f"{server.url}/")
-    expect(page.locator("svg.chart-svg")).to_have_count(2)
-
-
-def auditor_exports(page: Page, server: LiveServer) -> None:
-    visit(page, f"{server.url}/audit/archive")
-    with page.expect_download() as info:
-        page.click("#archive-download")
-    with zipfile.ZipFile(info.value.path()) as bag:
-        assert any(n.endswith("bagit.txt") for n in bag.namelist())
-    visit(page, f"{server.url}/audit/log")
-
-
 def test_a_whole_working_day(page: Page, browser_context: BrowserContext, day_server: LiveServer):
     server = day_server
+    cashier_tokens = tokens_of(server, "cashier")
     as_user(page, browser_context, server, "employee", PHONE)
     claim_urls = employee_on_the_phone(page, server)
     as_user(page, browser_context, server, "manager", PHONE)
     approver_on_the_phone(page, server, claim_urls)
     as_user(page, browser_context, server, "finance", DESK)
-    clerk_books(page, server, claim_urls)
-    as_user(page, browser_context, server, "finance2", DESK)
-    cashier_pays(page, server, claim_urls)
+    clerk_books_in_bulk(page, server, claim_urls)
+    as_user(page, browser_context, server, "cashier", DESK)
+    cashier_pays_in_bulk(page, server, claim_urls)
+    export_reads_as_numbers(page, server, claim_urls)
     as_user(page, browser_context, server, "auditor", DESK)
-    auditor_exports(page, server)
+    auditor_exports_and_filters(page, server, claim_urls)
+    as_user(page, browser_context, server, "admin", DESK)
+    admin_deactivates(page, server, "cashier", cashier_tokens)
