@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import struct
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from playwright.sync_api import BrowserContext, Page
 
 from tests.e2e.actions import log_in, upload_files
 from tests.e2e.live_server import LiveServer, serve
+from tests.e2e.phone import PHONE
 
 pytestmark = [
     pytest.mark.e2e,
@@ -22,10 +24,33 @@ pytestmark = [
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def shoot(page: Page, name: str) -> None:
+TAKEN: list[str] = []
+
+
+def shoot(page: Page, name: str, *, full_page: bool = True) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page)
+    TAKEN.append(name)
+
+
+def shoot_both(page: Page, name: str, *, full_page: bool = True) -> None:
+    """The page at desktop width, then the 390 × 844 phone's screen (`<name>-phone.png`).
+
+    The phone shot is one screenful, what the person sees (and a README column can hold);
+    a full-page shot would also pin sticky bars, like the running total, mid-page."""
+    shoot(page, name, full_page=full_page)
+    desk = page.viewport_size
+    page.set_viewport_size(PHONE)
+    page.mouse.move(0, 0)  # no hover left over from the desktop layout
+    shoot(page, f"{name}-phone", full_page=False)
+    if desk is not None:
+        page.set_viewport_size(desk)
+
+
+def png_width(path: Path) -> int:
+    # The IHDR chunk follows the 8-byte signature: length, type, then width and height.
+    return int(struct.unpack(">I", path.read_bytes()[16:20])[0])
 
 
 def _register_paper_voucher(page: Page, server: LiveServer) -> None:
@@ -54,11 +79,11 @@ def _employee_tour(page: Page, server: LiveServer) -> None:
     log_in(page, server, "employee")
     upload_files(page, server, ["good1", "good2", "duplicate"])
     page.mouse.move(0, 0)
-    shoot(page, "upload-results")
+    shoot_both(page, "upload-results")
     page.goto(f"{server.url}/")
-    shoot(page, "dashboard")
+    shoot_both(page, "dashboard")
     page.goto(f"{server.url}/invoices")
-    shoot(page, "my-invoices")
+    shoot_both(page, "my-invoices")
     page.click("table.data tbody tr:first-child td a.mono")
     page.wait_for_selector("iframe.pdf")
     page.wait_for_timeout(1500)  # the PDF viewer paints after the page is loaded
@@ -83,15 +108,17 @@ def _claim_tour(page: Page, context: BrowserContext, server: LiveServer) -> None
     boxes = page.locator("table.pick input[type=checkbox][value^='invoice:']")
     for index in range(3):
         boxes.nth(index).check()
+    page.mouse.move(0, 0)
+    shoot_both(page, "claim-new", full_page=False)  # the running total is a sticky bar
     page.click("form.stack button[type=submit]")
     page.wait_for_url(f"{server.url}/claims/*?done=created")
     claim_url = page.url.split("?", 1)[0]
-    shoot(page, "claim-detail")
+    shoot_both(page, "claim-detail")
     page.click("#submit-claim")
     page.wait_for_url(f"{claim_url}?done=submitted")
     _as(page, context, server, "manager")
     page.goto(f"{server.url}/approvals")
-    shoot(page, "approver-inbox")
+    shoot_both(page, "approver-inbox")
     page.goto(claim_url)
     page.fill("#approve-form [name=comment]", "同意")
     page.check("#approve-form [name=acknowledge_warnings]")
@@ -144,4 +171,16 @@ def test_take_screenshots(browser_context: BrowserContext, tmp_path: Path):
         page.wait_for_selector("#new-token")
         shoot(page, "api-token-created")
         _claim_tour(page, browser_context, server)
-    assert sorted(p.stem for p in OUT.glob("*.png")) != []
+    for name in TAKEN:
+        width = png_width(OUT / f"{name}.png")
+        if name.endswith("-phone"):
+            assert width == PHONE["width"], f"{name}.png is {width} px wide"
+        else:
+            assert width > PHONE["width"], f"{name}.png is {width} px wide"
+    assert {n for n in TAKEN if n.endswith("-phone")} >= {
+        "upload-results-phone",
+        "my-invoices-phone",
+        "claim-new-phone",
+        "claim-detail-phone",
+        "approver-inbox-phone",
+    }
