@@ -150,8 +150,10 @@ def auditor_exports_and_filters(page: Page, server: LiveServer, claim_urls: list
 def admin_deactivates(page: Page, server: LiveServer, who: str, tokens: list[dict]) -> None:
     visit(page, f"{server.url}/admin/users")
     page.get_by_role("link", name=who, exact=True).click()
+    page.wait_for_url("**/admin/users/*")
     fits_the_phone(page)
     page.click("#deactivate")
+    page.wait_for_url("**/admin/users/*/deactivate")
     fits_the_phone(page)
     page.click("#confirm-submit")
     expect(page.locator("#user-done")).to_contain_text("已停用该用户")

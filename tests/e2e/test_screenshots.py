@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext, Page
 
 from tests.e2e.actions import log_in, upload_files
 from tests.e2e.live_server import LiveServer, serve
-from tests.e2e.phone import PHONE
+from tests.e2e.phone import PHONE, fits_the_phone
 
 pytestmark = [
     pytest.mark.e2e,
@@ -43,6 +43,7 @@ def shoot_both(page: Page, name: str, *, full_page: bool = True) -> None:
     desk = page.viewport_size
     page.set_viewport_size(PHONE)
     page.mouse.move(0, 0)  # no hover left over from the desktop layout
+    fits_the_phone(page)  # one screenful would crop what sticks out sideways: refuse it
     shoot(page, f"{name}-phone", full_page=False)
     if desk is not None:
         page.set_viewport_size(desk)
