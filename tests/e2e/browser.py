@@ -11,6 +11,10 @@ from pathlib import Path
 CHROMIUM = Path("/usr/bin/chromium")
 # Chinese pages need a CJK font, or every character renders as a box in screenshots.
 CJK_FONT_PACKAGE = "fonts-noto-cjk"
+# Without Chromium's zh-CN locale pack, --lang=zh-CN falls back to en-US and date inputs read
+# "mm/dd/yyyy" on Chinese pages (Debian ships the packs apart from the browser).
+ZH_LOCALE_PACK = Path("/usr/lib/chromium/locales/zh-CN.pak")
+L10N_PACKAGE = "chromium-l10n"
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -47,13 +51,16 @@ def _apt_install(packages: list[str]) -> str | None:
 
 
 def ensure_chromium() -> str | None:
-    """Makes /usr/bin/chromium (and a CJK font) present; returns why not, or None when ready."""
+    """Makes /usr/bin/chromium (with a CJK font and its Chinese locale pack) present; returns
+    why not, or None when ready."""
     # Parallel test workers would race for dpkg's lock; the first installs, the others wait.
     with open("/tmp/railclaim-chromium-install.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         missing = [] if CHROMIUM.exists() else ["chromium"]
         if not _has_cjk_font():
             missing.append(CJK_FONT_PACKAGE)
+        if not ZH_LOCALE_PACK.exists():
+            missing.append(L10N_PACKAGE)
         if missing:
             failure = _apt_install(missing)
             if failure and not CHROMIUM.exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,8 +43,11 @@ def browser_context(
         user_data_dir=str(tmp_path / "profile"),
         executable_path=chromium_executable,
         headless=True,
-        args=[*LAUNCH_ARGS, "--lang=zh-CN"],  # date inputs in the Chinese format too
+        args=[*LAUNCH_ARGS, "--lang=zh-CN"],
         locale="zh-CN",
+        # On Linux Chromium takes its UI locale, and so the date inputs' 年/月/日 format, from
+        # the environment, not from --lang (which only Windows and macOS read).
+        env={**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"},
         viewport={"width": 1360, "height": 900},
     )
     context.set_default_timeout(15_000)
