@@ -9,7 +9,6 @@ from tests.e2e.live_server import LiveServer
 DEMO_PASSWORDS = {
     "employee": "employee-demo-pass",
     "finance": "finance-demo-pass",
-    "finance2": "finance2-demo-pass",
     "cashier": "cashier-demo-pass",
     "manager": "manager-demo-pass",
     "auditor": "auditor-demo-pass",

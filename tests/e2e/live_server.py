@@ -17,8 +17,7 @@ from sqlmodel import Session, select
 
 from app.audit.service import audit_key
 from app.auth.models import User
-from app.auth.schemas import UserCreate
-from app.auth.service import create_user, principal_for
+from app.auth.service import principal_for
 from app.config import Settings
 from app.db import make_engine
 from app.demo import DEMO_USCC, seed_demo
@@ -59,20 +58,6 @@ def _employee_spec(rng: random.Random, entity: LegalEntity) -> InvoiceSpec:
     )
 
 
-def _second_finance_clerk(session: Session, settings: Settings, entity: LegalEntity) -> None:
-    """Segregation of duties: who books a claim does not pay it, so the scenario needs two."""
-    clerk = UserCreate.model_validate(
-        {
-            "username": "finance2",
-            "display_name": "财务 钱出纳",
-            "password": "finance2-demo-pass",
-            "roles": ["finance"],
-            "entity_ids": [entity.id],
-        }
-    )
-    create_user(session, clerk, actor=None, settings=settings)
-
-
 def _prepare(settings: Settings, folder: Path) -> tuple[dict[str, Path], str]:
     """Migrates and seeds the demo, stores one invoice, and writes the files the test uploads."""
     databases.migrate(settings.database_url)
@@ -80,7 +65,6 @@ def _prepare(settings: Settings, folder: Path) -> tuple[dict[str, Path], str]:
     with Session(engine, expire_on_commit=False) as session:
         seed_demo(session, settings)
         entity = session.exec(select(LegalEntity).where(LegalEntity.uscc == DEMO_USCC)).one()
-        _second_finance_clerk(session, settings, entity)
         employee = session.exec(select(User).where(User.username == "employee")).one()
         rng = random.Random(8080)
         specs = [_employee_spec(rng, entity) for _ in range(3)]

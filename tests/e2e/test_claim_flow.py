@@ -101,7 +101,7 @@ def test_claim_from_draft_to_archive(
     for who, step in (
         ("manager", lambda: approve(page, live_server, claim_url)),
         ("finance", lambda: book_then_refuse_paying(page, claim_url)),
-        ("finance2", lambda: pay_and_export(page, live_server, claim_url)),
+        ("cashier", lambda: pay_and_export(page, live_server, claim_url)),
         ("auditor", lambda: download_archive(page, live_server)),
     ):
         browser_context.clear_cookies()

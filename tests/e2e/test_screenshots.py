@@ -137,7 +137,7 @@ def _claim_tour(page: Page, context: BrowserContext, server: LiveServer) -> None
         page.goto(server.url + url)
         page.click("form[action$='/deduction-confirmation'] button[type=submit]")
         page.wait_for_url("**?confirmed=1")
-    _as(page, context, server, "finance2")
+    _as(page, context, server, "cashier")
     page.goto(claim_url)
     page.fill("[name=reference]", "ICBC-20261127-001")
     page.click("#pay-claim")
