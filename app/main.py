@@ -16,7 +16,6 @@ from app.entities.router import router as entities_router
 from app.invoices.router import router as invoices_router
 from app.invoices.verification.factory import get_verification_provider
 from app.kit.strict_query import reject_unknown_query
-from app.ledger.claim_router import router as posting_router
 from app.ledger.router import router as ledger_router
 from app.logs import configure_logging
 from app.middleware import (
@@ -26,6 +25,7 @@ from app.middleware import (
 )
 from app.ops import router as ops_router
 from app.paper.router import router as paper_router
+from app.posting.router import router as posting_router
 from app.problems import install_problem_handlers, install_problem_openapi
 from app.production import refuse_unsafe_production
 from app.storage.factory import make_store

@@ -19,8 +19,8 @@ from app.invoices.deps import StoreDep
 from app.kit.bulk import BulkResult
 from app.kit.idempotency import fingerprint, run_idempotent
 from app.ledger.booking import book_claim, pay_claim
-from app.ledger.bulk import bulk_book_claims, bulk_pay_claims
 from app.ledger.schemas import BookRequest, BulkBookRequest, BulkPayRequest, PayRequest
+from app.posting.bulk import bulk_book_claims, bulk_pay_claims
 
 router = APIRouter(tags=["claims"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]

@@ -1,0 +1,1 @@
+"""Posting: the use cases that book, pay and reverse, above the ledger and the archive."""
