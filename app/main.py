@@ -16,6 +16,7 @@ from app.entities.router import router as entities_router
 from app.invoices.router import router as invoices_router
 from app.invoices.verification.factory import get_verification_provider
 from app.kit.strict_query import reject_unknown_query
+from app.ledger.queries import voucher_ids_by_claim
 from app.ledger.router import router as ledger_router
 from app.logs import configure_logging
 from app.middleware import (
@@ -51,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Long reads (exports, verification) must not hold SQLite's write lock for their duration.
     app.state.read_engine = make_engine(settings.database_url, sqlite_immediate=False)
     app.state.store = make_store(settings)
+    # Claims name the ledger's vouchers without importing the ledger above them.
+    app.state.claim_vouchers = voucher_ids_by_claim
     # Built once at startup so a misconfigured provider stops the service before any request.
     app.state.verifier = get_verification_provider(settings)
 

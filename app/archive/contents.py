@@ -1,28 +1,45 @@
-"""Gathering what a voucher's archive folder holds: the voucher, its claim, documents and people."""
+"""Gathering what a voucher's archive folder holds: the voucher, its claim, documents and people.
+
+The posting that writes the voucher already holds most of it and hands it over
+(`folder_documents`); only what it never loaded (renditions, people's names) is read here. A
+posting that holds nothing (a reversal) has it all read (`load_folder_documents`).
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.claims.models import Claim, ClaimApproval, ClaimHistory
+from app.claims.trail import ClaimTrail, load_trail
 from app.entities.models import LegalEntity
 from app.invoices.models import Invoice, InvoiceFile, PaperVoucher
 from app.ledger.models import JournalLine, JournalVoucher
-from app.ledger.queries import voucher_out
+from app.ledger.posting import PostedVoucher
+from app.ledger.queries import posted_voucher_out
+
+
+class NamesDocuments(Protocol):
+    """A voucher line, drafted or written: the document it books, if any."""
+
+    @property
+    def invoice_id(self) -> uuid.UUID | None: ...
+
+    @property
+    def paper_voucher_id(self) -> uuid.UUID | None: ...
 
 
 @dataclass(frozen=True)
-class VoucherContents:
+class FolderDocuments:
+    """Everything the folder shows but the voucher itself: known before it takes a number."""
+
     entity: LegalEntity
-    voucher: JournalVoucher
-    voucher_json: dict[str, Any]
-    lines: list[JournalLine]
     claim: Claim | None
     invoices: list[Invoice]
     renditions: dict[uuid.UUID, list[InvoiceFile]]
@@ -35,60 +52,107 @@ class VoucherContents:
         return self.names.get(user_id) if user_id else None
 
 
-def load_contents(session: Session, voucher: JournalVoucher) -> VoucherContents:
-    """Everything the folder of `voucher` shows, read inside the posting's own transaction."""
-    entity = session.get(LegalEntity, voucher.entity_id)
-    assert entity is not None  # a foreign key guarantees it
-    lines = list(
-        session.exec(
-            select(JournalLine)
-            .where(JournalLine.voucher_id == voucher.id)
-            .order_by(col(JournalLine.line_no))
-        ).all()
-    )
-    claim = session.get(Claim, voucher.claim_id) if voucher.claim_id else None
-    invoices, papers = _documents(session, lines)
-    approvals, history = _trail(session, claim)
-    people = {voucher.prepared_by_id, voucher.approved_by_id}
-    people |= {a.approver_id for a in approvals} | {a.on_behalf_of_id for a in approvals}
-    people |= {h.actor_id for h in history}
-    if claim is not None:
-        people.add(claim.claimant_id)
+@dataclass(frozen=True)
+class VoucherContents(FolderDocuments):
+    voucher: JournalVoucher
+    voucher_json: dict[str, Any]
+    lines: list[JournalLine]
+
+
+def voucher_contents(documents: FolderDocuments, posted: PostedVoucher) -> VoucherContents:
+    """The folder's contents once the voucher is written, from the rows in hand."""
+    lines = sorted(posted.lines, key=lambda line: line.line_no)
     return VoucherContents(
-        entity=entity,
-        voucher=voucher,
-        voucher_json=voucher_out(session, voucher).model_dump(mode="json"),
+        **{f.name: getattr(documents, f.name) for f in fields(FolderDocuments)},
+        voucher=posted.voucher,
+        voucher_json=posted_voucher_out(posted.voucher, lines).model_dump(mode="json"),
         lines=lines,
+    )
+
+
+def folder_documents(
+    session: Session,
+    *,
+    entity: LegalEntity,
+    claim: Claim | None,
+    invoices: list[Invoice],
+    papers: list[PaperVoucher],
+    trail: ClaimTrail,
+    people: Iterable[uuid.UUID | None],
+    known: Iterable[User] = (),
+) -> FolderDocuments:
+    """The folder's documents from what the posting loaded; `people` are the voucher's
+    preparer and approver, `known` the users already in hand (their names are not read)."""
+    wanted = set(people)
+    wanted |= {a.approver_id for a in trail.approvals} | {
+        a.on_behalf_of_id for a in trail.approvals
+    }
+    wanted |= {h.actor_id for h in trail.history}
+    if claim is not None:
+        wanted.add(claim.claimant_id)
+    return FolderDocuments(
+        entity=entity,
         claim=claim,
         invoices=invoices,
         renditions=_renditions(session, invoices),
         papers=papers,
-        approvals=approvals,
-        history=history,
-        names=_names(session, {p for p in people if p is not None}),
+        approvals=trail.approvals,
+        history=trail.history,
+        names=_names(session, {p for p in wanted if p is not None}, known),
     )
+
+
+def load_folder_documents(
+    session: Session,
+    *,
+    entity_id: uuid.UUID,
+    claim_id: uuid.UUID | None,
+    lines: Sequence[NamesDocuments],
+    people: Iterable[uuid.UUID | None],
+) -> FolderDocuments:
+    """The folder's documents read from the database, for a posting that holds none of them."""
+    entity = session.get(LegalEntity, entity_id)
+    assert entity is not None  # a foreign key guarantees it
+    claim = session.get(Claim, claim_id) if claim_id else None
+    invoices, papers = _documents(session, lines)
+    return folder_documents(
+        session,
+        entity=entity,
+        claim=claim,
+        invoices=invoices,
+        papers=papers,
+        trail=load_trail(session, claim),
+        people=people,
+    )
+
+
+def documents_in_line_order(
+    lines: Sequence[NamesDocuments],
+    invoices: Iterable[Invoice],
+    papers: Iterable[PaperVoucher],
+) -> tuple[list[Invoice], list[PaperVoucher]]:
+    """In line order, each once: the expense and VAT lines of an item name the same document."""
+    by_invoice = {i.id: i for i in invoices}
+    by_paper = {p.id: p for p in papers}
+    invoice_ids = dict.fromkeys(line.invoice_id for line in lines if line.invoice_id)
+    paper_ids = dict.fromkeys(line.paper_voucher_id for line in lines if line.paper_voucher_id)
+    return [by_invoice[i] for i in invoice_ids], [by_paper[p] for p in paper_ids]
 
 
 def _documents(
-    session: Session, lines: list[JournalLine]
+    session: Session, lines: Sequence[NamesDocuments]
 ) -> tuple[list[Invoice], list[PaperVoucher]]:
-    # In line order, each once: the expense and VAT lines of an item name the same document.
-    invoice_ids = list(dict.fromkeys(line.invoice_id for line in lines if line.invoice_id))
-    paper_ids = list(
-        dict.fromkeys(line.paper_voucher_id for line in lines if line.paper_voucher_id)
-    )
-    invoices = {
-        i.id: i for i in session.exec(select(Invoice).where(col(Invoice.id).in_(invoice_ids)))
-    }
-    papers = {
-        p.id: p
-        for p in session.exec(select(PaperVoucher).where(col(PaperVoucher.id).in_(paper_ids)))
-    }
-    return [invoices[i] for i in invoice_ids], [papers[p] for p in paper_ids]
+    invoice_ids = {line.invoice_id for line in lines if line.invoice_id}
+    paper_ids = {line.paper_voucher_id for line in lines if line.paper_voucher_id}
+    invoices = session.exec(select(Invoice).where(col(Invoice.id).in_(invoice_ids))).all()
+    papers = session.exec(select(PaperVoucher).where(col(PaperVoucher.id).in_(paper_ids))).all()
+    return documents_in_line_order(lines, invoices, papers)
 
 
 def _renditions(session: Session, invoices: list[Invoice]) -> dict[uuid.UUID, list[InvoiceFile]]:
     grouped: dict[uuid.UUID, list[InvoiceFile]] = defaultdict(list)
+    if not invoices:
+        return grouped
     rows = session.exec(
         select(InvoiceFile)
         .where(col(InvoiceFile.invoice_id).in_([i.id for i in invoices]))
@@ -99,22 +163,11 @@ def _renditions(session: Session, invoices: list[Invoice]) -> dict[uuid.UUID, li
     return grouped
 
 
-def _trail(session: Session, claim: Claim | None) -> tuple[list[ClaimApproval], list[ClaimHistory]]:
-    if claim is None:
-        return [], []
-    approvals = session.exec(
-        select(ClaimApproval)
-        .where(ClaimApproval.claim_id == claim.id)
-        .order_by(col(ClaimApproval.round), col(ClaimApproval.level))
-    ).all()
-    history = session.exec(
-        select(ClaimHistory)
-        .where(ClaimHistory.claim_id == claim.id)
-        .order_by(col(ClaimHistory.at), col(ClaimHistory.id))
-    ).all()
-    return list(approvals), list(history)
-
-
-def _names(session: Session, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    users = session.exec(select(User).where(col(User.id).in_(user_ids))).all()
-    return {u.id: f"{u.display_name} ({u.username})" for u in users}
+def _names(
+    session: Session, user_ids: set[uuid.UUID], known: Iterable[User]
+) -> dict[uuid.UUID, str]:
+    users = {u.id: u for u in known if u.id in user_ids}
+    missing = user_ids - users.keys()
+    if missing:
+        users |= {u.id: u for u in session.exec(select(User).where(col(User.id).in_(missing)))}
+    return {u.id: f"{u.display_name} ({u.username})" for u in users.values()}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from app.archive.contents import VoucherContents
+from app.archive.contents import FolderDocuments, VoucherContents
 from app.claims.models import ClaimApproval, ClaimHistory
 from app.invoices.models import Invoice, PaperVoucher
 from app.ledger.words import amount_in_words
@@ -68,7 +68,7 @@ def to_json_bytes(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 
-def approval_history(contents: VoucherContents) -> dict[str, Any]:
+def approval_history(contents: FolderDocuments) -> dict[str, Any]:
     claim = contents.claim
     assert claim is not None
     return {
@@ -84,13 +84,13 @@ def approval_history(contents: VoucherContents) -> dict[str, Any]:
     }
 
 
-def _person(contents: VoucherContents, user_id: uuid.UUID | None) -> dict[str, str | None] | None:
+def _person(contents: FolderDocuments, user_id: uuid.UUID | None) -> dict[str, str | None] | None:
     if user_id is None:
         return None
     return {"id": str(user_id), "name": contents.name_of(user_id)}
 
 
-def _approval(contents: VoucherContents, approval: ClaimApproval) -> dict[str, Any]:
+def _approval(contents: FolderDocuments, approval: ClaimApproval) -> dict[str, Any]:
     return {
         "round": approval.round,
         "level": approval.level,
@@ -102,7 +102,7 @@ def _approval(contents: VoucherContents, approval: ClaimApproval) -> dict[str, A
     }
 
 
-def _history(contents: VoucherContents, entry: ClaimHistory) -> dict[str, Any]:
+def _history(contents: FolderDocuments, entry: ClaimHistory) -> dict[str, Any]:
     return {
         "action": entry.action,
         "actor": _person(contents, entry.actor_id),

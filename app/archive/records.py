@@ -1,8 +1,9 @@
 """Archiving a posted voucher: its folder of files in the store and its record, in one transaction.
 
-Called by the ledger inside the posting's transaction (book, pay, reverse), so a voucher never
-exists without its archive record. Bytes are stored before the commit; if the transaction rolls
-back they are unreferenced and storage gc removes them after its grace period.
+Called by app/posting inside the posting's transaction (book, pay, reverse), so a voucher never
+exists without its archive record: `prepare_folder` before the voucher takes its number,
+`archive_voucher` after. Bytes are stored before the commit; if the transaction rolls back they
+are unreferenced and storage gc removes them after its grace period.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from app.archive.contents import VoucherContents, load_contents
+from app.archive.contents import FolderDocuments, VoucherContents, voucher_contents
 from app.archive.documents import (
     PlannedFile,
     approval_history,
@@ -32,28 +35,64 @@ from app.audit.service import record_event
 from app.auth.models import User
 from app.db import utcnow
 from app.invoices.models import Invoice, PaperVoucher
-from app.ledger.models import BookedDocument, JournalVoucher
+from app.ledger.models import BookedDocument
+from app.ledger.posting import PostedVoucher
 from app.storage import FileStore
 
 SCAN_SUFFIXES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 
 
+@dataclass(frozen=True)
+class PreparedFolder:
+    """A folder's files that do not name the voucher, stored before it takes its number."""
+
+    documents: FolderDocuments
+    history_files: list[PlannedFile]
+    document_files: list[PlannedFile]
+
+
+def prepare_folder(store: FileStore, documents: FolderDocuments, kind: str) -> PreparedFolder:
+    """Stores the approval history and, for a booking, plans the documents' files (payment and
+    reversal folders refer to the booking's originals). No database writes."""
+    history_files = []
+    if documents.claim is not None:
+        history = to_json_bytes(approval_history(documents))
+        history_files.append(_put(store, "approval-history.json", "approval-history", history))
+    document_files: list[PlannedFile] = []
+    if kind == "booking":
+        for invoice in documents.invoices:
+            document_files += _invoice_files(store, documents, invoice)
+        for paper in documents.papers:
+            document_files += _paper_files(store, paper)
+    return PreparedFolder(documents, history_files, document_files)
+
+
 def archive_voucher(
-    session: Session, *, store: FileStore, voucher: JournalVoucher, actor: User, key: bytes
+    session: Session,
+    *,
+    store: FileStore,
+    folder: PreparedFolder,
+    posted: PostedVoucher,
+    marks: Sequence[BookedDocument] | None,
+    actor: User,
+    key: bytes,
 ) -> ArchiveRecord:
-    """Writes the voucher's archive folder and record, and seals its metadata hash and content
-    (the rows it archived: app/archive/seal.py) in the audit chain, so a record, its files or the
-    rows rewritten later (all of them together included) no longer match the chain."""
-    contents = load_contents(session, voucher)
+    """Writes the files that name the voucher and the folder's record, and seals its metadata
+    hash and content (the rows it archived: app/archive/seal.py) in the audit chain, so a
+    record, its files or the rows rewritten later (all of them together included) no longer
+    match the chain. `marks` are the booked marks of the voucher's documents when the caller
+    holds them (None: read here)."""
+    voucher = posted.voucher
+    contents = voucher_contents(folder.documents, posted)
     reference = archive_reference(contents.entity.fonds_code, voucher.period, voucher.number)
     keep_until = retention_until(int(voucher.period[:4]))
     archived_at = utcnow()
-    files = _generated_files(store, contents, reference, keep_until)
-    if voucher.kind == "booking":  # payment and reversal folders refer to the booking's originals
-        for invoice in contents.invoices:
-            files += _invoice_files(store, contents, invoice)
-        for paper in contents.papers:
-            files += _paper_files(store, paper)
+    files = [
+        _put(store, "voucher.json", "voucher", to_json_bytes(contents.voucher_json)),
+        _put(store, "report.html", "report", render_report(contents, reference, keep_until)),
+        *folder.history_files,
+        *folder.document_files,
+    ]
     document = metadata(contents, reference, files, archived_at)
     files.append(_put(store, "metadata.json", "metadata", to_json_bytes(document)))
     record = _store_record(session, contents, reference, keep_until, archived_at, files)
@@ -69,29 +108,27 @@ def archive_voucher(
             "voucher": voucher.number_text,
             "files": len(files),
             "metadata_sha256": record.metadata_sha256,
-            "content": content_seal(_sealed_rows(session, contents, record)),
+            "content": content_seal(_sealed_rows(session, contents, record, marks)),
         },
         key=key,
     )
     return record
 
 
-def _sealed_rows(session: Session, contents: VoucherContents, record: ArchiveRecord) -> SealedRows:
+def _sealed_rows(
+    session: Session,
+    contents: VoucherContents,
+    record: ArchiveRecord,
+    marks: Sequence[BookedDocument] | None,
+) -> SealedRows:
     """The rows as verify will read them: the lines' documents and each one's booked mark."""
     voucher = contents.voucher
     documents: dict[str, Invoice | PaperVoucher | None] = {
         document_key(i): i for i in contents.invoices
     }
     documents |= {document_key(p): p for p in contents.papers}
-    marks = session.exec(
-        select(BookedDocument).where(
-            or_(
-                col(BookedDocument.voucher_id) == voucher.id,
-                col(BookedDocument.invoice_id).in_([i.id for i in contents.invoices]),
-                col(BookedDocument.paper_voucher_id).in_([p.id for p in contents.papers]),
-            )
-        )
-    ).all()
+    if marks is None:
+        marks = _booked_marks(session, contents)
     booked = {booked_key(mark): mark for mark in marks}
     # A mark of this voucher whose document no line names is sealed with its document too.
     for key, mark in booked.items():
@@ -111,27 +148,28 @@ def _sealed_rows(session: Session, contents: VoucherContents, record: ArchiveRec
     )
 
 
+def _booked_marks(session: Session, contents: VoucherContents) -> Sequence[BookedDocument]:
+    """The marks of the voucher and of the documents its lines name (a reversal's: the
+    booking's)."""
+    return session.exec(
+        select(BookedDocument).where(
+            or_(
+                col(BookedDocument.voucher_id) == contents.voucher.id,
+                col(BookedDocument.invoice_id).in_([i.id for i in contents.invoices]),
+                col(BookedDocument.paper_voucher_id).in_([p.id for p in contents.papers]),
+            )
+        )
+    ).all()
+
+
 def _put(
     store: FileStore, path: str, role: str, data: bytes, paper_voucher_id: uuid.UUID | None = None
 ) -> PlannedFile:
     return PlannedFile(path, role, store.put(data), len(data), paper_voucher_id=paper_voucher_id)
 
 
-def _generated_files(
-    store: FileStore, contents: VoucherContents, reference: str, keep_until: dt.date
-) -> list[PlannedFile]:
-    files = [
-        _put(store, "voucher.json", "voucher", to_json_bytes(contents.voucher_json)),
-        _put(store, "report.html", "report", render_report(contents, reference, keep_until)),
-    ]
-    if contents.claim is not None:
-        history = to_json_bytes(approval_history(contents))
-        files.append(_put(store, "approval-history.json", "approval-history", history))
-    return files
-
-
 def _invoice_files(
-    store: FileStore, contents: VoucherContents, invoice: Invoice
+    store: FileStore, contents: FolderDocuments, invoice: Invoice
 ) -> list[PlannedFile]:
     folder = f"invoices/{safe_name(invoice.invoice_number)}"
     files = [

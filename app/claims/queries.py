@@ -13,13 +13,15 @@ from app.claims.access import claim_visibility, get_visible_claim
 from app.claims.models import Claim
 from app.claims.schemas import ClaimOut
 from app.claims.substitutes import awaits_as_substitute
-from app.claims.views import claim_out, claims_out
+from app.claims.views import ClaimVouchers, claim_out, claims_out
 from app.kit.pagination import paginate
 from app.problems import Forbidden
 
 
-def read_claim(session: Session, principal: Principal, claim_id: uuid.UUID) -> ClaimOut:
-    return claim_out(session, get_visible_claim(session, principal, claim_id))
+def read_claim(
+    session: Session, principal: Principal, claim_id: uuid.UUID, *, vouchers: ClaimVouchers
+) -> ClaimOut:
+    return claim_out(session, get_visible_claim(session, principal, claim_id), vouchers)
 
 
 def list_claims(
@@ -30,6 +32,7 @@ def list_claims(
     awaiting_me: bool,
     cursor: str | None,
     limit: int,
+    vouchers: ClaimVouchers,
     awaiting_inactive: bool = False,
 ) -> tuple[list[ClaimOut], str | None]:
     """Newest first; `awaiting_me` keeps the submitted claims waiting for the caller's decision,
@@ -55,7 +58,7 @@ def list_claims(
         cursor=cursor,
         limit=limit,
     )
-    return claims_out(session, rows), next_cursor
+    return claims_out(session, rows, vouchers), next_cursor
 
 
 def waiting_for_inactive() -> ColumnElement[bool]:

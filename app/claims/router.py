@@ -30,6 +30,7 @@ from app.claims.schemas import (
     SubstituteOut,
     TransitionNote,
 )
+from app.claims.views import ClaimVouchers
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.bulk import BulkResult
@@ -57,6 +58,15 @@ TRANSITION_RESPONSES: dict[int | str, dict[str, str]] = {
 }
 
 
+def _claim_vouchers(request: Request) -> ClaimVouchers:
+    """The ledger's voucher lookup, which app/main.py puts on the app: claims cannot import it."""
+    vouchers: ClaimVouchers = request.app.state.claim_vouchers
+    return vouchers
+
+
+ClaimVouchersDep = Annotated[ClaimVouchers, Depends(_claim_vouchers)]
+
+
 def _actor(principal: Principal, settings: SettingsDep) -> service.Actor:
     return service.Actor(principal=principal, audit_key=audit_key(settings))
 
@@ -72,6 +82,7 @@ def create_claim(
 def list_claims(
     session: SessionDep,
     principal: CurrentUser,
+    vouchers: ClaimVouchersDep,
     state: ClaimState | None = None,
     awaiting: Annotated[
         Literal["me", "inactive"] | None,
@@ -91,13 +102,16 @@ def list_claims(
         awaiting_inactive=awaiting == "inactive",
         cursor=cursor,
         limit=limit,
+        vouchers=vouchers,
     )
     return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get("/claims/{claim_id}", responses=TRANSITION_RESPONSES)
-def read_claim(session: SessionDep, principal: CurrentUser, claim_id: uuid.UUID) -> ClaimOut:
-    return queries.read_claim(session, principal, claim_id)
+def read_claim(
+    session: SessionDep, principal: CurrentUser, vouchers: ClaimVouchersDep, claim_id: uuid.UUID
+) -> ClaimOut:
+    return queries.read_claim(session, principal, claim_id, vouchers=vouchers)
 
 
 @router.patch("/claims/{claim_id}", responses=TRANSITION_RESPONSES)

@@ -1,10 +1,14 @@
-"""The SPEC's claim JSON, built for many claims at once with findings recomputed on read."""
+"""The SPEC's claim JSON, built for many claims at once with findings recomputed on read.
+
+The vouchers a claim names are the ledger's, which sits above claims: a caller hands in how to
+find them (`ClaimVouchers`, the ledger's `voucher_ids_by_claim`); claims never import it.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from sqlmodel import Session, col, select
@@ -22,12 +26,23 @@ from app.claims.schemas import (
     RejectionOut,
 )
 from app.invoices.models import Invoice, PaperVoucher
-from app.ledger.models import JournalVoucher
 
 Row = TypeVar("Row", ClaimApproval, ClaimHistory)
+# The vouchers posted for each of some claims, oldest first.
+ClaimVouchers = Callable[[Session, Sequence[uuid.UUID]], Mapping[uuid.UUID, list[uuid.UUID]]]
 
 
-def claims_out(session: Session, claims: Sequence[Claim]) -> list[ClaimOut]:
+def unposted(
+    _session: Session, _claim_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """No vouchers: what the claims commands answer, since they act on drafts and claims in
+    approval, which only a posting (app/posting) moves on to booked."""
+    return {}
+
+
+def claims_out(
+    session: Session, claims: Sequence[Claim], vouchers: ClaimVouchers
+) -> list[ClaimOut]:
     """Several claims in a fixed number of queries, whatever their count."""
     ids = [c.id for c in claims]
     items = load_items(session, ids)
@@ -46,31 +61,35 @@ def claims_out(session: Session, claims: Sequence[Claim]) -> list[ClaimOut]:
             .order_by(col(ClaimHistory.at), col(ClaimHistory.id))
         ).all()
     )
-    vouchers = _voucher_ids(session, ids)
+    posted = vouchers(session, ids)
     return [
         _claim_out(
             c, items.get(c.id, []), findings[c.id], approvals[c.id], history[c.id]
-        ).model_copy(update={"voucher_ids": vouchers[c.id]})
+        ).model_copy(update={"voucher_ids": posted.get(c.id, [])})
         for c in claims
     ]
 
 
-def claim_out(session: Session, claim: Claim) -> ClaimOut:
-    return claims_out(session, [claim])[0]
+def claim_out(session: Session, claim: Claim, vouchers: ClaimVouchers = unposted) -> ClaimOut:
+    return claims_out(session, [claim], vouchers)[0]
 
 
-def _voucher_ids(session: Session, claim_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
-    """The journal vouchers the ledger posted for each claim (booking, payment, reversals)."""
-    rows = session.exec(
-        select(JournalVoucher.claim_id, JournalVoucher.id)
-        .where(col(JournalVoucher.claim_id).in_(claim_ids))
-        .order_by(col(JournalVoucher.created_at), col(JournalVoucher.id))
-    ).all()
-    found: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for claim_id, voucher_id in rows:
-        if claim_id is not None:
-            found[claim_id].append(voucher_id)
-    return found
+def claim_out_from_rows(
+    session: Session,
+    claim: Claim,
+    *,
+    loaded: list[LoadedItem],
+    approvals: list[ClaimApproval],
+    history: list[ClaimHistory],
+    voucher_ids: list[uuid.UUID],
+) -> ClaimOut:
+    """A claim just posted, from the rows the posting holds (history oldest first): only its
+    findings are judged again, since its documents are booked now."""
+    findings = evaluate_claims(session, [claim], {claim.id: loaded})[claim.id]
+    by_level = sorted(approvals, key=lambda a: a.level)
+    return _claim_out(claim, loaded, findings, by_level, history).model_copy(
+        update={"voucher_ids": voucher_ids}
+    )
 
 
 def _by_claim(rows: Sequence[Row]) -> dict[uuid.UUID, list[Row]]:

@@ -1,116 +1,91 @@
-"""Booking an approved claim into one balanced voucher, and paying a booked one."""
+"""The ledger's part of booking an approved claim and paying a booked one: the checks, the
+voucher drafts and the rows that finish the claim. app/posting runs them in one transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.archive.records import archive_voucher
 from app.auth.models import User
-from app.claims.access import get_visible_claim, require_state
-from app.claims.errors import BlockingFindings, InvalidState
-from app.claims.facts import findings_of, load_items, policy_of
-from app.claims.models import Claim, ClaimApproval
+from app.claims.access import require_state
+from app.claims.errors import BlockingFindings
+from app.claims.facts import LoadedItem, evaluate_claims, load_items, policy_of
+from app.claims.models import Claim, ClaimHistory
 from app.claims.policy import booking_blockers
-from app.claims.service.common import (
-    Actor,
-    current_approver_ids,
-    notify_claim,
-    publish,
-    record_transition,
-)
+from app.claims.service.common import Actor, notify_claim, publish, record_transition
+from app.claims.trail import ClaimTrail
 from app.entities.models import LegalEntity
 from app.kit.dates import business_today
 from app.ledger.errors import PaperOriginalMissing, SegregationOfDuties
 from app.ledger.lines import BookedItem, booking_lines, payment_lines
 from app.ledger.models import BookedDocument, ClaimPosting, JournalVoucher
-from app.ledger.posting import VoucherDraft, post_voucher
-from app.storage import FileStore
+from app.ledger.posting import VoucherDraft
 
 
-def book_claim(
+@dataclass(frozen=True)
+class BookingPlan:
+    """What booking a claim writes, worked out before its voucher takes a number."""
+
+    claim: Claim
+    entity: LegalEntity
+    claimant: User
+    loaded: list[LoadedItem]
+    draft: VoucherDraft
+    warnings: list[str]
+
+    @property
+    def items(self) -> list[BookedItem]:
+        return [BookedItem(entry.invoice, entry.paper) for entry in self.loaded]
+
+
+@dataclass(frozen=True)
+class PaymentPlan:
+    claim: Claim
+    claimant: User
+    draft: VoucherDraft
+    reference: str
+
+
+def plan_booking(
     session: Session,
     actor: Actor,
-    claim_id: uuid.UUID,
+    claim: Claim,
+    trail: ClaimTrail,
     booking_date: dt.date | None,
-    *,
-    store: FileStore,
-) -> JournalVoucher:
-    claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
+) -> BookingPlan:
+    """Refuses what may not be booked (state, segregation of duties, blocking findings) and
+    drafts the voucher; writes nothing. `claim` is locked by the caller."""
     require_state(claim, "booked", "approved")
-    if policy_of(session, claim).segregation_of_duties and actor.id in current_approver_ids(
-        session, claim
+    if policy_of(session, claim).segregation_of_duties and actor.id in trail.current_approver_ids(
+        claim
     ):
         raise SegregationOfDuties("You approved this claim; someone else in finance books it.")
-    _refuse_blockers(session, claim)
     loaded = load_items(session, [claim.id]).get(claim.id, [])
-    items = [BookedItem(entry.invoice, entry.paper) for entry in loaded]
+    _refuse_blockers(session, claim, loaded)
     entity = session.get(LegalEntity, claim.entity_id)
     claimant = session.get(User, claim.claimant_id)
     assert entity is not None  # foreign keys guarantee both
     assert claimant is not None
+    items = [BookedItem(entry.invoice, entry.paper) for entry in loaded]
     lines, warnings = booking_lines(session, entity, claimant, items)
-    try:
-        voucher = post_voucher(
-            session,
-            VoucherDraft(
-                entity_id=claim.entity_id,
-                date=booking_date or business_today(),
-                kind="booking",
-                lines=tuple(lines),
-                prepared_by_id=actor.id,
-                approved_by_id=_last_approver(session, claim),
-                claim_id=claim.id,
-                attachments_count=len(items),
-            ),
-        )
-        _finish_documents(session, voucher, items)
-        session.add(
-            ClaimPosting(
-                claim_id=claim.id, kind="booking", voucher_id=voucher.id, actor_id=actor.id
-            )
-        )
-        claim.state = "booked"
-        _archive(session, store, actor, voucher)
-        record_transition(
-            session,
-            actor,
-            claim,
-            "booked",
-            # In the claim's history too: finance reads it there, the audit log is auditors'.
-            comment="; ".join(warnings)[:2000] or None,
-            details={"voucher": voucher.number_text, "warnings": warnings},
-        )
-        publish(
-            session,
-            claim,
-            "claim.booked",
-            voucher_id=voucher.id,
-            voucher_number=voucher.number_text,
-        )
-        session.flush()
-    except IntegrityError as exc:  # a document or the claim was booked meanwhile
-        session.rollback()
-        raise InvalidState(
-            "This claim or one of its documents is already booked.", state="booked"
-        ) from exc
-    session.commit()
-    return voucher
-
-
-def _archive(session: Session, store: FileStore, actor: Actor, voucher: JournalVoucher) -> None:
-    # Before the claim's transition event, so the history archived with the voucher is the trail
-    # that led to it; the voucher itself records who posted it.
-    archive_voucher(
-        session, store=store, voucher=voucher, actor=actor.principal.user, key=actor.audit_key
+    draft = VoucherDraft(
+        entity_id=claim.entity_id,
+        date=booking_date or business_today(),
+        kind="booking",
+        lines=tuple(lines),
+        prepared_by_id=actor.id,
+        approved_by_id=trail.last_approver_id(claim),
+        claim_id=claim.id,
+        attachments_count=len(items),
     )
+    return BookingPlan(claim, entity, claimant, loaded, draft, warnings)
 
 
-def _refuse_blockers(session: Session, claim: Claim) -> None:
-    blockers = booking_blockers(findings_of(session, claim))
+def _refuse_blockers(session: Session, claim: Claim, loaded: list[LoadedItem]) -> None:
+    findings = evaluate_claims(session, [claim], {claim.id: loaded})[claim.id]
+    blockers = booking_blockers(findings)
     missing = [f for f in blockers if f.code == "paper-original-missing"]
     if missing:
         raise PaperOriginalMissing(
@@ -121,41 +96,60 @@ def _refuse_blockers(session: Session, claim: Claim) -> None:
         raise BlockingFindings(blockers)
 
 
-def _last_approver(session: Session, claim: Claim) -> uuid.UUID | None:
-    approval = session.exec(
-        select(ClaimApproval)
-        .where(ClaimApproval.claim_id == claim.id, ClaimApproval.round == claim.round)
-        .order_by(ClaimApproval.level.desc())  # type: ignore[attr-defined]
-    ).first()
-    return approval.approver_id if approval else None
-
-
-def _finish_documents(session: Session, voucher: JournalVoucher, items: list[BookedItem]) -> None:
-    """Booking finishes each document forever: booked_document's unique keys refuse a second."""
-    for item in items:
+def finish_booking(
+    session: Session, actor: Actor, plan: BookingPlan, voucher: JournalVoucher
+) -> list[BookedDocument]:
+    """Finishes each document forever (booked_document's unique keys refuse a second) and moves
+    the claim to booked; returns the documents' booked marks."""
+    marks = []
+    for item in plan.items:
         document = item.invoice or item.paper
         assert document is not None
-        session.add(
-            BookedDocument(
-                invoice_id=item.invoice.id if item.invoice else None,
-                paper_voucher_id=item.paper.id if item.paper else None,
-                voucher_id=voucher.id,
-            )
+        mark = BookedDocument(
+            invoice_id=item.invoice.id if item.invoice else None,
+            paper_voucher_id=item.paper.id if item.paper else None,
+            voucher_id=voucher.id,
         )
+        session.add(mark)
+        marks.append(mark)
         document.status = "booked"
         session.add(document)
+    session.add(
+        ClaimPosting(
+            claim_id=plan.claim.id, kind="booking", voucher_id=voucher.id, actor_id=actor.id
+        )
+    )
+    plan.claim.state = "booked"
+    return marks
 
 
-def pay_claim(
-    session: Session,
-    actor: Actor,
-    claim_id: uuid.UUID,
-    paid_on: dt.date,
-    reference: str,
-    *,
-    store: FileStore,
-) -> JournalVoucher:
-    claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
+def announce_booking(
+    session: Session, actor: Actor, plan: BookingPlan, voucher: JournalVoucher
+) -> ClaimHistory:
+    """The claim's history entry, audit event and webhook of the booking."""
+    entry = record_transition(
+        session,
+        actor,
+        plan.claim,
+        "booked",
+        # In the claim's history too: finance reads it there, the audit log is auditors'.
+        comment="; ".join(plan.warnings)[:2000] or None,
+        details={"voucher": voucher.number_text, "warnings": plan.warnings},
+    )
+    publish(
+        session,
+        plan.claim,
+        "claim.booked",
+        voucher_id=voucher.id,
+        voucher_number=voucher.number_text,
+    )
+    return entry
+
+
+def plan_payment(
+    session: Session, actor: Actor, claim: Claim, paid_on: dt.date, reference: str
+) -> PaymentPlan:
+    """Refuses what may not be paid and drafts the payment voucher Dr 2241 / Cr 1002."""
     require_state(claim, "paid", "booked")
     booking = session.exec(
         select(ClaimPosting).where(
@@ -169,40 +163,43 @@ def pay_claim(
     assert claimant is not None
     assert booked is not None  # foreign keys guarantee both
     lines = payment_lines(session, claim.entity_id, claimant, claim.total, reference)
-    try:
-        voucher = post_voucher(
-            session,
-            VoucherDraft(
-                entity_id=claim.entity_id,
-                date=paid_on,
-                kind="payment",
-                lines=lines,
-                prepared_by_id=actor.id,
-                claim_id=claim.id,
-                # The payment pays for the documents the booking carries (附件张数).
-                attachments_count=booked.attachments_count,
-                payment_reference=reference,
-            ),
+    draft = VoucherDraft(
+        entity_id=claim.entity_id,
+        date=paid_on,
+        kind="payment",
+        lines=lines,
+        prepared_by_id=actor.id,
+        claim_id=claim.id,
+        # The payment pays for the documents the booking carries (附件张数).
+        attachments_count=booked.attachments_count,
+        payment_reference=reference,
+    )
+    return PaymentPlan(claim, claimant, draft, reference)
+
+
+def finish_payment(
+    session: Session, actor: Actor, plan: PaymentPlan, voucher: JournalVoucher
+) -> None:
+    session.add(
+        ClaimPosting(
+            claim_id=plan.claim.id, kind="payment", voucher_id=voucher.id, actor_id=actor.id
         )
-        session.add(
-            ClaimPosting(
-                claim_id=claim.id, kind="payment", voucher_id=voucher.id, actor_id=actor.id
-            )
-        )
-        claim.state = "paid"
-        _archive(session, store, actor, voucher)
-        record_transition(
-            session,
-            actor,
-            claim,
-            "paid",
-            details={"voucher": voucher.number_text, "reference": reference},
-        )
-        publish(session, claim, "claim.paid", voucher_id=voucher.id, paid_on=paid_on)
-        notify_claim(session, claim, "claim.paid", claim.claimant_id, paid_on=paid_on)
-        session.flush()
-    except IntegrityError as exc:
-        session.rollback()
-        raise InvalidState("This claim is already paid.", state="paid") from exc
-    session.commit()
-    return voucher
+    )
+    plan.claim.state = "paid"
+
+
+def announce_payment(
+    session: Session, actor: Actor, plan: PaymentPlan, voucher: JournalVoucher
+) -> ClaimHistory:
+    """The claim's history entry, audit event, webhook and the claimant's e-mail."""
+    claim, paid_on = plan.claim, plan.draft.date
+    entry = record_transition(
+        session,
+        actor,
+        claim,
+        "paid",
+        details={"voucher": voucher.number_text, "reference": plan.reference},
+    )
+    publish(session, claim, "claim.paid", voucher_id=voucher.id, paid_on=paid_on)
+    notify_claim(session, claim, "claim.paid", claim.claimant_id, paid_on=paid_on)
+    return entry

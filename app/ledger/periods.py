@@ -48,6 +48,19 @@ def ensure_period(session: Session, entity_id: uuid.UUID, period: str) -> Period
     ).one()
 
 
+def refuse_closed_period(session: Session, entity_id: uuid.UUID, day: dt.date) -> None:
+    """Refuses early, without a lock, a posting into a period already closed, before anything is
+    prepared for it; taking the number checks again under the lock, which is what counts."""
+    period = period_of(day)
+    status = session.exec(
+        select(Period.status).where(Period.entity_id == entity_id, Period.period == period)
+    ).first()
+    if status == "closed":
+        raise PeriodClosed(
+            f"The period {period} is closed; post into an open period.", period=period
+        )
+
+
 def next_voucher_number(session: Session, entity_id: uuid.UUID, period: str) -> int:
     """Takes the next number under the period row's lock, so numbers have no gaps or repeats.
 

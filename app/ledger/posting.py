@@ -44,12 +44,35 @@ class VoucherDraft:
     payment_reference: str | None = None
 
 
-def post_voucher(session: Session, draft: VoucherDraft) -> JournalVoucher:
-    """Adds the voucher to the caller's transaction; raises if it does not balance to the cent."""
+@dataclass(frozen=True, slots=True)
+class PostedVoucher:
+    """A voucher as written, with its lines: the next step reads them here, not from the DB."""
+
+    voucher: JournalVoucher
+    lines: list[JournalLine]
+
+
+def check_balanced(draft: VoucherDraft) -> Decimal:
+    """The voucher's total; raises if its debits and credits differ by as much as a cent."""
     debit = sum((line.debit for line in draft.lines), ZERO)
     credit = sum((line.credit for line in draft.lines), ZERO)
     if debit != credit:
         raise UnbalancedVoucher(f"debits {debit} differ from credits {credit}")
+    return debit
+
+
+def post_voucher(session: Session, draft: VoucherDraft) -> JournalVoucher:
+    """Adds the voucher to the caller's transaction; raises if it does not balance to the cent."""
+    return write_voucher(session, draft).voucher
+
+
+def write_voucher(session: Session, draft: VoucherDraft) -> PostedVoucher:
+    """Numbers the voucher and adds it with its lines to the caller's transaction.
+
+    The number is taken under the period row's lock, held until the caller commits: callers
+    prepare everything else first and take it last, so the serial section stays short.
+    """
+    total = check_balanced(draft)
     period = period_of(draft.date)
     number = next_voucher_number(session, draft.entity_id, period)
     voucher = JournalVoucher(
@@ -64,15 +87,15 @@ def post_voucher(session: Session, draft: VoucherDraft) -> JournalVoucher:
         attachments_count=draft.attachments_count,
         prepared_by_id=draft.prepared_by_id,
         approved_by_id=draft.approved_by_id,
-        total=debit,
+        total=total,
         payment_reference=draft.payment_reference,
     )
     session.add(voucher)
     session.flush()
-    for line_no, line in enumerate(draft.lines, start=1):
-        session.add(_line_row(voucher.id, line_no, line))
+    lines = [_line_row(voucher.id, no, line) for no, line in enumerate(draft.lines, start=1)]
+    session.add_all(lines)
     session.flush()
-    return voucher
+    return PostedVoucher(voucher, lines)
 
 
 def _line_row(voucher_id: uuid.UUID, line_no: int, line: LineDraft) -> JournalLine:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 
 from sqlmodel import Session, col, func, select
 
@@ -76,6 +77,27 @@ def vouchers_out(session: Session, vouchers: list[JournalVoucher]) -> list[Vouch
 
 def voucher_out(session: Session, voucher: JournalVoucher) -> VoucherOut:
     return vouchers_out(session, [voucher])[0]
+
+
+def posted_voucher_out(voucher: JournalVoucher, lines: list[JournalLine]) -> VoucherOut:
+    """The voucher JSON of one just written, from its rows in hand."""
+    return _voucher_out(voucher, sorted(lines, key=lambda line: line.line_no))
+
+
+def voucher_ids_by_claim(
+    session: Session, claim_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The vouchers posted for each claim (booking, payment, reversals), oldest first."""
+    rows = session.exec(
+        select(JournalVoucher.claim_id, JournalVoucher.id)
+        .where(col(JournalVoucher.claim_id).in_(claim_ids))
+        .order_by(col(JournalVoucher.created_at), col(JournalVoucher.id))
+    ).all()
+    found: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for claim_id, voucher_id in rows:
+        if claim_id is not None:
+            found[claim_id].append(voucher_id)
+    return found
 
 
 def _voucher_out(voucher: JournalVoucher, lines: list[JournalLine]) -> VoucherOut:

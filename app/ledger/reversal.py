@@ -1,34 +1,40 @@
-"""Reversing a voucher: a 红字 voucher with negated lines in the period of the reversal date."""
+"""The ledger's part of reversing a voucher: a 红字 voucher with negated lines in the period of
+the reversal date. app/posting writes it with its archive record in one transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.archive.records import archive_voucher
 from app.audit.service import record_event
 from app.kit.dates import business_today
 from app.ledger.closing import LedgerActor
 from app.ledger.errors import InvalidState
 from app.ledger.models import JournalLine, JournalVoucher
-from app.ledger.posting import LineDraft, VoucherDraft, post_voucher
+from app.ledger.posting import LineDraft, VoucherDraft
 from app.ledger.queries import get_voucher
 from app.problems import ValidationProblem
-from app.storage import FileStore
 
 
-def reverse_voucher(
+@dataclass(frozen=True)
+class ReversalPlan:
+    original: JournalVoucher
+    original_lines: list[JournalLine]
+    draft: VoucherDraft
+    reason: str
+
+
+def plan_reversal(
     session: Session,
     actor: LedgerActor,
     voucher_id: uuid.UUID,
     *,
     reversal_date: dt.date | None,
     reason: str,
-    store: FileStore,
-) -> JournalVoucher:
+) -> ReversalPlan:
     """Corrections never edit a posted voucher: the reversal carries the same lines in red."""
     original = get_voucher(session, actor.principal, voucher_id)
     if original.kind == "reversal":
@@ -36,11 +42,16 @@ def reverse_voucher(
     on = reversal_date or business_today()
     if on < original.date:  # a correction cannot predate what it corrects
         raise ValidationProblem("reversal_date", f"not before the voucher's date {original.date}")
-    lines = session.exec(
-        select(JournalLine)
-        .where(JournalLine.voucher_id == original.id)
-        .order_by(col(JournalLine.line_no))
-    ).all()
+    reversed_by = select(JournalVoucher.id).where(JournalVoucher.reverses_id == original.id)
+    if session.exec(reversed_by).first() is not None:  # refused before anything is prepared
+        raise _already_reversed(original)
+    lines = list(
+        session.exec(
+            select(JournalLine)
+            .where(JournalLine.voucher_id == original.id)
+            .order_by(col(JournalLine.line_no))
+        ).all()
+    )
     draft = VoucherDraft(
         entity_id=original.entity_id,
         date=on,
@@ -51,14 +62,22 @@ def reverse_voucher(
         reverses_id=original.id,
         attachments_count=original.attachments_count,
     )
-    try:
-        reversal = post_voucher(session, draft)
-    except IntegrityError as exc:  # reverses_id is unique: a voucher is reversed once
-        session.rollback()
-        raise InvalidState(f"Voucher {original.number_text} is already reversed.") from exc
-    archive_voucher(
-        session, store=store, voucher=reversal, actor=actor.principal.user, key=actor.audit_key
-    )
+    return ReversalPlan(original, lines, draft, reason)
+
+
+def already_reversed(plan: ReversalPlan) -> InvalidState:
+    """The refusal when the voucher's reverses_id is taken: a voucher is reversed once."""
+    return _already_reversed(plan.original)
+
+
+def _already_reversed(original: JournalVoucher) -> InvalidState:
+    return InvalidState(f"Voucher {original.number_text} is already reversed.")
+
+
+def announce_reversal(
+    session: Session, actor: LedgerActor, plan: ReversalPlan, reversal: JournalVoucher
+) -> None:
+    original = plan.original
     record_event(
         session,
         actor=actor.principal.user,
@@ -69,12 +88,10 @@ def reverse_voucher(
         details={
             "reversal": reversal.number_text,
             "original": original.number_text,
-            "reason": reason,
+            "reason": plan.reason,
         },
         key=actor.audit_key,
     )
-    session.commit()
-    return reversal
 
 
 def _negated(line: JournalLine, original: JournalVoucher, reason: str) -> LineDraft:

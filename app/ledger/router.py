@@ -1,4 +1,5 @@
-"""HTTP endpoints of the ledger: vouchers, exports, periods, reversals and the input-VAT report."""
+"""HTTP endpoints of the ledger: vouchers, exports, periods and the input-VAT report (reversals
+post through app/posting, which archives them)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,13 @@ from app.auth.models import Role
 from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
-from app.invoices.deps import StoreDep
 from app.kit.dates import Instant, YearMonth
 from app.kit.idempotency import fingerprint, run_idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.ledger import exports, queries
 from app.ledger.closing import LedgerActor, set_period_status
 from app.ledger.periods import check_period_text
-from app.ledger.reversal import reverse_voucher
-from app.ledger.schemas import InputVatReport, PeriodOut, ReverseRequest, VoucherOut
+from app.ledger.schemas import InputVatReport, PeriodOut, VoucherOut
 from app.ledger.vat_report import input_vat_report
 
 router = APIRouter(tags=["ledger"])
@@ -82,39 +81,6 @@ def export_vouchers(
 @router.get("/vouchers/{voucher_id}")
 def read_voucher(session: SessionDep, principal: LedgerReader, voucher_id: uuid.UUID) -> VoucherOut:
     return queries.voucher_out(session, queries.get_voucher(session, principal, voucher_id))
-
-
-@router.post("/vouchers/{voucher_id}/reverse", status_code=201, response_model=VoucherOut)
-def reverse(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    store: StoreDep,
-    principal: FinanceUser,
-    voucher_id: uuid.UUID,
-    body: ReverseRequest,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    actor = LedgerActor(principal, audit_key(settings))
-
-    def action() -> tuple[int, object]:
-        reversal = reverse_voucher(
-            session,
-            actor,
-            voucher_id,
-            reversal_date=body.reversal_date,
-            reason=body.reason,
-            store=store,
-        )
-        return 201, queries.voucher_out(session, reversal).model_dump(mode="json")
-
-    return run_idempotent(
-        session,
-        user_id=principal.id,
-        key=idempotency_key,
-        action=action,
-        request_fingerprint=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
-    )
 
 
 @router.get("/periods")

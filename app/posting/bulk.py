@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.claims.service.common import Actor
 from app.kit.bulk import BulkResult, run_each
-from app.ledger.booking import book_claim, pay_claim
+from app.posting.service import book_claim, pay_claim
 from app.storage import FileStore
 
 

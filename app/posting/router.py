@@ -1,4 +1,5 @@
-"""HTTP endpoints that post a claim: book (记账) and pay; both idempotent, both return the claim."""
+"""HTTP endpoints that post: book (记账) and pay a claim (returning the claim), alone or in bulk,
+and reverse a voucher; all idempotent."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from fastapi.responses import JSONResponse
 
 from app.audit.service import audit_key
 from app.auth.deps import FinanceUser
-from app.claims.queries import read_claim
 from app.claims.schemas import ClaimOut
 from app.claims.service.common import Actor
 from app.config import SettingsDep
@@ -18,9 +18,18 @@ from app.db import SessionDep
 from app.invoices.deps import StoreDep
 from app.kit.bulk import BulkResult
 from app.kit.idempotency import fingerprint, run_idempotent
-from app.ledger.booking import book_claim, pay_claim
-from app.ledger.schemas import BookRequest, BulkBookRequest, BulkPayRequest, PayRequest
+from app.ledger.closing import LedgerActor
+from app.ledger.queries import posted_voucher_out
+from app.ledger.schemas import (
+    BookRequest,
+    BulkBookRequest,
+    BulkPayRequest,
+    PayRequest,
+    ReverseRequest,
+    VoucherOut,
+)
 from app.posting.bulk import bulk_book_claims, bulk_pay_claims
+from app.posting.service import book_claim, pay_claim, posted_claim_out, reverse_voucher
 
 router = APIRouter(tags=["claims"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -45,8 +54,8 @@ def book(
     actor = Actor(principal, audit_key(settings))
 
     def action() -> tuple[int, object]:
-        book_claim(session, actor, claim_id, booking.booking_date, store=store)
-        return 200, read_claim(session, principal, claim_id).model_dump(mode="json")
+        posted = book_claim(session, actor, claim_id, booking.booking_date, store=store)
+        return 200, posted_claim_out(session, posted).model_dump(mode="json")
 
     return run_idempotent(
         session,
@@ -71,8 +80,8 @@ def pay(
     actor = Actor(principal, audit_key(settings))
 
     def action() -> tuple[int, object]:
-        pay_claim(session, actor, claim_id, body.paid_on, body.reference, store=store)
-        return 200, read_claim(session, principal, claim_id).model_dump(mode="json")
+        posted = pay_claim(session, actor, claim_id, body.paid_on, body.reference, store=store)
+        return 200, posted_claim_out(session, posted).model_dump(mode="json")
 
     return run_idempotent(
         session,
@@ -128,6 +137,45 @@ def bulk_pay(
             session, actor, body.claim_ids, body.paid_on, body.reference, store=store
         )
         return 200, result.model_dump(mode="json", exclude_none=True)
+
+    return run_idempotent(
+        session,
+        user_id=principal.id,
+        key=idempotency_key,
+        action=action,
+        request_fingerprint=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+    )
+
+
+@router.post(
+    "/vouchers/{voucher_id}/reverse",
+    status_code=201,
+    response_model=VoucherOut,
+    tags=["ledger"],
+)
+def reverse(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    principal: FinanceUser,
+    voucher_id: uuid.UUID,
+    body: ReverseRequest,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    actor = LedgerActor(principal, audit_key(settings))
+
+    def action() -> tuple[int, object]:
+        posted = reverse_voucher(
+            session,
+            actor,
+            voucher_id,
+            reversal_date=body.reversal_date,
+            reason=body.reason,
+            store=store,
+        )
+        reversal = posted_voucher_out(posted.voucher, posted.lines)
+        return 201, reversal.model_dump(mode="json")
 
     return run_idempotent(
         session,

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from app.claims.service import Actor
 from app.invoices.deduction import confirm_deduction
-from app.ledger.booking import book_claim, pay_claim
+from app.posting.service import book_claim, pay_claim
 from app.problems import AppError
 from app.storage import FileStore
 

@@ -13,7 +13,7 @@ from app.auth.names import display_names
 from app.auth.principal import Principal
 from app.claims import queries
 from app.kit.dates import business_today
-from app.ledger.queries import voucher_numbers
+from app.ledger.queries import voucher_ids_by_claim, voucher_numbers
 from app.problems import AppError
 from app.web.claim_present import (
     DONE_MESSAGES,
@@ -39,7 +39,7 @@ def claim_page(
 ) -> Response:
     """The claim within the caller's sight (else 404), its actions, and a refusal if any."""
     lang = request_lang(request)
-    claim = queries.read_claim(session, principal, claim_id)
+    claim = queries.read_claim(session, principal, claim_id, vouchers=voucher_ids_by_claim)
     context = {
         **claim_view(lang, claim, display_names(session, people_of(claim))),
         "actions": claim_actions(principal, claim),

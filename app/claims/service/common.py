@@ -39,15 +39,18 @@ def record_transition(
     *,
     comment: str | None = None,
     details: dict[str, Any] | None = None,
-) -> None:
-    """A history entry and an audit event for `action`, in the caller's transaction."""
+) -> ClaimHistory:
+    """A history entry and an audit event for `action`, in the caller's transaction; the entry
+    is returned for callers that show the claim without reading it back."""
     now = utcnow()
     claim.updated_at = now
     session.add(claim)
-    session.add(
-        ClaimHistory(claim_id=claim.id, action=action, actor_id=actor.id, at=now, comment=comment)
+    entry = ClaimHistory(
+        claim_id=claim.id, action=action, actor_id=actor.id, at=now, comment=comment
     )
+    session.add(entry)
     audit_claim(session, actor, claim, f"claim.{action}", {"comment": comment, **(details or {})})
+    return entry
 
 
 def audit_claim(

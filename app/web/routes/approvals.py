@@ -15,6 +15,7 @@ from app.claims.schemas import ApproveBody, RejectBody
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.pagination import CursorQuery
+from app.ledger.queries import voucher_ids_by_claim
 from app.problems import AppError
 from app.web.bulk_approve import ApproveResult, BulkApproveBody, bulk_approve
 from app.web.claim_page import claim_page
@@ -46,7 +47,13 @@ def _inbox(
 ) -> Response:
     lang = request_lang(request)
     claims, next_cursor = queries.list_claims(
-        session, principal, state=None, awaiting_me=True, cursor=cursor, limit=PAGE_SIZE
+        session,
+        principal,
+        state=None,
+        awaiting_me=True,
+        cursor=cursor,
+        limit=PAGE_SIZE,
+        vouchers=voucher_ids_by_claim,
     )
     names = display_names(session, {c.claimant for c in claims})
     rows = [claim_view(lang, c, names) for c in claims]
@@ -111,7 +118,9 @@ def _outcome(
         if problem is None:
             continue
         try:
-            title = queries.read_claim(session, principal, claim_id).title
+            title = queries.read_claim(
+                session, principal, claim_id, vouchers=voucher_ids_by_claim
+            ).title
         except AppError:
             title = str(claim_id)
         refused.append({"id": claim_id, "title": title, "problem": problem_view(lang, problem)})
@@ -165,6 +174,6 @@ def printable_claim(
     request: Request, session: SessionDep, principal: WebUser, claim_id: uuid.UUID
 ) -> Response:
     """The 报销单 as paper wants it: amounts in 大写, the approval trail, no navigation."""
-    claim = queries.read_claim(session, principal, claim_id)
+    claim = queries.read_claim(session, principal, claim_id, vouchers=voucher_ids_by_claim)
     context = claim_sheet(session, request_lang(request), claim)
     return render(request, "claims/print.html", context, principal=principal)

@@ -16,6 +16,7 @@ from app.claims.schemas import ClaimCreate, ClaimOut
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.pagination import CursorQuery
+from app.ledger.queries import voucher_ids_by_claim
 from app.problems import AppError
 from app.web.claim_page import claim_page
 from app.web.claim_pick import checked_values, pick_context
@@ -61,6 +62,7 @@ def claims_list(
             awaiting_me=False,
             cursor=cursor,
             limit=PAGE_SIZE,
+            vouchers=voucher_ids_by_claim,
         )
     context = {
         "claims": items,

@@ -13,6 +13,7 @@ from app.claims import queries, service
 from app.claims.schemas import ClaimPatch, ItemRef, JustificationBody
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.ledger.queries import voucher_ids_by_claim
 from app.problems import AppError, Forbidden
 from app.web.claim_page import claim_page
 from app.web.claim_pick import checked_values, pick_context
@@ -38,7 +39,7 @@ def _add_page(
     nothing_ticked: bool = False,
 ) -> Response:
     lang = request_lang(request)
-    claim = queries.read_claim(session, principal, claim_id)
+    claim = queries.read_claim(session, principal, claim_id, vouchers=voucher_ids_by_claim)
     if claim.claimant != principal.id:  # others may see the claim, never add to it
         raise Forbidden("Only the claimant may add documents to this claim.")
     context = {
@@ -149,7 +150,7 @@ def delete_draft(
     if not confirmed(form):
         error = not_confirmed(request_lang(request))
         return claim_page(request, session, principal, claim_id, error=error)
-    number = queries.read_claim(session, principal, claim_id).number
+    number = queries.read_claim(session, principal, claim_id, vouchers=voucher_ids_by_claim).number
     try:
         service.delete_draft(session, actor_of(principal, settings), claim_id)
     except AppError as exc:

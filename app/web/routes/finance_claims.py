@@ -20,8 +20,9 @@ from app.invoices import queries as invoice_queries
 from app.invoices.deps import StoreDep
 from app.kit.dates import business_today
 from app.kit.pagination import CursorQuery
-from app.ledger.booking import book_claim, pay_claim
+from app.ledger.queries import voucher_ids_by_claim
 from app.ledger.schemas import BookRequest, PayRequest
+from app.posting.service import book_claim, pay_claim
 from app.problems import AppError
 from app.web.bulk_forms import BulkBookForm, BulkDeductionForm, BulkPayForm, ticked
 from app.web.bulk_runs import BulkOutcome, bulk_book, bulk_confirm_deduction, bulk_pay
@@ -51,10 +52,22 @@ def _lists_page(
 ) -> Response:
     lang = request_lang(request)
     to_book, _ = queries.list_claims(
-        session, principal, state="approved", awaiting_me=False, cursor=None, limit=LIST_SIZE
+        session,
+        principal,
+        state="approved",
+        awaiting_me=False,
+        cursor=None,
+        limit=LIST_SIZE,
+        vouchers=voucher_ids_by_claim,
     )
     to_pay, _ = queries.list_claims(
-        session, principal, state="booked", awaiting_me=False, cursor=None, limit=LIST_SIZE
+        session,
+        principal,
+        state="booked",
+        awaiting_me=False,
+        cursor=None,
+        limit=LIST_SIZE,
+        vouchers=voucher_ids_by_claim,
     )
     names = display_names(session, {c.claimant for c in to_book + to_pay})
     context = {

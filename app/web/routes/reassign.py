@@ -21,6 +21,7 @@ from app.claims import queries, service
 from app.claims.schemas import ReassignBody
 from app.config import SettingsDep
 from app.db import SessionDep
+from app.ledger.queries import voucher_ids_by_claim
 from app.problems import AppError
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
@@ -52,6 +53,7 @@ def _page(
         awaiting_inactive=True,
         cursor=None,
         limit=PAGE_SIZE,
+        vouchers=voucher_ids_by_claim,
     )
     users, _ = auth_service.list_users(session, cursor=None, limit=200)
     people = {c.claimant for c in claims} | {c.awaiting_approver for c in claims}

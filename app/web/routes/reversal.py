@@ -12,8 +12,8 @@ from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices.deps import StoreDep
 from app.ledger.closing import LedgerActor
-from app.ledger.reversal import reverse_voucher
 from app.ledger.schemas import ReverseRequest
+from app.posting.service import reverse_voucher
 from app.problems import AppError
 from app.web.confirm import confirmed, not_confirmed
 from app.web.csrf import CsrfChecked
