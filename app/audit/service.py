@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, insert, or_, update
 from sqlmodel import Session, col, select
@@ -25,7 +25,6 @@ from app.audit.chain import (
     verify_events,
 )
 from app.audit.models import AuditEvent, AuditHead
-from app.auth.models import User
 from app.config import Settings
 from app.db import utcnow
 from app.kit.ranges import require_ordered
@@ -50,6 +49,16 @@ _SET_HEAD_MAC = update(_HEAD).where(_HEAD.c.id == _HEAD_ID).values(mac=bindparam
 _INSERT_EVENT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
 
 
+class AuditedActor(Protocol):
+    """Who an event names: any user row (the audit log sits below auth and never imports it)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def username(self) -> str: ...
+
+
 def audit_key(settings: Settings) -> bytes:
     return settings.audit_key.get_secret_value().encode("utf-8")
 
@@ -57,7 +66,7 @@ def audit_key(settings: Settings) -> bytes:
 def record_event(
     session: Session,
     *,
-    actor: User | None,
+    actor: AuditedActor | None,
     action: str,
     object_type: str,
     object_id: str | None,

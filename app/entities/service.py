@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Set
+from typing import Protocol
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.audit.service import audit_key, record_event
-from app.auth.models import User
-from app.auth.principal import Principal
+from app.audit.service import AuditedActor, audit_key, record_event
 from app.config import Settings
 from app.entities.errors import DuplicateEntity
 from app.entities.models import LegalEntity
@@ -15,8 +17,18 @@ from app.entities.schemas import EntityCreate, EntityOut
 from app.kit.pagination import paginate
 
 
+class EntityViewer(Protocol):
+    """Who lists entities (a principal): entities sit below auth and never import it."""
+
+    @property
+    def is_admin(self) -> bool: ...
+
+    @property
+    def entity_ids(self) -> Set[uuid.UUID]: ...
+
+
 def create_entity(
-    session: Session, data: EntityCreate, *, actor: User | None, settings: Settings
+    session: Session, data: EntityCreate, *, actor: AuditedActor | None, settings: Settings
 ) -> EntityOut:
     """Registers a legal entity; `actor` None means the system (CLI, demo)."""
     entity = LegalEntity(
@@ -49,7 +61,7 @@ def create_entity(
 
 
 def list_entities(
-    session: Session, *, principal: Principal, cursor: str | None, limit: int
+    session: Session, *, principal: EntityViewer, cursor: str | None, limit: int
 ) -> tuple[list[EntityOut], str | None]:
     """Admins see every entity; everyone else the entities they work for."""
     statement = select(LegalEntity)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 PARSING = Path(__file__).resolve().parents[2] / "app" / "invoices" / "parsing"
 ALLOWED_THIRD_PARTY = {"pypdf", "defusedxml"}
-ALLOWED_APP = ("app.invoices.parsing", "app.kit.uscc")
+ALLOWED_APP = ("app.invoices.parsing",)
 
 
 def _imports(path: Path) -> list[str]:
