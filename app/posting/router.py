@@ -31,7 +31,7 @@ from app.ledger.schemas import (
 from app.posting.bulk import bulk_book_claims, bulk_pay_claims
 from app.posting.service import book_claim, pay_claim, posted_claim_out, reverse_voucher
 
-router = APIRouter(tags=["claims"])
+router = APIRouter()  # tags per route: claims, and the ledger's for reversals
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 POSTING_RESPONSES: dict[int | str, dict[str, str]] = {
     403: {"description": "segregation-of-duties"},
@@ -39,7 +39,12 @@ POSTING_RESPONSES: dict[int | str, dict[str, str]] = {
 }
 
 
-@router.post("/claims/{claim_id}/book", response_model=ClaimOut, responses=POSTING_RESPONSES)
+@router.post(
+    "/claims/{claim_id}/book",
+    response_model=ClaimOut,
+    responses=POSTING_RESPONSES,
+    tags=["claims"],
+)
 def book(
     request: Request,
     session: SessionDep,
@@ -66,7 +71,12 @@ def book(
     )
 
 
-@router.post("/claims/{claim_id}/pay", response_model=ClaimOut, responses=POSTING_RESPONSES)
+@router.post(
+    "/claims/{claim_id}/pay",
+    response_model=ClaimOut,
+    responses=POSTING_RESPONSES,
+    tags=["claims"],
+)
 def pay(
     request: Request,
     session: SessionDep,
@@ -92,7 +102,7 @@ def pay(
     )
 
 
-@router.post("/claims/bulk-book", response_model=BulkResult)
+@router.post("/claims/bulk-book", response_model=BulkResult, tags=["claims"])
 def bulk_book(
     request: Request,
     session: SessionDep,
@@ -119,7 +129,7 @@ def bulk_book(
     )
 
 
-@router.post("/claims/bulk-pay", response_model=BulkResult)
+@router.post("/claims/bulk-pay", response_model=BulkResult, tags=["claims"])
 def bulk_pay(
     request: Request,
     session: SessionDep,

@@ -116,7 +116,7 @@ def refresh_total(session: Session, claim: Claim) -> None:
 
 
 def current_approver_ids(session: Session, claim: Claim) -> set[uuid.UUID]:
-    """Who approved the claim in its current round: the ledger keeps them from booking it."""
+    """Who approved the claim in its current round (a rejection starts a new round)."""
     rows = session.exec(
         select(ClaimApproval.approver_id).where(
             ClaimApproval.claim_id == claim.id,
