@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import httpx
 
+from app.kit.dates import business_today
 from bench._servers import ENTITY_NAME, ID_MASKED, PASSENGER, Office
 from railclaim_devkit.synthetic import generate_corpus
 
@@ -14,17 +16,21 @@ BOOKING_DATE = "2026-11-20"
 
 
 def invoices(seed: int, n: int, uscc: str) -> list[tuple[str, bytes]]:
-    """`n` distinct one-page invoice PDFs bought by the office's entity for its employee."""
+    """`n` distinct one-page invoice PDFs bought by the office's entity for its employee,
+    none issued after today (the generator's dates run into 2027; such an invoice carries the
+    blocking `issued-in-future` finding, and its claim could not be submitted)."""
     files = generate_corpus(
         seed,
-        n,
+        n * 2,
         ("pdf",),
         buyer_name=ENTITY_NAME,
         buyer_tax_id=uscc,
         passenger_name=PASSENGER,
         passenger_id_masked=ID_MASKED,
     )
-    return [(f.filename, f.data) for f in files]
+    today = business_today()
+    issued = ((f.filename, f.data) for f in files if f.spec.issue_date <= today)
+    return list(itertools.islice(issued, n))
 
 
 def upload(http: httpx.Client, office: Office, item: tuple[str, bytes]) -> httpx.Response:

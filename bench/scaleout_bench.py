@@ -1,7 +1,7 @@
 """Scale-out: several `railclaim serve` processes on one PostgreSQL; uploads and a booking burst.
 
     .venv/bin/python -m bench.scaleout_bench [--processes 2] [--workers 1] [--uploads 1000]
-        [--clients 8] [--claims 100] [--seed 3030] [--storage folder|s3]
+        [--clients 8] [--claims 100] [--seed 3030] [--clerks 8] [--storage folder|s3]
 
 A fresh PostgreSQL database, the office of bench/_servers.py, and `--processes` servers on
 their own ports (each with `--workers` uvicorn workers). Uploads: every distinct file is sent
@@ -130,6 +130,9 @@ def run_bookings(
     chosen: list[object] = list(invoice_ids[: args.claims])
     seconds, latencies, statuses = fan_out(urls, args.clients, chosen, prepare)
     report("claim: create + submit + approve", len(chosen), seconds, latencies, statuses)
+    if args.clerks:
+        book_by_clerks(urls, office, claim_ids, args.clerks)
+        return
     barrier = threading.Barrier(len(claim_ids))
     latencies, statuses = [], Counter()
     lock = threading.Lock()
@@ -151,6 +154,20 @@ def run_bookings(
     for thread in threads:
         thread.join()
     report("book, all at once", len(claim_ids), time.perf_counter() - started, latencies, statuses)
+    assert statuses == {200: len(claim_ids)}, statuses
+
+
+def book_by_clerks(urls: list[str], office: Office, claim_ids: list[str], clerks: int) -> None:
+    """SPEC's booking bar: `clerks` concurrent clerks (the two finance users in turn), each
+    booking the next approved claim as soon as the last one is done."""
+    turn = iter(range(len(claim_ids)))
+
+    def act(http: httpx.Client, claim_id: object) -> int:
+        who = "finance" if next(turn) % 2 == 0 else "finance2"
+        return book(http, office, str(claim_id), who).status_code
+
+    seconds, latencies, statuses = fan_out(urls, clerks, list(claim_ids), act)
+    report(f"book, {clerks} clerks at once", len(claim_ids), seconds, latencies, statuses)
     assert statuses == {200: len(claim_ids)}, statuses
 
 
@@ -186,6 +203,12 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100)
     parser.add_argument("--seed", type=int, default=3030)
     parser.add_argument(
+        "--clerks",
+        type=int,
+        default=0,
+        help="book with this many concurrent clerks instead of every claim at once",
+    )
+    parser.add_argument(
         "--storage",
         choices=["folder", "s3"],
         default="folder",
@@ -211,7 +234,12 @@ def main() -> None:
         try:
             for n in range(args.processes):
                 port = free_port()
-                own = {**env, "RAILCLAIM_STORAGE_DIR": str(workdir / f"storage-{n}")}
+                # On S3 each process has a folder of its own; a folder store is shared.
+                own = (
+                    {**env, "RAILCLAIM_STORAGE_DIR": str(workdir / f"storage-{n}")}
+                    if args.storage == "s3"
+                    else env
+                )
                 servers.append(start_server(serve_argv(args.workers, port), own, workdir, port))
             urls = [base_url for _, base_url in servers]
             print("| phase | requests | rate | p50 ms | p95 ms | p99 ms | statuses |")
