@@ -14,8 +14,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import and_, or_
+from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from app.archive.bag import StreamedBag
@@ -129,10 +131,20 @@ def _snapshot(read_session: Session) -> None:
         read_session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
+class FileRow(NamedTuple):
+    """What the export needs of an archive_file row."""
+
+    path: str
+    sha256: str
+    size: int
+    invoice_id: uuid.UUID | None
+    paper_voucher_id: uuid.UUID | None
+
+
 @dataclass(frozen=True)
 class _Batch:
     records: list[tuple[ArchiveRecord, dt.date]]
-    files: dict[uuid.UUID, list[ArchiveFile]]
+    files: dict[uuid.UUID, list[FileRow]]
     invoices: dict[uuid.UUID, Invoice]
     papers: dict[uuid.UUID, PaperVoucher]
 
@@ -170,14 +182,19 @@ def _batches(session: Session, plan: ExportPlan) -> Iterator[_Batch]:
 
 
 def _load_batch(session: Session, records: list[tuple[ArchiveRecord, dt.date]]) -> _Batch:
-    files: dict[uuid.UUID, list[ArchiveFile]] = defaultdict(list)
-    rows = session.exec(
-        select(ArchiveFile)
+    files: dict[uuid.UUID, list[FileRow]] = defaultdict(list)
+    # Plain rows, not ORM objects: six per voucher, and building the objects was a fifth of
+    # the export's own time.
+    rows = session.execute(
+        columns(
+            col(ArchiveFile.record_id), col(ArchiveFile.path), col(ArchiveFile.sha256),
+            col(ArchiveFile.size), col(ArchiveFile.invoice_id), col(ArchiveFile.paper_voucher_id),
+        )
         .where(col(ArchiveFile.record_id).in_([r.id for r, _ in records]))
         .order_by(col(ArchiveFile.record_id), col(ArchiveFile.path))
-    ).all()
+    ).all()  # fmt: skip
     for row in rows:
-        files[row.record_id].append(row)
+        files[row.record_id].append(FileRow(*row[1:]))
     invoice_ids = {f.invoice_id for f in rows if f.invoice_id}
     paper_ids = {f.paper_voucher_id for f in rows if f.paper_voucher_id}
     invoices = session.exec(select(Invoice).where(col(Invoice.id).in_(invoice_ids))).all()
@@ -208,7 +225,7 @@ def _write_batch(
 
 
 def _write_file(
-    bag: StreamedBag, store: FileStore, path: str, file: ArchiveFile, ahead: Fetched
+    bag: StreamedBag, store: FileStore, path: str, file: FileRow, ahead: Fetched
 ) -> Iterator[bytes]:
     if ahead.data is not None:
         source = io.BytesIO(ahead.data)

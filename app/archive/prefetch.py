@@ -1,9 +1,10 @@
-"""Stored files read and hashed ahead of the zip writer, on threads, within a memory budget.
+"""Stored files read and hashed ahead of the zip writer, on a thread, within a memory budget.
 
 An export copies tens of thousands of small files: opening, reading and hashing each in turn
 left the zip writer idle while it waited, and the reads idle while it deflated. File reads,
-S3 GETs, SHA-256 and zlib all release the GIL, so two reader threads working a few files
-ahead overlap reading and hashing with writing. Only files up to SMALL_FILE bytes are read
+S3 GETs, SHA-256 and zlib all release the GIL, so a reader thread working a few files ahead
+overlaps reading and hashing with writing (a second one measured slower: 1.73 s against 1.62 s
+for 2,000 vouchers on an idle machine). Only files up to SMALL_FILE bytes are read
 ahead, at most AHEAD at a time (so at most AHEAD x SMALL_FILE bytes held); a larger one is
 streamed by the writer itself, as before.
 """
@@ -20,7 +21,7 @@ from app.storage import FileStore
 
 SMALL_FILE = 4 * 1024 * 1024
 AHEAD = 16
-READERS = 2
+READERS = 1
 
 
 @dataclass(frozen=True)
