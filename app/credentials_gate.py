@@ -11,6 +11,7 @@ from __future__ import annotations
 from http.cookies import SimpleCookie
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
@@ -38,7 +39,16 @@ class CredentialsBeforeBodyMiddleware:
         principal = None
         if plaintext:
             engine = scope["app"].state.engine
-            principal = await run_in_threadpool(_resolve, engine, plaintext, cookie=not is_api)
+            try:
+                principal = await run_in_threadpool(_resolve, engine, plaintext, cookie=not is_api)
+            except OperationalError:
+                # Out here the app's handlers do not run: answer as they would (overload, 503).
+                busy = problem_response(
+                    503, "busy", detail="The database is busy; retry in a moment.",
+                    headers={"Retry-After": "1", "Connection": "close"},
+                )  # fmt: skip
+                await busy(scope, receive, send)
+                return
         if principal is None:
             await _refuse(scope, receive, send, as_json=is_api or scope["path"].startswith("/web/"))
             return

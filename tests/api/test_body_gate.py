@@ -11,9 +11,12 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 
+import pytest
 from fastapi import FastAPI
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
+from app import credentials_gate
 from app.auth.tokens import mint_token
 from app.config import Settings
 from app.invoices.models import Invoice
@@ -171,3 +174,16 @@ def test_a_body_slower_than_the_deadline_gets_408(settings: Settings, session: S
     finally:
         quick.state.engine.dispose()
         quick.state.read_engine.dispose()
+
+
+def test_a_busy_database_at_the_gate_is_a_503_problem(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def busy(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(credentials_gate, "_resolve", busy)
+    headers = {"content-type": MULTIPART, "authorization": "Bearer rc_whatever"}
+    sent = call(app, "/api/v1/invoices", headers=headers, chunks=[CHUNK])
+    assert (sent.status, sent.reads) == (503, 0)
+    assert sent.json["type"] == "/problems/busy"
