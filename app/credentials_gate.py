@@ -8,18 +8,18 @@ one at once, and hands the resolved principal on so the endpoint does not look i
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
-
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import cookie_parser
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.auth.deps import GATE_STATE_KEY, principal_for_token
 from app.auth.principal import Principal
-from app.problems import problem_response
+from app.problems import busy_response, is_database_busy, problem_response
 from app.web.session import SESSION_COOKIE
 
 # The only endpoints that take a body from someone not yet logged in: the two logins.
@@ -41,13 +41,11 @@ class CredentialsBeforeBodyMiddleware:
             engine = scope["app"].state.engine
             try:
                 principal = await run_in_threadpool(_resolve, engine, plaintext, cookie=not is_api)
-            except OperationalError:
+            except OperationalError as exc:
                 # Out here the app's handlers do not run: answer as they would (overload, 503).
-                busy = problem_response(
-                    503, "busy", detail="The database is busy; retry in a moment.",
-                    headers={"Retry-After": "1", "Connection": "close"},
-                )  # fmt: skip
-                await busy(scope, receive, send)
+                if not is_database_busy(exc):
+                    raise
+                await busy_response({"Connection": "close"})(scope, receive, send)
                 return
         if principal is None:
             await _refuse(scope, receive, send, as_json=is_api or scope["path"].startswith("/web/"))
@@ -72,20 +70,16 @@ def _has_body(scope: Scope) -> bool:
 
 
 def _bearer(scope: Scope) -> str | None:
+    # Read as the endpoint's HTTPBearer reads it, so the gate and the endpoint agree.
     value = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
-    scheme, _, token = value.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+    scheme, token = get_authorization_scheme_param(value)
+    return token or None if scheme.lower() == "bearer" else None
 
 
 def _cookie(scope: Scope) -> str | None:
+    # Starlette's own parser, the one behind `request.cookies` that the web pages read.
     raw = dict(scope["headers"]).get(b"cookie", b"").decode("latin-1")
-    cookies: SimpleCookie = SimpleCookie()
-    try:
-        cookies.load(raw)
-    except Exception:  # a malformed Cookie header carries no session
-        return None
-    morsel = cookies.get(SESSION_COOKIE)
-    return morsel.value if morsel is not None and morsel.value else None
+    return cookie_parser(raw).get(SESSION_COOKIE) or None
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, *, as_json: bool) -> None:

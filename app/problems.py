@@ -284,16 +284,28 @@ async def _unhandled(request: Request, _exc: Exception) -> JSONResponse:
     )
 
 
+def is_database_busy(exc: Exception) -> bool:
+    """SQLite's single write lock timed out under a burst: overload, not a bug."""
+    return "database is locked" in str(exc)
+
+
+def busy_response(headers: dict[str, str] | None = None) -> JSONResponse:
+    """The 503 `busy` problem of an overloaded database (`headers` added to Retry-After)."""
+    return problem_response(
+        503,
+        "busy",
+        detail="The database is busy; retry in a moment.",
+        headers={"Retry-After": "1", **(headers or {})},
+    )
+
+
 async def _database_busy(request: Request, exc: Exception) -> JSONResponse:
-    """SQLite's single write lock can time out under a burst: that is overload, not a bug."""
-    if "database is locked" not in str(exc):
+    if not is_database_busy(exc):
         return await _unhandled(request, exc)
     logger.warning(
         "database busy", extra={"request_id": getattr(request.state, "request_id", None)}
     )
-    return problem_response(
-        503, "busy", detail="The database is busy; retry in a moment.", headers={"Retry-After": "1"}
-    )
+    return busy_response()
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -187,3 +187,14 @@ def test_a_busy_database_at_the_gate_is_a_503_problem(
     sent = call(app, "/api/v1/invoices", headers=headers, chunks=[CHUNK])
     assert (sent.status, sent.reads) == (503, 0)
     assert sent.json["type"] == "/problems/busy"
+
+
+def test_the_gate_reads_cookies_as_the_pages_do(app: FastAPI, session: Session) -> None:
+    # A stray cookie the strict http.cookies parser rejects must not lock a logged-in user out
+    # of every form: the gate reads the header with Starlette's parser, like request.cookies.
+    token = bearer(session, make_user(session, "employee"))["Authorization"].split()[1]
+    headers = {
+        "content-type": "application/x-www-form-urlencoded",
+        "cookie": f'tracker"x=1; railclaim_session={token}',
+    }
+    assert call(app, "/claims/new", headers=headers, chunks=[b"title=x"]).reads > 0
