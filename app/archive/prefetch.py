@@ -59,9 +59,7 @@ def _fetch(store: FileStore, item: Wanted) -> Fetched:
         return Fetched(None, None)
     try:
         data = store.get(item.sha256)
-    except FileNotFoundError:
-        return Fetched(None, None, missing=True)
-    except ValueError:  # the row holds no valid hash at all: nothing to read under it
+    except (FileNotFoundError, ValueError):  # ValueError: the row holds no valid hash at all
         return Fetched(None, None, missing=True)
     if len(data) > SMALL_FILE:  # the row's size lied: keep to the budget, let the writer stream
         return Fetched(None, None)

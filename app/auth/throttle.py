@@ -47,7 +47,7 @@ def count_failure(session: Session, username: str, settings: Settings) -> bool:
     """Counts one failed password for the name; True when this failure starts a lockout."""
     now = utcnow()
     window = dt.timedelta(minutes=settings.login_lockout_minutes)
-    _forget_stale(session, now - window)
+    _forget_stale(session, now, before=now - window)
     key = name_key(username)
     first = {"name_sha256": key, "failures": 0, "last_failed_at": now}
     insert_ignore(session, LoginThrottle, first)
@@ -73,14 +73,14 @@ def forget(session: Session, username: str) -> None:
     session.exec(delete(LoginThrottle).where(col(LoginThrottle.name_sha256) == name_key(username)))
 
 
-def _forget_stale(session: Session, before: dt.datetime) -> None:
+def _forget_stale(session: Session, now: dt.datetime, *, before: dt.datetime) -> None:
     # Failures further apart than the window do not add up, and an ended lockout is forgotten.
     session.exec(
         delete(LoginThrottle).where(
             col(LoginThrottle.last_failed_at) < before,
             or_(
                 col(LoginThrottle.locked_until).is_(None),
-                col(LoginThrottle.locked_until) < utcnow(),
+                col(LoginThrottle.locked_until) < now,
             ),
         )
     )
