@@ -10,6 +10,7 @@ from typing import Literal
 BusinessType = Literal["sale", "refund", "change", "difference"]
 Source = Literal["xbrl", "text"]
 RenditionKind = Literal["pdf", "ofd", "xml"]
+InvoiceKind = Literal["railway", "air"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,19 @@ class Rendition:
     filename: str
     sha256: str
     data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FlightSegment:
+    """One printed row pair of an air e-itinerary's flight table (自 … / 至 …)."""
+
+    carrier: str | None
+    flight_number: str
+    cabin: str | None  # the printed booking-class letter; the entity's table names its class
+    travel_date: dt.date | None
+    departure_time: dt.time | None
+    departure_airport: str | None
+    arrival_airport: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +74,21 @@ class ParsedInvoice:
     renditions: tuple[Rendition, ...]
     findings: tuple[Finding, ...] = ()
     xbrl: bytes | None = field(default=None, repr=False)
+    # Air e-itineraries (SPEC "Air travel"); a railway invoice keeps the defaults. For air the
+    # first segment also fills travel_date, departure_time and the two stations, and `fare` is
+    # 票价 *excluding* VAT; `total_amount` is 价税合计 (for railway it equals `fare`).
+    kind: InvoiceKind = "railway"
+    segments: tuple[FlightSegment, ...] = ()
+    fuel_surcharge: Decimal | None = None
+    civil_aviation_fund: Decimal | None = None
+    other_taxes: Decimal | None = None
+    total_amount: Decimal | None = None
+    domestic: bool | None = None
+
+    @property
+    def total(self) -> Decimal:
+        """价税合计: what the traveller paid, and what a claim reimburses."""
+        return self.fare if self.total_amount is None else self.total_amount
 
     @property
     def is_red_letter(self) -> bool:
