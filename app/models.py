@@ -13,7 +13,7 @@ from app.claims.models import (
     ClaimPolicy,
 )
 from app.entities.models import LegalEntity
-from app.invoices.models import Invoice, InvoiceFile, PaperVoucher, TicketHold
+from app.invoices.models import CabinTable, Invoice, InvoiceFile, PaperVoucher, TicketHold
 from app.kit.idempotency import IdempotencyRecord
 from app.ledger.models import (
     BookedDocument,
@@ -34,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "BookedDocument",
+    "CabinTable",
     "Claim",
     "ClaimApproval",
     "ClaimHistory",

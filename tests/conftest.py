@@ -17,6 +17,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.main import create_app
 from tests import databases
+from tests.air_support import AirFiles
 
 if TYPE_CHECKING:
     from tests.seaweed import Seaweed
@@ -104,3 +105,9 @@ def session(settings: Settings) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as db_session:
         yield db_session
     engine.dispose()
+
+
+@pytest.fixture
+def air_files(monkeypatch: pytest.MonkeyPatch) -> AirFiles:
+    """Air readings of registered upload bytes (see tests.air_support)."""
+    return AirFiles(monkeypatch)

@@ -49,7 +49,7 @@ def settle_business_type(
     previous, previous_key = invoice.business_type, invoice.ticket_key
     invoice.business_type = business_type
     if not invoice.is_red_letter:
-        invoice.ticket_key = ticket_key(invoice.e_ticket_number, business_type)
+        invoice.ticket_key = ticket_key(invoice.e_ticket_number, business_type, invoice.kind)
         if invoice.ticket_key is not None and invoice.ticket_key != previous_key:
             hold_ticket(
                 session, principal, invoice.ticket_key, E_INVOICE

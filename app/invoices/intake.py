@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.audit.service import record_event
 from app.auth.principal import Principal
 from app.db import utcnow
+from app.invoices.air import kind_columns
 from app.invoices.errors import DuplicateInvoice
 from app.invoices.linking import link_new_invoice
 from app.invoices.models import Invoice, InvoiceFile
@@ -112,7 +113,7 @@ def _accept(session: Session, ctx: IntakeContext, parsed: ParsedInvoice) -> Acce
 def _ticket_key_of(parsed: ParsedInvoice) -> str | None:
     if parsed.is_red_letter:
         return None
-    return ticket_key(parsed.e_ticket_number, parsed.business_type)
+    return ticket_key(parsed.e_ticket_number, parsed.business_type, parsed.kind)
 
 
 # Built once (the hot path of every upload): files with the upload's hashes, and the stored
@@ -316,6 +317,7 @@ def _invoice_row(
         warnings=[],
         created_at=now,
         updated_at=now,
+        **kind_columns(parsed),
     )
 
 

@@ -24,6 +24,7 @@ from sqlmodel import Field, SQLModel
 from app.db import UTCDateTime, utcnow
 
 INVOICE_STATUSES = ("available", "claimed", "booked", "void")
+INVOICE_KINDS = ("railway", "air")
 VERIFICATION_STATES = ("verified", "mismatch", "unverified", "failed")
 RENDITION_KINDS = ("pdf", "ofd", "xml")
 
@@ -43,7 +44,8 @@ def _money(nullable: bool = False) -> Any:
 
 
 class Invoice(SQLModel, table=True):
-    """One railway e-invoice, whatever files it arrived as; unique by its 20-digit number."""
+    """One railway e-invoice or air e-itinerary, whatever files it arrived as; unique by its
+    20-digit number."""
 
     __tablename__ = "invoice"
     __table_args__ = (
@@ -55,12 +57,14 @@ class Invoice(SQLModel, table=True):
             "verification IN ('verified', 'mismatch', 'unverified', 'failed')", name="verification"
         ),
         CheckConstraint("source IN ('xbrl', 'text')", name="source"),
+        CheckConstraint("kind IN ('railway', 'air')", name="kind"),
         # Lists are newest first over (created_at, id): with the filter's column in front, one
         # ordered index walk yields a page at any table size. (PostgreSQL also has a pg_trgm
         # index on `search_text` for `q`, made by the migration 2026-11-27-2245_search_text.)
         Index("ix_invoice_owner_id_created_at_id", "owner_id", "created_at", "id"),
         Index("ix_invoice_entity_id_created_at_id", "entity_id", "created_at", "id"),
         Index("ix_invoice_status_created_at_id", "status", "created_at", "id"),
+        Index("ix_invoice_kind_created_at_id", "kind", "created_at", "id"),
         # Covers a travel-date filtered list (visibility, status and the sort key included), so
         # its window is read from the index alone: see queries._page_in_travel_window.
         Index(
@@ -91,8 +95,24 @@ class Invoice(SQLModel, table=True):
     amount_excluding_tax: Decimal | None = _money(nullable=True)
     tax_rate: Decimal | None = Field(default=None, sa_type=Numeric(6, 4), nullable=True)
     tax_amount: Decimal | None = _money(nullable=True)
+    # 价税合计; the fare for railway. Always written; nullable only in the schema (see the
+    # migration 2026-12-02-2110_air_travel).
+    total_amount: Decimal | None = _money(nullable=True)
+    kind: str = Field(
+        default="railway", max_length=8, sa_column_kwargs={"server_default": "railway"}
+    )
+    # Air only (SPEC "Air travel"): 燃油附加费, 民航发展基金, 其他税费, 国内国际标识 and the flight
+    # table, one dict per segment (see app.invoices.segments).
+    fuel_surcharge: Decimal | None = _money(nullable=True)
+    civil_aviation_fund: Decimal | None = _money(nullable=True)
+    other_taxes: Decimal | None = _money(nullable=True)
+    domestic: bool | None = None
+    segments: list[dict[str, str | None]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     e_ticket_number: str | None = Field(default=None, max_length=64)
-    # "<e-ticket number>|<business type>" of live blue invoices; None for red-letter ones.
+    # "<e-ticket number>|<business type>" of live blue invoices, "…|air" for air ones; None for
+    # red-letter ones.
     ticket_key: str | None = Field(default=None, max_length=100, index=True)
     passenger_name: str | None = Field(default=None, max_length=100)
     passenger_id_masked: str | None = Field(default=None, max_length=32)
@@ -159,11 +179,13 @@ class TicketHold(SQLModel, table=True):
 
 
 class PaperVoucher(SQLModel, table=True):
-    """A transition-period paper 报销凭证 (travel up to 2025-09-30), registered by its data."""
+    """A transition-period paper 报销凭证 or 行程单 (travel up to 2025-09-30), registered by its
+    data. A paper itinerary (`kind` air) leaves `train_number` empty and names `flight_number`."""
 
     __tablename__ = "paper_voucher"
     __table_args__ = (
         CheckConstraint("status IN ('available', 'claimed', 'booked', 'void')", name="status"),
+        CheckConstraint("kind IN ('railway', 'air')", name="kind"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -176,6 +198,13 @@ class PaperVoucher(SQLModel, table=True):
     arrival_station: str = Field(max_length=32)
     seat_class: str = Field(max_length=16)
     fare: Decimal = _money()
+    kind: str = Field(
+        default="railway", max_length=8, sa_column_kwargs={"server_default": "railway"}
+    )
+    flight_number: str | None = Field(default=None, max_length=16)
+    fuel_surcharge: Decimal | None = _money(nullable=True)
+    civil_aviation_fund: Decimal | None = _money(nullable=True)
+    other_taxes: Decimal | None = _money(nullable=True)
     passenger_name: str = Field(max_length=100)
     passenger_id_masked: str = Field(max_length=32)
     entity_id: uuid.UUID = Field(sa_column_args=[ForeignKey("legal_entity.id")], index=True)
@@ -193,4 +222,17 @@ class PaperVoucher(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CabinTable(SQLModel, table=True):
+    """An entity's booking-class letters per cabin; an entity without a row uses the defaults
+    of app.invoices.cabins."""
+
+    __tablename__ = "cabin_table"
+
+    entity_id: uuid.UUID = Field(sa_column_args=[ForeignKey("legal_entity.id")], primary_key=True)
+    economy: str = Field(max_length=26)
+    business: str = Field(max_length=26)
+    first: str = Field(max_length=26)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

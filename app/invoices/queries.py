@@ -13,9 +13,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.principal import Principal
 from app.auth.visibility import visibility_clause
+from app.invoices.cabins import DEFAULT_CABIN_LETTERS, CabinLetters, load_cabin_letters
 from app.invoices.intake import Ingested
 from app.invoices.models import INVOICE_SEARCH_TEXT, Invoice, InvoiceFile
-from app.invoices.schemas import InvoiceOut, RenditionOut, WarningOut
+from app.invoices.schemas import InvoiceOut, RenditionOut, SegmentOut, WarningOut
 from app.invoices.sight import Sight, invoice_sight
 from app.kit.dates import business_today
 from app.kit.pagination import paginate
@@ -34,6 +35,7 @@ class InvoiceFilters:
     travel_date_to: dt.date | None = None
     q: str | None = None
     owner: uuid.UUID | Literal["none"] | None = None
+    kind: Literal["railway", "air"] | None = None
 
 
 def get_visible_invoice(session: Session, principal: Principal, invoice_id: uuid.UUID) -> Invoice:
@@ -62,6 +64,8 @@ def list_invoices(
         statement = statement.where(clause)
     if filters.status:
         statement = statement.where(Invoice.status == filters.status)
+    if filters.kind:
+        statement = statement.where(Invoice.kind == filters.kind)
     if filters.travel_date_from:
         statement = statement.where(col(Invoice.travel_date) >= filters.travel_date_from)
     if filters.travel_date_to:
@@ -152,7 +156,13 @@ def invoices_out(
         for row in rows:
             files[row.invoice_id].append(row)
     sight = invoice_sight(session, principal, invoices)
-    return [_invoice_out(i, files[i.id], sight) for i in invoices]
+    cabins = _cabin_letters(session, invoices)
+    return [_invoice_out(i, files[i.id], sight, cabins) for i in invoices]
+
+
+def _cabin_letters(session: Session, invoices: list[Invoice]) -> dict[uuid.UUID, CabinLetters]:
+    """The letter tables of the entities of the air invoices among `invoices` (no query if none)."""
+    return load_cabin_letters(session, {i.entity_id for i in invoices if i.kind == "air"})
 
 
 def invoice_out(session: Session, principal: Principal, invoice: Invoice) -> InvoiceOut:
@@ -163,12 +173,20 @@ def ingested_out(session: Session, principal: Principal, ingested: Ingested) -> 
     """The JSON of an upload's invoice; a new one's file rows are in hand, so no query."""
     if ingested.files is not None:
         sight = invoice_sight(session, principal, [ingested.invoice])
-        return _invoice_out(ingested.invoice, ingested.files, sight)
+        cabins = _cabin_letters(session, [ingested.invoice])
+        return _invoice_out(ingested.invoice, ingested.files, sight, cabins)
     return invoice_out(session, principal, ingested.invoice)
 
 
-def _invoice_out(invoice: Invoice, files: list[InvoiceFile], sight: Sight) -> InvoiceOut:
-    data = invoice.model_dump(exclude={"warnings", "original_invoice_id", "voided_by_id"})
+def _invoice_out(
+    invoice: Invoice,
+    files: list[InvoiceFile],
+    sight: Sight,
+    cabins: dict[uuid.UUID, CabinLetters],
+) -> InvoiceOut:
+    data = invoice.model_dump(
+        exclude={"warnings", "original_invoice_id", "voided_by_id", "segments", "total_amount"}
+    )
     renditions = [
         RenditionOut(
             kind=f.kind,
@@ -186,12 +204,21 @@ def _invoice_out(invoice: Invoice, files: list[InvoiceFile], sight: Sight) -> In
         original_invoice_id=sight.link(invoice.original_invoice_id),
         voided_by_id=sight.link(invoice.voided_by_id),
         entity=invoice.entity_id,
+        total_amount=invoice.fare if invoice.total_amount is None else invoice.total_amount,
+        segments=segments_out(invoice, cabins.get(invoice.entity_id, DEFAULT_CABIN_LETTERS)),
         renditions=renditions,
         warnings=[WarningOut(code=code, message=message) for code, message in warnings],
         owner=invoice.owner_id,
         uploaded_by=invoice.uploaded_by_id,
         uploaded_at=invoice.created_at,
     )
+
+
+def segments_out(invoice: Invoice, letters: CabinLetters) -> list[SegmentOut]:
+    return [
+        SegmentOut.model_validate({**s, "cabin_class": letters.cabin_class(s.get("cabin"))})
+        for s in invoice.segments
+    ]
 
 
 @dataclass(frozen=True)

@@ -118,11 +118,13 @@ def list_invoices(
     travel_date_to: Day | None = None,
     q: Annotated[QueryText | None, Query(max_length=64)] = None,
     owner: Annotated[str | None, Query(description="A user id, or `none` for unassigned")] = None,
+    kind: Literal["railway", "air"] | None = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[InvoiceOut]:
     filters = queries.InvoiceFilters(
         status=status_,
+        kind=kind,
         travel_date_from=travel_date_from,
         travel_date_to=travel_date_to,
         q=q,

@@ -39,8 +39,22 @@ class RenditionOut(BaseModel):
     url: str
 
 
+class SegmentOut(BaseModel):
+    """One flight of an air e-itinerary; `cabin_class` reads `cabin` by the entity's table."""
+
+    carrier: str | None
+    flight_number: str
+    cabin: str | None
+    cabin_class: Literal["economy", "business", "first"] | None
+    travel_date: dt.date | None
+    departure_time: LocalTime | None
+    departure_airport: str | None
+    arrival_airport: str | None
+
+
 class InvoiceOut(BaseModel):
     id: uuid.UUID
+    kind: Literal["railway", "air"]
     invoice_number: str
     business_type: str
     is_red_letter: bool
@@ -57,6 +71,13 @@ class InvoiceOut(BaseModel):
     amount_excluding_tax: Money | None
     tax_rate: Rate | None
     tax_amount: Money | None
+    # 价税合计: the fare for railway; for air 票价 + 燃油 + 税额 + 基金 + 其他.
+    total_amount: Money
+    fuel_surcharge: Money | None
+    civil_aviation_fund: Money | None
+    other_taxes: Money | None
+    domestic: bool | None
+    segments: list[SegmentOut]
     e_ticket_number: str | None
     passenger_name: str | None
     passenger_id_masked: str | None

@@ -22,10 +22,15 @@ _LIVE_OF_TICKET = select(Invoice).where(
 )
 
 
-def ticket_key(e_ticket_number: str | None, business_type: str) -> str | None:
+def ticket_key(
+    e_ticket_number: str | None, business_type: str, kind: str = "railway"
+) -> str | None:
+    """The ticket a document reimburses: (e-ticket number, business type, kind). A railway key
+    keeps its original two-part spelling, so every stored key and hold stays valid."""
     if not e_ticket_number:
         return None
-    return f"{e_ticket_number.strip().upper()}|{business_type}"
+    key = f"{e_ticket_number.strip().upper()}|{business_type}"
+    return key if kind == "railway" else f"{key}|{kind}"
 
 
 def live_invoices_of_ticket(session: Session, key: str) -> list[Invoice]:

@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.principal import Principal
 from app.auth.visibility import visibility_clause
+from app.invoices.air import paper_total
 from app.invoices.models import PaperVoucher
 from app.kit.pagination import paginate
 from app.paper.schemas import PaperVoucherOut, ScanOut
@@ -20,7 +21,9 @@ def voucher_out(voucher: PaperVoucher) -> PaperVoucherOut:
             url=f"/api/v1/paper-vouchers/{voucher.id}/scan",
         )
     return PaperVoucherOut(
-        **voucher.model_dump(exclude={"warnings"}),
+        **voucher.model_dump(exclude={"warnings", "train_number"}),
+        train_number=voucher.train_number or None,
+        total_amount=paper_total(voucher),
         entity=voucher.entity_id,
         owner=voucher.owner_id,
         scan=scan,

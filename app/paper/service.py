@@ -59,12 +59,14 @@ def register_voucher(session: Session, actor: Actor, data: PaperVoucherCreate) -
         )
     entity_id = _entity_for(actor.principal, data.entity)
     owner_id = _owner_for(session, actor.principal, entity_id, data)
-    key = ticket_key(data.e_ticket_number, "sale")
+    key = ticket_key(data.e_ticket_number, "sale", data.kind)
     assert key is not None  # the schema requires an e-ticket number
     try:
         hold_ticket(session, actor.principal, key, PAPER)
         voucher = PaperVoucher(
-            **data.model_dump(exclude={"entity", "owner"}),
+            **data.model_dump(exclude={"entity", "owner", "train_number"}),
+            # A paper itinerary names a flight; the column predates air and is NOT NULL.
+            train_number=data.train_number or "",
             ticket_key=key,
             entity_id=entity_id,
             owner_id=owner_id,

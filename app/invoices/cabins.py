@@ -1,0 +1,55 @@
+"""Cabin classes of air booking-class letters: each entity's letter table, defaults when unset."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlmodel import Session, col, select
+
+from app.invoices.models import CabinTable
+
+CabinClass = Literal["economy", "business", "first"]
+CABIN_CLASSES: tuple[CabinClass, ...] = ("economy", "business", "first")
+
+
+@dataclass(frozen=True)
+class CabinLetters:
+    """Which printed 舱位 letters book which cabin (DOMAIN §5: they vary by airline).
+
+    The defaults follow the letters China's large carriers sell most (README "Air travel"):
+    F A P first; J C D I Z R business; W Y B M H K L N Q T V X E G S U O economy. A letter in no
+    class reads as unknown: no class, and no policy finding on it.
+    """
+
+    economy: str = "WYBMHKLNQTVXEGSUO"
+    business: str = "JCDIZR"
+    first: str = "FAP"
+
+    def cabin_class(self, letter: str | None) -> CabinClass | None:
+        if not letter:
+            return None
+        code = letter.strip().upper()[:1]
+        for name in CABIN_CLASSES:
+            if code and code in getattr(self, name):
+                return name
+        return None
+
+
+DEFAULT_CABIN_LETTERS = CabinLetters()
+
+
+def load_cabin_letters(
+    session: Session, entity_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, CabinLetters]:
+    """Each entity's table (the defaults for one that set none), in one query."""
+    wanted = set(entity_ids)
+    rows = (
+        session.exec(select(CabinTable).where(col(CabinTable.entity_id).in_(wanted))).all()
+        if wanted
+        else []
+    )
+    found = {row.entity_id: CabinLetters(row.economy, row.business, row.first) for row in rows}
+    return {entity_id: found.get(entity_id, DEFAULT_CABIN_LETTERS) for entity_id in wanted}
