@@ -21,7 +21,7 @@ from app.invoices import uploads
 from app.invoices.parsing import ParsedInvoice, parse_file
 from app.invoices.parsing.model import FlightSegment
 from railclaim_devkit.synthetic import render_pdf
-from tests.claims_support import API, Org, days_ago, trip_spec
+from tests.claims_support import API, Org, days_ago, trip_spec, verify
 
 _tickets = itertools.count(1)
 
@@ -97,14 +97,28 @@ class AirFiles:
         return data, reading
 
     def upload(
-        self, client: TestClient, session: Session, org: Org, *, who: str = "employee", **kw: Any
+        self,
+        client: TestClient,
+        session: Session,
+        org: Org,
+        *,
+        who: str = "employee",
+        uploader: str | None = None,
+        **kw: Any,
     ) -> dict[str, Any]:
         data, reading = self.register(session, org, who=who, **kw)
         response = client.post(
             f"{API}/invoices",
             files={"file": (f"{reading.invoice_number}.pdf", data)},
-            headers=org.h(who),
+            headers=org.h(uploader or who),
         )
         assert response.status_code == 201, response.text
         body: dict[str, Any] = response.json()
         return body
+
+
+def clean_flight(client: TestClient, session: Session, org: Org, air: AirFiles, **kw: Any) -> str:
+    """An uploaded, verified, policy-clean flight of the employee; its id."""
+    invoice = air.upload(client, session, org, **kw)
+    verify(session, invoice["id"])
+    return str(invoice["id"])

@@ -17,6 +17,8 @@ from app.auth.models import EmployeeProfile, UserEntity
 from app.claims.models import Claim, ClaimItem
 from app.claims.policy import ClaimFacts, Finding, ItemFacts, PolicySettings, evaluate
 from app.claims.policy_store import load_policies
+from app.invoices.air import flight_numbers
+from app.invoices.cabins import CabinLetters, load_cabin_letters
 from app.invoices.models import Invoice, PaperVoucher
 from app.kit.dates import business_date, business_today
 
@@ -77,17 +79,34 @@ def evaluate_claims(
     policies = load_policies(session, {c.entity_id for c in claims})
     profiles = _profiles(session, {c.claimant_id for c in claims})
     grades = _traveller_grades(session, claims, items)
+    letters = load_cabin_letters(session, _entities_with_flights(claims, items))
     findings: dict[uuid.UUID, list[Finding]] = {}
     for claim in claims:
+        cabins = letters.get(claim.entity_id)
         facts = ClaimFacts(
             items=tuple(
-                _item_facts(loaded, claim, profiles.get(claim.claimant_id), grades)
+                _item_facts(loaded, claim, profiles.get(claim.claimant_id), grades, cabins)
                 for loaded in items.get(claim.id, [])
             ),
             submission_date=submission_date or _submission_date(claim),
         )
         findings[claim.id] = evaluate(facts, policies[claim.entity_id])
     return findings
+
+
+def _entities_with_flights(
+    claims: Sequence[Claim], items: dict[uuid.UUID, list[LoadedItem]]
+) -> set[uuid.UUID]:
+    """Whose cabin tables the policy needs: only claims holding a flight read one."""
+    return {
+        c.entity_id for c in claims if any(_kind(loaded) == "air" for loaded in items.get(c.id, []))
+    }
+
+
+def _kind(loaded: LoadedItem) -> str:
+    document = loaded.invoice or loaded.paper
+    assert document is not None
+    return document.kind
 
 
 def findings_of(
@@ -160,6 +179,7 @@ def _item_facts(
     claim: Claim,
     profile: EmployeeProfile | None,
     grades: dict[GradeKey, int | None],
+    cabins: CabinLetters | None,
 ) -> ItemFacts:
     name, masked = loaded.passenger
     last4 = _last4(masked)
@@ -170,12 +190,23 @@ def _item_facts(
         grade = grades.get((claim.entity_id, name, last4)) if name and last4 else None
     traveller = _Traveller(f"{name}|{last4}" if name and last4 else None, own, grade)
     if loaded.invoice is not None:
-        return _invoice_facts(loaded.item, loaded.invoice, traveller)
+        return _invoice_facts(loaded.item, loaded.invoice, traveller, cabins)
     assert loaded.paper is not None
-    return _paper_facts(loaded.item, loaded.paper, traveller)
+    return _paper_facts(loaded.item, loaded.paper, traveller, cabins)
 
 
-def _invoice_facts(item: ClaimItem, invoice: Invoice, traveller: _Traveller) -> ItemFacts:
+def _cabin_classes(
+    letters: list[str | None], cabins: CabinLetters | None
+) -> tuple[str | None, ...]:
+    if cabins is None:
+        return ()
+    return tuple(cabins.cabin_class(letter) for letter in letters)
+
+
+def _invoice_facts(
+    item: ClaimItem, invoice: Invoice, traveller: _Traveller, cabins: CabinLetters | None
+) -> ItemFacts:
+    air = invoice.kind == "air"
     return ItemFacts(
         item_id=item.id,
         label=f"invoice {invoice.invoice_number}",
@@ -186,10 +217,14 @@ def _invoice_facts(item: ClaimItem, invoice: Invoice, traveller: _Traveller) -> 
         warning_codes=frozenset(w["code"] for w in invoice.warnings),
         verification=invoice.verification,
         sale_known=invoice.original_invoice_id is not None,
-        seat_class=invoice.seat_class,
+        seat_class=None if air else invoice.seat_class,
+        cabin_classes=_cabin_classes([s.get("cabin") for s in invoice.segments], cabins)
+        if air
+        else (),
         travel_date=invoice.travel_date,
         issue_date=invoice.issue_date,
-        train_number=invoice.train_number,
+        # For the near-duplicate rule a flight is the train of an itinerary.
+        train_number=flight_numbers(invoice.segments) if air else invoice.train_number,
         passenger_key=traveller.passenger_key,
         ticket_key=invoice.ticket_key,
         passenger_is_claimant=traveller.is_claimant,
@@ -198,7 +233,10 @@ def _invoice_facts(item: ClaimItem, invoice: Invoice, traveller: _Traveller) -> 
     )
 
 
-def _paper_facts(item: ClaimItem, paper: PaperVoucher, traveller: _Traveller) -> ItemFacts:
+def _paper_facts(
+    item: ClaimItem, paper: PaperVoucher, traveller: _Traveller, cabins: CabinLetters | None
+) -> ItemFacts:
+    air = paper.kind == "air"
     return ItemFacts(
         item_id=item.id,
         label=f"paper voucher {paper.serial_number}",
@@ -206,9 +244,10 @@ def _paper_facts(item: ClaimItem, paper: PaperVoucher, traveller: _Traveller) ->
         business_type="sale",
         status=paper.status,
         warning_codes=frozenset(w["code"] for w in paper.warnings),
-        seat_class=paper.seat_class,
+        seat_class=None if air else paper.seat_class,
+        cabin_classes=_cabin_classes([paper.seat_class], cabins) if air else (),
         travel_date=paper.travel_date,
-        train_number=paper.train_number,
+        train_number=paper.flight_number if air else paper.train_number,
         passenger_key=traveller.passenger_key,
         ticket_key=paper.ticket_key,
         passenger_is_claimant=traveller.is_claimant,

@@ -53,6 +53,8 @@ class ItemFacts:
     verification: str | None = None
     sale_known: bool = True
     seat_class: str | None = None
+    # Air: each flight's cabin class by the entity's letter table (None where unknown).
+    cabin_classes: tuple[str | None, ...] = ()
     travel_date: dt.date | None = None
     issue_date: dt.date | None = None
     train_number: str | None = None
@@ -203,6 +205,30 @@ def _seat_class(item: ItemFacts, _claim: ClaimFacts, policy: PolicySettings) -> 
     )
 
 
+# A cabin above economy and the grade setting that allows it (SPEC "Air travel").
+_CABIN_GRADES = {"business": "first_class_min_grade", "first": "business_class_min_grade"}
+_CABIN_NAMES = {"business": "business-class (公务舱)", "first": "first-class (头等舱)"}
+
+
+def _cabin(item: ItemFacts, _claim: ClaimFacts, policy: PolicySettings) -> Finding | None:
+    if item.business_type != "sale":
+        return None
+    above = [c for c in ("first", "business") if c in item.cabin_classes]
+    if not above:
+        return None
+    needed: int = getattr(policy, _CABIN_GRADES[above[0]])
+    if item.traveller_grade is not None and item.traveller_grade >= needed:
+        return None
+    grade = "unknown" if item.traveller_grade is None else str(item.traveller_grade)
+    return Finding(
+        "cabin-above-grade",
+        "warn",
+        f"{item.label} flies {_CABIN_NAMES[above[0]]}, allowed from grade {needed}; the "
+        f"traveller's grade is {grade}.",
+        item.item_id,
+    )
+
+
 def _issued_in_future(
     item: ItemFacts, claim: ClaimFacts, _policy: PolicySettings
 ) -> Finding | None:
@@ -266,6 +292,7 @@ _RULES: tuple[Rule, ...] = (
     _verification,
     _issued_in_future,
     _seat_class,
+    _cabin,
     _late,
     _sale_unknown,
     _paper_original,
@@ -276,7 +303,8 @@ def _near_duplicate(item: ItemFacts) -> Finding:
     return Finding(
         "near-duplicate",
         "warn",
-        f"Another document has the same passenger, train and travel date as {item.label}.",
+        f"Another document has the same passenger, train or flight and travel date as "
+        f"{item.label}.",
         item.item_id,
     )
 

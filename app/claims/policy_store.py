@@ -12,9 +12,10 @@ from app.auth.models import User, UserEntity
 from app.auth.principal import Principal
 from app.claims.models import ClaimPolicy
 from app.claims.policy import DEFAULT_POLICY, PolicySettings
-from app.claims.schemas import ClaimPolicyIn, ClaimPolicyOut
+from app.claims.schemas import CabinClassesOut, ClaimPolicyIn, ClaimPolicyOut
 from app.db import insert_ignore, utcnow
 from app.entities.models import LegalEntity
+from app.invoices.cabins import CabinLetters, load_cabin_letters, store_cabin_letters
 from app.problems import NotFound, ValidationProblem
 
 
@@ -38,9 +39,10 @@ def load_policy(session: Session, entity_id: uuid.UUID) -> PolicySettings:
 def read_policy(session: Session, principal: Principal, entity_id: uuid.UUID) -> ClaimPolicyOut:
     _require_entity(session, principal, entity_id)
     row = session.get(ClaimPolicy, entity_id)
+    cabins = load_cabin_letters(session, [entity_id])[entity_id]
     if row is None:
-        return _out(entity_id, DEFAULT_POLICY, None)
-    return _out(entity_id, _settings(row), row)
+        return _out(entity_id, DEFAULT_POLICY, None, cabins)
+    return _out(entity_id, _settings(row), row, cabins)
 
 
 def replace_policy(
@@ -59,14 +61,16 @@ def replace_policy(
     insert_ignore(session, ClaimPolicy, {"entity_id": entity_id})
     row = session.get(ClaimPolicy, entity_id, with_for_update=True, populate_existing=True)
     assert row is not None
-    for field, value in data.model_dump().items():
+    for field, value in data.model_dump(exclude={"cabin_classes"}).items():
         setattr(row, field, value)
     row.updated_by_id = principal.id
     row.updated_at = utcnow()
     session.add(row)
+    cabins = CabinLetters(**data.cabin_classes.model_dump())
+    store_cabin_letters(session, entity_id, cabins)
     _audit(session, principal, entity_id, data, audit_key)
     session.commit()
-    return _out(entity_id, _settings(row), row)
+    return _out(entity_id, _settings(row), row, cabins)
 
 
 def _audit(
@@ -111,7 +115,12 @@ def _settings(row: ClaimPolicy) -> PolicySettings:
     )
 
 
-def _out(entity_id: uuid.UUID, policy: PolicySettings, row: ClaimPolicy | None) -> ClaimPolicyOut:
+def _out(
+    entity_id: uuid.UUID,
+    policy: PolicySettings,
+    row: ClaimPolicy | None,
+    cabins: CabinLetters,
+) -> ClaimPolicyOut:
     return ClaimPolicyOut(
         entity=entity_id,
         approval_threshold=policy.approval_threshold,
@@ -120,5 +129,8 @@ def _out(entity_id: uuid.UUID, policy: PolicySettings, row: ClaimPolicy | None) 
         business_class_min_grade=policy.business_class_min_grade,
         late_submission_days=policy.late_submission_days,
         segregation_of_duties=policy.segregation_of_duties,
+        cabin_classes=CabinClassesOut(
+            economy=cabins.economy, business=cabins.business, first=cabins.first
+        ),
         updated_at=row.updated_at if row else None,
     )

@@ -5,12 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from app.claims.policy import DEFAULT_POLICY
+from app.invoices.cabins import DEFAULT_CABIN_LETTERS
 from app.kit.bulk import MAX_BULK_ITEMS, BulkIds
 from app.kit.dates import Day
 from app.kit.money import Money
@@ -134,8 +143,11 @@ class ClaimItemOut(BaseModel):
     amount: Money
     number: str
     business_type: str
+    # railway or air; `flight_number` names an itinerary's flights (`CA1831/MU5101`).
+    travel_kind: Literal["railway", "air"]
     travel_date: dt.date | None
     train_number: str | None
+    flight_number: str | None
     departure_station: str | None
     arrival_station: str | None
     seat_class: str | None
@@ -222,6 +234,39 @@ class SubstituteOut(BaseModel):
     created_at: dt.datetime
 
 
+def _letters(value: str) -> str:
+    letters = value.strip().upper()
+    if not all("A" <= c <= "Z" for c in letters) or len(set(letters)) != len(letters):
+        raise PydanticCustomError("cabin_letters", "must be distinct letters A-Z")
+    return letters
+
+
+CabinLetterText = Annotated[str, Field(max_length=26), AfterValidator(_letters)]
+
+
+class CabinClassesIn(BaseModel):
+    """Which 舱位 letters book which cabin; a letter in none reads as unknown (no finding)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    economy: CabinLetterText = DEFAULT_CABIN_LETTERS.economy
+    business: CabinLetterText = DEFAULT_CABIN_LETTERS.business
+    first: CabinLetterText = DEFAULT_CABIN_LETTERS.first
+
+    @model_validator(mode="after")
+    def _each_letter_once(self) -> CabinClassesIn:
+        seen = self.economy + self.business + self.first
+        if len(set(seen)) != len(seen):
+            raise PydanticCustomError("cabin_letters", "a letter may name only one cabin class")
+        return self
+
+
+class CabinClassesOut(BaseModel):
+    economy: str
+    business: str
+    first: str
+
+
 class ClaimPolicyIn(BaseModel):
     """The whole policy of an entity; a field left out takes its default."""
 
@@ -241,6 +286,8 @@ class ClaimPolicyIn(BaseModel):
     )
     late_submission_days: int = Field(default=DEFAULT_POLICY.late_submission_days, ge=1, le=3650)
     segregation_of_duties: bool = DEFAULT_POLICY.segregation_of_duties
+    # Air booking-class letters per cabin (README "Air travel"); left out: the defaults.
+    cabin_classes: CabinClassesIn = Field(default_factory=CabinClassesIn)
 
     @field_validator("business_class_min_grade")
     @classmethod
@@ -259,4 +306,5 @@ class ClaimPolicyOut(BaseModel):
     business_class_min_grade: int
     late_submission_days: int
     segregation_of_duties: bool
+    cabin_classes: CabinClassesOut
     updated_at: dt.datetime | None

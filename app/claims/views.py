@@ -25,6 +25,7 @@ from app.claims.schemas import (
     HistoryOut,
     RejectionOut,
 )
+from app.invoices.air import route_number
 from app.invoices.models import Invoice, PaperVoucher
 
 Row = TypeVar("Row", ClaimApproval, ClaimHistory)
@@ -152,8 +153,10 @@ def _item_out(loaded: LoadedItem) -> ClaimItemOut:
         amount=item.amount,
         number=number,
         business_type=business_type,
+        travel_kind="air" if document.kind == "air" else "railway",
         travel_date=document.travel_date,
-        train_number=document.train_number,
+        train_number=None if document.kind == "air" else document.train_number,
+        flight_number=route_number(document) if document.kind == "air" else None,
         departure_station=document.departure_station,
         arrival_station=document.arrival_station,
         seat_class=document.seat_class,

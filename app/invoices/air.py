@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from app.invoices.models import PaperVoucher
+from app.invoices.models import Invoice, PaperVoucher
 from app.invoices.parsing import ParsedInvoice
 from app.invoices.parsing.model import FlightSegment
 
@@ -61,3 +61,19 @@ def paper_total(voucher: PaperVoucher) -> Decimal:
     """What a paper voucher's traveller paid: its fare, and for air 燃油 + 基金 + 其他 beside it."""
     extras = (voucher.fuel_surcharge, voucher.civil_aviation_fund, voucher.other_taxes)
     return voucher.fare + sum((x for x in extras if x is not None), Decimal("0.00"))
+
+
+def reimbursed_amount(document: Invoice | PaperVoucher) -> Decimal:
+    """What a claim reimburses for a document: its 合计 (the fare for railway)."""
+    if isinstance(document, PaperVoucher):
+        return paper_total(document)
+    return document.fare if document.total_amount is None else document.total_amount
+
+
+def route_number(document: Invoice | PaperVoucher) -> str | None:
+    """The train (车次) or the flights (航班) of a document, as lists and memos show them."""
+    if document.kind != "air":
+        return document.train_number or None
+    if isinstance(document, PaperVoucher):
+        return document.flight_number
+    return flight_numbers(document.segments)

@@ -9,6 +9,7 @@ from typing import Literal
 
 from sqlmodel import Session, col, select
 
+from app.db import insert_ignore, utcnow
 from app.invoices.models import CabinTable
 
 CabinClass = Literal["economy", "business", "first"]
@@ -53,3 +54,23 @@ def load_cabin_letters(
     )
     found = {row.entity_id: CabinLetters(row.economy, row.business, row.first) for row in rows}
     return {entity_id: found.get(entity_id, DEFAULT_CABIN_LETTERS) for entity_id in wanted}
+
+
+def store_cabin_letters(session: Session, entity_id: uuid.UUID, letters: CabinLetters) -> None:
+    """Replaces the entity's table (race-safe upsert); the caller commits."""
+    insert_ignore(
+        session,
+        CabinTable,
+        {
+            "entity_id": entity_id,
+            "economy": "",
+            "business": "",
+            "first": "",
+            "updated_at": utcnow(),
+        },
+    )
+    row = session.get(CabinTable, entity_id, with_for_update=True, populate_existing=True)
+    assert row is not None
+    row.economy, row.business, row.first = letters.economy, letters.business, letters.first
+    row.updated_at = utcnow()
+    session.add(row)

@@ -208,6 +208,14 @@ SETTINGS_EN: dict[str, str] = {
     "超过此金额还需上级的上级审批": "Claims above this also need the manager's manager",
     "一等座最低职级": "Lowest grade for first class",
     "商务座最低职级": "Lowest grade for business class",
+    "经济舱舱位字母": "Economy booking classes",
+    "公务舱舱位字母": "Business booking classes",
+    "头等舱舱位字母": "First booking classes",
+    "航班舱位字母按此表归入经济舱、公务舱、头等舱": (
+        "A flight's booking-class letter is economy, business or first by this table"
+    ),
+    "公务舱须达到一等座最低职级": "Business class needs the first-class grade",
+    "头等舱须达到商务座最低职级": "First class needs the business-class grade",
     "逾期报销天数": "Late after (days)",
     "乘车后超过此天数提交时提示": "Warn when a claim comes this many days after travel",
     "备用审批人": "Fallback approver",

@@ -74,6 +74,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "商务座职级不能低于一等座职级",
         "Must not be below the first-class grade",
     ),
+    "cabin_letters": (
+        "舱位字母须为 A–Z，且每个字母只属于一个舱等",
+        "Letters A-Z, each in one cabin class only",
+    ),
+    "cabin_letter": ("请填写一个舱位字母（A–Z）", "Enter one booking-class letter (A-Z)"),
+    "air_only": ("只有航空行程单填写此项", "Only paper itineraries (air) have this"),
+    "wrong_kind": ("与凭证类型不符（火车填车次，飞机填航班号）", "Does not match the kind"),
     "not_printable_ascii": (
         "只能使用可打印的 ASCII 字符",
         "Printable ASCII characters only",

@@ -27,6 +27,7 @@ from app.claims.schemas import ClaimCreate, ClaimOut, ItemRef
 from app.claims.service.common import Actor, audit_claim, record_transition, refresh_total
 from app.claims.views import claim_out
 from app.db import utcnow
+from app.invoices.air import reimbursed_amount
 from app.invoices.models import Invoice, PaperVoucher
 from app.problems import Forbidden, NotFound, ValidationProblem
 
@@ -149,7 +150,7 @@ def _take(
     taken = cast(CursorResult[Any], result).rowcount
     document = _load(session, model, document_id)
     if taken == 1 and document is not None:
-        return document.fare
+        return reimbursed_amount(document)
     _refuse(session, claim, document, field)
 
 

@@ -64,7 +64,7 @@ def _policy_page(
     context = {
         "scope": scope,
         "policy": policy,
-        "values": values if values is not None else policy.model_dump(mode="json"),
+        "values": values if values is not None else _policy_values(policy.model_dump(mode="json")),
         "approvers": [u for u in users if scope.entity_id in u.entity_ids and u.is_active],
         "saved": request.query_params.get("saved"),
     }
@@ -90,6 +90,12 @@ def save_policy(
 ) -> Response:
     # An unticked checkbox is absent from the form: segregation switched off.
     fields = {**form, "segregation_of_duties": form.get("segregation_of_duties") == "on"}
+    # The cabin-letter table's three inputs are named `cabin_classes.<class>`.
+    fields["cabin_classes"] = {
+        name.removeprefix(CABINS): fields.pop(name)
+        for name in list(fields)
+        if name.startswith(CABINS)
+    }
     data, errors = parse_form(ClaimPolicyIn, fields, request_lang(request))
     try:
         if data is None:
@@ -102,6 +108,15 @@ def save_policy(
             request, session, principal, entity_id, form, refused(exc, request_lang(request))
         )
     return RedirectResponse(f"/admin/policy?entity={entity_id}&saved=1", status_code=303)
+
+
+CABINS = "cabin_classes."
+
+
+def _policy_values(policy: dict[str, Any]) -> dict[str, Any]:
+    """The policy as the form's inputs name it: the cabin table's classes one input each."""
+    cabins = policy.pop("cabin_classes")
+    return {**policy, **{f"{CABINS}{name}": letters for name, letters in cabins.items()}}
 
 
 def _webhooks_page(
