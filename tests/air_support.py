@@ -110,7 +110,7 @@ class AirFiles:
         response = client.post(
             f"{API}/invoices",
             files={"file": (f"{reading.invoice_number}.pdf", data)},
-            headers=org.h(uploader or who),
+            headers=org.headers[uploader or who],
         )
         assert response.status_code == 201, response.text
         body: dict[str, Any] = response.json()

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import EmployeeProfile, User, UserEntity
 from app.entities.models import LegalEntity
+from app.invoices.air import reimbursed_amount, route_number
 from app.invoices.models import Invoice, PaperVoucher
 from app.ledger.accounts import Account, account_for
 from app.ledger.posting import ZERO, LineDraft
@@ -27,18 +28,19 @@ class BookedItem:
     paper: PaperVoucher | None
 
     @property
-    def fare(self) -> Decimal:
+    def amount(self) -> Decimal:
+        """What the claim reimburses for the item: the fare, an itinerary's 合计."""
         document = self.invoice or self.paper
         assert document is not None
-        return document.fare
+        return reimbursed_amount(document)
 
     def memo(self) -> str:
         if self.invoice is not None:
             i = self.invoice
-            return f"{i.invoice_number} {i.train_number or ''} {i.travel_date or ''}".strip()
+            return f"{i.invoice_number} {route_number(i) or ''} {i.travel_date or ''}".strip()
         assert self.paper is not None
         p = self.paper
-        return f"纸质 {p.serial_number} {p.train_number} {p.travel_date}"
+        return f"纸质 {p.serial_number} {route_number(p) or ''} {p.travel_date}"
 
 
 def passenger_is_deductible(
@@ -76,12 +78,12 @@ def booking_lines(
             warnings.append(
                 f"{warning}: {item.memo()} (no input VAT deducted: {WHY.get(warning, warning)})"
             )
-        lines.append(_line(expense, item, debit=item.fare - tax, dims=(department, cost_centre)))
+        lines.append(_line(expense, item, debit=item.amount - tax, dims=(department, cost_centre)))
         if tax:
             lines.append(
                 _line(vat_account, item, debit=tax, dims=(department, cost_centre), tax_basis=basis)
             )
-        total += item.fare
+        total += item.amount
     payable = account_for(session, entity.id, "payable", department)
     lines.append(
         LineDraft(
@@ -126,6 +128,8 @@ def _tax_of(
     vat_input = VatInput(
         kind="e-invoice" if item.invoice else "paper",
         fare=document.fare,
+        travel="air" if document.kind == "air" else "railway",
+        fuel_surcharge=document.fuel_surcharge or ZERO,
         business_type=item.invoice.business_type if item.invoice else "sale",
         source=item.invoice.source if item.invoice else "text",
         tax_amount=item.invoice.tax_amount if item.invoice else None,

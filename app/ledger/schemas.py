@@ -76,12 +76,26 @@ class VatFigures(BaseModel):
     tax: Money
 
 
+class VatKindFigures(BaseModel):
+    """One row of 附列资料（二） 旅客运输服务: railway (铁路) or air (航空). For air `fare` is
+    票价 + 燃油附加费, the base the tax was figured on (an e-itinerary's excludes the VAT, a
+    paper itinerary's includes it)."""
+
+    kind: Literal["railway", "air"]
+    label: str
+    e_invoices: VatFigures
+    paper_vouchers: VatFigures
+    total: VatFigures
+
+
 class InputVatReport(BaseModel):
     entity: uuid.UUID
     period: str
     e_invoices: VatFigures
     paper_vouchers: VatFigures
     total: VatFigures
+    # The same figures split by kind: 铁路 first, then 航空.
+    rows: list[VatKindFigures]
 
 
 class BookRequest(BaseModel):

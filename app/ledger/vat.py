@@ -16,6 +16,10 @@ class VatInput:
     kind: ItemKind
     fare: Decimal
     business_type: str = "sale"
+    # Air (SPEC "Air travel"): the VAT base is 票价 + 燃油附加费; an e-itinerary's 票价 and
+    # 燃油 exclude the VAT, a paper itinerary's include it.
+    travel: Literal["railway", "air"] = "railway"
+    fuel_surcharge: Decimal = Decimal("0.00")
     source: str = "xbrl"
     tax_amount: Decimal | None = None
     entity_small_scale: bool = False
@@ -36,6 +40,8 @@ def fare_tax(fare: Decimal) -> Decimal:
 
 
 def deductible_tax(item: VatInput) -> VatResult:
+    if item.travel == "air":
+        return _air_tax(item)
     if item.entity_small_scale:
         return VatResult(Decimal("0.00"), "none")  # small-scale taxpayers deduct no input VAT
     if not item.passenger_is_deductible_employee:
@@ -54,3 +60,18 @@ def deductible_tax(item: VatInput) -> VatResult:
         "none",
         "tax-unknown",  # the face of a refund or change fee does not print its rate
     )
+
+
+def _air_tax(item: VatInput) -> VatResult:
+    """An itinerary's stated tax (face or XBRL alike: the face prints 增值税税额); a paper one's
+    (票价 + 燃油) ÷ 1.09 × 9 %; a face without the tax: a sale's 9 % of its base, a fee's none."""
+    if item.entity_small_scale or not item.passenger_is_deductible_employee:
+        return VatResult(Decimal("0.00"), "none")
+    base = item.fare + item.fuel_surcharge
+    if item.kind == "paper":
+        return VatResult(fare_tax(base), "computed")
+    if item.tax_amount is not None:
+        return VatResult(item.tax_amount.quantize(CENT), "invoice")
+    if item.business_type == "sale":
+        return VatResult((base * TRANSPORT_RATE).quantize(CENT, rounding=ROUND_HALF_UP), "computed")
+    return VatResult(Decimal("0.00"), "none", "tax-unknown")

@@ -1,7 +1,8 @@
 """The input-VAT report for 增值税申报表附列资料（二） (国内旅客运输服务), per entity and month.
 
 E-invoices count in the month of their 用途确认 (deduction_confirmed_on); paper vouchers in the
-month they were booked. The figures come from the VAT lines themselves, so the report always
+month they were booked; railway (铁路) and air (航空) apart, as the return's 旅客运输服务 lines
+want them. The figures come from the VAT lines themselves, so the report always
 equals what the ledger holds: a reversal subtracts its document's count, fare and tax in the month
 it lands in (for paper vouchers, the month of the reversal date), so it nets out.
 """
@@ -15,11 +16,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from app.invoices.models import Invoice, PaperVoucher
 from app.ledger.models import JournalLine, JournalVoucher
-from app.ledger.schemas import InputVatReport, VatFigures
+from app.ledger.schemas import InputVatReport, VatFigures, VatKindFigures
 
 ZERO = Decimal("0.00")
 
@@ -31,55 +33,97 @@ def _month_bounds(period: str) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+KIND_LABELS = {"railway": "铁路", "air": "航空"}
+# (document id, its kind, its fare and fuel, the VAT line's debit, the voucher's kind)
+Row = tuple[Any, ...]
+
+
 def input_vat_report(session: Session, entity_id: uuid.UUID, period: str) -> InputVatReport:
-    e_invoices = _e_invoice_figures(session, entity_id, period)
-    paper = _paper_figures(session, entity_id, period)
-    total = VatFigures(
-        count=e_invoices.count + paper.count,
-        fare=e_invoices.fare + paper.fare,
-        tax=e_invoices.tax + paper.tax,
-    )
+    e_rows = _e_invoice_rows(session, entity_id, period)
+    paper_rows = _paper_rows(session, entity_id, period)
+    by_kind = [
+        _kind_figures(
+            kind, [r for r in e_rows if r[1] == kind], [r for r in paper_rows if r[1] == kind]
+        )
+        for kind in KIND_LABELS
+    ]
+    e_invoices = _sum(f.e_invoices for f in by_kind)
+    paper = _sum(f.paper_vouchers for f in by_kind)
     return InputVatReport(
-        entity=entity_id, period=period, e_invoices=e_invoices, paper_vouchers=paper, total=total
+        entity=entity_id,
+        period=period,
+        e_invoices=e_invoices,
+        paper_vouchers=paper,
+        total=_sum([e_invoices, paper]),
+        rows=by_kind,
     )
 
 
-def _e_invoice_figures(session: Session, entity_id: uuid.UUID, period: str) -> VatFigures:
+def _kind_figures(kind: str, e_rows: list[Row], paper_rows: list[Row]) -> VatKindFigures:
+    e_invoices, paper = _net(e_rows), _net(paper_rows)
+    return VatKindFigures(
+        kind="air" if kind == "air" else "railway",
+        label=KIND_LABELS[kind],
+        e_invoices=e_invoices,
+        paper_vouchers=paper,
+        total=_sum([e_invoices, paper]),
+    )
+
+
+def _sum(figures: Iterable[VatFigures]) -> VatFigures:
+    listed = list(figures)
+    return VatFigures(
+        count=sum(f.count for f in listed),
+        fare=sum((f.fare for f in listed), ZERO),
+        tax=sum((f.tax for f in listed), ZERO),
+    )
+
+
+def _e_invoice_rows(session: Session, entity_id: uuid.UUID, period: str) -> list[Row]:
     start, end = _month_bounds(period)
-    rows = session.exec(
-        select(col(Invoice.id), col(Invoice.fare), col(JournalLine.debit), col(JournalVoucher.kind))
+    rows = session.execute(
+        select(
+            col(Invoice.id),
+            col(Invoice.kind),
+            col(Invoice.fare),
+            col(Invoice.fuel_surcharge),
+            col(JournalLine.debit),
+            col(JournalVoucher.kind),
+        )
         .join(JournalLine, col(JournalLine.invoice_id) == col(Invoice.id))
         .join(JournalVoucher, col(JournalVoucher.id) == col(JournalLine.voucher_id))
         .where(
-            Invoice.entity_id == entity_id,
+            col(Invoice.entity_id) == entity_id,
             col(Invoice.deduction_confirmed_on) >= start,
             col(Invoice.deduction_confirmed_on) < end,
             col(JournalLine.tax_basis).is_not(None),
         )
     ).all()
-    return _net(rows)
+    return [tuple(row) for row in rows]
 
 
-def _paper_figures(session: Session, entity_id: uuid.UUID, period: str) -> VatFigures:
-    rows = session.exec(
+def _paper_rows(session: Session, entity_id: uuid.UUID, period: str) -> list[Row]:
+    rows = session.execute(
         select(
             col(PaperVoucher.id),
+            col(PaperVoucher.kind),
             col(PaperVoucher.fare),
+            col(PaperVoucher.fuel_surcharge),
             col(JournalLine.debit),
             col(JournalVoucher.kind),
         )
         .join(JournalLine, col(JournalLine.paper_voucher_id) == col(PaperVoucher.id))
         .join(JournalVoucher, col(JournalVoucher.id) == col(JournalLine.voucher_id))
         .where(
-            JournalVoucher.entity_id == entity_id,
-            JournalVoucher.period == period,
+            col(JournalVoucher.entity_id) == entity_id,
+            col(JournalVoucher.period) == period,
             col(JournalLine.tax_basis).is_not(None),
         )
     ).all()
-    return _net(rows)
+    return [tuple(row) for row in rows]
 
 
-def _net(rows: Iterable[tuple[Any, Any, Any, Any]]) -> VatFigures:
+def _net(rows: Iterable[Row]) -> VatFigures:
     """Sums count, fare and tax per document, a reversal's line counting negative.
 
     A document booked and reversed within the rows nets to nothing and drops out; a reversal
@@ -88,10 +132,10 @@ def _net(rows: Iterable[tuple[Any, Any, Any, Any]]) -> VatFigures:
     count: dict[uuid.UUID, int] = defaultdict(int)
     fare: dict[uuid.UUID, Decimal] = defaultdict(lambda: ZERO)
     tax: dict[uuid.UUID, Decimal] = defaultdict(lambda: ZERO)
-    for document_id, document_fare, debit, voucher_kind in rows:
+    for document_id, _kind, document_fare, fuel, debit, voucher_kind in rows:
         sign = -1 if voucher_kind == "reversal" else 1
         count[document_id] += sign
-        fare[document_id] += sign * Decimal(document_fare)
+        fare[document_id] += sign * (Decimal(document_fare) + Decimal(fuel or 0))
         tax[document_id] += Decimal(debit)
     kept = [d for d in count if count[d] or tax[d]]
     return VatFigures(

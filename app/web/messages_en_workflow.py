@@ -148,6 +148,14 @@ LEDGER_EN: dict[str, str] = {
     "票价合计": "Fares",
     "可抵扣税额": "Deductible tax",
     "电子发票（铁路电子客票）": "E-invoices (railway e-tickets)",
+    "电子发票（航空运输电子客票行程单）": "E-invoices (air e-itineraries)",
+    "纸质行程单": "Paper itineraries",
+    "铁路": "Railway",
+    "航空": "Air",
+    "小计": "Subtotal",
+    "航空一行的票价合计为票价加燃油附加费（计税依据）。": (
+        "For air, fares are 票价 plus fuel surcharge (the tax base)."
+    ),
 }
 
 AUDIT_EN: dict[str, str] = {

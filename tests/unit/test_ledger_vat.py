@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.ledger.vat import VatInput, deductible_tax, fare_tax
+from app.ledger.vat import VatInput, VatResult, deductible_tax, fare_tax
 from app.ledger.words import amount_in_words
 
 D = Decimal
@@ -97,3 +97,49 @@ def test_expense_and_tax_always_add_up_to_the_fare(fare: Decimal):
 )
 def test_amount_in_words(amount: str, words: str):
     assert amount_in_words(D(amount)) == words
+
+
+def test_air_takes_the_stated_tax_whatever_the_source():
+    for source in ("xbrl", "text"):
+        item = VatInput(
+            kind="e-invoice",
+            travel="air",
+            fare=Decimal("330.28"),
+            fuel_surcharge=Decimal("64.22"),
+            source=source,
+            tax_amount=Decimal("35.50"),
+        )
+        assert deductible_tax(item) == VatResult(Decimal("35.50"), "invoice")
+
+
+def test_air_without_a_stated_tax():
+    sale = VatInput(
+        kind="e-invoice", travel="air", fare=Decimal("330.28"), fuel_surcharge=Decimal("64.22")
+    )
+    # 9 % of (票价 + 燃油) 394.50 = 35.505 → 35.51 half-up (the printed tax wins when present).
+    assert deductible_tax(sale) == VatResult(Decimal("35.51"), "computed")
+    fee = VatInput(kind="e-invoice", travel="air", fare=Decimal("50.00"), business_type="refund")
+    assert deductible_tax(fee) == VatResult(Decimal("0.00"), "none", "tax-unknown")
+
+
+def test_a_paper_itinerary_takes_nine_percent_of_fare_and_fuel():
+    item = VatInput(
+        kind="paper", travel="air", fare=Decimal("700.00"), fuel_surcharge=Decimal("60")
+    )
+    assert deductible_tax(item) == VatResult(Decimal("62.75"), "computed")
+    guest = VatInput(
+        kind="e-invoice",
+        travel="air",
+        fare=Decimal("330.28"),
+        tax_amount=Decimal("35.50"),
+        passenger_is_deductible_employee=False,
+    )
+    assert deductible_tax(guest).tax == Decimal("0.00")
+    small = VatInput(
+        kind="e-invoice",
+        travel="air",
+        fare=Decimal("330.28"),
+        tax_amount=Decimal("35.50"),
+        entity_small_scale=True,
+    )
+    assert deductible_tax(small).tax == Decimal("0.00")
