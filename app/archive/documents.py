@@ -12,6 +12,7 @@ from typing import Any
 
 from app.archive.contents import FolderDocuments, VoucherContents
 from app.claims.models import ClaimApproval, ClaimHistory
+from app.invoices.air import reimbursed_amount
 from app.invoices.models import Invoice, PaperVoucher
 from app.ledger.words import amount_in_words
 
@@ -114,6 +115,7 @@ def _history(contents: FolderDocuments, entry: ClaimHistory) -> dict[str, Any]:
 def invoice_summary(invoice: Invoice) -> dict[str, Any]:
     return {
         "type": "invoice",
+        "kind": invoice.kind,
         "id": str(invoice.id),
         "invoice_number": invoice.invoice_number,
         "business_type": invoice.business_type,
@@ -125,6 +127,8 @@ def invoice_summary(invoice: Invoice) -> dict[str, Any]:
         "fare": str(invoice.fare),
         "tax_rate": _text(invoice.tax_rate),
         "tax_amount": _text(invoice.tax_amount),
+        "total_amount": str(reimbursed_amount(invoice)),
+        **(_air_invoice(invoice) if invoice.kind == "air" else {}),
         "passenger_name": invoice.passenger_name,
         "passenger_id_masked": invoice.passenger_id_masked,
         "source": invoice.source,
@@ -140,20 +144,43 @@ def paper_summary(paper: PaperVoucher) -> dict[str, Any]:
     """The registered data and where the physical original is kept (it stays the original)."""
     return {
         "type": "paper-voucher",
+        "kind": paper.kind,
         "id": str(paper.id),
         "serial_number": paper.serial_number,
         "e_ticket_number": paper.e_ticket_number,
         "travel_date": paper.travel_date.isoformat(),
-        "train_number": paper.train_number,
+        "train_number": paper.train_number or None,
         "departure_station": paper.departure_station,
         "arrival_station": paper.arrival_station,
         "seat_class": paper.seat_class,
         "fare": str(paper.fare),
+        "total_amount": str(reimbursed_amount(paper)),
+        **(_air_paper(paper) if paper.kind == "air" else {}),
         "passenger_name": paper.passenger_name,
         "passenger_id_masked": paper.passenger_id_masked,
         "original_received_on": _iso(paper.received_on),
         "original_location": paper.location,
         "scan_sha256": paper.scan_sha256,
+    }
+
+
+def _air_invoice(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "fuel_surcharge": _text(invoice.fuel_surcharge),
+        "civil_aviation_fund": _text(invoice.civil_aviation_fund),
+        "other_taxes": _text(invoice.other_taxes),
+        "domestic": invoice.domestic,
+        "e_ticket_number": invoice.e_ticket_number,
+        "segments": invoice.segments,
+    }
+
+
+def _air_paper(paper: PaperVoucher) -> dict[str, Any]:
+    return {
+        "flight_number": paper.flight_number,
+        "fuel_surcharge": _text(paper.fuel_surcharge),
+        "civil_aviation_fund": _text(paper.civil_aviation_fund),
+        "other_taxes": _text(paper.other_taxes),
     }
 
 

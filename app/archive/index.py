@@ -9,6 +9,7 @@ from typing import IO
 
 from app.archive.models import ArchiveRecord
 from app.archive.zipstream import spooled_file
+from app.invoices.air import reimbursed_amount, route_number
 from app.invoices.models import Invoice, PaperVoucher
 
 COLUMNS = (
@@ -28,6 +29,10 @@ COLUMNS = (
     "tax_amount",
     "verification",
     "retention_until",
+    # Air itineraries (issue 18): railway or air, the flights, and 合计 (the fare for railway).
+    "travel_kind",
+    "flight_number",
+    "total_amount",
 )
 
 
@@ -57,16 +62,22 @@ class IndexWriter:
         common = (record.reference, folder, record.period, record.voucher_number_text)
         retained = record.retention_until.isoformat()
         date = voucher_date.isoformat()
-        self._write(("voucher", *common, record.kind, date, record.total, *[None] * 7, retained))
+        self._write(
+            ("voucher", *common, record.kind, date, record.total, *[None] * 7, retained,
+             None, None, None)
+        )  # fmt: skip
         for i in invoices:
+            air = i.kind == "air"
             self._write(
                 ("invoice", *common, record.kind, date, i.fare, i.invoice_number,
                  i.business_type, i.travel_date, i.train_number, i.passenger_id_masked,
-                 i.tax_amount, i.verification, retained)
+                 i.tax_amount, i.verification, retained,
+                 i.kind, route_number(i) if air else None, reimbursed_amount(i))
             )  # fmt: skip
         for p in papers:
             self._write(
                 ("paper-voucher", *common, record.kind, date, p.fare, p.serial_number, "sale",
-                 p.travel_date, p.train_number, p.passenger_id_masked, None, None, retained)
+                 p.travel_date, p.train_number or None, p.passenger_id_masked, None, None,
+                 retained, p.kind, p.flight_number, reimbursed_amount(p))
             )  # fmt: skip
         self.rows += 1 + len(invoices) + len(papers)

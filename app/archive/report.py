@@ -8,6 +8,7 @@ from decimal import Decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from app.archive.contents import VoucherContents
+from app.invoices.air import reimbursed_amount, route_number
 from app.kit.dates import BUSINESS_TZ
 from app.ledger.words import amount_in_words
 
@@ -45,6 +46,8 @@ def _local(value: dt.datetime | None) -> str:
 _env.filters["money"] = _money
 _env.filters["local"] = _local
 _env.filters["in_words"] = amount_in_words
+_env.filters["route"] = route_number
+_env.filters["reimbursed"] = reimbursed_amount
 
 
 def render_report(contents: VoucherContents, reference: str, retention: dt.date) -> bytes:

@@ -54,6 +54,13 @@ PAPER_FIELDS = (
     "departure_station", "arrival_station", "seat_class", "fare", "passenger_name",
     "passenger_id_masked", "entity_id", "owner_id", "scan_sha256", "status",
 )  # fmt: skip
+# Sealed only for air documents, so a railway row's digest is what it was before air existed
+# (a record sealed then still verifies); a kind flipped either way changes the digest.
+AIR_INVOICE_FIELDS = (
+    "kind", "total_amount", "fuel_surcharge", "civil_aviation_fund", "other_taxes", "domestic",
+    "segments",
+)  # fmt: skip
+AIR_PAPER_FIELDS = ("kind", "flight_number", "fuel_surcharge", "civil_aviation_fund", "other_taxes")
 # The claim's state is sealed on its own (`claim_state`): it moves on from booked to paid.
 CLAIM_FIELDS = ("id", "entity_id", "claimant_id", "title", "purpose", "total", "round")
 
@@ -124,7 +131,9 @@ def _document(
 ) -> dict[str, Any] | None:
     if document is None:
         return None
-    names = INVOICE_FIELDS if isinstance(document, Invoice) else PAPER_FIELDS
+    names: tuple[str, ...] = INVOICE_FIELDS if isinstance(document, Invoice) else PAPER_FIELDS
+    if document.kind != "railway":
+        names += AIR_INVOICE_FIELDS if isinstance(document, Invoice) else AIR_PAPER_FIELDS
     # The mark that finishes the document belongs to it: deleting it would let it be booked again.
     mark = {"id": str(booked.id), "voucher_id": str(booked.voucher_id)} if booked else None
     return {"fields": _fields(document, names), "booked": mark}

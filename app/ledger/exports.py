@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import record_event
 from app.auth.principal import Principal
+from app.invoices.models import Invoice, PaperVoucher
 from app.ledger.models import JournalLine, JournalVoucher
 
 ExportFormat = Literal["csv", "xlsx", "json"]
@@ -40,6 +41,7 @@ COLUMNS = (
     "invoice_id",
     "paper_voucher_id",
     "tax_basis",
+    "travel_kind",
 )
 # The spreadsheet's first header row, for the clerk; the second keeps the API's field names.
 COLUMN_LABELS = {
@@ -60,6 +62,7 @@ COLUMN_LABELS = {
     "invoice_id": "发票编号",
     "paper_voucher_id": "纸质凭证编号",
     "tax_basis": "进项税依据",
+    "travel_kind": "铁路/航空",
 }
 MONEY_COLUMNS = frozenset({"debit", "credit"})
 MONEY_FORMAT = "0.00"
@@ -114,21 +117,23 @@ def export_rows(session: Session, entity_id: uuid.UUID, period: str) -> Iterator
     offset = 0
     while True:
         batch = session.exec(
-            select(JournalVoucher, JournalLine)
+            select(JournalVoucher, JournalLine, col(Invoice.kind), col(PaperVoucher.kind))
             .join(JournalLine, col(JournalLine.voucher_id) == col(JournalVoucher.id))
+            .outerjoin(Invoice, col(Invoice.id) == col(JournalLine.invoice_id))
+            .outerjoin(PaperVoucher, col(PaperVoucher.id) == col(JournalLine.paper_voucher_id))
             .where(JournalVoucher.entity_id == entity_id, JournalVoucher.period == period)
             .order_by(col(JournalVoucher.number), col(JournalLine.line_no))
             .offset(offset)
             .limit(_BATCH)
         ).all()
-        for voucher, line in batch:
-            yield _row(voucher, line)
+        for voucher, line, invoice_kind, paper_kind in batch:
+            yield _row(voucher, line, invoice_kind or paper_kind or "")
         if len(batch) < _BATCH:
             return
         offset += _BATCH
 
 
-def _row(voucher: JournalVoucher, line: JournalLine) -> dict[str, Any]:
+def _row(voucher: JournalVoucher, line: JournalLine, travel_kind: str) -> dict[str, Any]:
     return {
         "voucher_number": voucher.number_text,
         "voucher_id": str(voucher.id),
@@ -147,6 +152,8 @@ def _row(voucher: JournalVoucher, line: JournalLine) -> dict[str, Any]:
         "invoice_id": str(line.invoice_id) if line.invoice_id else "",
         "paper_voucher_id": str(line.paper_voucher_id) if line.paper_voucher_id else "",
         "tax_basis": line.tax_basis or "",
+        # railway or air for a document's lines; empty for the payable and bank lines.
+        "travel_kind": travel_kind,
     }
 
 

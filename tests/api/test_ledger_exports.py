@@ -42,6 +42,7 @@ COLUMNS = [
     "invoice_id",
     "paper_voucher_id",
     "tax_basis",
+    "travel_kind",
 ]
 
 
@@ -86,8 +87,10 @@ def _rows(vouchers: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "period": voucher["period"],
                     "kind": voucher["kind"],
                     "claim_id": voucher["claim_id"] or "",
-                    **{k: line[k] or "" for k in COLUMNS[6:] if k != "line_no"},
+                    **{k: line[k] or "" for k in COLUMNS[6:-1] if k != "line_no"},
                     "line_no": line["line_no"],
+                    # Every document of this ledger is a railway one.
+                    "travel_kind": "railway" if line["invoice_id"] else "",
                 }
             )
     return rows
