@@ -91,20 +91,53 @@ def invoice_row(lang: Lang, invoice: InvoiceOut) -> dict[str, Any]:
         "invoice_number": invoice.invoice_number,
         "business_type": translate(lang, BUSINESS_TYPES.get(invoice.business_type, "")),
         "business_type_code": invoice.business_type,
-        "train_number": invoice.train_number or "—",
+        "kind": invoice.kind,
+        "kind_label": translate(lang, KIND_LABELS[invoice.kind]),
+        # 车次 for a train, the flights (航班) of an itinerary.
+        "train_number": _route_number(invoice) or "—",
+        "route_label": translate(lang, "航班" if invoice.kind == "air" else "车次"),
         "route": f"{invoice.departure_station or '?'} → {invoice.arrival_station or '?'}",
         "travel_date": invoice.travel_date.isoformat() if invoice.travel_date else "—",
         "seat": " ".join(p for p in (invoice.seat_class, invoice.carriage, invoice.seat) if p)
         or "—",
-        "seat_class": invoice.seat_class or "—",
+        "seat_class": _cabins(lang, invoice)
+        if invoice.kind == "air"
+        else invoice.seat_class or "—",
         "seat_place": " ".join(p for p in (invoice.carriage, invoice.seat) if p) or "—",
-        "fare": format_money(invoice.fare),
-        "amount": str(invoice.fare),
+        # What a claim reimburses: the fare, an itinerary's 合计.
+        "fare": format_money(invoice.total_amount),
+        "amount": str(invoice.total_amount),
         "status": invoice.status,
         "status_label": translate(lang, STATUS_LABELS.get(invoice.status, invoice.status)),
         "passenger_name": invoice.passenger_name or "—",
         "warnings": [warning_text(lang, w.code, w.message) for w in invoice.warnings],
     }
+
+
+KIND_LABELS = {"railway": "火车", "air": "飞机"}
+CABIN_LABELS = {"economy": "经济舱", "business": "公务舱", "first": "头等舱"}
+
+
+def _route_number(invoice: InvoiceOut) -> str | None:
+    if invoice.kind != "air":
+        return invoice.train_number
+    return "/".join(s.flight_number for s in invoice.segments) or None
+
+
+def _cabins(lang: Lang, invoice: InvoiceOut) -> str:
+    """Each flight's letter and class, e.g. `Y 经济舱 / J 公务舱`."""
+    parts = [
+        " ".join(
+            p
+            for p in (
+                s.cabin,
+                translate(lang, CABIN_LABELS[s.cabin_class]) if s.cabin_class else "",
+            )
+            if p
+        )
+        for s in invoice.segments
+    ]
+    return " / ".join(p for p in parts if p) or "—"
 
 
 def batch_row(lang: Lang, result: ItemResult, invoice: InvoiceOut | None) -> dict[str, Any]:

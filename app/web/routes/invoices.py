@@ -23,7 +23,13 @@ from app.problems import AppError
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
 from app.web.i18n import request_lang
-from app.web.present import STATUS_LABELS, VERIFICATION_LABELS, invoice_row, problem_view
+from app.web.present import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    VERIFICATION_LABELS,
+    invoice_row,
+    problem_view,
+)
 from app.web.session import FinanceWebUser, WebUser
 from app.web.templating import render
 
@@ -51,6 +57,7 @@ def _list_page(
         "next_cursor": next_cursor,
         "filters": filters,
         "statuses": STATUS_LABELS,
+        "kinds": KIND_LABELS,
     }
     return render(request, "invoices/list.html", context, principal=principal)
 
@@ -64,11 +71,13 @@ def my_invoices(
     travel_date_from: Day | None = None,
     travel_date_to: Day | None = None,
     q: Annotated[QueryText | None, Query(max_length=64)] = None,
+    kind: Annotated[Literal["railway", "air"] | None, Query()] = None,
     cursor: CursorQuery = None,
 ) -> Response:
     # Everyone starts from their own invoices; finance finds others' through the search.
     filters = queries.InvoiceFilters(
         status=status,
+        kind=kind,
         travel_date_from=travel_date_from,
         travel_date_to=travel_date_to,
         q=q or None,
