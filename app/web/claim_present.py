@@ -87,7 +87,9 @@ def finding_text(lang: Lang, code: str, message: str) -> str:
 
 def claim_view(lang: Lang, claim: ClaimOut, names: dict[Any, str]) -> dict[str, Any]:
     """The claim with labels and names ready to print; findings keyed to their item."""
-    labels = {item.id: f"{item.train_number or item.flight_number or item.number}" for item in claim.items}
+    labels = {
+        item.id: f"{item.train_number or item.flight_number or item.number}" for item in claim.items
+    }
     findings = [
         {
             "severity": f.severity,

@@ -11,7 +11,11 @@ from app.web.i18n import Lang
 
 def document_label(item: ClaimItemOut) -> str:
     """How a clerk finds the document: its number, train and travel date."""
-    parts = [item.number, item.train_number or item.flight_number or "", str(item.travel_date or "")]
+    parts = [
+        item.number,
+        item.train_number or item.flight_number or "",
+        str(item.travel_date or ""),
+    ]
     return " ".join(p for p in parts if p)
 
 
