@@ -235,7 +235,9 @@ def _event_data(invoice: Invoice) -> dict[str, object]:
         "business_type": invoice.business_type,
         "entity": invoice.entity_id,
         "owner": invoice.owner_id,
+        "kind": invoice.kind,
         "fare": invoice.fare,
+        "total_amount": invoice.total_amount,
         "travel_date": invoice.travel_date,
         "status": invoice.status,
     }

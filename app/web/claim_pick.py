@@ -48,7 +48,7 @@ def pick_context(
     amounts = [
         Decimal(r["amount"]) for r in rows if f"invoice:{r['id']}" in checked or r["id"] in checked
     ]
-    amounts += [p.fare for p in mine if f"paper:{p.id}" in checked]
+    amounts += [p.total_amount for p in mine if f"paper:{p.id}" in checked]
     return {
         "invoices": rows,
         "papers": mine,

@@ -60,7 +60,7 @@ def verify_request(invoice: ParsedInvoice) -> dict[str, str]:
     return {
         "fphm": invoice.invoice_number,
         "kprq": invoice.issue_date.strftime("%Y%m%d"),
-        "jshj": f"{invoice.fare:.2f}",
+        "jshj": f"{invoice.total:.2f}",
     }
 
 

@@ -209,3 +209,22 @@ MALFORMED = [
 def test_an_answer_of_the_wrong_shape_is_malformed(answer: Any, where: str):
     with pytest.raises(MalformedAnswer, match=where):
         compare_answer(answer, sale_invoice())
+
+
+def test_an_air_itinerary_is_checked_by_its_total_and_header_only():
+    air = sale_invoice(
+        kind="air",
+        train_number=None,
+        fare=Decimal("330.28"),
+        fuel_surcharge=Decimal("64.22"),
+        amount_excluding_tax=Decimal("394.50"),
+        tax_amount=Decimal("35.50"),
+        civil_aviation_fund=Decimal("50.00"),
+        total_amount=Decimal("480.00"),
+    )
+    answer = sale_answer({"cccc": "G3"}, jshj="480.00", hjje="394.50", hjse="35.50")
+    # The railway 特定要素 (a train G3) say nothing about an itinerary.
+    assert compare_answer(answer, air) == ()
+    assert compare_answer(sale_answer(jshj="330.28", hjje="394.50", hjse="35.50"), air) == (
+        "fare",
+    )
