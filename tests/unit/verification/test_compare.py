@@ -225,6 +225,4 @@ def test_an_air_itinerary_is_checked_by_its_total_and_header_only():
     answer = sale_answer({"cccc": "G3"}, jshj="480.00", hjje="394.50", hjse="35.50")
     # The railway 特定要素 (a train G3) say nothing about an itinerary.
     assert compare_answer(answer, air) == ()
-    assert compare_answer(sale_answer(jshj="330.28", hjje="394.50", hjse="35.50"), air) == (
-        "fare",
-    )
+    assert compare_answer(sale_answer(jshj="330.28", hjje="394.50", hjse="35.50"), air) == ("fare",)
