@@ -57,7 +57,7 @@ TrainNumber = Annotated[
 FlightNumber = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9]{2}[0-9]{1,4}[A-Z]?$"
+        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9]{2}[0-9]{1,4}[A-Za-z]?$"
     ),
 ]
 # A paper itinerary's 舱位: the booking-class letter, read by the entity's cabin table.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
@@ -80,6 +80,7 @@ def _form_page(
     lang = request_lang(request)
     context = {
         "values": values,
+        "air": values.get("kind") == "air",
         "errors": errors.fields,
         "problem": _scan_problem(lang, errors.problem) if errors.problem else None,
         "seat_classes": SEAT_CLASSES,
@@ -91,8 +92,11 @@ def _form_page(
 
 
 @router.get("/paper-vouchers/new")
-def new_voucher_page(request: Request, principal: UploaderWebUser) -> Response:
-    return _form_page(request, principal, {}, FormErrors())
+def new_voucher_page(
+    request: Request, principal: UploaderWebUser, kind: Literal["railway", "air"] = "railway"
+) -> Response:
+    """A paper 报销凭证 (a train), or with `kind=air` a paper 行程单 (a flight)."""
+    return _form_page(request, principal, {"kind": kind}, FormErrors())
 
 
 @router.post("/paper-vouchers/new")
