@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
 
+from app.api.audit import router as audit_router
+from app.api.entities import router as entities_router
 from app.apidocs.pages import install_api_docs
 from app.archive.router import router as archive_router
-from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.claims.router import router as claims_router
 from app.config import Settings, get_settings
 from app.credentials_gate import CredentialsBeforeBodyMiddleware
 from app.db import make_engine
-from app.entities.router import router as entities_router
 from app.invoices.router import router as invoices_router
 from app.invoices.verification.factory import get_verification_provider
 from app.kit.strict_query import reject_unknown_query
