@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -22,6 +21,7 @@ from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices.deps import StoreDep
 from app.kit.dates import YearMonth, business_today
+from app.kit.streaming import streamed_download
 from app.ledger.queries import resolve_entity
 
 router = APIRouter(prefix="/archive", tags=["archive"])
@@ -61,17 +61,11 @@ def export_archive(
         actor=principal.user,
         key=audit_key(settings),
     )
-    read_session = Session(request.app.state.read_engine)
-
-    def body() -> Iterator[bytes]:
-        try:
-            yield from stream_export(read_session, store=store, plan=plan)
-        finally:
-            read_session.close()
-
-    disposition = f'attachment; filename="{plan.filename}"'
-    return StreamingResponse(
-        body(), media_type="application/zip", headers={"Content-Disposition": disposition}
+    return streamed_download(
+        request,
+        lambda read_session: stream_export(read_session, store=store, plan=plan),
+        filename=plan.filename,
+        media_type="application/zip",
     )
 
 

@@ -9,6 +9,7 @@ import json
 import tempfile
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -75,8 +76,24 @@ MEDIA_TYPES = {
 _BATCH = 500
 
 
-def export_filename(period: str, export_format: ExportFormat) -> str:
-    return f"vouchers-{period}.{export_format}"
+@dataclass(frozen=True)
+class VoucherExport:
+    """An audited export of one entity's month: what to stream, and how the file is named."""
+
+    entity_id: uuid.UUID
+    period: str
+    export_format: ExportFormat
+
+    @property
+    def filename(self) -> str:
+        return f"vouchers-{self.period}.{self.export_format}"
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.export_format]
+
+    def stream(self, read_session: Session) -> Iterator[bytes]:
+        return stream_export(read_session, self.entity_id, self.period, self.export_format)
 
 
 def record_export(
@@ -86,7 +103,7 @@ def record_export(
     period: str,
     export_format: ExportFormat,
     key: bytes,
-) -> None:
+) -> VoucherExport:
     """Audits the export and commits before a byte is streamed (API and web alike)."""
     record_event(
         session,
@@ -99,6 +116,7 @@ def record_export(
         key=key,
     )
     session.commit()
+    return VoucherExport(entity_id, period, export_format)
 
 
 def stream_export(

@@ -19,6 +19,7 @@ from app.db import SessionDep
 from app.kit.dates import Instant, YearMonth
 from app.kit.idempotency import fingerprint, run_idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
+from app.kit.streaming import streamed_download
 from app.ledger import exports, queries
 from app.ledger.closing import LedgerActor, set_period_status
 from app.ledger.periods import check_period_text
@@ -68,13 +69,11 @@ def export_vouchers(
     format: exports.ExportFormat = "csv",
 ) -> StreamingResponse:
     entity_id = queries.resolve_entity(principal, entity)
-    exports.record_export(session, principal, entity_id, period, format, audit_key(settings))
-    body = exports.stream_export(Session(request.app.state.read_engine), entity_id, period, format)
-    filename = exports.export_filename(period, format)
-    return StreamingResponse(
-        body,
-        media_type=exports.MEDIA_TYPES[format],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    export = exports.record_export(
+        session, principal, entity_id, period, format, audit_key(settings)
+    )
+    return streamed_download(
+        request, export.stream, filename=export.filename, media_type=export.media_type
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -25,6 +24,7 @@ from app.db import SessionDep
 from app.invoices.deps import StoreDep
 from app.kit.dates import BUSINESS_TZ, business_today
 from app.kit.pagination import CursorQuery
+from app.kit.streaming import streamed_download
 from app.ledger.queries import resolve_entity
 from app.problems import AppError
 from app.web.audit_labels import ACTION_LABELS, CHECK_LABELS, CHECKED_LABELS, OBJECT_TYPE_LABELS
@@ -102,17 +102,11 @@ def archive_download(
     except AppError as exc:
         form.refuse(exc)
         return _archive_page(request, session, principal, _entity_of(form), form)
-    read_session = Session(request.app.state.read_engine)
-
-    def body() -> Iterator[bytes]:
-        try:
-            yield from stream_export(read_session, store=store, plan=plan)
-        finally:
-            read_session.close()
-
-    disposition = f'attachment; filename="{plan.filename}"'
-    return StreamingResponse(
-        body(), media_type="application/zip", headers={"Content-Disposition": disposition}
+    return streamed_download(
+        request,
+        lambda read_session: stream_export(read_session, store=store, plan=plan),
+        filename=plan.filename,
+        media_type="application/zip",
     )
 
 

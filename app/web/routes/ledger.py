@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
-from sqlmodel import Session
 from starlette.responses import Response
 
 from app.audit.service import audit_key
@@ -18,6 +17,7 @@ from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.pagination import CursorQuery
+from app.kit.streaming import streamed_download
 from app.ledger import exports, queries
 from app.ledger.schemas import VoucherOut
 from app.ledger.vat_report import input_vat_report
@@ -88,13 +88,11 @@ def export_vouchers(
     """The download streams from the export service, audited before the first byte."""
     entity_id = queries.resolve_entity(principal, entity)
     period = period or this_month()
-    exports.record_export(session, principal, entity_id, period, format, audit_key(settings))
-    body = exports.stream_export(Session(request.app.state.read_engine), entity_id, period, format)
-    filename = exports.export_filename(period, format)
-    return StreamingResponse(
-        body,
-        media_type=exports.MEDIA_TYPES[format],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    export = exports.record_export(
+        session, principal, entity_id, period, format, audit_key(settings)
+    )
+    return streamed_download(
+        request, export.stream, filename=export.filename, media_type=export.media_type
     )
 
 
