@@ -38,6 +38,13 @@ class FormErrors:
     def __bool__(self) -> bool:
         return bool(self.fields or self.problem)
 
+    @property
+    def status_code(self) -> int:
+        """The page's status: a refusal's own, 422 for field errors alone, else 200."""
+        if self.problem is not None:
+            return self.problem.status
+        return 422 if self.fields else 200
+
 
 def _field_of(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc) or "form"

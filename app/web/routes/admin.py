@@ -18,11 +18,10 @@ from app.kit.pagination import CursorQuery
 from app.problems import AppError
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
+from app.web.form_page import render_form
 from app.web.forms import FormErrors, FormFields, parse_form, refused
 from app.web.i18n import request_lang
-from app.web.present import problem_view
 from app.web.session import AdminWebUser
-from app.web.templating import render
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 PAGE_SIZE = 50
@@ -73,14 +72,9 @@ def _users_page(
         "entity_names": {e.id: e.name for e in entities},
         "roles_all": [r.value for r in Role],
         "values": values,
-        "errors": errors.fields,
-        "problem": problem_view(request_lang(request), errors.problem) if errors.problem else None,
         "created": request.query_params.get("created"),
     }
-    status_code = errors.problem.status if errors.problem else (422 if errors else 200)
-    return render(
-        request, "admin/users.html", context, principal=principal, status_code=status_code
-    )
+    return render_form(request, "admin/users.html", principal, context, errors)
 
 
 @router.get("/admin/users")
@@ -125,13 +119,8 @@ def _entities_page(
         "entities": entities,
         "next_cursor": next_cursor,
         "values": values,
-        "errors": errors.fields,
-        "problem": problem_view(request_lang(request), errors.problem) if errors.problem else None,
     }
-    status_code = errors.problem.status if errors.problem else (422 if errors else 200)
-    return render(
-        request, "admin/entities.html", context, principal=principal, status_code=status_code
-    )
+    return render_form(request, "admin/entities.html", principal, context, errors)
 
 
 @router.get("/admin/entities")

@@ -24,9 +24,9 @@ from app.web.claim_present import CLAIM_STATES
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
 from app.web.filter_forms import ClaimListFilters
+from app.web.form_page import render_form
 from app.web.forms import FormErrors, FormFields, parse_form, refused
 from app.web.i18n import request_lang
-from app.web.present import problem_view
 from app.web.query_forms import QueryForm, query_form
 from app.web.session import WebUser, require_web_roles
 from app.web.templating import render
@@ -103,11 +103,8 @@ def _new_page(
     context = {
         **pick_context(session, principal, lang, checked),
         "values": values,
-        "errors": errors.fields,
-        "problem": problem_view(lang, errors.problem) if errors.problem else None,
     }
-    status_code = errors.problem.status if errors.problem else (422 if errors else 200)
-    return render(request, "claims/new.html", context, principal=principal, status_code=status_code)
+    return render_form(request, "claims/new.html", principal, context, errors)
 
 
 @router.get("/claims/new")

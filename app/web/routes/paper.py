@@ -21,6 +21,7 @@ from app.paper.schemas import SEAT_CLASSES, PaperVoucherCreate, ReceiveOriginal
 from app.problems import AppError
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
+from app.web.form_page import render_form
 from app.web.forms import FormErrors, FormFields, parse_form, refused
 from app.web.i18n import Lang, request_lang, translate
 from app.web.present import problem_view
@@ -77,18 +78,16 @@ def my_vouchers(
 def _form_page(
     request: Request, principal: UploaderWebUser, values: dict[str, str], errors: FormErrors
 ) -> Response:
-    lang = request_lang(request)
     context = {
         "values": values,
         "air": values.get("kind") == "air",
-        "errors": errors.fields,
-        "problem": _scan_problem(lang, errors.problem) if errors.problem else None,
         "seat_classes": SEAT_CLASSES,
         "scan_accept": SCAN_ACCEPT,
         "last_paper_date": service.LAST_PAPER_TRAVEL_DATE.isoformat(),
     }
-    status_code = errors.problem.status if errors.problem else (422 if errors else 200)
-    return render(request, "paper/new.html", context, principal=principal, status_code=status_code)
+    return render_form(
+        request, "paper/new.html", principal, context, errors, shown_as=_scan_problem
+    )
 
 
 @router.get("/paper-vouchers/new")

@@ -25,12 +25,11 @@ from app.ledger.queries import voucher_ids_by_claim
 from app.problems import AppError
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
+from app.web.form_page import render_form
 from app.web.forms import FormErrors, FormFields, parse_form, refused
 from app.web.i18n import request_lang
-from app.web.present import problem_view
 from app.web.session import AdminWebUser
 from app.web.substitute_present import approvers
-from app.web.templating import render
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 PAGE_SIZE = 100
@@ -63,16 +62,16 @@ def _page(
         "approvers": approvers(users),
         "failed": failed,
         "values": values or {},
-        "errors": errors.fields if errors else {},
-        # A refusal about the claim itself (no longer waiting, say), not about a field.
-        "problem": problem_view(request_lang(request), errors.problem)
-        if errors and errors.problem and not errors.fields
-        else None,
         "done": request.query_params.get("done"),
     }
-    status_code = errors.problem.status if errors and errors.problem else (422 if errors else 200)
-    return render(
-        request, "admin/reassign.html", context, principal=principal, status_code=status_code
+    # The box is for a refusal about the claim itself (no longer waiting, say), not a field.
+    return render_form(
+        request,
+        "admin/reassign.html",
+        principal,
+        context,
+        errors or FormErrors(),
+        box_field_refusals=False,
     )
 
 

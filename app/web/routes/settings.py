@@ -21,33 +21,16 @@ from app.kit.pagination import CursorQuery
 from app.problems import AppError
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
+from app.web.form_page import render_form
 from app.web.forms import FormErrors, FormFields, parse_form, refused
 from app.web.i18n import request_lang
-from app.web.present import problem_view
 from app.web.scope import scope_of
 from app.web.session import AdminWebUser
-from app.web.templating import render
 from app.webhooks import service as webhooks
 from app.webhooks.schemas import EventType, SubscriptionCreate
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 PAGE_SIZE = 50
-
-
-def _form_page(
-    request: Request,
-    template: str,
-    principal: Principal,
-    context: dict[str, Any],
-    errors: FormErrors,
-) -> Response:
-    context = {
-        **context,
-        "errors": errors.fields,
-        "problem": problem_view(request_lang(request), errors.problem) if errors.problem else None,
-    }
-    status_code = errors.problem.status if errors.problem else (422 if errors else 200)
-    return render(request, template, context, principal=principal, status_code=status_code)
 
 
 def _policy_page(
@@ -68,7 +51,7 @@ def _policy_page(
         "approvers": [u for u in users if scope.entity_id in u.entity_ids and u.is_active],
         "saved": request.query_params.get("saved"),
     }
-    return _form_page(request, "admin/policy.html", principal, context, errors or FormErrors())
+    return render_form(request, "admin/policy.html", principal, context, errors or FormErrors())
 
 
 @router.get("/admin/policy")
@@ -138,7 +121,7 @@ def _webhooks_page(
         "values": values or {},
         "created": created,
     }
-    return _form_page(request, "admin/webhooks.html", principal, context, errors or FormErrors())
+    return render_form(request, "admin/webhooks.html", principal, context, errors or FormErrors())
 
 
 @router.get("/admin/webhooks")
@@ -198,7 +181,7 @@ def _deliveries_page(
     )
     context = {"subscription": subscription, "deliveries": deliveries, "next_cursor": next_cursor}
     errors = refused(error, request_lang(request)) if error else FormErrors()
-    return _form_page(request, "admin/deliveries.html", principal, context, errors)
+    return render_form(request, "admin/deliveries.html", principal, context, errors)
 
 
 @router.get("/admin/webhooks/{subscription_id}")

@@ -25,12 +25,11 @@ from app.kit.dates import business_today
 from app.problems import AppError
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
+from app.web.form_page import render_form
 from app.web.forms import FormErrors, FormFields, parse_form, refused
 from app.web.i18n import request_lang
-from app.web.present import problem_view
 from app.web.session import require_web_roles
 from app.web.substitute_present import approvers, candidates, default_range, substitute_rows
-from app.web.templating import render
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 PAGE_SIZE = 100
@@ -45,24 +44,24 @@ def _page(
     values: dict[str, Any] | None = None,
     errors: FormErrors | None = None,
 ) -> Response:
-    errors = errors or FormErrors()
     today = business_today()
     rows, _ = substitutes.list_substitutes(session, principal, cursor=None, limit=PAGE_SIZE)
     users, _ = auth_service.list_users(session, cursor=None, limit=200)
-    # A refusal about a field is shown beside it; another kind in the box above the form.
-    boxed = errors.problem if errors.problem and not errors.fields else None
     context = {
         "rows": substitute_rows(rows, users, principal, today),
         "candidates": candidates(users, principal),
         "approvers": approvers(users),
         "values": values if values is not None else default_range(today),
-        "errors": errors.fields,
-        "problem": problem_view(request_lang(request), boxed) if boxed else None,
         "done": request.query_params.get("done"),
     }
-    status_code = errors.problem.status if errors.problem else (422 if errors else 200)
-    return render(
-        request, "approvals/substitutes.html", context, principal=principal, status_code=status_code
+    # A refusal about a field is shown beside it; another kind in the box above the form.
+    return render_form(
+        request,
+        "approvals/substitutes.html",
+        principal,
+        context,
+        errors or FormErrors(),
+        box_field_refusals=False,
     )
 
 

@@ -15,11 +15,10 @@ from app.db import SessionDep
 from app.problems import AppError
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
+from app.web.form_page import render_form
 from app.web.forms import FormErrors, FormFields, parse_form, refused
 from app.web.i18n import request_lang
-from app.web.present import problem_view
 from app.web.session import WebUser
-from app.web.templating import render
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 
@@ -33,7 +32,6 @@ def _tokens_page(
     errors: FormErrors | None = None,
     new_token: str | None = None,
 ) -> Response:
-    errors = errors or FormErrors()
     users: list[UserOut] = []
     if principal.is_admin:
         users, _ = auth_service.list_users(session, cursor=None, limit=200)
@@ -42,12 +40,9 @@ def _tokens_page(
         "users": users,
         "usernames": {u.id: u.username for u in users},
         "values": values or {},
-        "errors": errors.fields,
-        "problem": problem_view(request_lang(request), errors.problem) if errors.problem else None,
         "new_token": new_token,
     }
-    status_code = errors.problem.status if errors.problem else (422 if errors else 200)
-    return render(request, "tokens.html", context, principal=principal, status_code=status_code)
+    return render_form(request, "tokens.html", principal, context, errors or FormErrors())
 
 
 @router.get("/tokens")
