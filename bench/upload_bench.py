@@ -246,6 +246,91 @@ def bench_echo(args: argparse.Namespace) -> list[str]:
     return rows
 
 
+# --- in process: statements and CPU per upload -------------------------------------------
+
+
+def in_process(engine: str, args: argparse.Namespace) -> None:
+    """The app in this process (Starlette's TestClient, one client): statements and CPU per
+    upload, and with --cprofile a cProfile of the uploads. The CPU includes the client's side
+    (multipart encoding), so it is measured for the echo app the same way to subtract."""
+    import cProfile
+    import pstats
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy import event
+
+    from app.config import Settings
+    from app.main import create_app
+    from bench.echo_app import app as echo
+
+    workdir = Path(tempfile.mkdtemp(prefix=f"rc_bench_{engine}_"))
+    uscc = uscc_with_check_digit("91310000MA1BENCH0")
+    try:
+        with database(engine, workdir) as url:
+            env = {
+                **os.environ,
+                "RAILCLAIM_DATABASE_URL": url,
+                "RAILCLAIM_STORAGE_DIR": str(workdir / "storage"),
+                "RAILCLAIM_ENVIRONMENT": "dev",
+            }
+            token = bootstrap(env, workdir, uscc)
+            settings = Settings(
+                database_url=url, storage_dir=workdir / "storage", environment="dev",
+                log_level="WARNING",
+            )  # fmt: skip
+            app = create_app(settings)
+            statements: Counter[str] = Counter()
+
+            seen: Counter[str] = Counter()
+
+            def count(_c: object, _cur: object, sql: str, *_a: object) -> None:
+                statements[sql.split(None, 1)[0].upper()] += 1
+                seen[" ".join(sql.split())[:110]] += 1
+
+            for each in {app.state.engine, app.state.read_engine}:
+                event.listen(each, "before_cursor_execute", count)
+            headers = {"Authorization": f"Bearer {token}"}
+            files = invoices(args.seed, args.uploads, uscc)
+            warm = invoices(args.seed - 1, WARMUP, uscc)
+            with TestClient(app, headers=headers) as client, TestClient(echo) as echo_client:
+                for item in warm:
+                    assert client.post("/api/v1/invoices", files={"file": item}).status_code == 201
+                    echo_client.post("/echo", files={"file": item})
+                statements.clear()
+                seen.clear()
+                profile = cProfile.Profile() if args.cprofile else None
+                cpu, echo_cpu = 0.0, 0.0
+                for item in files:
+                    started = time.process_time()
+                    if profile is not None:
+                        profile.enable()
+                    answered = client.post("/api/v1/invoices", files={"file": item})
+                    if profile is not None:
+                        profile.disable()
+                    cpu += time.process_time() - started
+                    assert answered.status_code == 201, answered.text
+                    started = time.process_time()
+                    echo_client.post("/echo", files={"file": item})
+                    echo_cpu += time.process_time() - started
+            n = len(files)
+            per_kind = ", ".join(f"{k} {v / n:.2f}" for k, v in statements.most_common())
+            ms, echo_ms = cpu * 1000 / n, echo_cpu * 1000 / n
+            print(
+                f"{engine}: {n} uploads, {sum(statements.values()) / n:.2f} statements/upload "
+                f"({per_kind}); CPU {ms:.2f} ms/upload, echo {echo_ms:.2f} ms, "
+                f"difference {ms - echo_ms:.2f} ms"
+            )
+            if args.statements:
+                for sql, times in seen.most_common():
+                    print(f"  {times / n:5.2f}  {sql}")
+            if profile is not None:
+                out = args.cprofile / f"{engine}.prof"
+                profile.dump_stats(out)
+                pstats.Stats(str(out)).sort_stats("cumulative").print_stats(40)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"])
@@ -259,9 +344,21 @@ def main() -> None:
     )
     parser.add_argument("--no-echo", action="store_true", help="skip the bare echo reference")
     parser.add_argument("--logs", type=Path, help="folder to keep the servers' logs in")
+    parser.add_argument(
+        "--in-process", action="store_true",
+        help="no servers: the app in this process, statements and CPU per upload",
+    )  # fmt: skip
+    parser.add_argument("--cprofile", type=Path, help="with --in-process: folder for .prof files")
+    parser.add_argument(
+        "--statements", action="store_true", help="with --in-process: list each statement's count"
+    )
     args = parser.parse_args()
     global LOGS
     LOGS = args.logs
+    if args.in_process:
+        for engine in args.engines:
+            in_process(engine, args)
+        return
     print(f"# {platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, workers={args.workers}, uploads={args.uploads}")  # fmt: skip
     print("| server | clients | uploads | rate | p50 ms | p95 ms | p99 ms | server CPU ms/upload "
