@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.invoices import uploads
+from app.invoices import service
 from app.invoices.parsing import ParsedInvoice, parse_file
 from app.invoices.parsing.model import FlightSegment
 from railclaim_devkit.synthetic import render_pdf
@@ -75,14 +75,14 @@ class AirFiles:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self._readings: dict[bytes, ParsedInvoice] = {}
-        real = uploads.parse_file
+        real = service.parse_file
 
         def parse(data: bytes, filename: str = "", **kwargs: Any) -> list[ParsedInvoice]:
             if data in self._readings:
                 return [self._readings[data]]
             return real(data, filename, **kwargs)
 
-        monkeypatch.setattr(uploads, "parse_file", parse)
+        monkeypatch.setattr(service, "parse_file", parse)
 
     def register(self, session: Session, org: Org, **overrides: Any) -> tuple[bytes, Any]:
         """A flight of the org's employee (or `who`): the file's bytes and their air reading."""

@@ -1,4 +1,5 @@
-"""Dependencies of the invoice endpoints: the file store, the verifier and upload settings."""
+"""Dependencies of the invoice endpoints: the file store, the verifier and upload settings
+(async: they read only the app's state, so they cost no hop to the thread pool)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,16 @@ from app.auth.deps import require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.invoices.parsing import ParseLimits
-from app.invoices.uploads import UploadServices
+from app.invoices.service import UploadServices
 from app.storage import FileStore
 
 
-def get_store(request: Request) -> FileStore:
+async def get_store(request: Request) -> FileStore:
     store: FileStore = request.app.state.store
     return store
 
 
-def get_upload_services(request: Request) -> UploadServices:
+async def get_upload_services(request: Request) -> UploadServices:
     settings = request.app.state.settings
     return UploadServices(
         store=request.app.state.store,

@@ -14,8 +14,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.auth.principal import Principal
 from app.auth.visibility import visibility_clause
 from app.invoices.cabins import DEFAULT_CABIN_LETTERS, CabinLetters, load_cabin_letters
-from app.invoices.intake import Ingested
 from app.invoices.models import INVOICE_SEARCH_TEXT, Invoice, InvoiceFile
+from app.invoices.recording import Ingested
 from app.invoices.schemas import InvoiceOut, RenditionOut, SegmentOut, WarningOut
 from app.invoices.sight import Sight, invoice_sight
 from app.kit.dates import business_today

@@ -15,11 +15,9 @@ from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices import queries
-from app.invoices.batches import upload_batch
 from app.invoices.business_type import settle_business_type
 from app.invoices.deduction import bulk_confirm_deduction, confirm_deduction
 from app.invoices.deps import StoreDep, Uploader, UploadServicesDep
-from app.invoices.intake import IntakeContext
 from app.invoices.schemas import (
     BatchItem,
     BatchResult,
@@ -28,7 +26,13 @@ from app.invoices.schemas import (
     DeductionConfirmation,
     InvoiceOut,
 )
-from app.invoices.uploads import ItemResult, is_bundle, upload_invoice
+from app.invoices.service import (
+    IntakeContext,
+    ItemResult,
+    is_bundle,
+    upload_batch,
+    upload_invoice,
+)
 from app.kit.bulk import BulkResult
 from app.kit.dates import Day
 from app.kit.filenames import content_disposition

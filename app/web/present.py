@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.invoices.schemas import InvoiceOut
-from app.invoices.uploads import ItemResult
+from app.invoices.service import ItemResult
 from app.problems import AppError, problem_body
 from app.web.i18n import Lang, problem_hint, problem_title, translate, warning_text
 from app.web.problem_texts import PROBLEMS, UNSEEN_EXISTING

@@ -13,11 +13,9 @@ from app.auth.models import EmployeeProfile, User
 from app.auth.service import principal_for
 from app.config import Settings
 from app.entities.models import LegalEntity
-from app.invoices.batches import upload_batch
-from app.invoices.intake import IntakeContext
 from app.invoices.models import Invoice
 from app.invoices.parsing import ParseLimits
-from app.invoices.uploads import UploadServices
+from app.invoices.service import IntakeContext, UploadServices, upload_batch
 from app.invoices.verification.offline import OfflineProvider
 from app.kit.dates import business_today
 from app.storage.factory import make_store

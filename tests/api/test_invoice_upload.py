@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.config import Settings
-from app.invoices import batches
+from app.invoices import batch_members, service
 from app.invoices.models import Invoice, InvoiceFile
 from app.webhooks.models import WebhookEvent
 from railclaim_devkit.synthetic import (
@@ -261,8 +261,8 @@ def test_a_batch_is_taken_in_by_groups_with_each_member_on_its_own(
     client: TestClient, session: Session, settings: Settings, world, monkeypatch, parse_from
 ):
     # Groups of 3, so twins, refusals and renditions fall inside a group and across groups.
-    monkeypatch.setattr(batches, "GROUP_SIZE", 3)
-    monkeypatch.setattr(batches, "PARALLEL_PARSE_FROM", parse_from)
+    monkeypatch.setattr(service, "GROUP_SIZE", 3)
+    monkeypatch.setattr(batch_members, "PARALLEL_PARSE_FROM", parse_from)
     entity, employee, headers = world
     specs = [invoice_spec(entity, passenger=employee, session=session) for _ in range(4)]
     stranger = make_entity(session)

@@ -22,10 +22,8 @@ from app.config import Settings
 from app.db import make_engine
 from app.demo import DEMO_USCC, seed_demo
 from app.entities.models import LegalEntity
-from app.invoices.batches import upload_batch
-from app.invoices.intake import IntakeContext
 from app.invoices.parsing import ParseLimits
-from app.invoices.uploads import UploadServices
+from app.invoices.service import IntakeContext, UploadServices, upload_batch
 from app.invoices.verification.offline import OfflineProvider
 from app.kit.dates import business_today
 from app.main import create_app

@@ -11,9 +11,8 @@ from app.audit.service import audit_key
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices import queries
-from app.invoices.batches import upload_batch
 from app.invoices.deps import UploadServicesDep
-from app.invoices.intake import IntakeContext
+from app.invoices.service import IntakeContext, upload_batch
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
 from app.web.i18n import request_lang
