@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Insert, bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
+from starlette.concurrency import run_in_threadpool
 
 from app.sqlite_writers import QueuedConnection, writer_queue
 
@@ -137,9 +139,21 @@ def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
     return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's session. Async, as a sync dependency costs a hop to the thread pool and
+    back per request (about 0.1 ms of CPU each way on the bench machine): a session connects
+    only at its first statement, so opening it does no I/O. Closing one that still holds a
+    connection rolls back over the network, so that runs in the pool, shielded from the
+    request's cancellation so that the connection always goes back."""
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
