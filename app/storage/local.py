@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,26 +26,51 @@ class LocalFileStore:
         return self.root / relative_key(check_sha256(sha256))
 
     def put(self, data: bytes) -> str:
+        """Writes a temp file, fsyncs it, renames it into place and fsyncs the folder.
+
+        Every upload pays this twice (the original and its XBRL), so it makes the fewest system
+        calls that keep the guarantee: folders are made only when a write finds one missing,
+        and the temp file is created read-only in one call (no mkstemp name loop, no chmod).
+        """
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.path_for(sha256)
         if target.exists():
             return sha256
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self._tmp.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix=sha256[:8])
+        tmp_name = self._write_temp(sha256, data)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp_name, 0o444)
-            # rename is atomic: readers see nothing or the whole file, never a torn one.
-            os.replace(tmp_name, target)
+            try:
+                # rename is atomic: readers see nothing or the whole file, never a torn one.
+                os.replace(tmp_name, target)
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp_name, target)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
         _fsync_dir(target.parent)
         return sha256
+
+    def _write_temp(self, sha256: str, data: bytes) -> str:
+        """A durable, read-only temp file of `data` in the store's tmp folder; its name."""
+        name = f"{self._tmp}/{sha256[:8]}.{secrets.token_hex(8)}"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(name, flags, 0o444)
+        except FileNotFoundError:
+            self._tmp.mkdir(parents=True, exist_ok=True)
+            fd = os.open(name, flags, 0o444)
+        try:
+            with memoryview(data) as view:
+                written = 0
+                while written < len(view):
+                    written += os.write(fd, view[written:])
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            os.unlink(name)
+            raise
+        os.close(fd)
+        return name
 
     def get(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
