@@ -38,23 +38,26 @@ def enqueue_event(
     """
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {event_type!r}")
-    now = utcnow()
-    event = WebhookEvent(
-        id=uuid.uuid4(), event_type=event_type, ordering_key=ordering_key, created_at=now, body=""
-    )
-    event.body = event_body(event.id, event_type, now, data)
+    now, event_id = utcnow(), uuid.uuid4()
+    values = {
+        "id": event_id,
+        "event_type": event_type,
+        "ordering_key": ordering_key,
+        "created_at": now,
+        "body": event_body(event_id, event_type, now, data),
+    }
     subscriptions = _matching_subscriptions(session, event_type)
-    session.add(event)
+    # Core inserts: nothing reads the event back as an object, and every event pays it.
     if not subscriptions:
-        return  # the event row goes in with the caller's next flush
-    session.flush()  # assigns seq, which the deliveries carry
-    assert event.seq is not None
+        session.execute(_INSERT_EVENT, values)
+        return
+    seq = session.execute(_INSERT_EVENT_RETURNING_SEQ, values).scalar_one()
     rows = [
         {
             "id": uuid.uuid4(),
             "subscription_id": subscription_id,
-            "event_id": event.id,
-            "event_seq": event.seq,
+            "event_id": event_id,
+            "event_seq": seq,
             "event_type": event_type,
             "ordering_key": ordering_key,
             "status": "pending",
@@ -67,6 +70,9 @@ def enqueue_event(
     session.execute(insert(WebhookDelivery), rows)
 
 
+_EVENTS = WebhookEvent.__table__  # type: ignore[attr-defined]
+_INSERT_EVENT = insert(_EVENTS)
+_INSERT_EVENT_RETURNING_SEQ = insert(_EVENTS).returning(_EVENTS.c.seq)
 # Built once: every change that emits an event runs it.
 _ACTIVE_SUBSCRIPTIONS = select(WebhookSubscription.id, WebhookSubscription.event_types).where(
     col(WebhookSubscription.active).is_(True),
