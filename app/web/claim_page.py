@@ -1,17 +1,25 @@
-"""The claim detail page, shared by every action that lands on it (or fails and explains why)."""
+"""The claim detail page, shared by every action that lands on it (or fails and explains why),
+and the post those actions read: who acts, the form, and the page's answer to a refusal."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlmodel import Session
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
+from app.audit.service import audit_key
+from app.auth.models import Role
 from app.auth.names import display_names
 from app.auth.principal import Principal
 from app.claims import queries
+from app.claims.service import Actor
+from app.config import SettingsDep
+from app.db import SessionDep
 from app.kit.dates import business_today
 from app.ledger.queries import voucher_ids_by_claim, voucher_numbers
 from app.problems import AppError
@@ -22,9 +30,12 @@ from app.web.claim_present import (
     claim_view,
     people_of,
 )
+from app.web.csrf import CsrfChecked
+from app.web.forms import FormFields
 from app.web.i18n import Lang, request_lang, translate
 from app.web.nav import LEDGER_READERS
 from app.web.present import problem_view
+from app.web.session import require_web_roles
 from app.web.templating import render
 
 
@@ -63,3 +74,68 @@ def _done_text(lang: Lang, done: str | None) -> str | None:
     if done is None or done not in DONE_MESSAGES:
         return None
     return translate(lang, DONE_MESSAGES[done])
+
+
+@dataclass(frozen=True)
+class ClaimPost:
+    """A post on a claim's page that passed its CSRF check, with the actor it runs as."""
+
+    request: Request
+    session: Session
+    principal: Principal
+    actor: Actor
+    form: dict[str, Any]
+
+    @property
+    def lang(self) -> Lang:
+        return request_lang(self.request)
+
+    def refuse(
+        self, claim_id: uuid.UUID, error: AppError, *, keep_values: bool = False
+    ) -> Response:
+        """The claim page explaining `error`; `keep_values` keeps what was typed in its form."""
+        values = self.form if keep_values else None
+        return claim_page(
+            self.request, self.session, self.principal, claim_id, error=error, values=values
+        )
+
+    def attempt(
+        self,
+        claim_id: uuid.UUID,
+        command: Callable[[], object],
+        *,
+        done: str,
+        keep_values: bool = False,
+    ) -> Response:
+        """Runs the service command: a refusal re-renders the claim, success says `done` there."""
+        try:
+            command()
+        except AppError as exc:
+            return self.refuse(claim_id, exc, keep_values=keep_values)
+        return RedirectResponse(f"/claims/{claim_id}?done={done}", status_code=303)
+
+
+def claim_post(*roles: Role) -> Callable[..., ClaimPost]:
+    """The dependency reading a claim post by one of `roles`, in the order the pages always did:
+    session, settings, the user and their role, the CSRF token, then the form."""
+    # A default, not an Annotated hint: postponed hints are read from the module, not this scope.
+    has_role = Depends(require_web_roles(*roles))
+
+    def dependency(
+        request: Request,
+        session: SessionDep,
+        settings: SettingsDep,
+        *,
+        principal: Principal = has_role,
+        _csrf: CsrfChecked,
+        form: FormFields,
+    ) -> ClaimPost:
+        return ClaimPost(request, session, principal, Actor(principal, audit_key(settings)), form)
+
+    return dependency
+
+
+# The API's claim writers (auditors never write), and finance for booking and paying.
+CLAIM_WRITERS = (Role.EMPLOYEE, Role.APPROVER, Role.FINANCE, Role.ADMIN)
+ClaimWriterPost = Annotated[ClaimPost, Depends(claim_post(*CLAIM_WRITERS))]
+FinancePost = Annotated[ClaimPost, Depends(claim_post(Role.FINANCE))]

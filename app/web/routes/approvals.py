@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from app.auth.names import display_names
 from app.auth.principal import Principal
@@ -18,7 +18,7 @@ from app.kit.pagination import CursorQuery
 from app.ledger.queries import voucher_ids_by_claim
 from app.problems import AppError
 from app.web.bulk_approve import ApproveResult, BulkApproveBody, bulk_approve
-from app.web.claim_page import claim_page
+from app.web.claim_page import ClaimWriterPost
 from app.web.claim_present import claim_view
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
@@ -128,45 +128,29 @@ def _outcome(
 
 
 @router.post("/claims/{claim_id}/approve")
-def approve_claim(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: ClaimWriter,
-    _csrf: CsrfChecked,
-    claim_id: uuid.UUID,
-    form: FormFields,
-) -> Response:
+def approve_claim(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
     # An unticked checkbox is simply absent from the form: not acknowledged.
-    fields = {**form, "acknowledge_warnings": form.get("acknowledge_warnings") == "on"}
-    body, errors = parse_form(ApproveBody, fields, request_lang(request))
+    fields = {**post.form, "acknowledge_warnings": post.form.get("acknowledge_warnings") == "on"}
+    body, errors = parse_form(ApproveBody, fields, post.lang)
     if body is None:
-        return claim_page(request, session, principal, claim_id, error=as_problem(errors))
-    try:
-        service.approve_claim(session, actor_of(principal, settings), claim_id, body)
-    except AppError as exc:
-        return claim_page(request, session, principal, claim_id, error=exc, values=form)
-    return RedirectResponse(f"/claims/{claim_id}?done=approved", status_code=303)
+        return post.refuse(claim_id, as_problem(errors))
+
+    def approve() -> object:
+        return service.approve_claim(post.session, post.actor, claim_id, body)
+
+    return post.attempt(claim_id, approve, done="approved", keep_values=True)
 
 
 @router.post("/claims/{claim_id}/reject")
-def reject_claim(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: ClaimWriter,
-    _csrf: CsrfChecked,
-    claim_id: uuid.UUID,
-    form: FormFields,
-) -> Response:
-    body, errors = parse_form(RejectBody, form, request_lang(request))
+def reject_claim(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
+    body, errors = parse_form(RejectBody, post.form, post.lang)
     if body is None:
-        return claim_page(request, session, principal, claim_id, error=as_problem(errors))
-    try:
-        service.reject_claim(session, actor_of(principal, settings), claim_id, body.reason)
-    except AppError as exc:
-        return claim_page(request, session, principal, claim_id, error=exc, values=form)
-    return RedirectResponse(f"/claims/{claim_id}?done=rejected", status_code=303)
+        return post.refuse(claim_id, as_problem(errors))
+
+    def reject() -> object:
+        return service.reject_claim(post.session, post.actor, claim_id, body.reason)
+
+    return post.attempt(claim_id, reject, done="rejected", keep_values=True)
 
 
 @router.get("/claims/{claim_id}/print")

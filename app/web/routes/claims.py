@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.audit.service import audit_key
-from app.auth.models import Role
 from app.auth.principal import Principal
 from app.claims import queries, service
 from app.claims.schemas import ClaimCreate, ClaimOut
@@ -18,7 +17,7 @@ from app.db import SessionDep
 from app.kit.pagination import CursorQuery
 from app.ledger.queries import voucher_ids_by_claim
 from app.problems import AppError
-from app.web.claim_page import claim_page
+from app.web.claim_page import CLAIM_WRITERS, ClaimWriterPost, claim_page
 from app.web.claim_pick import checked_values, pick_context
 from app.web.claim_present import CLAIM_STATES
 from app.web.csrf import CsrfChecked
@@ -33,11 +32,7 @@ from app.web.templating import render
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 PAGE_SIZE = 20
-# The API's claim writers: auditors never write.
-ClaimWriter = Annotated[
-    Principal,
-    Depends(require_web_roles(Role.EMPLOYEE, Role.APPROVER, Role.FINANCE, Role.ADMIN)),
-]
+ClaimWriter = Annotated[Principal, Depends(require_web_roles(*CLAIM_WRITERS))]
 
 
 def actor_of(principal: Principal, settings: SettingsDep) -> service.Actor:
@@ -139,49 +134,24 @@ def claim_detail(
 
 
 @router.post("/claims/{claim_id}/submit")
-def submit_claim(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: ClaimWriter,
-    _csrf: CsrfChecked,
-    claim_id: uuid.UUID,
-) -> Response:
-    try:
-        service.submit_claim(session, actor_of(principal, settings), claim_id, None)
-    except AppError as exc:
-        return claim_page(request, session, principal, claim_id, error=exc)
-    return RedirectResponse(f"/claims/{claim_id}?done=submitted", status_code=303)
+def submit_claim(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
+    def submit() -> object:
+        return service.submit_claim(post.session, post.actor, claim_id, None)
+
+    return post.attempt(claim_id, submit, done="submitted")
 
 
 @router.post("/claims/{claim_id}/withdraw")
-def withdraw_claim(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: ClaimWriter,
-    _csrf: CsrfChecked,
-    claim_id: uuid.UUID,
-) -> Response:
-    try:
-        service.withdraw_claim(session, actor_of(principal, settings), claim_id, None)
-    except AppError as exc:
-        return claim_page(request, session, principal, claim_id, error=exc)
-    return RedirectResponse(f"/claims/{claim_id}?done=withdrawn", status_code=303)
+def withdraw_claim(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
+    def withdraw() -> object:
+        return service.withdraw_claim(post.session, post.actor, claim_id, None)
+
+    return post.attempt(claim_id, withdraw, done="withdrawn")
 
 
 @router.post("/claims/{claim_id}/items/{item_id}/remove")
-def remove_item(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: ClaimWriter,
-    _csrf: CsrfChecked,
-    claim_id: uuid.UUID,
-    item_id: uuid.UUID,
-) -> Response:
-    try:
-        service.remove_item(session, actor_of(principal, settings), claim_id, item_id)
-    except AppError as exc:
-        return claim_page(request, session, principal, claim_id, error=exc)
-    return RedirectResponse(f"/claims/{claim_id}?done=removed", status_code=303)
+def remove_item(post: ClaimWriterPost, claim_id: uuid.UUID, item_id: uuid.UUID) -> Response:
+    def remove() -> object:
+        return service.remove_item(post.session, post.actor, claim_id, item_id)
+
+    return post.attempt(claim_id, remove, done="removed")

@@ -11,18 +11,16 @@ from starlette.responses import RedirectResponse, Response
 
 from app.claims import queries, service
 from app.claims.schemas import ClaimPatch, ItemRef, JustificationBody
-from app.config import SettingsDep
 from app.db import SessionDep
 from app.ledger.queries import voucher_ids_by_claim
 from app.problems import AppError, Forbidden
-from app.web.claim_page import claim_page
+from app.web.claim_page import ClaimWriterPost
 from app.web.claim_pick import checked_values, pick_context
 from app.web.confirm import confirmed, not_confirmed
-from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
-from app.web.forms import FormFields, as_problem, parse_form
+from app.web.forms import as_problem, parse_form
 from app.web.i18n import request_lang
-from app.web.routes.claims import ClaimWriter, actor_of, claim_payload
+from app.web.routes.claims import ClaimWriter, claim_payload
 from app.web.templating import render
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
@@ -62,97 +60,65 @@ def add_items_page(
 
 
 @router.post("/claims/{claim_id}/add")
-def add_items(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: ClaimWriter,
-    _csrf: CsrfChecked,
-    claim_id: uuid.UUID,
-    form: FormFields,
-) -> Response:
+def add_items(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
     try:
-        refs = _ITEMS.validate_python(claim_payload(form)["items"])
+        refs = _ITEMS.validate_python(claim_payload(post.form)["items"])
     except ValidationError:
         refs = []
     if not refs:
-        return _add_page(request, session, principal, claim_id, form, nothing_ticked=True)
-    actor = actor_of(principal, settings)
+        return _add_page(
+            post.request, post.session, post.principal, claim_id, post.form, nothing_ticked=True
+        )
     for ref in refs:
         # One document at a time, as the API adds them: those added before a refusal stay
         # added, and the claim page that shows the refusal lists them.
         try:
-            service.add_item(session, actor, claim_id, ref)
+            service.add_item(post.session, post.actor, claim_id, ref)
         except AppError as exc:
-            return claim_page(request, session, principal, claim_id, error=exc)
+            return post.refuse(claim_id, exc)
     return RedirectResponse(f"/claims/{claim_id}?done=added", status_code=303)
 
 
 @router.post("/claims/{claim_id}/edit")
-def edit_draft(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: ClaimWriter,
-    _csrf: CsrfChecked,
-    claim_id: uuid.UUID,
-    form: FormFields,
-) -> Response:
+def edit_draft(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
     """Title and purpose as the form sends them; the page keeps what was typed on a refusal."""
-    fields = {name: form.get(name, "") for name in ("title", "purpose")}
-    patch, errors = parse_form(ClaimPatch, fields, request_lang(request))
+    fields = {name: post.form.get(name, "") for name in ("title", "purpose")}
+    patch, errors = parse_form(ClaimPatch, fields, post.lang)
     if patch is None:
-        return claim_page(
-            request, session, principal, claim_id, error=as_problem(errors), values=form
-        )
-    try:
-        service.update_draft(session, actor_of(principal, settings), claim_id, patch)
-    except AppError as exc:
-        return claim_page(request, session, principal, claim_id, error=exc, values=form)
-    return RedirectResponse(f"/claims/{claim_id}?done=edited", status_code=303)
+        return post.refuse(claim_id, as_problem(errors), keep_values=True)
+
+    def update() -> object:
+        return service.update_draft(post.session, post.actor, claim_id, patch)
+
+    return post.attempt(claim_id, update, done="edited", keep_values=True)
 
 
 @router.post("/claims/{claim_id}/items/{item_id}/justification")
-def justify_item(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: ClaimWriter,
-    _csrf: CsrfChecked,
-    claim_id: uuid.UUID,
-    item_id: uuid.UUID,
-    form: FormFields,
-) -> Response:
+def justify_item(post: ClaimWriterPost, claim_id: uuid.UUID, item_id: uuid.UUID) -> Response:
     """An empty 说明 clears it, as the API's null does."""
-    text = str(form.get("justification", "")).strip() or None
-    body, errors = parse_form(JustificationBody, {"justification": text}, request_lang(request))
+    text = str(post.form.get("justification", "")).strip() or None
+    body, errors = parse_form(JustificationBody, {"justification": text}, post.lang)
     if body is None:
-        return claim_page(request, session, principal, claim_id, error=as_problem(errors))
-    actor = actor_of(principal, settings)
-    try:
-        service.set_item_justification(session, actor, claim_id, item_id, body.justification)
-    except AppError as exc:
-        return claim_page(request, session, principal, claim_id, error=exc)
-    return RedirectResponse(f"/claims/{claim_id}?done=justified#item-{item_id}", status_code=303)
+        return post.refuse(claim_id, as_problem(errors))
+
+    def justify() -> object:
+        return service.set_item_justification(
+            post.session, post.actor, claim_id, item_id, body.justification
+        )
+
+    return post.attempt(claim_id, justify, done=f"justified#item-{item_id}")
 
 
 @router.post("/claims/{claim_id}/delete")
-def delete_draft(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: ClaimWriter,
-    _csrf: CsrfChecked,
-    claim_id: uuid.UUID,
-    form: FormFields,
-) -> Response:
+def delete_draft(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
     """Deletes only when the confirmation box is ticked: a stray tap must not lose a draft."""
-    if not confirmed(form):
-        error = not_confirmed(request_lang(request))
-        return claim_page(request, session, principal, claim_id, error=error)
-    number = queries.read_claim(session, principal, claim_id, vouchers=voucher_ids_by_claim).number
+    if not confirmed(post.form):
+        return post.refuse(claim_id, not_confirmed(post.lang))
+    claim = queries.read_claim(
+        post.session, post.principal, claim_id, vouchers=voucher_ids_by_claim
+    )
     try:
-        service.delete_draft(session, actor_of(principal, settings), claim_id)
+        service.delete_draft(post.session, post.actor, claim_id)
     except AppError as exc:
-        return claim_page(request, session, principal, claim_id, error=exc)
-    return RedirectResponse(f"/claims?deleted={number}", status_code=303)
+        return post.refuse(claim_id, exc)
+    return RedirectResponse(f"/claims?deleted={claim.number}", status_code=303)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
+from pydantic import BaseModel
 from sqlmodel import Session
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from app.audit.service import audit_key
 from app.auth.names import display_names
@@ -23,10 +25,9 @@ from app.kit.pagination import CursorQuery
 from app.ledger.queries import voucher_ids_by_claim
 from app.ledger.schemas import BookRequest, PayRequest
 from app.posting.service import book_claim, pay_claim
-from app.problems import AppError
 from app.web.bulk_forms import BulkBookForm, BulkDeductionForm, BulkPayForm, ticked
 from app.web.bulk_runs import BulkOutcome, bulk_book, bulk_confirm_deduction, bulk_pay
-from app.web.claim_page import claim_page
+from app.web.claim_page import ClaimPost, FinancePost
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
 from app.web.finance_present import finance_row
@@ -38,6 +39,7 @@ from app.web.templating import render
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 LIST_SIZE = 100
+F = TypeVar("F", bound=BaseModel)
 
 
 def _lists_page(
@@ -89,55 +91,39 @@ def claims_to_post(request: Request, session: SessionDep, principal: FinanceWebU
 
 
 @router.post("/finance/claims/bulk-book")
-def bulk_book_claims(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    store: StoreDep,
-    principal: FinanceWebUser,
-    _csrf: CsrfChecked,
-    form: FormFields,
-) -> Response:
-    lang = request_lang(request)
-    body, errors = parse_form(BulkBookForm, ticked(form, "claim_ids"), lang)
-    if body is None:
-        return _lists_page(
-            request,
-            session,
-            principal,
-            errors=_prefixed("book", errors.fields),
-            values=form,
-            status_code=422,
-        )
-    actor = Actor(principal, audit_key(settings))
-    outcomes = bulk_book(session, actor, body.claim_ids, body.booking_date, store=store)
-    return _lists_page(request, session, principal, outcome=_outcome(lang, "book", outcomes))
+def bulk_book_claims(post: FinancePost, store: StoreDep) -> Response:
+    def book_all(body: BulkBookForm) -> list[BulkOutcome]:
+        return bulk_book(post.session, post.actor, body.claim_ids, body.booking_date, store=store)
+
+    return _bulk_post(post, "book", BulkBookForm, book_all)
 
 
 @router.post("/finance/claims/bulk-pay")
-def bulk_pay_claims(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    store: StoreDep,
-    principal: FinanceWebUser,
-    _csrf: CsrfChecked,
-    form: FormFields,
+def bulk_pay_claims(post: FinancePost, store: StoreDep) -> Response:
+    def pay_all(body: BulkPayForm) -> list[BulkOutcome]:
+        return bulk_pay(
+            post.session, post.actor, body.claim_ids, body.paid_on, body.reference, store=store
+        )
+
+    return _bulk_post(post, "pay", BulkPayForm, pay_all)
+
+
+def _bulk_post(
+    post: ClaimPost, kind: str, model: type[F], run: Callable[[F], list[BulkOutcome]]
 ) -> Response:
-    lang = request_lang(request)
-    body, errors = parse_form(BulkPayForm, ticked(form, "claim_ids"), lang)
+    """The lists again: with the form's errors beside it, or with what the bulk post did."""
+    body, errors = parse_form(model, ticked(post.form, "claim_ids"), post.lang)
     if body is None:
         return _lists_page(
-            request,
-            session,
-            principal,
-            errors=_prefixed("pay", errors.fields),
-            values=form,
+            post.request,
+            post.session,
+            post.principal,
+            errors=_prefixed(kind, errors.fields),
+            values=post.form,
             status_code=422,
         )
-    actor = Actor(principal, audit_key(settings))
-    outcomes = bulk_pay(session, actor, body.claim_ids, body.paid_on, body.reference, store=store)
-    return _lists_page(request, session, principal, outcome=_outcome(lang, "pay", outcomes))
+    outcome = _outcome(post.lang, kind, run(body))
+    return _lists_page(post.request, post.session, post.principal, outcome=outcome)
 
 
 def _prefixed(form_name: str, fields: dict[str, str]) -> dict[str, str]:
@@ -159,47 +145,29 @@ def _outcome(lang: Lang, kind: str, outcomes: list[BulkOutcome]) -> dict[str, An
 
 
 @router.post("/claims/{claim_id}/book")
-def book(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    store: StoreDep,
-    principal: FinanceWebUser,
-    _csrf: CsrfChecked,
-    claim_id: uuid.UUID,
-    form: FormFields,
-) -> Response:
-    body, errors = parse_form(BookRequest, form, request_lang(request))
+def book(post: FinancePost, store: StoreDep, claim_id: uuid.UUID) -> Response:
+    body, errors = parse_form(BookRequest, post.form, post.lang)
     if body is None:
-        return claim_page(request, session, principal, claim_id, error=as_problem(errors))
-    actor = Actor(principal, audit_key(settings))
-    try:
-        book_claim(session, actor, claim_id, body.booking_date, store=store)
-    except AppError as exc:
-        return claim_page(request, session, principal, claim_id, error=exc, values=form)
-    return RedirectResponse(f"/claims/{claim_id}?done=booked", status_code=303)
+        return post.refuse(claim_id, as_problem(errors))
+
+    def book_it() -> object:
+        return book_claim(post.session, post.actor, claim_id, body.booking_date, store=store)
+
+    return post.attempt(claim_id, book_it, done="booked", keep_values=True)
 
 
 @router.post("/claims/{claim_id}/pay")
-def pay(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    store: StoreDep,
-    principal: FinanceWebUser,
-    _csrf: CsrfChecked,
-    claim_id: uuid.UUID,
-    form: FormFields,
-) -> Response:
-    body, errors = parse_form(PayRequest, form, request_lang(request))
+def pay(post: FinancePost, store: StoreDep, claim_id: uuid.UUID) -> Response:
+    body, errors = parse_form(PayRequest, post.form, post.lang)
     if body is None:
-        return claim_page(request, session, principal, claim_id, error=as_problem(errors))
-    actor = Actor(principal, audit_key(settings))
-    try:
-        pay_claim(session, actor, claim_id, body.paid_on, body.reference, store=store)
-    except AppError as exc:
-        return claim_page(request, session, principal, claim_id, error=exc, values=form)
-    return RedirectResponse(f"/claims/{claim_id}?done=paid", status_code=303)
+        return post.refuse(claim_id, as_problem(errors))
+
+    def pay_it() -> object:
+        return pay_claim(
+            post.session, post.actor, claim_id, body.paid_on, body.reference, store=store
+        )
+
+    return post.attempt(claim_id, pay_it, done="paid", keep_values=True)
 
 
 def _deduction_page(
