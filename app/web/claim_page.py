@@ -4,7 +4,7 @@ and the post those actions read: who acts, the form, and the page's answer to a 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -115,13 +115,14 @@ class ClaimPost:
         return RedirectResponse(f"/claims/{claim_id}?done={done}", status_code=303)
 
 
-def claim_post(*roles: Role) -> Callable[..., ClaimPost]:
+def claim_post(*roles: Role) -> Callable[..., Awaitable[ClaimPost]]:
     """The dependency reading a claim post by one of `roles`, in the order the pages always did:
     session, settings, the user and their role, the CSRF token, then the form."""
     # A default, not an Annotated hint: postponed hints are read from the module, not this scope.
     has_role = Depends(require_web_roles(*roles))
 
-    def dependency(
+    # Async: it does no I/O, so it need not hop to the thread pool (as the app's other such deps).
+    async def dependency(
         request: Request,
         session: SessionDep,
         settings: SettingsDep,
