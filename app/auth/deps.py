@@ -51,6 +51,7 @@ def principal_for_token(session: Session, plaintext: str) -> Principal | None:
         token=resolved.token,
         entity_ids=resolved.entity_ids,
         profile=resolved.profile,
+        entities_by_uscc=resolved.entities_by_uscc,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.auth.models import ApiToken, EmployeeProfile, Role, User
@@ -16,6 +17,9 @@ class Principal:
     entity_ids: frozenset[uuid.UUID]
     # Read with the token (every upload compares it with the passenger); None: no profile.
     profile: EmployeeProfile | None
+    # The entities' (id, name) by 统一社会信用代码, read with the token: every upload matches
+    # its buyer against them. None when the principal was built without them (CLI, workers).
+    entities_by_uscc: Mapping[str, tuple[uuid.UUID, str]] | None = None
 
     @property
     def id(self) -> uuid.UUID:

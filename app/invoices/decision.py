@@ -64,8 +64,8 @@ def decide_intake(session: Session, ctx: IntakeContext, parsed: ParsedInvoice) -
     joining = _joining(session, ctx.principal, parsed)
     if joining is not None:
         return joining
-    entity = match_buyer(session, ctx.principal, parsed)
-    owner_id = resolve_owner(session, ctx.principal, entity, parsed, ctx.owner_hint)
+    entity_id = match_buyer(session, ctx.principal, parsed)
+    owner_id = resolve_owner(session, ctx.principal, entity_id, parsed, ctx.owner_hint)
     key = None if parsed.is_red_letter else ticket_key(
         parsed.e_ticket_number, parsed.business_type, parsed.kind
     )  # fmt: skip
@@ -74,7 +74,7 @@ def decide_intake(session: Session, ctx: IntakeContext, parsed: ParsedInvoice) -
     passenger_is_uploader = owner_id == ctx.principal.id and ctx.principal.is_passenger(
         parsed.passenger_name, parsed.passenger_id_masked
     )
-    return NewInvoice(entity.id, owner_id, passenger_is_uploader, key)
+    return NewInvoice(entity_id, owner_id, passenger_is_uploader, key)
 
 
 # Built once (the hot path of every upload): files with the upload's hashes, and the stored

@@ -15,35 +15,50 @@ from app.invoices.errors import BuyerMismatch
 from app.invoices.parsing import ParsedInvoice
 from app.problems import Forbidden, ValidationProblem
 
-# Built once: every upload runs it.
-_ENTITY_BY_USCC = select(LegalEntity).where(col(LegalEntity.uscc) == bindparam("uscc"))
+# Built once: uploads whose principal does not carry its entities (admins' other entities,
+# CLI and demo runs) run it.
+_ENTITY_BY_USCC = select(LegalEntity.id, LegalEntity.name).where(
+    col(LegalEntity.uscc) == bindparam("uscc")
+)
 
 
 def _normalized(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
-def match_buyer(session: Session, principal: Principal, parsed: ParsedInvoice) -> LegalEntity:
-    """The legal entity the invoice names, if it is one the uploader works for (admins: any)."""
+def match_buyer(session: Session, principal: Principal, parsed: ParsedInvoice) -> uuid.UUID:
+    """The id of the legal entity the invoice names, if it is one the uploader works for
+    (admins: any). The uploader's own entities came with the token: no query for them."""
     if not parsed.buyer_tax_id:
         raise BuyerMismatch(
             "The invoice names a person, not a company (no 统一社会信用代码): "
             "ask 12306 to re-issue it to your company's title.",
             buyer_name=parsed.buyer_name,
         )
-    entity = session.exec(_ENTITY_BY_USCC, params={"uscc": parsed.buyer_tax_id.upper()}).first()
-    usable = entity is not None and (principal.is_admin or entity.id in principal.entity_ids)
-    if entity is None or not usable:
+    entity = _entity_of(session, principal, parsed.buyer_tax_id.upper())
+    if entity is None:
         raise BuyerMismatch(
             f"No legal entity of yours has the 统一社会信用代码 {parsed.buyer_tax_id}.",
             buyer_tax_id=parsed.buyer_tax_id,
         )
-    if parsed.buyer_name and _normalized(parsed.buyer_name) != _normalized(entity.name):
+    entity_id, name = entity
+    if parsed.buyer_name and _normalized(parsed.buyer_name) != _normalized(name):
         raise BuyerMismatch(
-            f"The buyer name {parsed.buyer_name!r} differs from the entity's name {entity.name!r}.",
+            f"The buyer name {parsed.buyer_name!r} differs from the entity's name {name!r}.",
             buyer_tax_id=parsed.buyer_tax_id,
         )
-    return entity
+    return entity_id
+
+
+def _entity_of(session: Session, principal: Principal, uscc: str) -> tuple[uuid.UUID, str] | None:
+    """(id, name) of the entity with this USCC that the uploader may file for, if any."""
+    known = principal.entities_by_uscc
+    if known is not None and (uscc in known or not principal.is_admin):
+        return known.get(uscc)
+    row = session.execute(_ENTITY_BY_USCC, {"uscc": uscc}).first()
+    if row is None or not (principal.is_admin or row.id in principal.entity_ids):
+        return None
+    return row.id, row.name
 
 
 def uploads_for_others(principal: Principal) -> bool:
@@ -54,7 +69,7 @@ def uploads_for_others(principal: Principal) -> bool:
 def resolve_owner(
     session: Session,
     principal: Principal,
-    entity: LegalEntity,
+    entity_id: uuid.UUID,
     parsed: ParsedInvoice,
     owner_hint: uuid.UUID | None,
 ) -> uuid.UUID | None:
@@ -65,13 +80,13 @@ def resolve_owner(
     if owner_hint is not None:
         member = session.exec(
             select(UserEntity).where(
-                UserEntity.user_id == owner_hint, UserEntity.entity_id == entity.id
+                UserEntity.user_id == owner_hint, UserEntity.entity_id == entity_id
             )
         ).first()
         if member is None:
             raise ValidationProblem("owner", "no user of the invoice's entity has this id")
         return owner_hint
-    return passenger_employee(session, entity.id, parsed.passenger_name, parsed.passenger_id_masked)
+    return passenger_employee(session, entity_id, parsed.passenger_name, parsed.passenger_id_masked)
 
 
 def passenger_employee(
