@@ -186,41 +186,29 @@ def _set_active(
     return RedirectResponse(f"/admin/users/{user_id}?done={done}", status_code=303)
 
 
-@router.get("/admin/users/{user_id}/deactivate")
-def confirm_deactivate(
-    request: Request, session: SessionDep, principal: AdminWebUser, user_id: uuid.UUID
-) -> Response:
-    return _confirm_page(request, session, principal, user_id, active=False)
+def _add_activation_pages(change: str, *, active: bool) -> None:
+    """The confirmation page of `change` (deactivate or reactivate) and the post it sends."""
+
+    def confirm(
+        request: Request, session: SessionDep, principal: AdminWebUser, user_id: uuid.UUID
+    ) -> Response:
+        return _confirm_page(request, session, principal, user_id, active=active)
+
+    def change_user(
+        request: Request,
+        session: SessionDep,
+        settings: SettingsDep,
+        principal: AdminWebUser,
+        _csrf: CsrfChecked,
+        user_id: uuid.UUID,
+        form: FormFields,
+    ) -> Response:
+        return _set_active(request, session, settings, principal, user_id, form, active=active)
+
+    path = f"/admin/users/{{user_id}}/{change}"
+    router.add_api_route(path, confirm, methods=["GET"], name=f"confirm_{change}")
+    router.add_api_route(path, change_user, methods=["POST"], name=f"{change}_user")
 
 
-@router.post("/admin/users/{user_id}/deactivate")
-def deactivate_user(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: AdminWebUser,
-    _csrf: CsrfChecked,
-    user_id: uuid.UUID,
-    form: FormFields,
-) -> Response:
-    return _set_active(request, session, settings, principal, user_id, form, active=False)
-
-
-@router.get("/admin/users/{user_id}/reactivate")
-def confirm_reactivate(
-    request: Request, session: SessionDep, principal: AdminWebUser, user_id: uuid.UUID
-) -> Response:
-    return _confirm_page(request, session, principal, user_id, active=True)
-
-
-@router.post("/admin/users/{user_id}/reactivate")
-def reactivate_user(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: AdminWebUser,
-    _csrf: CsrfChecked,
-    user_id: uuid.UUID,
-    form: FormFields,
-) -> Response:
-    return _set_active(request, session, settings, principal, user_id, form, active=True)
+_add_activation_pages("deactivate", active=False)
+_add_activation_pages("reactivate", active=True)
