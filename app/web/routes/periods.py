@@ -28,7 +28,7 @@ from app.web.i18n import request_lang
 from app.web.period_present import PeriodRow, period_rows
 from app.web.present import problem_view
 from app.web.scope import Scope, scope_of, this_month
-from app.web.session import AdminWebUser, FinanceWebUser, require_web_roles
+from app.web.session import require_web_roles
 from app.web.templating import render
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
@@ -127,53 +127,40 @@ def _change_state(
     )
 
 
-@router.get("/finance/periods/{period}/close")
-def confirm_close(
-    request: Request,
-    session: SessionDep,
-    principal: FinanceWebUser,
-    period: str,
-    entity: uuid.UUID | None = None,
-) -> Response:
-    return _confirm_page(request, session, principal, entity, period, close=True)
+def _add_change_pages(change: str, *, close: bool, roles: tuple[Role, ...]) -> None:
+    """The confirmation page of `change` (close or reopen) and its post, for `roles`."""
+    # A default, not an Annotated hint: postponed hints are read from the module, not this scope.
+    may_change = Depends(require_web_roles(*roles))
+
+    def confirm(
+        request: Request,
+        session: SessionDep,
+        *,
+        principal: Principal = may_change,
+        period: str,
+        entity: uuid.UUID | None = None,
+    ) -> Response:
+        return _confirm_page(request, session, principal, entity, period, close=close)
+
+    def change_period(
+        request: Request,
+        session: SessionDep,
+        settings: SettingsDep,
+        *,
+        principal: Principal = may_change,
+        _csrf: CsrfChecked,
+        period: str,
+        form: FormFields,
+        entity: uuid.UUID | None = None,
+    ) -> Response:
+        actor = LedgerActor(principal, audit_key(settings))
+        return _change_state(request, session, actor, entity, period, form, close=close)
+
+    path = f"/finance/periods/{{period}}/{change}"
+    router.add_api_route(path, confirm, methods=["GET"], name=f"confirm_{change}")
+    router.add_api_route(path, change_period, methods=["POST"], name=f"{change}_period")
 
 
-@router.post("/finance/periods/{period}/close")
-def close_period(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: FinanceWebUser,
-    _csrf: CsrfChecked,
-    period: str,
-    form: FormFields,
-    entity: uuid.UUID | None = None,
-) -> Response:
-    actor = LedgerActor(principal, audit_key(settings))
-    return _change_state(request, session, actor, entity, period, form, close=True)
-
-
-@router.get("/finance/periods/{period}/reopen")
-def confirm_reopen(
-    request: Request,
-    session: SessionDep,
-    principal: AdminWebUser,
-    period: str,
-    entity: uuid.UUID | None = None,
-) -> Response:
-    return _confirm_page(request, session, principal, entity, period, close=False)
-
-
-@router.post("/finance/periods/{period}/reopen")
-def reopen_period(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: AdminWebUser,
-    _csrf: CsrfChecked,
-    period: str,
-    form: FormFields,
-    entity: uuid.UUID | None = None,
-) -> Response:
-    actor = LedgerActor(principal, audit_key(settings))
-    return _change_state(request, session, actor, entity, period, form, close=False)
+# The same roles as the API: finance closes a month, only an admin reopens one.
+_add_change_pages("close", close=True, roles=(Role.FINANCE,))
+_add_change_pages("reopen", close=False, roles=(Role.ADMIN,))
