@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
@@ -31,7 +32,7 @@ from app.web.claim_present import (
     people_of,
 )
 from app.web.csrf import CsrfChecked
-from app.web.forms import FormFields
+from app.web.forms import FormFields, as_problem, parse_form
 from app.web.i18n import Lang, request_lang, translate
 from app.web.nav import LEDGER_READERS
 from app.web.present import problem_view
@@ -76,6 +77,9 @@ def _done_text(lang: Lang, done: str | None) -> str | None:
     return translate(lang, DONE_MESSAGES[done])
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 @dataclass(frozen=True)
 class ClaimPost:
     """A post on a claim's page that passed its CSRF check, with the actor it runs as."""
@@ -113,6 +117,22 @@ class ClaimPost:
         except AppError as exc:
             return self.refuse(claim_id, exc, keep_values=keep_values)
         return RedirectResponse(f"/claims/{claim_id}?done={done}", status_code=303)
+
+    def submit_form(
+        self,
+        claim_id: uuid.UUID,
+        model: type[M],
+        command: Callable[[M], object],
+        *,
+        done: str,
+        data: dict[str, Any] | None = None,
+    ) -> Response:
+        """The form (or `data` read from it) as `model`, then the command with it; a field error
+        shows in the claim's problem box, a refusal also keeps what was typed."""
+        body, errors = parse_form(model, self.form if data is None else data, self.lang)
+        if body is None:
+            return self.refuse(claim_id, as_problem(errors))
+        return self.attempt(claim_id, lambda: command(body), done=done, keep_values=True)
 
 
 def claim_post(*roles: Role) -> Callable[..., Awaitable[ClaimPost]]:

@@ -12,7 +12,6 @@ from app.auth.names import display_names
 from app.auth.principal import Principal
 from app.claims import queries, service
 from app.claims.schemas import ApproveBody, RejectBody
-from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.pagination import CursorQuery
 from app.ledger.queries import voucher_ids_by_claim
@@ -20,13 +19,11 @@ from app.problems import AppError
 from app.web.bulk_approve import ApproveResult, BulkApproveBody, bulk_approve
 from app.web.claim_page import ClaimWriterPost
 from app.web.claim_present import claim_view
-from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
-from app.web.forms import FormFields, as_problem, parse_form
+from app.web.forms import parse_form
 from app.web.i18n import request_lang
 from app.web.present import problem_view
 from app.web.print_present import claim_sheet
-from app.web.routes.claims import ClaimWriter, actor_of
 from app.web.session import WebUser
 from app.web.templating import render
 
@@ -82,15 +79,9 @@ def approval_inbox(
 
 
 @router.post("/approvals/approve")
-def approve_selected(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: ClaimWriter,
-    _csrf: CsrfChecked,
-    form: FormFields,
-) -> Response:
+def approve_selected(post: ClaimWriterPost) -> Response:
     """Several claims, one comment and one acknowledgement; each claim stands alone."""
+    request, session, principal, form = post.request, post.session, post.principal, post.form
     ids = form.get("claim_ids") or []
     fields = {
         "claim_ids": ids if isinstance(ids, list) else [ids],
@@ -99,10 +90,10 @@ def approve_selected(
     }
     if not fields["claim_ids"]:
         return _inbox(request, session, principal, None, values=form, nothing_ticked=True)
-    body, errors = parse_form(BulkApproveBody, fields, request_lang(request))
+    body, errors = parse_form(BulkApproveBody, fields, post.lang)
     if body is None:
         return _inbox(request, session, principal, None, values=form, errors=errors.fields)
-    results = bulk_approve(session, actor_of(principal, settings), body)
+    results = bulk_approve(session, post.actor, body)
     return _inbox(
         request, session, principal, None, outcome=_outcome(request, session, principal, results)
     )
@@ -131,26 +122,19 @@ def _outcome(
 def approve_claim(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
     # An unticked checkbox is simply absent from the form: not acknowledged.
     fields = {**post.form, "acknowledge_warnings": post.form.get("acknowledge_warnings") == "on"}
-    body, errors = parse_form(ApproveBody, fields, post.lang)
-    if body is None:
-        return post.refuse(claim_id, as_problem(errors))
 
-    def approve() -> object:
+    def approve(body: ApproveBody) -> object:
         return service.approve_claim(post.session, post.actor, claim_id, body)
 
-    return post.attempt(claim_id, approve, done="approved", keep_values=True)
+    return post.submit_form(claim_id, ApproveBody, approve, done="approved", data=fields)
 
 
 @router.post("/claims/{claim_id}/reject")
 def reject_claim(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
-    body, errors = parse_form(RejectBody, post.form, post.lang)
-    if body is None:
-        return post.refuse(claim_id, as_problem(errors))
-
-    def reject() -> object:
+    def reject(body: RejectBody) -> object:
         return service.reject_claim(post.session, post.actor, claim_id, body.reason)
 
-    return post.attempt(claim_id, reject, done="rejected", keep_values=True)
+    return post.submit_form(claim_id, RejectBody, reject, done="rejected")
 
 
 @router.get("/claims/{claim_id}/print")

@@ -11,12 +11,9 @@ from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.responses import Response
 
-from app.audit.service import audit_key
 from app.auth.names import display_names
 from app.auth.principal import Principal
 from app.claims import queries
-from app.claims.service import Actor
-from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices import queries as invoice_queries
 from app.invoices.deps import StoreDep
@@ -28,10 +25,9 @@ from app.posting.service import book_claim, pay_claim
 from app.web.bulk_forms import BulkBookForm, BulkDeductionForm, BulkPayForm, ticked
 from app.web.bulk_runs import BulkOutcome, bulk_book, bulk_confirm_deduction, bulk_pay
 from app.web.claim_page import ClaimPost, FinancePost
-from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
 from app.web.finance_present import finance_row
-from app.web.forms import FormFields, as_problem, parse_form
+from app.web.forms import parse_form
 from app.web.i18n import Lang, request_lang
 from app.web.present import invoice_row, problem_view
 from app.web.session import FinanceWebUser
@@ -146,28 +142,20 @@ def _outcome(lang: Lang, kind: str, outcomes: list[BulkOutcome]) -> dict[str, An
 
 @router.post("/claims/{claim_id}/book")
 def book(post: FinancePost, store: StoreDep, claim_id: uuid.UUID) -> Response:
-    body, errors = parse_form(BookRequest, post.form, post.lang)
-    if body is None:
-        return post.refuse(claim_id, as_problem(errors))
-
-    def book_it() -> object:
+    def book_it(body: BookRequest) -> object:
         return book_claim(post.session, post.actor, claim_id, body.booking_date, store=store)
 
-    return post.attempt(claim_id, book_it, done="booked", keep_values=True)
+    return post.submit_form(claim_id, BookRequest, book_it, done="booked")
 
 
 @router.post("/claims/{claim_id}/pay")
 def pay(post: FinancePost, store: StoreDep, claim_id: uuid.UUID) -> Response:
-    body, errors = parse_form(PayRequest, post.form, post.lang)
-    if body is None:
-        return post.refuse(claim_id, as_problem(errors))
-
-    def pay_it() -> object:
+    def pay_it(body: PayRequest) -> object:
         return pay_claim(
             post.session, post.actor, claim_id, body.paid_on, body.reference, store=store
         )
 
-    return post.attempt(claim_id, pay_it, done="paid", keep_values=True)
+    return post.submit_form(claim_id, PayRequest, pay_it, done="paid")
 
 
 def _deduction_page(
@@ -204,21 +192,13 @@ def invoices_to_confirm(
 
 
 @router.post("/finance/deduction-confirmations")
-def bulk_confirm_deductions(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: FinanceWebUser,
-    _csrf: CsrfChecked,
-    form: FormFields,
-) -> Response:
-    lang = request_lang(request)
-    body, errors = parse_form(BulkDeductionForm, ticked(form, "invoice_ids"), lang)
+def bulk_confirm_deductions(post: FinancePost) -> Response:
+    request, session, principal = post.request, post.session, post.principal
+    body, errors = parse_form(BulkDeductionForm, ticked(post.form, "invoice_ids"), post.lang)
     if body is None:
         fields = {k.split(".")[0]: v for k, v in errors.fields.items()}
         return _deduction_page(request, session, principal, None, errors=fields, status_code=422)
-    actor = Actor(principal, audit_key(settings))
-    outcomes = bulk_confirm_deduction(session, actor, body.invoice_ids, body.confirmed_on)
+    outcomes = bulk_confirm_deduction(session, post.actor, body.invoice_ids, body.confirmed_on)
     return _deduction_page(
-        request, session, principal, None, outcome=_outcome(lang, "confirm", outcomes)
+        request, session, principal, None, outcome=_outcome(post.lang, "confirm", outcomes)
     )
