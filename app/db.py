@@ -159,6 +159,15 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+async def open_read_session(request: Request) -> Session:
+    """A session on the read engine, which never queues behind the writers on SQLite; the handler
+    closes it (a streamed body opens its own through kit.streaming.streamed_download)."""
+    return Session(request.app.state.read_engine)
+
+
+ReadSessionDep = Annotated[Session, Depends(open_read_session)]
+
+
 def insert_ignore(session: Session, model: type[SQLModel], values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING: a race-safe "create if absent" on both engines.
 

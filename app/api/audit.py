@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from app.audit import service
+from app.audit.deps import AuditKeyDep
 from app.audit.schemas import AuditEventOut, ChainVerificationOut
 from app.auth.deps import require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
-from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.dates import Instant
 from app.kit.pagination import CursorQuery, LimitQuery, Page
@@ -55,7 +55,7 @@ def list_audit_events(
 
 @router.get("/audit-events/verify")
 def verify_audit_chain(
-    session: SessionDep, settings: SettingsDep, _reader: AuditReader, expected_head: Mac = None
+    session: SessionDep, key: AuditKeyDep, _reader: AuditReader, expected_head: Mac = None
 ) -> ChainVerificationOut:
-    report = service.verify_chain(session, service.audit_key(settings), expected_head)
+    report = service.verify_chain(session, key, expected_head)
     return ChainVerificationOut.from_report(report)

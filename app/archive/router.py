@@ -7,18 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from sqlmodel import Session
 
 from app.archive.export import start_export, stream_export
 from app.archive.retention import purge_record
 from app.archive.schemas import ArchiveReportOut
 from app.archive.verify import verify_archive
-from app.audit.service import audit_key
+from app.audit.deps import AuditKeyDep
 from app.auth.deps import AdminUser, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
-from app.config import SettingsDep
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.invoices.deps import StoreDep
 from app.kit.dates import YearMonth, business_today
 from app.kit.streaming import streamed_download
@@ -46,7 +44,7 @@ Mac = Annotated[
 def export_archive(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    key: AuditKeyDep,
     store: StoreDep,
     principal: Exporter,
     period_from: MonthFrom,
@@ -59,7 +57,7 @@ def export_archive(
         period_from=period_from,
         period_to=period_to,
         actor=principal.user,
-        key=audit_key(settings),
+        key=key,
     )
     return streamed_download(
         request,
@@ -71,17 +69,17 @@ def export_archive(
 
 @router.get("/verify")
 def verify(
-    request: Request,
-    settings: SettingsDep,
+    read_session: ReadSessionDep,
+    key: AuditKeyDep,
     store: StoreDep,
     _reader: Verifier,
     expected_head: Mac = None,
 ) -> ArchiveReportOut:
-    with Session(request.app.state.read_engine) as read_session:
+    with read_session:
         report = verify_archive(
             read_session,
             store=store,
-            key=audit_key(settings),
+            key=key,
             expected_head=expected_head,
             today=business_today(),
         )
@@ -94,13 +92,13 @@ def verify(
     responses={409: {"description": "retention-active"}},
 )
 def purge(
-    session: SessionDep, settings: SettingsDep, principal: AdminUser, record_id: uuid.UUID
+    session: SessionDep, key: AuditKeyDep, principal: AdminUser, record_id: uuid.UUID
 ) -> Response:
     purge_record(
         session,
         record_id=record_id,
         today=business_today(),
         actor=principal.user,
-        key=audit_key(settings),
+        key=key,
     )
     return Response(status_code=204)

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the current principal from a bearer token, and role requirements."""
+"""FastAPI dependencies: the current principal from a bearer token, role requirements, actors."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.audit.deps import AuditKeyDep
+from app.auth.actor import Actor
 from app.auth.models import ApiToken, Role
 from app.auth.principal import Principal
 from app.auth.tokens import resolve_token
@@ -114,3 +116,18 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
 
 AdminUser = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 FinanceUser = Annotated[Principal, Depends(require_roles(Role.FINANCE))]
+
+
+def actor_with(*roles: Role) -> Callable[[Principal, bytes], Awaitable[Actor]]:
+    """A dependency that admits principals holding any of `roles` and answers them as actors."""
+    admit = require_roles(*roles)
+
+    # Annotations name globals only: FastAPI resolves them in the module, not in this closure.
+    async def dependency(principal: CurrentUser, key: AuditKeyDep) -> Actor:
+        return Actor(await admit(principal), key)
+
+    return dependency
+
+
+FinanceActor = Annotated[Actor, Depends(actor_with(Role.FINANCE))]
+AdminActor = Annotated[Actor, Depends(actor_with(Role.ADMIN))]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.audit.service import audit_key
-from app.auth.deps import AdminUser, CurrentUser, require_roles
+from app.audit.deps import AuditKeyDep
+from app.auth.actor import Actor
+from app.auth.deps import AdminActor, AdminUser, CurrentUser, actor_with, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.claims import policy_store, queries, service, substitutes
@@ -31,10 +32,9 @@ from app.claims.schemas import (
     TransitionNote,
 )
 from app.claims.views import ClaimVouchers
-from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.bulk import BulkResult
-from app.kit.idempotency import fingerprint, run_idempotent
+from app.kit.idempotency import Idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 
 router = APIRouter(tags=["claims"])
@@ -44,8 +44,10 @@ Writer = Annotated[
     Principal,
     Depends(require_roles(Role.EMPLOYEE, Role.APPROVER, Role.FINANCE, Role.ADMIN)),
 ]
+WriterActor = Annotated[
+    Actor, Depends(actor_with(Role.EMPLOYEE, Role.APPROVER, Role.FINANCE, Role.ADMIN))
+]
 OptionalNote = Annotated[TransitionNote | None, Body()]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 TRANSITION_RESPONSES: dict[int | str, dict[str, str]] = {
     403: {"description": "forbidden or self-approval"},
@@ -67,15 +69,9 @@ def _claim_vouchers(request: Request) -> ClaimVouchers:
 ClaimVouchersDep = Annotated[ClaimVouchers, Depends(_claim_vouchers)]
 
 
-def _actor(principal: Principal, settings: SettingsDep) -> service.Actor:
-    return service.Actor(principal=principal, audit_key=audit_key(settings))
-
-
 @router.post("/claims", status_code=status.HTTP_201_CREATED, responses=TRANSITION_RESPONSES)
-def create_claim(
-    session: SessionDep, settings: SettingsDep, principal: Writer, body: ClaimCreate
-) -> ClaimOut:
-    return service.create_claim(session, _actor(principal, settings), body)
+def create_claim(session: SessionDep, actor: WriterActor, body: ClaimCreate) -> ClaimOut:
+    return service.create_claim(session, actor, body)
 
 
 @router.get("/claims")
@@ -117,154 +113,125 @@ def read_claim(
 @router.patch("/claims/{claim_id}", responses=TRANSITION_RESPONSES)
 def update_draft_claim(
     session: SessionDep,
-    settings: SettingsDep,
-    principal: Writer,
+    actor: WriterActor,
     claim_id: uuid.UUID,
     body: ClaimPatch,
 ) -> ClaimOut:
     """The claimant changes the title and/or purpose of a draft."""
-    return service.update_draft(session, _actor(principal, settings), claim_id, body)
+    return service.update_draft(session, actor, claim_id, body)
 
 
 @router.delete(
     "/claims/{claim_id}", status_code=status.HTTP_204_NO_CONTENT, responses=TRANSITION_RESPONSES
 )
-def delete_draft_claim(
-    session: SessionDep, settings: SettingsDep, principal: Writer, claim_id: uuid.UUID
-) -> Response:
+def delete_draft_claim(session: SessionDep, actor: WriterActor, claim_id: uuid.UUID) -> Response:
     """The claimant deletes a draft; its documents become available again."""
-    service.delete_draft(session, _actor(principal, settings), claim_id)
+    service.delete_draft(session, actor, claim_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/claims/bulk-approve", response_model_exclude_none=True)
-def bulk_approve(
-    session: SessionDep, settings: SettingsDep, principal: Writer, body: BulkApproveBody
-) -> BulkResult:
+def bulk_approve(session: SessionDep, actor: WriterActor, body: BulkApproveBody) -> BulkResult:
     """Each claim is approved (or refused) as `POST /claims/{id}/approve` would."""
-    return service.bulk_approve_claims(session, _actor(principal, settings), body)
+    return service.bulk_approve_claims(session, actor, body)
 
 
 @router.post("/claims/{claim_id}/reassign", responses=TRANSITION_RESPONSES)
 def reassign_claim_approver(
-    session: SessionDep,
-    settings: SettingsDep,
-    admin: AdminUser,
-    claim_id: uuid.UUID,
-    body: ReassignBody,
+    session: SessionDep, admin: AdminActor, claim_id: uuid.UUID, body: ReassignBody
 ) -> ClaimOut:
     """Admins hand a level still to approve to another approver (see `awaiting=inactive`)."""
-    return service.reassign_approver(
-        session, _actor(admin, settings), claim_id, body.approver_id, body.level
-    )
+    return service.reassign_approver(session, admin, claim_id, body.approver_id, body.level)
 
 
 @router.post("/claims/{claim_id}/items", responses=TRANSITION_RESPONSES)
 def add_claim_item(
     session: SessionDep,
-    settings: SettingsDep,
-    principal: Writer,
+    actor: WriterActor,
     claim_id: uuid.UUID,
     body: ItemRef,
 ) -> ClaimOut:
-    return service.add_item(session, _actor(principal, settings), claim_id, body)
+    return service.add_item(session, actor, claim_id, body)
 
 
 @router.delete("/claims/{claim_id}/items/{item_id}", responses=TRANSITION_RESPONSES)
 def remove_claim_item(
     session: SessionDep,
-    settings: SettingsDep,
-    principal: Writer,
+    actor: WriterActor,
     claim_id: uuid.UUID,
     item_id: uuid.UUID,
 ) -> ClaimOut:
-    return service.remove_item(session, _actor(principal, settings), claim_id, item_id)
+    return service.remove_item(session, actor, claim_id, item_id)
 
 
 @router.patch("/claims/{claim_id}/items/{item_id}", responses=TRANSITION_RESPONSES)
 def justify_claim_item(
     session: SessionDep,
-    settings: SettingsDep,
-    principal: Writer,
+    actor: WriterActor,
     claim_id: uuid.UUID,
     item_id: uuid.UUID,
     body: JustificationBody,
 ) -> ClaimOut:
     """Sets or (with null) clears an item's justification in a draft."""
-    return service.set_item_justification(
-        session, _actor(principal, settings), claim_id, item_id, body.justification
-    )
+    return service.set_item_justification(session, actor, claim_id, item_id, body.justification)
 
 
 @router.post("/claims/{claim_id}/submit", responses=TRANSITION_RESPONSES)
 def submit_claim(
     session: SessionDep,
-    settings: SettingsDep,
-    principal: Writer,
+    actor: WriterActor,
     claim_id: uuid.UUID,
     body: OptionalNote = None,
 ) -> ClaimOut:
     comment = body.comment if body else None
-    return service.submit_claim(session, _actor(principal, settings), claim_id, comment)
+    return service.submit_claim(session, actor, claim_id, comment)
 
 
 @router.post("/claims/{claim_id}/withdraw", response_model=ClaimOut, responses=TRANSITION_RESPONSES)
 def withdraw_claim(
-    request: Request,
     session: SessionDep,
-    settings: SettingsDep,
-    principal: Writer,
+    actor: WriterActor,
+    idempotent: Idempotent,
     claim_id: uuid.UUID,
     body: OptionalNote = None,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> ClaimOut | JSONResponse:
     """Honours `Idempotency-Key` (SPEC): a repeat answers what the first request answered."""
     comment = body.comment if body else None
-    actor = _actor(principal, settings)
-
-    def action() -> tuple[int, object]:
-        withdrawn = service.withdraw_claim(session, actor, claim_id, comment)
-        return 200, withdrawn.model_dump(mode="json")
-
-    return run_idempotent(
-        session,
-        user_id=principal.id,
-        key=idempotency_key,
-        action=action,
-        request_fingerprint=fingerprint("POST", request.url.path, {"comment": comment}),
+    return idempotent.run(
+        user_id=actor.id,
+        payload={"comment": comment},
+        action=lambda: service.withdraw_claim(session, actor, claim_id, comment),
     )
 
 
 @router.post("/claims/{claim_id}/approve", responses=TRANSITION_RESPONSES)
 def approve_claim(
     session: SessionDep,
-    settings: SettingsDep,
-    principal: Writer,
+    actor: WriterActor,
     claim_id: uuid.UUID,
     body: Annotated[ApproveBody | None, Body()] = None,
 ) -> ClaimOut:
     decision = body or ApproveBody()
-    return service.approve_claim(session, _actor(principal, settings), claim_id, decision)
+    return service.approve_claim(session, actor, claim_id, decision)
 
 
 @router.post("/claims/{claim_id}/reject", responses=TRANSITION_RESPONSES)
 def reject_claim(
     session: SessionDep,
-    settings: SettingsDep,
-    principal: Writer,
+    actor: WriterActor,
     claim_id: uuid.UUID,
     body: RejectBody,
 ) -> ClaimOut:
-    return service.reject_claim(session, _actor(principal, settings), claim_id, body.reason)
+    return service.reject_claim(session, actor, claim_id, body.reason)
 
 
 @router.post(
     "/approval-substitutes", status_code=status.HTTP_201_CREATED, tags=["approval substitutes"]
 )
 def create_substitute(
-    session: SessionDep, settings: SettingsDep, principal: Writer, body: SubstituteCreate
+    session: SessionDep, key: AuditKeyDep, principal: Writer, body: SubstituteCreate
 ) -> SubstituteOut:
-    return substitutes.create_substitute(session, principal, body, audit_key=audit_key(settings))
+    return substitutes.create_substitute(session, principal, body, audit_key=key)
 
 
 @router.get("/approval-substitutes", tags=["approval substitutes"])
@@ -283,9 +250,9 @@ def list_substitutes(
     tags=["approval substitutes"],
 )
 def delete_substitute(
-    session: SessionDep, settings: SettingsDep, principal: Writer, substitute_id: uuid.UUID
+    session: SessionDep, key: AuditKeyDep, principal: Writer, substitute_id: uuid.UUID
 ) -> Response:
-    substitutes.delete_substitute(session, principal, substitute_id, audit_key=audit_key(settings))
+    substitutes.delete_substitute(session, principal, substitute_id, audit_key=key)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -299,11 +266,9 @@ def read_claim_policy(
 @router.put("/entities/{entity_id}/claim-policy", tags=["claim policy"])
 def replace_claim_policy(
     session: SessionDep,
-    settings: SettingsDep,
+    key: AuditKeyDep,
     admin: AdminUser,
     entity_id: uuid.UUID,
     body: ClaimPolicyIn,
 ) -> ClaimPolicyOut:
-    return policy_store.replace_policy(
-        session, admin, entity_id, body, audit_key=audit_key(settings)
-    )
+    return policy_store.replace_policy(session, admin, entity_id, body, audit_key=key)

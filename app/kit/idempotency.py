@@ -8,13 +8,17 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from sqlalchemy import JSON, Column, ForeignKey, UniqueConstraint, delete, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from app.db import UTCDateTime, insert_ignore, utcnow
+from app.db import SessionDep, UTCDateTime, insert_ignore, utcnow
 from app.problems import PROBLEM_MEDIA_TYPE, AppError, Conflict, problem_body
 
 
@@ -53,66 +57,99 @@ def fingerprint(method: str, path: str, payload: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def run_idempotent(
-    session: Session,
-    *,
-    user_id: uuid.UUID,
-    key: str | None,
-    request_fingerprint: str,
-    action: Callable[[], tuple[int, Any]],
-) -> JSONResponse:
-    """Runs `action` once per (user, key); repeats get the stored status and body."""
-    if key is None:
-        status, body = action()
-        return JSONResponse(body, status_code=status)
-    if not 1 <= len(key) <= 200:
-        raise IdempotencyKeyReused("An Idempotency-Key has 1 to 200 characters.")
-    mine = uuid.uuid4()
-    insert_ignore(
-        session,
-        IdempotencyRecord,
-        {
-            "id": uuid.uuid4(),
-            "user_id": user_id,
-            "key": key,
-            "fingerprint": request_fingerprint,
-            "claimed_by": mine,
-            "created_at": utcnow(),
-        },
-    )
-    session.commit()
-    record = session.exec(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """One request's Idempotency-Key with what its route answers: `Idempotent` in a handler."""
+
+    session: Session
+    key: str | None
+    method: str
+    path: str
+    # The route's own status and exclude_none, so a repeat answers exactly what FastAPI sent.
+    status_code: int
+    exclude_none: bool
+
+    def run(self, *, user_id: uuid.UUID, payload: Any, action: Callable[[], M]) -> M | JSONResponse:
+        """Runs `action` once per (user, key); its model is the response, checked against the
+        route's response model; repeats get the stored status and body."""
+        if self.key is None:
+            return action()
+        if not 1 <= len(self.key) <= 200:
+            raise IdempotencyKeyReused("An Idempotency-Key has 1 to 200 characters.")
+        record, mine = self._claim(user_id, fingerprint(self.method, self.path, payload))
+        if record.status_code is not None:
+            return _replay(record.status_code, record.body)
+        if record.claimed_by != mine:
+            raise RequestInProgress("A request with this Idempotency-Key is still being processed.")
+        return self._run_and_store(record.id, action)
+
+    def _claim(
+        self, user_id: uuid.UUID, request_fingerprint: str
+    ) -> tuple[IdempotencyRecord, uuid.UUID]:
+        """The key's record, inserted as this request's claim unless one holds it already."""
+        mine = uuid.uuid4()
+        insert_ignore(
+            self.session,
+            IdempotencyRecord,
+            {
+                "id": uuid.uuid4(),
+                "user_id": user_id,
+                "key": self.key,
+                "fingerprint": request_fingerprint,
+                "claimed_by": mine,
+                "created_at": utcnow(),
+            },
         )
-    ).one()
-    session.commit()
-    if record.fingerprint != request_fingerprint:
-        raise IdempotencyKeyReused("The key was first used with a different request body.")
-    if record.status_code is not None:
-        return _replay(record.status_code, record.body)
-    if record.claimed_by != mine:
-        raise RequestInProgress("A request with this Idempotency-Key is still being processed.")
-    return _run_and_store(session, record.id, action)
+        self.session.commit()
+        record = self.session.exec(
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == self.key
+            )
+        ).one()
+        self.session.commit()
+        if record.fingerprint != request_fingerprint:
+            raise IdempotencyKeyReused("The key was first used with a different request body.")
+        return record, mine
+
+    def _run_and_store(self, record_id: uuid.UUID, action: Callable[[], M]) -> M:
+        session = self.session
+        try:
+            model = action()
+        except AppError as exc:
+            session.rollback()
+            _store(session, record_id, exc.status, problem_body(exc))
+            raise
+        except BaseException:
+            # An unexpected failure leaves nothing to replay: free the key for a retry.
+            session.rollback()
+            session.execute(delete(IdempotencyRecord).where(col(IdempotencyRecord.id) == record_id))
+            session.commit()
+            raise
+        body = model.model_dump(mode="json", by_alias=True, exclude_none=self.exclude_none)
+        _store(session, record_id, self.status_code, body)
+        return model
 
 
-def _run_and_store(
-    session: Session, record_id: uuid.UUID, action: Callable[[], tuple[int, Any]]
-) -> JSONResponse:
-    try:
-        status, body = action()
-    except AppError as exc:
-        session.rollback()
-        _store(session, record_id, exc.status, problem_body(exc))
-        raise
-    except BaseException:
-        # An unexpected failure leaves nothing to replay: free the key for a retry.
-        session.rollback()
-        session.execute(delete(IdempotencyRecord).where(col(IdempotencyRecord.id) == record_id))
-        session.commit()
-        raise
-    _store(session, record_id, status, body)
-    return JSONResponse(body, status_code=status)
+async def _idempotency(
+    request: Request, session: SessionDep, key: IdempotencyKey = None
+) -> Idempotency:
+    route: APIRoute = request.scope["route"]
+    return Idempotency(
+        session,
+        key,
+        request.method,
+        request.url.path,
+        route.status_code or 200,
+        route.response_model_exclude_none,
+    )
+
+
+Idempotent = Annotated[Idempotency, Depends(_idempotency)]
 
 
 def _store(session: Session, record_id: uuid.UUID, status: int, body: Any) -> None:

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from app.auth.actor import Actor
 from app.auth.models import User
 from app.claims.access import require_state
 from app.claims.errors import BlockingFindings
 from app.claims.facts import LoadedItem, evaluate_claims, load_items, policy_of
 from app.claims.models import Claim, ClaimHistory
 from app.claims.policy import booking_blockers
-from app.claims.service.common import Actor, notify_claim, publish, record_transition
+from app.claims.service.common import notify_claim, publish, record_transition
 from app.claims.trail import ClaimTrail
 from app.entities.models import LegalEntity
 from app.kit.dates import business_today

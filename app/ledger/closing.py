@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlmodel import Session, col
 
 from app.audit.service import record_event
-from app.auth.principal import Principal
+from app.auth.actor import Actor
 from app.db import utcnow
 from app.entities.models import LegalEntity
 from app.ledger.errors import InvalidState
@@ -20,14 +19,8 @@ from app.ledger.schemas import PeriodOut
 from app.problems import NotFound
 
 
-@dataclass(frozen=True)
-class LedgerActor:
-    principal: Principal
-    audit_key: bytes
-
-
 def set_period_status(
-    session: Session, actor: LedgerActor, *, entity: uuid.UUID | None, period: str, close: bool
+    session: Session, actor: Actor, *, entity: uuid.UUID | None, period: str, close: bool
 ) -> PeriodOut:
     check_period_text(period)
     entity_id = resolve_entity(actor.principal, entity)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.audit.service import record_event
+from app.auth.actor import Actor
 from app.kit.dates import business_today
-from app.ledger.closing import LedgerActor
 from app.ledger.errors import InvalidState
 from app.ledger.models import JournalLine, JournalVoucher
 from app.ledger.posting import LineDraft, VoucherDraft
@@ -29,7 +29,7 @@ class ReversalPlan:
 
 def plan_reversal(
     session: Session,
-    actor: LedgerActor,
+    actor: Actor,
     voucher_id: uuid.UUID,
     *,
     reversal_date: dt.date | None,
@@ -75,7 +75,7 @@ def _already_reversed(original: JournalVoucher) -> InvalidState:
 
 
 def announce_reversal(
-    session: Session, actor: LedgerActor, plan: ReversalPlan, reversal: JournalVoucher
+    session: Session, actor: Actor, plan: ReversalPlan, reversal: JournalVoucher
 ) -> None:
     original = plan.original
     record_event(

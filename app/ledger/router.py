@@ -6,29 +6,28 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlmodel import Session
 
-from app.audit.service import audit_key
-from app.auth.deps import AdminUser, FinanceUser, require_roles
+from app.audit.deps import AuditKeyDep
+from app.auth.actor import Actor
+from app.auth.deps import AdminActor, FinanceActor, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
-from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.dates import Instant, YearMonth
-from app.kit.idempotency import fingerprint, run_idempotent
+from app.kit.idempotency import Idempotency, Idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.kit.streaming import streamed_download
 from app.ledger import exports, queries
-from app.ledger.closing import LedgerActor, set_period_status
+from app.ledger.closing import set_period_status
 from app.ledger.periods import check_period_text
 from app.ledger.schemas import InputVatReport, PeriodOut, VoucherOut
 from app.ledger.vat_report import input_vat_report
 
 router = APIRouter(tags=["ledger"])
 LedgerReader = Annotated[Principal, Depends(require_roles(Role.FINANCE, Role.AUDITOR, Role.ADMIN))]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 PeriodQuery = Annotated[YearMonth, Query(description="YYYY-MM")]
 PeriodPath = Annotated[YearMonth, Path(description="YYYY-MM")]
 
@@ -62,16 +61,14 @@ def list_vouchers(
 def export_vouchers(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    key: AuditKeyDep,
     principal: LedgerReader,
     period: PeriodQuery,
     entity: uuid.UUID | None = None,
     format: exports.ExportFormat = "csv",
 ) -> StreamingResponse:
     entity_id = queries.resolve_entity(principal, entity)
-    export = exports.record_export(
-        session, principal, entity_id, period, format, audit_key(settings)
-    )
+    export = exports.record_export(session, principal, entity_id, period, format, key)
     return streamed_download(
         request, export.stream, filename=export.filename, media_type=export.media_type
     )
@@ -90,60 +87,42 @@ def list_periods(
 
 
 def _period_command(
-    request: Request,
     session: Session,
-    settings: SettingsDep,
-    principal: Principal,
+    actor: Actor,
+    idempotent: Idempotency,
     period: str,
     entity: uuid.UUID | None,
-    key: str | None,
     *,
     close: bool,
-) -> JSONResponse:
+) -> PeriodOut | JSONResponse:
     check_period_text(period)
-    actor = LedgerActor(principal, audit_key(settings))
-
-    def action() -> tuple[int, object]:
-        result = set_period_status(session, actor, entity=entity, period=period, close=close)
-        return 200, result.model_dump(mode="json")
-
-    return run_idempotent(
-        session,
-        user_id=principal.id,
-        key=key,
-        action=action,
-        request_fingerprint=fingerprint("POST", request.url.path, {"entity": str(entity)}),
+    return idempotent.run(
+        user_id=actor.id,
+        payload={"entity": str(entity)},
+        action=lambda: set_period_status(session, actor, entity=entity, period=period, close=close),
     )
 
 
 @router.post("/periods/{period}/close", response_model=PeriodOut)
 def close_period(
-    request: Request,
     session: SessionDep,
-    settings: SettingsDep,
-    principal: FinanceUser,
+    actor: FinanceActor,
+    idempotent: Idempotent,
     period: PeriodPath,
     entity: uuid.UUID | None = None,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return _period_command(
-        request, session, settings, principal, period, entity, idempotency_key, close=True
-    )
+) -> PeriodOut | JSONResponse:
+    return _period_command(session, actor, idempotent, period, entity, close=True)
 
 
 @router.post("/periods/{period}/reopen", response_model=PeriodOut)
 def reopen_period(
-    request: Request,
     session: SessionDep,
-    settings: SettingsDep,
-    principal: AdminUser,
+    actor: AdminActor,
+    idempotent: Idempotent,
     period: PeriodPath,
     entity: uuid.UUID | None = None,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return _period_command(
-        request, session, settings, principal, period, entity, idempotency_key, close=False
-    )
+) -> PeriodOut | JSONResponse:
+    return _period_command(session, actor, idempotent, period, entity, close=False)
 
 
 @router.get("/reports/input-vat")

@@ -5,21 +5,20 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Header, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from app.audit.service import audit_key
-from app.auth.deps import CurrentUser, FinanceUser
-from app.config import SettingsDep
+from app.audit.deps import AuditKeyDep
+from app.auth.actor import Actor
+from app.auth.deps import CurrentUser, FinanceActor
 from app.db import SessionDep
 from app.invoices.deps import StoreDep, Uploader
-from app.kit.idempotency import fingerprint, run_idempotent
+from app.kit.idempotency import Idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.paper import queries, service
 from app.paper.schemas import PaperVoucherCreate, PaperVoucherOut, ReceiveOriginal
 
 router = APIRouter(tags=["paper vouchers"])
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 @router.post(
@@ -31,9 +30,9 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
     },
 )
 def register_paper_voucher(
-    session: SessionDep, settings: SettingsDep, principal: Uploader, body: PaperVoucherCreate
+    session: SessionDep, key: AuditKeyDep, principal: Uploader, body: PaperVoucherCreate
 ) -> PaperVoucherOut:
-    actor = service.Actor(principal, audit_key(settings))
+    actor = Actor(principal, key)
     return queries.voucher_out(service.register_voucher(session, actor, body))
 
 
@@ -61,13 +60,13 @@ def read_paper_voucher(
 @router.post("/paper-vouchers/{voucher_id}/scan")
 def upload_scan(
     session: SessionDep,
-    settings: SettingsDep,
+    key: AuditKeyDep,
     principal: Uploader,
     store: StoreDep,
     voucher_id: uuid.UUID,
     file: Annotated[UploadFile, File(description="The scan: PDF, JPEG or PNG")],
 ) -> PaperVoucherOut:
-    actor = service.Actor(principal, audit_key(settings))
+    actor = Actor(principal, key)
     voucher = service.attach_scan(session, actor, store, voucher_id, file.file.read())
     return queries.voucher_out(voucher)
 
@@ -82,25 +81,15 @@ def download_scan(
 
 @router.post("/paper-vouchers/{voucher_id}/receive", response_model=PaperVoucherOut)
 def receive_paper_original(
-    request: Request,
     session: SessionDep,
-    settings: SettingsDep,
-    principal: FinanceUser,
+    actor: FinanceActor,
+    idempotent: Idempotent,
     voucher_id: uuid.UUID,
     body: ReceiveOriginal,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> PaperVoucherOut | JSONResponse:
     """Honours `Idempotency-Key` (SPEC): a repeat answers what the first request answered."""
-    actor = service.Actor(principal, audit_key(settings))
 
-    def action() -> tuple[int, object]:
-        received = service.receive_original(session, actor, voucher_id, body)
-        return 200, queries.voucher_out(received).model_dump(mode="json")
+    def action() -> PaperVoucherOut:
+        return queries.voucher_out(service.receive_original(session, actor, voucher_id, body))
 
-    return run_idempotent(
-        session,
-        user_id=principal.id,
-        key=idempotency_key,
-        action=action,
-        request_fingerprint=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
-    )
+    return idempotent.run(user_id=actor.id, payload=body.model_dump(mode="json"), action=action)

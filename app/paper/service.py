@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.audit.service import record_event
+from app.auth.actor import Actor
 from app.auth.principal import Principal
 from app.auth.visibility import visibility_clause
 from app.db import utcnow
@@ -43,12 +44,6 @@ class Scan:
     data: bytes
     content_type: str
     sha256: str
-
-
-@dataclass(frozen=True)
-class Actor:
-    principal: Principal
-    audit_key: bytes
 
 
 def register_voucher(session: Session, actor: Actor, data: PaperVoucherCreate) -> PaperVoucher:

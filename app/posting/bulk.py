@@ -9,7 +9,7 @@ import uuid
 
 from sqlmodel import Session
 
-from app.claims.service.common import Actor
+from app.auth.actor import Actor
 from app.kit.bulk import BulkResult, run_each
 from app.posting.service import book_claim, pay_claim
 from app.storage import FileStore

@@ -24,12 +24,12 @@ from app.archive.contents import (
     load_folder_documents,
 )
 from app.archive.records import PreparedFolder, archive_voucher, prepare_folder
+from app.auth.actor import Actor
 from app.claims.access import get_visible_claim
 from app.claims.errors import InvalidState
 from app.claims.facts import LoadedItem, load_items
 from app.claims.models import Claim, ClaimApproval, ClaimHistory
 from app.claims.schemas import ClaimOut
-from app.claims.service.common import Actor
 from app.claims.trail import ClaimTrail, load_trail
 from app.claims.views import claim_out_from_rows
 from app.entities.models import LegalEntity
@@ -42,7 +42,6 @@ from app.ledger.booking import (
     plan_booking,
     plan_payment,
 )
-from app.ledger.closing import LedgerActor
 from app.ledger.models import BookedDocument, JournalVoucher
 from app.ledger.periods import refuse_closed_period
 from app.ledger.posting import PostedVoucher, write_voucher
@@ -154,7 +153,7 @@ def pay_claim(
 
 def reverse_voucher(
     session: Session,
-    actor: LedgerActor,
+    actor: Actor,
     voucher_id: uuid.UUID,
     *,
     reversal_date: dt.date | None,

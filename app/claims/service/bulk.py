@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from app.auth.actor import Actor
 from app.claims.schemas import ApproveBody, BulkApproveBody
-from app.claims.service.common import Actor
 from app.claims.service.workflow import approve_claim
 from app.kit.bulk import BulkResult, run_each
 

@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from app.audit.service import record_event
+from app.auth.actor import Actor
 from app.auth.models import User
-from app.auth.principal import Principal
 from app.claims.models import Claim, ClaimApproval, ClaimHistory, ClaimItem
 from app.db import utcnow
 from app.kit.money import to_cents
 from app.notifications.messages import ClaimNotice
 from app.notifications.outbox import notify_user
 from app.webhooks.outbox import enqueue_event
-
-
-@dataclass(frozen=True)
-class Actor:
-    principal: Principal
-    audit_key: bytes
-
-    @property
-    def id(self) -> uuid.UUID:
-        return self.principal.id
 
 
 def record_transition(

@@ -18,13 +18,14 @@ from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.auth.actor import Actor
 from app.auth.principal import Principal
 from app.claims.access import get_visible_claim, require_claimant, require_state
 from app.claims.errors import ItemAlreadyClaimed, ItemNotClaimable
 from app.claims.models import Claim, ClaimItem
 from app.claims.numbering import next_claim_number
 from app.claims.schemas import ClaimCreate, ClaimOut, ItemRef
-from app.claims.service.common import Actor, audit_claim, record_transition, refresh_total
+from app.claims.service.common import audit_claim, record_transition, refresh_total
 from app.claims.views import claim_out
 from app.db import utcnow
 from app.invoices.air import reimbursed_amount

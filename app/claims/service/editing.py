@@ -7,10 +7,11 @@ import uuid
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from app.auth.actor import Actor
 from app.claims.access import get_visible_claim, require_claimant, require_state
 from app.claims.models import Claim, ClaimApproval, ClaimHistory, ClaimItem
 from app.claims.schemas import ClaimOut, ClaimPatch
-from app.claims.service.common import Actor, audit_claim
+from app.claims.service.common import audit_claim
 from app.claims.views import claim_out
 from app.db import utcnow
 from app.invoices.models import Invoice, PaperVoucher

@@ -6,11 +6,11 @@ import uuid
 
 from sqlmodel import Session
 
+from app.auth.actor import Actor
 from app.auth.models import Role, User, UserEntity
 from app.claims.access import get_visible_claim, require_state
 from app.claims.schemas import ClaimOut
 from app.claims.service.common import (
-    Actor,
     current_approver_ids,
     notify_claim,
     record_transition,

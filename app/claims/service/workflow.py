@@ -10,6 +10,7 @@ import uuid
 
 from sqlmodel import Session
 
+from app.auth.actor import Actor
 from app.claims.access import (
     get_visible_claim,
     is_entity_finance,
@@ -28,7 +29,6 @@ from app.claims.policy import blocking, warnings
 from app.claims.routing import resolve_route
 from app.claims.schemas import ApproveBody, ClaimOut
 from app.claims.service.common import (
-    Actor,
     current_approver_ids,
     notify_claim,
     publish,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from app.audit.service import audit_key
+from app.auth.actor import Actor
 from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
@@ -113,7 +114,7 @@ def register_voucher(
     data, errors = parse_form(PaperVoucherCreate, form, request_lang(request))
     if data is None:
         return _form_page(request, principal, form, errors)
-    actor = service.Actor(principal, audit_key(settings))
+    actor = Actor(principal, audit_key(settings))
     scan_bytes = scan.file.read() if scan is not None else b""
     try:
         if scan_bytes:
@@ -137,7 +138,7 @@ def upload_scan(
     scan: ScanFile = None,
 ) -> Response:
     """A scan for a voucher registered without one (or a better one before booking)."""
-    actor = service.Actor(principal, audit_key(settings))
+    actor = Actor(principal, audit_key(settings))
     try:
         service.attach_scan(session, actor, store, voucher_id, scan.file.read() if scan else b"")
     except AppError as exc:
@@ -200,6 +201,6 @@ def receive_original(
     data, errors = parse_form(ReceiveOriginal, form, request_lang(request))
     if data is None:
         return _receive_page(request, session, principal, None, {str(voucher_id): errors.fields})
-    actor = service.Actor(principal, audit_key(settings))
+    actor = Actor(principal, audit_key(settings))
     service.receive_original(session, actor, voucher_id, data)
     return RedirectResponse("/finance/paper-originals?received=1", status_code=303)

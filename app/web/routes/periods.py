@@ -11,6 +11,7 @@ from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
 from app.audit.service import audit_key
+from app.auth.actor import Actor
 from app.auth.models import Role
 from app.auth.names import display_names
 from app.auth.principal import Principal
@@ -18,7 +19,7 @@ from app.config import SettingsDep
 from app.db import SessionDep
 from app.kit.dates import business_today
 from app.ledger.calendar import period_calendar
-from app.ledger.closing import LedgerActor, set_period_status
+from app.ledger.closing import set_period_status
 from app.ledger.periods import check_period_text
 from app.problems import AppError
 from app.web.csrf import CsrfChecked
@@ -107,7 +108,7 @@ def _confirm_page(
 def _change_state(
     request: Request,
     session: Session,
-    actor: LedgerActor,
+    actor: Actor,
     entity: uuid.UUID | None,
     period: str,
     form: dict[str, Any],
@@ -153,7 +154,7 @@ def _add_change_pages(change: str, *, close: bool, roles: tuple[Role, ...]) -> N
         form: FormFields,
         entity: uuid.UUID | None = None,
     ) -> Response:
-        actor = LedgerActor(principal, audit_key(settings))
+        actor = Actor(principal, audit_key(settings))
         return _change_state(request, session, actor, entity, period, form, close=close)
 
     path = f"/finance/periods/{{period}}/{change}"

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.audit.service import audit_key
+from app.auth.actor import Actor
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices.deps import StoreDep
-from app.ledger.closing import LedgerActor
 from app.ledger.schemas import ReverseRequest
 from app.posting.service import reverse_voucher
 from app.problems import AppError
@@ -47,7 +47,7 @@ def reverse_voucher_page(
     try:
         reverse_voucher(
             session,
-            LedgerActor(principal, audit_key(settings)),
+            Actor(principal, audit_key(settings)),
             voucher_id,
             reversal_date=body.reversal_date,
             reason=body.reason,

@@ -1,0 +1,18 @@
+"""Who performs a command: the principal, and the key its audit events are chained with."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from app.auth.principal import Principal
+
+
+@dataclass(frozen=True)
+class Actor:
+    principal: Principal
+    audit_key: bytes
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.principal.id
