@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,159 +15,38 @@ logger = logging.getLogger("railclaim.problems")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
-# slug -> (title, explanation served at /problems/<slug>)
-CATALOGUE: dict[str, tuple[str, str]] = {
-    "validation-error": (
-        "The request is not valid",
-        "One or more fields are missing or wrong; "
-        "`errors` lists each field and what is wrong with it.",
-    ),
-    "unauthorized": ("Authentication required", "Send a valid bearer token."),
-    "invalid-credentials": ("Wrong username or password", "The login was refused."),
-    "account-locked": ("Account temporarily locked", "Too many failed logins; try again later."),
-    "account-disabled": (
-        "Account deactivated",
-        "An administrator deactivated this account; its logins and tokens no longer work.",
-    ),
-    "forbidden": ("Not allowed", "Your roles do not permit this action."),
-    "csrf-failed": (
-        "The form's CSRF token is missing or wrong",
-        "Web forms carry a token tied to your login session; reload the page and submit again.",
-    ),
-    "not-found": ("Not found", "No such resource, or it is outside what you may see."),
-    "method-not-allowed": ("Method not allowed", "This resource does not accept that method."),
-    "too-large": ("Too large", "The request body or file exceeds the configured size limit."),
-    "no-verified-checkpoint": (
-        "No verified checkpoint",
-        "`archive verify --since-last` needs a full verify that passed before it.",
-    ),
-    "request-timeout": (
-        "Request timeout",
-        "The request body arrived slower than RAILCLAIM_BODY_TIMEOUT_SECONDS allows.",
-    ),
-    "unsupported-media-type": (
-        "Unsupported media type",
-        "Send the content type this endpoint expects.",
-    ),
-    "conflict": ("Conflict", "The request conflicts with the current state."),
-    "duplicate-entity": (
-        "Legal entity already exists",
-        "A legal entity with this 统一社会信用代码 is already registered.",
-    ),
-    "duplicate-username": ("Username taken", "Another user already has this username."),
-    "duplicate-invoice": (
-        "This invoice is already stored",
-        "The same file, or another file of the same invoice number, exists; "
-        "`existing_invoice_id` names it if you may read it, else `existing_invoice` says "
-        "`another-entity` or `not-visible`.",
-    ),
-    "ticket-already-claimed": (
-        "This ticket is already held by another document",
-        "A ticket is reimbursed once: by its e-invoice or by its paper voucher. "
-        "`existing_invoice_id` or `existing_paper_voucher_id` names the holder if you may read "
-        "it, else `existing_invoice` or `existing_paper_voucher` says `another-entity` or "
-        "`not-visible`.",
-    ),
-    "item-already-claimed": (
-        "This document is already in a claim",
-        "An invoice or paper voucher belongs to one claim at a time, whatever its state; remove "
-        "it from the other draft first. `existing_claim_id` names the claim when known.",
-    ),
-    "item-not-claimable": (
-        "This document cannot be claimed",
-        "Void and red-letter documents are not reimbursed; `reason` says which applies.",
-    ),
-    "blocking-findings": (
-        "The claim has blocking findings",
-        "Policy findings of severity `block` prevent this step; `findings` lists them.",
-    ),
-    "warnings-not-acknowledged": (
-        "Warnings must be acknowledged",
-        "The claim has `warn` findings; approve again with `acknowledge_warnings: true`.",
-    ),
-    "no-approver": (
-        "Nobody can approve this claim",
-        "The claimant has no manager (or no second-level manager above the entity's "
-        "threshold) and the entity names no fallback approver.",
-    ),
-    "self-approval": ("Nobody approves their own claim", "Another approver must decide."),
-    "buyer-mismatch": (
-        "The invoice's buyer is not one of your entities",
-        "The buyer name and "
-        "统一社会信用代码 must match a legal entity you work for; personal titles "
-        "are refused.",
-    ),
-    "unreadable-file": ("The file cannot be read", "The file is damaged, truncated or unsafe."),
-    "encrypted-file": ("The file is encrypted", "Upload the file as 12306 delivered it."),
-    "not-a-railway-invoice": (
-        "This is not a railway e-invoice",
-        "Only 电子发票（铁路电子客票） are taken here.",
-    ),
-    "unsupported-format": ("Unsupported file format", "Send PDF, OFD, XML (XBRL) or ZIP files."),
-    "paper-after-transition": (
-        "Paper vouchers ended on 2025-09-30",
-        "Paper 报销凭证 are valid "
-        "only for travel dates up to 2025-09-30; later trips need the "
-        "e-invoice.",
-    ),
-    "duplicate-paper-voucher": (
-        "Paper voucher already registered",
-        "A paper voucher with this serial number is registered.",
-    ),
-    "invalid-state": (
-        "Not allowed in the current state",
-        "The object's state does not permit this action; `detail` says which state it is in.",
-    ),
-    "period-closed": (
-        "The accounting period is closed",
-        "Post into an open period, or ask an admin to reopen it.",
-    ),
-    "paper-original-missing": (
-        "A paper original has not been received",
-        "Finance books a paper voucher only after its physical original arrived.",
-    ),
-    "segregation-of-duties": (
-        "Segregation of duties forbids this",
-        "Who approved a claim may not book it; who booked it may not pay it.",
-    ),
-    "idempotency-key-reused": (
-        "This Idempotency-Key was used with another request",
-        "Use a new key for a different request.",
-    ),
-    "request-in-progress": (
-        "A request with this Idempotency-Key is in progress",
-        "Wait for it and repeat the request to get its response.",
-    ),
-    "retention-active": (
-        "Archived items are under retention",
-        "会计档案管理办法: vouchers and their originals are kept 30 years from the end of their "
-        "fiscal year; nothing archived is deleted before `retention_until`.",
-    ),
-    "stored-file-missing": (
-        "The stored original is missing",
-        "The database records a file the storage no longer holds; it must be restored from the "
-        "archive or a backup. The event is logged and counted in /metrics.",
-    ),
-    "stored-file-damaged": (
-        "The stored original is damaged",
-        "The stored bytes no longer match the SHA-256 recorded at upload, so they are not served; "
-        "the original must be restored from the archive or a backup.",
-    ),
-    "busy": ("Busy", "The service is overloaded for a moment; retry after the Retry-After delay."),
-    "http-error": ("HTTP error", "The request could not be served."),
-    "internal-error": (
-        "Internal error",
-        "Something failed on our side. Quote the request id when you report it.",
-    ),
-}
+# slug -> (title, explanation served at /problems/<slug>). Filled by the AppError subclasses: the
+# one class that introduces a problem type writes its status, slug, title and explanation once.
+CATALOGUE: dict[str, tuple[str, str]] = {}
+
+
+def describe_problem(slug: str, title: str, explanation: str) -> None:
+    """Adds a problem type to the catalogue; a slug is described once, by one class."""
+    if slug in CATALOGUE:
+        raise TypeError(f"The problem type {slug!r} is described twice.")
+    CATALOGUE[slug] = (title, explanation)
 
 
 class AppError(Exception):
-    """A domain error that knows its HTTP status and problem type; extensions go into the body."""
+    """A domain error that knows its HTTP status and problem type; extensions go into the body.
+
+    A subclass with an `explanation` introduces its slug: its title and explanation are the
+    catalogue's. One that only reuses a slug may give a title of its own, else the catalogue's."""
 
     status: int = 400
     slug: str = "http-error"
     title: str | None = None
+    explanation: ClassVar[str] = "The request could not be served."
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__
+        if "slug" in own and "title" not in own:
+            cls.title = None  # not the parent's title: the one its slug has in the catalogue
+        if "explanation" in own:
+            if cls.title is None:
+                raise TypeError(f"{cls.__name__} introduces {cls.slug!r} without a title.")
+            describe_problem(cls.slug, cls.title, cls.explanation)
 
     def __init__(self, detail: str | None = None, **extensions: Any) -> None:
         super().__init__(detail or self.__class__.__name__)
@@ -175,31 +54,83 @@ class AppError(Exception):
         self.extensions = extensions
 
 
+describe_problem(AppError.slug, "HTTP error", AppError.explanation)
+
+
 class NotFound(AppError):
     status, slug = 404, "not-found"
+    title = "Not found"
+    explanation = "No such resource, or it is outside what you may see."
 
 
 class Unauthorized(AppError):
     status, slug = 401, "unauthorized"
+    title = "Authentication required"
+    explanation = "Send a valid bearer token."
 
 
 class Forbidden(AppError):
     status, slug = 403, "forbidden"
+    title = "Not allowed"
+    explanation = "Your roles do not permit this action."
 
 
 class Conflict(AppError):
     status, slug = 409, "conflict"
+    title = "Conflict"
+    explanation = "The request conflicts with the current state."
 
 
 class ValidationProblem(AppError):
     """A 422 raised by a service for a field the schema could not judge (e.g. a check digit)."""
 
     status, slug = 422, "validation-error"
+    title = "The request is not valid"
+    explanation = (
+        "One or more fields are missing or wrong; "
+        "`errors` lists each field and what is wrong with it."
+    )
 
     def __init__(self, field: str, message: str, *, code: str | None = None) -> None:
         # `code` names the rule broken, so pages can say it in the user's language.
         error = {"field": field, "message": message} | ({"code": code} if code else {})
         super().__init__(message, errors=[error])
+
+
+class MethodNotAllowed(AppError):
+    status, slug = 405, "method-not-allowed"
+    title = "Method not allowed"
+    explanation = "This resource does not accept that method."
+
+
+class RequestTimeout(AppError):
+    status, slug = 408, "request-timeout"
+    title = "Request timeout"
+    explanation = "The request body arrived slower than RAILCLAIM_BODY_TIMEOUT_SECONDS allows."
+
+
+class TooLarge(AppError):
+    status, slug = 413, "too-large"
+    title = "Too large"
+    explanation = "The request body or file exceeds the configured size limit."
+
+
+class UnsupportedMediaType(AppError):
+    status, slug = 415, "unsupported-media-type"
+    title = "Unsupported media type"
+    explanation = "Send the content type this endpoint expects."
+
+
+class InternalError(AppError):
+    status, slug = 500, "internal-error"
+    title = "Internal error"
+    explanation = "Something failed on our side. Quote the request id when you report it."
+
+
+class Busy(AppError):
+    status, slug = 503, "busy"
+    title = "Busy"
+    explanation = "The service is overloaded for a moment; retry after the Retry-After delay."
 
 
 def problem_response(
@@ -222,16 +153,25 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
+# The problem type of a bare HTTP status (routing, body limits), from the classes that name it.
 _STATUS_SLUGS = {
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not-found",
-    405: "method-not-allowed",
-    408: "request-timeout",
-    413: "too-large",
-    415: "unsupported-media-type",
-    409: "conflict",
+    cls.status: cls.slug
+    for cls in (
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        MethodNotAllowed,
+        RequestTimeout,
+        TooLarge,
+        UnsupportedMediaType,
+        Conflict,
+    )
 }
+
+
+def slug_for_status(status: int) -> str:
+    """The problem type of an HTTP error that no AppError raised (routing, body limits)."""
+    return _STATUS_SLUGS.get(status, AppError.slug)
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -270,7 +210,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    slug = _STATUS_SLUGS.get(exc.status_code, "http-error")
+    slug = slug_for_status(exc.status_code)
     detail = exc.detail if isinstance(exc.detail, str) else None
     headers = dict(exc.headers) if exc.headers else None
     return problem_response(exc.status_code, slug, detail=detail, headers=headers)

@@ -41,6 +41,8 @@ class Since:
 
 class NoVerifiedCheckpoint(AppError):
     status, slug = 409, "no-verified-checkpoint"
+    title = "No verified checkpoint"
+    explanation = "`archive verify --since-last` needs a full verify that passed before it."
 
 
 def made_since(column: Any, changed: dt.datetime | None) -> list[Any]:

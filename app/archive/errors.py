@@ -9,3 +9,8 @@ class RetentionActive(AppError):
     """会计档案管理办法: nothing archived is destroyed before its retention ends."""
 
     status, slug = 409, "retention-active"
+    title = "Archived items are under retention"
+    explanation = (
+        "会计档案管理办法: vouchers and their originals are kept 30 years from the end of "
+        "their fiscal year; nothing archived is deleted before `retention_until`."
+    )

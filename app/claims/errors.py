@@ -29,14 +29,20 @@ class InvalidState(Conflict):
 
 class ItemAlreadyClaimed(Conflict):
     slug, title = "item-already-claimed", "This document is already in a claim"
+    explanation = (
+        "An invoice or paper voucher belongs to one claim at a time, whatever its state; remove it"
+        " from the other draft first. `existing_claim_id` names the claim when known."
+    )
 
 
 class ItemNotClaimable(Conflict):
     slug, title = "item-not-claimable", "This document cannot be claimed"
+    explanation = "Void and red-letter documents are not reimbursed; `reason` says which applies."
 
 
 class BlockingFindings(Conflict):
     slug, title = "blocking-findings", "The claim has blocking findings"
+    explanation = "Policy findings of severity `block` prevent this step; `findings` lists them."
 
     def __init__(self, findings: list[Finding]) -> None:
         super().__init__("Resolve the blocking findings first.", findings=findings_json(findings))
@@ -44,6 +50,7 @@ class BlockingFindings(Conflict):
 
 class WarningsNotAcknowledged(Conflict):
     slug, title = "warnings-not-acknowledged", "Warnings must be acknowledged"
+    explanation = "The claim has `warn` findings; approve again with `acknowledge_warnings: true`."
 
     def __init__(self, findings: list[Finding]) -> None:
         super().__init__(
@@ -54,7 +61,12 @@ class WarningsNotAcknowledged(Conflict):
 
 class NoApprover(AppError):
     status, slug, title = 422, "no-approver", "Nobody can approve this claim"
+    explanation = (
+        "The claimant has no manager (or no second-level manager above the entity's threshold) and"
+        " the entity names no fallback approver."
+    )
 
 
 class SelfApproval(Forbidden):
     slug, title = "self-approval", "Nobody approves their own claim"
+    explanation = "Another approver must decide."

@@ -39,11 +39,14 @@ class IdempotencyRecord(SQLModel, table=True):
 
 class IdempotencyKeyReused(AppError):
     status, slug = 422, "idempotency-key-reused"
+    explanation = "Use a new key for a different request."
     title = "This Idempotency-Key was used with another request"
 
 
 class RequestInProgress(Conflict):
     slug = "request-in-progress"
+    title = "A request with this Idempotency-Key is in progress"
+    explanation = "Wait for it and repeat the request to get its response."
 
 
 def fingerprint(method: str, path: str, payload: Any) -> str:

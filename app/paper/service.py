@@ -37,6 +37,8 @@ SCAN_TYPES = {
 
 class DuplicatePaperVoucher(Conflict):
     slug = "duplicate-paper-voucher"
+    title = "Paper voucher already registered"
+    explanation = "A paper voucher with this serial number is registered."
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,19 @@ class StoredFileMissing(AppError):
     """
 
     status, slug = 503, "stored-file-missing"
+    title = "The stored original is missing"
+    explanation = (
+        "The database records a file the storage no longer holds; it must be restored from the "
+        "archive or a backup. The event is logged and counted in /metrics."
+    )
 
 
 class StoredFileDamaged(AppError):
     """The stored bytes no longer hash to what was recorded; they are never sent."""
 
     status, slug = 503, "stored-file-damaged"
+    title = "The stored original is damaged"
+    explanation = (
+        "The stored bytes no longer match the SHA-256 recorded at upload, so they are not served; "
+        "the original must be restored from the archive or a backup."
+    )

@@ -26,6 +26,10 @@ _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 class CsrfFailed(AppError):
     status, slug = 403, "csrf-failed"
+    title = "The form's CSRF token is missing or wrong"
+    explanation = (
+        "Web forms carry a token tied to your login session; reload the page and submit again."
+    )
 
 
 def _secret(request: Request) -> bytes:
