@@ -11,10 +11,11 @@ from typing import Any
 
 from prometheus_client import Counter, Histogram
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.logs import request_id_var
-from app.problems import problem_response
+from app.problems import problem_response, slug_for_status
 
 access_log = logging.getLogger("railclaim.access")
 
@@ -118,7 +119,6 @@ class BodySizeLimitMiddleware:
             await self._refuse(scope, receive, send, limit)
             return
         received = 0
-        response_started = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -129,25 +129,46 @@ class BodySizeLimitMiddleware:
                     raise BodyTooLarge(limit)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if response_started:
-                raise
-            await self._refuse(scope, receive, send, limit)
+        await _refusing_body(self.app, scope, receive, send, limited_receive, BodyTooLarge)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        response = problem_response(
-            413, "too-large", detail=f"The request body exceeds {limit} bytes."
-        )
-        await response(scope, receive, send)
+        await _refusal(BodyTooLarge(limit))(scope, receive, send)
+
+
+async def _refusing_body(
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    body: Receive,
+    refused: type[HTTPException],
+) -> None:
+    """Runs `app` reading the request body through `body`. A `refused` raised from it before the
+    response started is answered as a problem; once a response is under way it propagates."""
+    response_started = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal response_started
+        if message["type"] == "http.response.start":
+            response_started = True
+        await send(message)
+
+    try:
+        await app(scope, body, tracking_send)
+    except refused as exc:
+        if response_started:
+            raise
+        await _refusal(exc)(scope, receive, send)
+
+
+def _refusal(exc: HTTPException) -> Response:
+    return problem_response(
+        exc.status_code,
+        slug_for_status(exc.status_code),
+        detail=str(exc.detail),
+        headers=dict(exc.headers or {}),
+    )
 
 
 class BodyTimedOut(HTTPException):
@@ -181,7 +202,6 @@ class BodyTimeoutMiddleware:
         loop = asyncio.get_running_loop()
         deadline: float | None = None
         body_done = False
-        response_started = False
 
         async def timed_receive() -> Message:
             nonlocal deadline, body_done
@@ -196,21 +216,7 @@ class BodyTimeoutMiddleware:
             body_done = message["type"] != "http.request" or not message.get("more_body")
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-            await send(message)
-
-        try:
-            await self.app(scope, timed_receive, tracking_send)
-        except BodyTimedOut as exc:
-            if response_started:
-                raise
-            response = problem_response(
-                408, "request-timeout", detail=str(exc.detail), headers=dict(exc.headers or {})
-            )
-            await response(scope, receive, send)
+        await _refusing_body(self.app, scope, receive, send, timed_receive, BodyTimedOut)
 
 
 def metrics_content() -> tuple[bytes, str]:
