@@ -22,16 +22,16 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.config import Settings
+from app.kit.retries import Backoff, lease_attempt
 from app.notifications.models import Notification
 
 logger = logging.getLogger("railclaim.notifications")
 
 _ERROR_LENGTH = 500
-_FACTOR = 4
 
 
 @dataclass(frozen=True)
-class RetrySchedule:
+class RetrySchedule(Backoff):
     """Backoff ×4 from `base_seconds`, capped; `max_age` bounds how late anything is sent.
 
     With the defaults (1 min, capped at 6 h, 8 attempts) the waits are 1, 4, 16 and 64 minutes,
@@ -50,14 +50,6 @@ class RetrySchedule:
             cap_seconds=settings.notification_retry_cap_seconds,
             max_age=dt.timedelta(hours=settings.notification_max_age_hours),
         )
-
-    def delay_after(self, attempts: int) -> dt.timedelta:
-        """The wait after the `attempts`-th failed attempt (1-based)."""
-        exponent = min(max(attempts - 1, 0), 32)  # bounded: no float overflow, the cap wins
-        return dt.timedelta(seconds=min(self.base_seconds * _FACTOR**exponent, self.cap_seconds))
-
-    def gives_up_after(self, attempts: int) -> bool:
-        return attempts >= self.max_attempts
 
 
 @dataclass(frozen=True)
@@ -107,14 +99,7 @@ def lease_next(
         if row.created_at < now - schedule.max_age:
             row.status = "expired"
             row.last_error = "not sent within the age limit (e-mail was off or failing)"
-        elif schedule.gives_up_after(row.attempts):
-            # The lease of the last attempt ran out without an outcome: the sender was lost.
-            row.status = "dead"
-            row.last_error = "no outcome recorded for the last attempt (sender lost)"
-        else:
-            row.attempts += 1
-            row.last_attempt_at = now
-            row.next_attempt_at = now + lease
+        elif lease_attempt(row, now=now, lease=lease, backoff=schedule, sender="sender"):
             session.flush()
             return MailJob(
                 notification_id=row.id,

@@ -7,16 +7,14 @@ the first, so a receiver that is down for most of a day still gets everything.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from app.config import Settings
-
-_FACTOR = 4
+from app.kit.retries import Backoff
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(Backoff):
     max_attempts: int = 10
     base_seconds: float = 30.0
     cap_seconds: float = 6 * 3600.0
@@ -28,11 +26,3 @@ class RetryPolicy:
             base_seconds=settings.webhook_retry_base_seconds,
             cap_seconds=settings.webhook_retry_cap_seconds,
         )
-
-    def delay_after(self, attempts: int) -> dt.timedelta:
-        """How long to wait after the `attempts`-th failed attempt (1-based)."""
-        exponent = min(max(attempts - 1, 0), 32)  # bounded: no float overflow, cap wins anyway
-        return dt.timedelta(seconds=min(self.base_seconds * _FACTOR**exponent, self.cap_seconds))
-
-    def gives_up_after(self, attempts: int) -> bool:
-        return attempts >= self.max_attempts

@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
+from app.kit.retries import lease_attempt
 from app.webhooks.backoff import RetryPolicy
 from app.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
@@ -96,14 +97,7 @@ def claim_next(
         if subscription.deleted_at is not None or not subscription.active:
             # Enqueued while a concurrent delete committed; the delete cancelled the rest.
             delivery.status = "cancelled"
-        elif policy.gives_up_after(delivery.attempts):
-            # The lease of the last attempt ran out without an outcome: the worker was lost.
-            delivery.status = "dead"
-            delivery.last_error = "no outcome recorded for the last attempt (worker lost)"
-        else:
-            delivery.attempts += 1
-            delivery.last_attempt_at = now
-            delivery.next_attempt_at = now + lease
+        elif lease_attempt(delivery, now=now, lease=lease, backoff=policy, sender="worker"):
             session.flush()
             return DeliveryJob(
                 delivery_id=delivery.id,
