@@ -8,12 +8,8 @@ import uuid
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from app.auth.deps import FinanceActor
 from app.claims.schemas import ClaimOut
-from app.db import SessionDep
-from app.invoices.deps import StoreDep
 from app.kit.bulk import BulkResult
-from app.kit.idempotency import Idempotent
 from app.ledger.queries import posted_voucher_out
 from app.ledger.schemas import (
     BookRequest,
@@ -24,6 +20,7 @@ from app.ledger.schemas import (
     VoucherOut,
 )
 from app.posting.bulk import bulk_book_claims, bulk_pay_claims
+from app.posting.deps import Posting
 from app.posting.service import book_claim, pay_claim, posted_claim_out, reverse_voucher
 
 router = APIRouter()  # tags per route: claims, and the ledger's for reversals
@@ -40,20 +37,16 @@ POSTING_RESPONSES: dict[int | str, dict[str, str]] = {
     tags=["claims"],
 )
 def book(
-    session: SessionDep,
-    store: StoreDep,
-    actor: FinanceActor,
-    idempotent: Idempotent,
-    claim_id: uuid.UUID,
-    body: BookRequest | None = None,
+    posting: Posting, claim_id: uuid.UUID, body: BookRequest | None = None
 ) -> ClaimOut | JSONResponse:
     booking = body or BookRequest()
+    session, actor = posting.session, posting.actor
 
     def action() -> ClaimOut:
-        posted = book_claim(session, actor, claim_id, booking.booking_date, store=store)
-        return posted_claim_out(session, posted)
+        booked = book_claim(session, actor, claim_id, booking.booking_date, store=posting.store)
+        return posted_claim_out(session, booked)
 
-    return idempotent.run(user_id=actor.id, payload=booking.model_dump(mode="json"), action=action)
+    return posting.run(booking, action)
 
 
 @router.post(
@@ -62,19 +55,16 @@ def book(
     responses=POSTING_RESPONSES,
     tags=["claims"],
 )
-def pay(
-    session: SessionDep,
-    store: StoreDep,
-    actor: FinanceActor,
-    idempotent: Idempotent,
-    claim_id: uuid.UUID,
-    body: PayRequest,
-) -> ClaimOut | JSONResponse:
-    def action() -> ClaimOut:
-        posted = pay_claim(session, actor, claim_id, body.paid_on, body.reference, store=store)
-        return posted_claim_out(session, posted)
+def pay(posting: Posting, claim_id: uuid.UUID, body: PayRequest) -> ClaimOut | JSONResponse:
+    session, actor = posting.session, posting.actor
 
-    return idempotent.run(user_id=actor.id, payload=body.model_dump(mode="json"), action=action)
+    def action() -> ClaimOut:
+        paid = pay_claim(
+            session, actor, claim_id, body.paid_on, body.reference, store=posting.store
+        )
+        return posted_claim_out(session, paid)
+
+    return posting.run(body, action)
 
 
 @router.post(
@@ -83,20 +73,13 @@ def pay(
     response_model_exclude_none=True,
     tags=["claims"],
 )
-def bulk_book(
-    session: SessionDep,
-    store: StoreDep,
-    actor: FinanceActor,
-    idempotent: Idempotent,
-    body: BulkBookRequest,
-) -> BulkResult | JSONResponse:
+def bulk_book(posting: Posting, body: BulkBookRequest) -> BulkResult | JSONResponse:
     """Each claim is booked (or refused) as `POST /claims/{id}/book` would; a repeat with the
     same `Idempotency-Key` answers the first response."""
-    return idempotent.run(
-        user_id=actor.id,
-        payload=body.model_dump(mode="json"),
-        action=lambda: bulk_book_claims(
-            session, actor, body.claim_ids, body.booking_date, store=store
+    return posting.run(
+        body,
+        lambda: bulk_book_claims(
+            posting.session, posting.actor, body.claim_ids, body.booking_date, store=posting.store
         ),
     )
 
@@ -107,19 +90,17 @@ def bulk_book(
     response_model_exclude_none=True,
     tags=["claims"],
 )
-def bulk_pay(
-    session: SessionDep,
-    store: StoreDep,
-    actor: FinanceActor,
-    idempotent: Idempotent,
-    body: BulkPayRequest,
-) -> BulkResult | JSONResponse:
+def bulk_pay(posting: Posting, body: BulkPayRequest) -> BulkResult | JSONResponse:
     """Each claim is paid (or refused) as `POST /claims/{id}/pay` would; idempotent likewise."""
-    return idempotent.run(
-        user_id=actor.id,
-        payload=body.model_dump(mode="json"),
-        action=lambda: bulk_pay_claims(
-            session, actor, body.claim_ids, body.paid_on, body.reference, store=store
+    return posting.run(
+        body,
+        lambda: bulk_pay_claims(
+            posting.session,
+            posting.actor,
+            body.claim_ids,
+            body.paid_on,
+            body.reference,
+            store=posting.store,
         ),
     )
 
@@ -131,22 +112,17 @@ def bulk_pay(
     tags=["ledger"],
 )
 def reverse(
-    session: SessionDep,
-    store: StoreDep,
-    actor: FinanceActor,
-    idempotent: Idempotent,
-    voucher_id: uuid.UUID,
-    body: ReverseRequest,
+    posting: Posting, voucher_id: uuid.UUID, body: ReverseRequest
 ) -> VoucherOut | JSONResponse:
     def action() -> VoucherOut:
         posted = reverse_voucher(
-            session,
-            actor,
+            posting.session,
+            posting.actor,
             voucher_id,
             reversal_date=body.reversal_date,
             reason=body.reason,
-            store=store,
+            store=posting.store,
         )
         return posted_voucher_out(posted.voucher, posted.lines)
 
-    return idempotent.run(user_id=actor.id, payload=body.model_dump(mode="json"), action=action)
+    return posting.run(body, action)
