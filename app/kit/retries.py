@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel
+
 _FACTOR = 4
+
+Values = dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -49,3 +55,28 @@ def lease_attempt(
     row.last_attempt_at = now
     row.next_attempt_at = now + lease
     return True
+
+
+def after_failure(
+    backoff: Backoff, attempt: int, *, now: dt.datetime, permanent: bool = False
+) -> dict[str, object]:
+    """The row's new values after failed attempt `attempt`: dead when it was the last (or the
+    failure is `permanent`), else due again after the backoff."""
+    if permanent or backoff.gives_up_after(attempt):
+        return {"status": "dead"}
+    return {"next_attempt_at": now + backoff.delay_after(attempt)}
+
+
+def record_attempt(
+    session: Session, table: type[SQLModel], row_id: uuid.UUID, attempt: int, values: Values
+) -> str | None:
+    """Writes the outcome of attempt `attempt` if the row is still pending under that attempt's
+    lease; returns its new status, or None when the lease was lost to another sender."""
+    columns = table.__table__.c  # type: ignore[attr-defined]
+    updated = session.execute(
+        update(table)
+        .where(columns.id == row_id, columns.status == "pending", columns.attempts == attempt)
+        .values(**values)
+        .returning(columns.status)
+    ).one_or_none()
+    return None if updated is None else str(updated[0])

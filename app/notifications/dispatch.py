@@ -17,12 +17,11 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.config import Settings
-from app.kit.retries import Backoff, lease_attempt
+from app.kit.retries import Backoff, after_failure, lease_attempt, record_attempt
 from app.notifications.models import Notification
 
 logger = logging.getLogger("railclaim.notifications")
@@ -127,29 +126,18 @@ def record_outcome(
     }
     if outcome.sent:
         values |= {"status": "sent", "sent_at": now}
-    elif outcome.permanent or schedule.gives_up_after(job.attempt):
-        values |= {"status": "dead"}
     else:
-        values |= {"next_attempt_at": now + schedule.delay_after(job.attempt)}
-    updated = session.execute(
-        update(Notification)
-        .where(
-            col(Notification.id) == job.notification_id,
-            col(Notification.status) == "pending",
-            col(Notification.attempts) == job.attempt,
-        )
-        .values(**values)
-        .returning(col(Notification.status))
-    ).one_or_none()
-    if updated is None:
+        values |= after_failure(schedule, job.attempt, now=now, permanent=outcome.permanent)
+    status = record_attempt(session, Notification, job.notification_id, job.attempt, values)
+    if status is None:
         logger.warning(
             "lease lost before recording", extra={"notification_id": str(job.notification_id)}
         )
         return None
-    if updated[0] == "dead":
+    if status == "dead":
         # Not the address: it is personal data, and the row in the database has it.
         logger.warning(
             "e-mail notification dead",
             extra={"notification_id": str(job.notification_id), "error": outcome.error},
         )
-    return str(updated[0])
+    return status

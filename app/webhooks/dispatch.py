@@ -21,12 +21,12 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import exists, update
+from sqlalchemy import exists
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
-from app.kit.retries import lease_attempt
+from app.kit.retries import after_failure, lease_attempt, record_attempt
 from app.webhooks.backoff import RetryPolicy
 from app.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
@@ -120,28 +120,17 @@ def record_outcome(
     }
     if outcome.delivered:
         values |= {"status": "delivered", "delivered_at": now}
-    elif policy.gives_up_after(job.attempt):
-        values |= {"status": "dead"}
     else:
-        values |= {"next_attempt_at": now + policy.delay_after(job.attempt)}
-    updated = session.execute(
-        update(WebhookDelivery)
-        .where(
-            col(WebhookDelivery.id) == job.delivery_id,
-            col(WebhookDelivery.status) == "pending",
-            col(WebhookDelivery.attempts) == job.attempt,
-        )
-        .values(**values)
-        .returning(col(WebhookDelivery.status))
-    ).one_or_none()
-    if updated is None:
+        values |= after_failure(policy, job.attempt, now=now)
+    status = record_attempt(session, WebhookDelivery, job.delivery_id, job.attempt, values)
+    if status is None:
         logger.warning("lease lost before recording", extra={"delivery_id": str(job.delivery_id)})
         return None
-    if updated[0] == "dead":
+    if status == "dead":
         # Operators act on this: the receiver's later events of the same claim now wait.
         # Not the URL: receivers often put an access token in it.
         logger.warning(
             "webhook delivery dead",
             extra={"delivery_id": str(job.delivery_id), "error": outcome.error},
         )
-    return str(updated[0])
+    return status
