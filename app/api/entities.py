@@ -18,10 +18,7 @@ router = APIRouter(tags=["entities"])
 def list_entities(
     session: SessionDep, principal: CurrentUser, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> Page[EntityOut]:
-    items, next_cursor = service.list_entities(
-        session, principal=principal, cursor=cursor, limit=limit
-    )
-    return Page(items=items, next_cursor=next_cursor)
+    return Page.of(service.list_entities(session, principal=principal, cursor=cursor, limit=limit))
 
 
 @router.post("/entities", status_code=status.HTTP_201_CREATED)

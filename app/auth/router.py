@@ -53,8 +53,7 @@ def read_me(session: SessionDep, principal: CurrentUser) -> UserOut:
 def list_users(
     session: SessionDep, _admin: AdminUser, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> Page[UserOut]:
-    items, next_cursor = service.list_users(session, cursor=cursor, limit=limit)
-    return Page(items=items, next_cursor=next_cursor)
+    return Page.of(service.list_users(session, cursor=cursor, limit=limit))
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, tags=["users"])

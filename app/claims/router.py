@@ -90,17 +90,18 @@ def list_claims(
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[ClaimOut]:
-    items, next_cursor = queries.list_claims(
-        session,
-        principal,
-        state=state,
-        awaiting_me=awaiting == "me",
-        awaiting_inactive=awaiting == "inactive",
-        cursor=cursor,
-        limit=limit,
-        vouchers=vouchers,
+    return Page.of(
+        queries.list_claims(
+            session,
+            principal,
+            state=state,
+            awaiting_me=awaiting == "me",
+            awaiting_inactive=awaiting == "inactive",
+            cursor=cursor,
+            limit=limit,
+            vouchers=vouchers,
+        )
     )
-    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get("/claims/{claim_id}", responses=TRANSITION_RESPONSES)
@@ -238,10 +239,7 @@ def create_substitute(
 def list_substitutes(
     session: SessionDep, principal: CurrentUser, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> Page[SubstituteOut]:
-    items, next_cursor = substitutes.list_substitutes(
-        session, principal, cursor=cursor, limit=limit
-    )
-    return Page(items=items, next_cursor=next_cursor)
+    return Page.of(substitutes.list_substitutes(session, principal, cursor=cursor, limit=limit))
 
 
 @router.delete(

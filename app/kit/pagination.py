@@ -27,6 +27,12 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None
 
+    @classmethod
+    def of(cls, found: tuple[list[T], str | None]) -> Page[T]:
+        """The page of what a list query found: its items and the cursor of the next page."""
+        items, next_cursor = found
+        return cls(items=items, next_cursor=next_cursor)
+
 
 def encode_cursor(created_at: dt.datetime, row_id: uuid.UUID) -> str:
     raw = f"{created_at.isoformat()}|{row_id}".encode()

@@ -45,16 +45,17 @@ def list_vouchers(
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[VoucherOut]:
-    items, next_cursor = queries.list_vouchers(
-        session,
-        principal,
-        entity=entity,
-        period=period,
-        updated_since=updated_since,
-        cursor=cursor,
-        limit=limit,
+    return Page.of(
+        queries.list_vouchers(
+            session,
+            principal,
+            entity=entity,
+            period=period,
+            updated_since=updated_since,
+            cursor=cursor,
+            limit=limit,
+        )
     )
-    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get("/vouchers/export", response_class=StreamingResponse)

@@ -44,10 +44,9 @@ def list_paper_vouchers(
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[PaperVoucherOut]:
-    items, next_cursor = queries.list_vouchers(
-        session, principal, received=received, cursor=cursor, limit=limit
+    return Page.of(
+        queries.list_vouchers(session, principal, received=received, cursor=cursor, limit=limit)
     )
-    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get("/paper-vouchers/{voucher_id}")

@@ -27,8 +27,7 @@ router = APIRouter(tags=["webhooks"])
 def list_webhooks(
     session: SessionDep, _admin: AdminUser, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> Page[SubscriptionOut]:
-    items, next_cursor = service.list_subscriptions(session, cursor=cursor, limit=limit)
-    return Page(items=items, next_cursor=next_cursor)
+    return Page.of(service.list_subscriptions(session, cursor=cursor, limit=limit))
 
 
 @router.post("/webhooks", status_code=status.HTTP_201_CREATED)
@@ -61,10 +60,11 @@ def list_webhook_deliveries(
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[DeliveryOut]:
-    items, next_cursor = service.list_deliveries(
-        session, subscription_id, status=delivery_status, cursor=cursor, limit=limit
+    return Page.of(
+        service.list_deliveries(
+            session, subscription_id, status=delivery_status, cursor=cursor, limit=limit
+        )
     )
-    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.post("/webhooks/{subscription_id}/deliveries/{delivery_id}/retry")
