@@ -1,11 +1,14 @@
-"""Which entity a person's own audit events belong to, hidden from other entities' auditors."""
+"""Which entity a person's own audit events belong to (hidden from other entities' auditors), and
+recording them there."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlmodel import Session, select
 
+from app.audit.service import AuditedActor, record_event
 from app.auth.models import UserEntity
 
 
@@ -15,3 +18,26 @@ def home_entity_id(session: Session, user_id: uuid.UUID) -> uuid.UUID | None:
         select(UserEntity.entity_id).where(UserEntity.user_id == user_id).limit(2)
     ).all()
     return rows[0] if len(rows) == 1 else None
+
+
+def record_account_event(
+    session: Session,
+    *,
+    actor: AuditedActor | None,
+    user_id: uuid.UUID,
+    action: str,
+    details: dict[str, Any],
+    key: bytes,
+    token_id: uuid.UUID | None = None,
+) -> None:
+    """An audit event about a person's account, or one of its tokens, in their home entity."""
+    record_event(
+        session,
+        actor=actor,
+        action=action,
+        object_type="user" if token_id is None else "api_token",
+        object_id=str(user_id if token_id is None else token_id),
+        entity_id=home_entity_id(session, user_id),
+        details=details,
+        key=key,
+    )

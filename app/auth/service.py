@@ -17,7 +17,7 @@ from app.auth.errors import (
     DuplicateUsername,
     InvalidCredentials,
 )
-from app.auth.home_entity import home_entity_id
+from app.auth.home_entity import record_account_event
 from app.auth.models import ApiToken, EmployeeProfile, Role, User, UserEntity
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.auth.principal import Principal
@@ -60,13 +60,11 @@ def login(
         user.password_hash = hash_password(password)
     lifetime = dt.timedelta(minutes=settings.token_lifetime_minutes)
     row, plaintext = mint_token(session, user=user, kind="session", name="login", lifetime=lifetime)
-    record_event(
+    record_account_event(
         session,
         actor=user,
+        user_id=user.id,
         action="auth.login",
-        object_type="user",
-        object_id=str(user.id),
-        entity_id=home_entity_id(session, user.id),
         details={"token_id": str(row.id)},
         key=audit_key(settings),
     )
@@ -89,13 +87,11 @@ def _finish_failure(
     # A failure against a real account is audited; guesses at unknown names are only counted.
     # Nobody is authenticated yet, so there is no actor; the object is the account tried.
     if user is not None:
-        record_event(
+        record_account_event(
             session,
             actor=None,
+            user_id=user.id,
             action="auth.login-failed",
-            object_type="user",
-            object_id=str(user.id),
-            entity_id=home_entity_id(session, user.id),
             details={"username": user.username, "reason": reason, "locks_account": locks},
             key=audit_key(settings),
         )
@@ -249,13 +245,11 @@ def mint_api_token(
     """A long-lived API token for `user`; `actor` None means the system (CLI)."""
     lifetime = dt.timedelta(days=days) if days else None
     row, plaintext = mint_token(session, user=user, kind="api", name=name, lifetime=lifetime)
-    record_event(
+    record_account_event(
         session,
         actor=actor,
+        user_id=user.id,
         action="token.created",
-        object_type="api_token",
-        object_id=str(row.id),
-        entity_id=home_entity_id(session, user.id),
         details={
             "name": name,
             "user_id": str(user.id),
@@ -263,6 +257,7 @@ def mint_api_token(
             "expires_at": row.expires_at.isoformat() if row.expires_at else None,
         },
         key=audit_key(settings),
+        token_id=row.id,
     )
     session.commit()
     return row, plaintext
@@ -281,15 +276,14 @@ def revoke_token(
         raise NotFound("No such token.")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
-        record_event(
+        record_account_event(
             session,
             actor=principal.user,
+            user_id=row.user_id,
             action=action,
-            object_type="api_token",
-            object_id=str(row.id),
-            entity_id=home_entity_id(session, row.user_id),
             details={"kind": row.kind, "name": row.name, "user_id": str(row.user_id)},
             key=audit_key(settings),
+            token_id=row.id,
         )
         session.commit()
 

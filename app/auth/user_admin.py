@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
-from app.audit.service import audit_key, record_event
+from app.audit.service import audit_key
 from app.auth import throttle
-from app.auth.home_entity import home_entity_id
+from app.auth.home_entity import record_account_event
 from app.auth.models import ApiToken, EmployeeProfile, Role, User, UserEntity
 from app.auth.passwords import hash_password, verify_password
 from app.auth.principal import Principal
@@ -171,13 +171,11 @@ def _audit(
     settings: Settings,
 ) -> None:
     # Profile values (passenger name, ID digits) and addresses stay out: the log lives 30 years.
-    record_event(
+    record_account_event(
         session,
         actor=actor.user,
+        user_id=user.id,
         action=action,
-        object_type="user",
-        object_id=str(user.id),
-        entity_id=home_entity_id(session, user.id),
         details={"username": user.username, **details},
         key=audit_key(settings),
     )
