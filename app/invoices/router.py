@@ -7,12 +7,10 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile, status
-from fastapi.responses import JSONResponse
 
-from app.audit.service import audit_key
+from app.audit.deps import AuditKeyDep
 from app.auth.deps import CurrentUser, FinanceUser
 from app.auth.principal import Principal
-from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices import queries
 from app.invoices.business_type import settle_business_type
@@ -76,36 +74,36 @@ def _batch_json(
 @router.post("/invoices", status_code=status.HTTP_201_CREATED, responses=UPLOAD_RESPONSES)
 def upload_invoice_file(
     session: SessionDep,
-    settings: SettingsDep,
+    key: AuditKeyDep,
     principal: Uploader,
     services: UploadServicesDep,
     file: Annotated[UploadFile, File(description="PDF, OFD, XML (XBRL) or a ZIP of them")],
+    response: Response,
     owner: Annotated[uuid.UUID | None, Form(description="Owner (finance and systems)")] = None,
-) -> JSONResponse:
+) -> InvoiceOut | BatchResult:
     data = file.file.read()
-    ctx = IntakeContext(principal=principal, owner_hint=owner, audit_key=audit_key(settings))
+    ctx = IntakeContext(principal=principal, owner_hint=owner, audit_key=key)
     name = file.filename or ""
     if is_bundle(data):
         results, counts = upload_batch(session, ctx, services, [(name, data)])
-        return JSONResponse(
-            _batch_json(session, principal, results, counts).model_dump(mode="json")
-        )
+        response.status_code = status.HTTP_200_OK
+        return _batch_json(session, principal, results, counts)
     ingested = upload_invoice(session, ctx, services, name, data)
-    body = queries.ingested_out(session, principal, ingested).model_dump(mode="json")
-    code = status.HTTP_201_CREATED if ingested.outcome == "created" else status.HTTP_200_OK
-    return JSONResponse(body, status_code=code)
+    if ingested.outcome != "created":
+        response.status_code = status.HTTP_200_OK
+    return queries.ingested_out(session, principal, ingested)
 
 
 @router.post("/invoice-batches")
 def upload_invoice_batch(
     session: SessionDep,
-    settings: SettingsDep,
+    key: AuditKeyDep,
     principal: Uploader,
     services: UploadServicesDep,
     files: Annotated[list[UploadFile], File(description="Files and ZIPs; each stands alone")],
     owner: Annotated[uuid.UUID | None, Form()] = None,
 ) -> BatchResult:
-    ctx = IntakeContext(principal=principal, owner_hint=owner, audit_key=audit_key(settings))
+    ctx = IntakeContext(principal=principal, owner_hint=owner, audit_key=key)
     received = [(f.filename or "", f.file.read()) for f in files]
     results, counts = upload_batch(session, ctx, services, received)
     return _batch_json(session, principal, results, counts)
@@ -173,14 +171,12 @@ def download_original(
 @router.post("/invoices/{invoice_id}/deduction-confirmation")
 def confirm_invoice_deduction(
     session: SessionDep,
-    settings: SettingsDep,
+    key: AuditKeyDep,
     principal: FinanceUser,
     invoice_id: uuid.UUID,
     body: DeductionConfirmation,
 ) -> InvoiceOut:
-    invoice = confirm_deduction(
-        session, principal, invoice_id, body.confirmed_on, audit_key(settings)
-    )
+    invoice = confirm_deduction(session, principal, invoice_id, body.confirmed_on, key)
     return queries.invoice_out(session, principal, invoice)
 
 
@@ -190,14 +186,14 @@ def confirm_invoice_deduction(
 )
 def set_invoice_business_type(
     session: SessionDep,
-    settings: SettingsDep,
+    key: AuditKeyDep,
     principal: FinanceUser,
     invoice_id: uuid.UUID,
     body: BusinessTypeSetting,
 ) -> InvoiceOut:
     """Finance sets the business type of an invoice flagged `business-type-unclear` (audited)."""
     invoice = settle_business_type(
-        session, principal, invoice_id, body.business_type, body.comment, audit_key(settings)
+        session, principal, invoice_id, body.business_type, body.comment, key
     )
     return queries.invoice_out(session, principal, invoice)
 
@@ -205,11 +201,9 @@ def set_invoice_business_type(
 @router.post("/invoices/bulk-deduction-confirmation", response_model_exclude_none=True)
 def bulk_confirm_invoice_deduction(
     session: SessionDep,
-    settings: SettingsDep,
+    key: AuditKeyDep,
     principal: FinanceUser,
     body: BulkDeductionConfirmation,
 ) -> BulkResult:
     """Each invoice is confirmed (or refused) as its single confirmation would be."""
-    return bulk_confirm_deduction(
-        session, principal, body.invoice_ids, body.confirmed_on, audit_key(settings)
-    )
+    return bulk_confirm_deduction(session, principal, body.invoice_ids, body.confirmed_on, key)
