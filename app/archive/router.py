@@ -17,10 +17,10 @@ from app.auth.deps import AdminUser, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.db import ReadSessionDep, SessionDep
-from app.invoices.deps import StoreDep
 from app.kit.dates import YearMonth, business_today
 from app.kit.streaming import streamed_download
 from app.ledger.queries import resolve_entity
+from app.storage.deps import StoreDep
 
 router = APIRouter(prefix="/archive", tags=["archive"])
 

@@ -1,4 +1,4 @@
-"""Dependencies of the invoice endpoints: the file store, the verifier and upload settings
+"""Dependencies of the invoice endpoints: upload services (store, verifier, limits), uploaders
 (async: they read only the app's state, so they cost no hop to the thread pool)."""
 
 from __future__ import annotations
@@ -12,12 +12,6 @@ from app.auth.models import Role
 from app.auth.principal import Principal
 from app.invoices.parsing import ParseLimits
 from app.invoices.service import UploadServices
-from app.storage import FileStore
-
-
-async def get_store(request: Request) -> FileStore:
-    store: FileStore = request.app.state.store
-    return store
 
 
 async def get_upload_services(request: Request) -> UploadServices:
@@ -29,7 +23,6 @@ async def get_upload_services(request: Request) -> UploadServices:
     )
 
 
-StoreDep = Annotated[FileStore, Depends(get_store)]
 UploadServicesDep = Annotated[UploadServices, Depends(get_upload_services)]
 # Auditors never write; approvers upload as the employees they also are.
 Uploader = Annotated[Principal, Depends(require_roles(Role.EMPLOYEE, Role.FINANCE, Role.ADMIN))]

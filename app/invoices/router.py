@@ -15,7 +15,7 @@ from app.db import SessionDep
 from app.invoices import queries
 from app.invoices.business_type import settle_business_type
 from app.invoices.deduction import bulk_confirm_deduction, confirm_deduction
-from app.invoices.deps import StoreDep, Uploader, UploadServicesDep
+from app.invoices.deps import Uploader, UploadServicesDep
 from app.invoices.schemas import (
     BatchItem,
     BatchResult,
@@ -36,6 +36,7 @@ from app.kit.dates import Day
 from app.kit.filenames import content_disposition
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.kit.text import QueryText
+from app.storage.deps import StoreDep
 
 router = APIRouter(tags=["invoices"])
 

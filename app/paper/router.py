@@ -12,11 +12,12 @@ from app.audit.deps import AuditKeyDep
 from app.auth.actor import Actor
 from app.auth.deps import CurrentUser, FinanceActor
 from app.db import SessionDep
-from app.invoices.deps import StoreDep, Uploader
+from app.invoices.deps import Uploader
 from app.kit.idempotency import Idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.paper import queries, service
 from app.paper.schemas import PaperVoucherCreate, PaperVoucherOut, ReceiveOriginal
+from app.storage.deps import StoreDep
 
 router = APIRouter(tags=["paper vouchers"])
 

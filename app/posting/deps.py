@@ -14,9 +14,9 @@ from sqlmodel import Session
 from app.auth.actor import Actor
 from app.auth.deps import FinanceActor
 from app.db import SessionDep
-from app.invoices.deps import StoreDep
 from app.kit.idempotency import Idempotency, Idempotent
 from app.storage import FileStore
+from app.storage.deps import StoreDep
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -21,12 +21,12 @@ from app.auth.models import Role
 from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
-from app.invoices.deps import StoreDep
 from app.kit.dates import BUSINESS_TZ, business_today
 from app.kit.pagination import CursorQuery
 from app.kit.streaming import streamed_download
 from app.ledger.queries import resolve_entity
 from app.problems import AppError
+from app.storage.deps import StoreDep
 from app.web.audit_labels import ACTION_LABELS, CHECK_LABELS, CHECKED_LABELS, OBJECT_TYPE_LABELS
 from app.web.errors import WEB_PAGE_TAG
 from app.web.filter_forms import ArchiveExportFilters, AuditLogFilters

@@ -16,12 +16,12 @@ from app.auth.principal import Principal
 from app.claims import queries
 from app.db import SessionDep
 from app.invoices import queries as invoice_queries
-from app.invoices.deps import StoreDep
 from app.kit.dates import business_today
 from app.kit.pagination import CursorQuery
 from app.ledger.queries import voucher_ids_by_claim
 from app.ledger.schemas import BookRequest, PayRequest
 from app.posting.service import book_claim, pay_claim
+from app.storage.deps import StoreDep
 from app.web.bulk_forms import BulkBookForm, BulkDeductionForm, BulkPayForm, ticked
 from app.web.bulk_runs import BulkOutcome, bulk_book, bulk_confirm_deduction, bulk_pay
 from app.web.claim_page import ClaimPost, FinancePost

@@ -14,12 +14,12 @@ from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices import queries
 from app.invoices.deduction import confirm_deduction
-from app.invoices.deps import StoreDep
 from app.kit.dates import Day, business_today
 from app.kit.filenames import content_disposition
 from app.kit.pagination import CursorQuery
 from app.kit.text import QueryText
 from app.problems import AppError
+from app.storage.deps import StoreDep
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
 from app.web.i18n import request_lang

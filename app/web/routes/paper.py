@@ -13,13 +13,13 @@ from app.auth.actor import Actor
 from app.auth.principal import Principal
 from app.config import SettingsDep
 from app.db import SessionDep
-from app.invoices.deps import StoreDep
 from app.invoices.owners import uploads_for_others
 from app.kit.dates import business_today
 from app.kit.pagination import CursorQuery
 from app.paper import queries, service
 from app.paper.schemas import SEAT_CLASSES, PaperVoucherCreate, ReceiveOriginal
 from app.problems import AppError
+from app.storage.deps import StoreDep
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
 from app.web.form_page import render_form

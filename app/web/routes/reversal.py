@@ -11,10 +11,10 @@ from app.audit.service import audit_key
 from app.auth.actor import Actor
 from app.config import SettingsDep
 from app.db import SessionDep
-from app.invoices.deps import StoreDep
 from app.ledger.schemas import ReverseRequest
 from app.posting.service import reverse_voucher
 from app.problems import AppError
+from app.storage.deps import StoreDep
 from app.web.confirm import confirmed, not_confirmed
 from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
