@@ -9,6 +9,8 @@ from app.invoices.parsing.checks import check_invoice
 from app.invoices.parsing.crosscheck import cross_check, fill_from_face
 from app.invoices.parsing.extraction import Extraction
 from app.invoices.parsing.fields import InvoiceFields
+from app.invoices.parsing.kind_rules import KindRules
+from app.invoices.parsing.kinds import rules_of
 from app.invoices.parsing.model import (
     BusinessType,
     Finding,
@@ -25,14 +27,14 @@ def make_rendition(extraction: Extraction, data: bytes, filename: str) -> Rendit
 
 
 def assemble(extraction: Extraction, rendition: Rendition) -> ParsedInvoice:
-    fields, source, findings = _choose_fields(extraction)
+    rules, fields, source, findings = _choose_fields(extraction)
     if fields.invoice_number is None:
         raise UnreadableFile("no invoice number could be read from the file")
     if fields.fare is None:
         raise UnreadableFile("no fare could be read from the file")
     business_type, settled = _business_type(fields, source, extraction)
     fields.business_type = business_type
-    findings += [*extraction.findings, *settled, *check_invoice(fields)]
+    findings += [*extraction.findings, *settled, *check_invoice(fields, rules)]
     return ParsedInvoice(
         invoice_number=fields.invoice_number,
         business_type=business_type,
@@ -58,7 +60,8 @@ def assemble(extraction: Extraction, rendition: Rendition) -> ParsedInvoice:
         source=source,
         renditions=(rendition,),
         findings=tuple(findings),
-        xbrl=extraction.xbrl,
+        xbrl=extraction.xbrl.data if extraction.xbrl is not None else None,
+        kind=rules.kind,
     )
 
 
@@ -67,7 +70,7 @@ def _business_type(
 ) -> tuple[BusinessType, list[Finding]]:
     """Settle `fields.business_type`; evidence that contradicts itself is reported, not guessed."""
     findings = []
-    stated = extraction.xbrl_fields.business_type if extraction.xbrl_fields else None
+    stated = extraction.xbrl.fields.business_type if extraction.xbrl is not None else None
     evidence = extraction.face.business if extraction.face is not None else None
     unclear = unclear_business_type(stated, evidence)
     if unclear is not None:
@@ -83,13 +86,18 @@ def _business_type(
     return "sale", findings  # a face with no evidence at all is a plain sale
 
 
-def _choose_fields(extraction: Extraction) -> tuple[InvoiceFields, Source, list[Finding]]:
-    face = extraction.face
-    if extraction.xbrl_fields is not None:
+def _choose_fields(
+    extraction: Extraction,
+) -> tuple[KindRules, InvoiceFields, Source, list[Finding]]:
+    """The fields to keep and the rules of their kind: the XBRL's (it states its kind), with the
+    face as check and for what it leaves out; else the face's, when it shows a known kind."""
+    face, xbrl = extraction.face, extraction.xbrl
+    if xbrl is not None:
+        rules = rules_of(xbrl.kind)
         if face is None:
-            return extraction.xbrl_fields, "xbrl", []
-        findings = cross_check(extraction.xbrl_fields, face.fields)
-        return fill_from_face(extraction.xbrl_fields, face.fields), "xbrl", findings
-    if face is None or not face.is_railway:
+            return rules, xbrl.fields, "xbrl", []
+        findings = cross_check(xbrl.fields, face.fields, rules)
+        return rules, fill_from_face(xbrl.fields, face.fields, rules), "xbrl", findings
+    if face is None or face.kind is None:
         raise NotRailwayInvoice("the file is not a railway e-invoice (电子发票（铁路电子客票）)")
-    return face.fields, "text", []
+    return rules_of(face.kind), face.fields, "text", []

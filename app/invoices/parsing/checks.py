@@ -1,11 +1,11 @@
-"""Findings on one invoice's fields: arithmetic, number structure, USCC, dates, red-letter."""
+"""Findings on one invoice's fields: its kind's arithmetic, number structure, USCC, dates."""
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from app.invoices.parsing.fields import InvoiceFields
+from app.invoices.parsing.kind_rules import KindRules
 from app.invoices.parsing.model import Finding
 
 # Province-level 行政区划 codes (GB/T 2260), the 3rd-4th digits of a railway 发票号码.
@@ -16,38 +16,17 @@ REGION_CODES = frozenset(f"{_NORTH_EAST_EAST} {_CENTRAL_SOUTH_WEST}".split())
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_SHAPE = re.compile(rf"^[{USCC_ALPHABET}]{{18}}$")
-# Tax is rounded to cents once, so excl × rate may differ from it by up to half a cent × (1 + rate).
-_RATE_TOLERANCE = Decimal("0.01")
 
 
-def check_invoice(fields: InvoiceFields) -> list[Finding]:
-    """Every finding the fields alone support, in a stable order."""
+def check_invoice(fields: InvoiceFields, rules: KindRules) -> list[Finding]:
+    """Every finding the fields alone support, in a stable order: the kind's amounts first."""
     return [
-        *_arithmetic(fields),
+        *rules.check_amounts(fields),
         *_invoice_number_structure(fields),
         *_uscc_check_digit(fields),
         *_issue_before_travel(fields),
         *_red_letter(fields),
     ]
-
-
-def _arithmetic(fields: InvoiceFields) -> list[Finding]:
-    fare, excl, tax, rate = (
-        fields.fare,
-        fields.amount_excluding_tax,
-        fields.tax_amount,
-        fields.tax_rate,
-    )
-    if fare is None or excl is None or tax is None:
-        return []
-    findings = []
-    if excl + tax != fare:
-        message = f"fare {fare} ≠ amount excluding tax {excl} + tax {tax}"
-        findings.append(Finding("arithmetic", message, "fare"))
-    if rate is not None and abs(excl * rate - tax) > _RATE_TOLERANCE:
-        message = f"tax {tax} ≠ amount excluding tax {excl} × rate {rate}"
-        findings.append(Finding("arithmetic", message, "tax_amount"))
-    return findings
 
 
 def _invoice_number_structure(fields: InvoiceFields) -> list[Finding]:

@@ -7,39 +7,18 @@ import unicodedata
 from decimal import Decimal
 
 from app.invoices.parsing.fields import InvoiceFields
+from app.invoices.parsing.kind_rules import KindRules
 from app.invoices.parsing.model import Finding
 
-# Fields the face prints. Amounts excluding tax, the rate and the tax are XBRL-only.
-PRINTED_FIELDS: tuple[str, ...] = (
-    "invoice_number",
-    "business_type",
-    "issue_date",
-    "train_number",
-    "departure_station",
-    "arrival_station",
-    "travel_date",
-    "departure_time",
-    "seat_class",
-    "carriage",
-    "seat",
-    "fare",
-    "e_ticket_number",
-    "passenger_name",
-    "passenger_id_masked",
-    "buyer_name",
-    "buyer_tax_id",
-    "original_invoice_number",
-)
-# Every railway face prints these; a face without them does not show the invoice its XBRL describes.
-ALWAYS_PRINTED: tuple[str, ...] = ("invoice_number", "fare")
 
-
-def cross_check(xbrl: InvoiceFields, face: InvoiceFields) -> list[Finding]:
+def cross_check(xbrl: InvoiceFields, face: InvoiceFields, rules: KindRules) -> list[Finding]:
+    """The printed fields where the face and the XBRL disagree, or the face lacks one it always
+    shows (then it does not show the invoice its XBRL describes)."""
     findings: list[Finding] = []
-    for name in PRINTED_FIELDS:
+    for name in rules.printed_fields:
         stated, printed = getattr(xbrl, name), getattr(face, name)
         if printed is None:
-            if name in ALWAYS_PRINTED and stated is not None:
+            if name in rules.always_printed and stated is not None:
                 message = f"the face does not show the {_label(name)} the XBRL states ({stated})"
                 findings.append(Finding("face-xbrl-mismatch", message, name))
             continue
@@ -49,10 +28,10 @@ def cross_check(xbrl: InvoiceFields, face: InvoiceFields) -> list[Finding]:
     return findings
 
 
-def fill_from_face(xbrl: InvoiceFields, face: InvoiceFields) -> InvoiceFields:
+def fill_from_face(xbrl: InvoiceFields, face: InvoiceFields, rules: KindRules) -> InvoiceFields:
     """XBRL values, with the face's for optional elements the XBRL leaves out (e.g. 电子客票号)."""
     filled = dataclasses.replace(xbrl)
-    for name in PRINTED_FIELDS:
+    for name in rules.printed_fields:
         if getattr(filled, name) is None and getattr(face, name) is not None:
             setattr(filled, name, getattr(face, name))
     return filled

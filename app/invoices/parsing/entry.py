@@ -10,7 +10,7 @@ from app.invoices.parsing.extraction import Extraction
 from app.invoices.parsing.model import ParsedInvoice, ParseLimits, TooLarge
 from app.invoices.parsing.ofd import read_ofd
 from app.invoices.parsing.pdf import read_pdf
-from app.invoices.parsing.xbrl import parse_xbrl
+from app.invoices.parsing.xbrl_discovery import read_xml_invoice
 
 DEFAULT_LIMITS = ParseLimits()
 
@@ -59,4 +59,4 @@ def _extract(
     if len(data) > limits.xml_limit:
         # A parsed XML tree costs many times its size; an XBRL instance is a few KB.
         raise TooLarge(f"the XML has {len(data)} bytes (limit {limits.xml_limit})")
-    return Extraction("xml", data, parse_xbrl(data), None)
+    return Extraction("xml", read_xml_invoice(data), None)

@@ -112,5 +112,14 @@ def parse_amount(value: str | None) -> Decimal | None:
         return None
 
 
+def parse_rate(value: str | None) -> Decimal | None:
+    """`0.09`, or `9%` as some issuers may write it."""
+    text = (value or "").strip()
+    if text.endswith("%"):
+        percent = parse_amount(text[:-1])
+        return None if percent is None else percent / 100
+    return parse_amount(text)
+
+
 def business_type_of(label: str | None) -> BusinessType | None:
     return BUSINESS_TYPES.get((label or "").strip())

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from app.invoices.parsing.crosscheck import PRINTED_FIELDS
+from app.invoices.parsing.kinds import rules_of
 from app.invoices.parsing.model import Finding, ParsedInvoice
-
-# Fields both renditions state; a disagreement between them is as telling as face vs XBRL.
-_COMPARED = (*PRINTED_FIELDS, "amount_excluding_tax", "tax_rate", "tax_amount")
 
 
 def merge_renditions(invoices: list[ParsedInvoice]) -> list[ParsedInvoice]:
@@ -44,8 +41,9 @@ def _merge(group: list[ParsedInvoice]) -> ParsedInvoice:
 
 
 def _disagreements(base: ParsedInvoice, other: ParsedInvoice) -> list[Finding]:
+    # Fields both renditions state; a disagreement between them is as telling as face vs XBRL.
     findings = []
-    for name in _COMPARED:
+    for name in ("kind", *rules_of(base.kind).compared_fields):
         ours, theirs = getattr(base, name), getattr(other, name)
         if ours is not None and theirs is not None and ours != theirs:
             message = f"{name.replace('_', ' ')}: renditions disagree ({ours} vs {theirs})"

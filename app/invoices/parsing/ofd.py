@@ -1,4 +1,4 @@
-"""A railway OFD (GB/T 33190): the XBRL attachment under `Doc_0/Attachs/`, TextCode as the face."""
+"""A travel e-invoice OFD (GB/T 33190): the XBRL under `Doc_0/Attachs/`, TextCode as the face."""
 
 from __future__ import annotations
 
@@ -8,17 +8,16 @@ from xml.etree.ElementTree import Element
 
 from app.invoices.parsing.budget import Deadline
 from app.invoices.parsing.extraction import Extraction
-from app.invoices.parsing.face_fields import read_face_fields
-from app.invoices.parsing.fields import InvoiceFields
+from app.invoices.parsing.kinds import read_face_fields
 from app.invoices.parsing.layout import TextRun, advance_em, group_lines, normalize
 from app.invoices.parsing.model import ParseLimits, TooLarge, UnreadableFile
 from app.invoices.parsing.safezip import open_zip, read_member
-from app.invoices.parsing.xbrl import fields_from_facts, parse_xml
+from app.invoices.parsing.xbrl import parse_xml
 from app.invoices.parsing.xbrl_discovery import (
     MAX_ATTACHMENTS,
-    RaiInstance,
+    XbrlInstance,
     is_issuer_name,
-    read_rai_instance,
+    read_instance,
 )
 
 _FLOAT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
@@ -77,19 +76,17 @@ def read_ofd(
         raise UnreadableFile(f"the OFD package lacks its document {doc_path}")
     deadline.check()
     found = _find_xbrl(package, document, doc_path)
-    xbrl = found.data if found is not None else None
-    xbrl_fields: InvoiceFields | None = fields_from_facts(found.facts) if found else None
-    if xbrl_fields is not None and not want_face:
-        return Extraction("ofd", xbrl, xbrl_fields, None)
+    if found is not None and not want_face:
+        return Extraction("ofd", found, None)
     runs = _face_runs(package, document, doc_path, limits)
     deadline.check()
-    face = read_face_fields(group_lines(runs))
-    return Extraction("ofd", xbrl, xbrl_fields, face)
+    face = read_face_fields(group_lines(runs), found.kind if found is not None else None)
+    return Extraction("ofd", found, face)
 
 
-def _find_xbrl(package: _Package, document: Element, doc_path: str) -> RaiInstance | None:
-    """The attachment that is a rai instance, whatever its name: those `Attachments.xml`
-    declares first, then every file under an `Attachs` folder, then any `rai_issuer_*.xml`."""
+def _find_xbrl(package: _Package, document: Element, doc_path: str) -> XbrlInstance | None:
+    """The attachment that is an issuer's instance, whatever its name: those `Attachments.xml`
+    declares first, then every file under an `Attachs` folder, then any `*_issuer_*.xml`."""
     for path in _attachment_candidates(package, document, doc_path)[:MAX_ATTACHMENTS]:
         size = package.size(path)
         if size is None or size > package.max_xml_bytes:
@@ -98,7 +95,7 @@ def _find_xbrl(package: _Package, document: Element, doc_path: str) -> RaiInstan
         if data is None:
             continue
         package.charge(data)
-        found = read_rai_instance(data, path)
+        found = read_instance(data, path)
         if found is not None:
             return found
     return None

@@ -1,25 +1,24 @@
-"""A railway PDF: its embedded XBRL and its face, read from pypdf's decoded streams."""
+"""A travel e-invoice PDF: its embedded XBRL and its face, read from pypdf's decoded streams."""
 
 from __future__ import annotations
 
 from app.invoices.parsing.budget import Deadline
 from app.invoices.parsing.extraction import Extraction
-from app.invoices.parsing.face_fields import FaceReading, read_face_fields
+from app.invoices.parsing.kind_rules import FaceReading
+from app.invoices.parsing.kinds import read_face_fields
 from app.invoices.parsing.layout import TextRun, group_lines
-from app.invoices.parsing.model import Finding, ParseLimits, UnreadableFile
+from app.invoices.parsing.model import Finding, InvoiceKind, ParseLimits, UnreadableFile
 from app.invoices.parsing.pdf_doc import extract_runs_with_pypdf, read_pdf_parts
 from app.invoices.parsing.pdf_face import read_face
-from app.invoices.parsing.xbrl import fields_from_facts
 
 
 def read_pdf(
     data: bytes, limits: ParseLimits, deadline: Deadline, *, want_face: bool
 ) -> Extraction:
     parts = read_pdf_parts(data, limits, deadline, want_face=want_face)
-    xbrl = parts.xbrl.data if parts.xbrl is not None else None
-    xbrl_fields = fields_from_facts(parts.xbrl.facts) if parts.xbrl is not None else None
-    if xbrl_fields is not None and not want_face:
-        return Extraction("pdf", xbrl, xbrl_fields, None)
+    xbrl = parts.xbrl
+    if xbrl is not None and not want_face:
+        return Extraction("pdf", xbrl, None)
     reading = read_face(parts.content, parts.fonts, deadline)
     runs, findings = reading.runs, []
     if reading.undecodable_text or not runs:
@@ -30,14 +29,14 @@ def read_pdf(
         except UnreadableFile as exc:
             # pypdf refuses some font dictionaries (two FontFile entries): the XBRL, or the text
             # this reader did decode, still stands; without either there is nothing to read.
-            if xbrl_fields is None and not runs:
+            if xbrl is None and not runs:
                 raise UnreadableFile(f"the face's fonts cannot be decoded: {exc.message}") from exc
             message = f"part of the face could not be decoded (unusual fonts): {exc.message[:200]}"
             findings.append(Finding("face-font-unreadable", message))
     deadline.check()
-    face = _face(runs) if runs else None
-    return Extraction("pdf", xbrl, xbrl_fields, face, tuple(findings))
+    face = _face(runs, xbrl.kind if xbrl is not None else None) if runs else None
+    return Extraction("pdf", xbrl, face, tuple(findings))
 
 
-def _face(runs: list[TextRun]) -> FaceReading:
-    return read_face_fields(group_lines(runs))
+def _face(runs: list[TextRun], kind: InvoiceKind | None) -> FaceReading:
+    return read_face_fields(group_lines(runs), kind)

@@ -17,9 +17,9 @@ from app.invoices.parsing.model import ParseLimits
 from app.invoices.parsing.pdf_budget import DecodeBudget
 from app.invoices.parsing.xbrl_discovery import (
     MAX_ATTACHMENTS,
-    RaiInstance,
+    XbrlInstance,
     is_issuer_name,
-    read_rai_instance,
+    read_instance,
 )
 
 _MAX_TREE_DEPTH = 8  # a name tree of one file is one level; deeper ones are not followed
@@ -30,8 +30,8 @@ _FILE_KEYS = ("/UF", "/F")
 
 def find_embedded_xbrl(
     reader: PdfReader, limits: ParseLimits, budget: DecodeBudget
-) -> RaiInstance | None:
-    """The first embedded file that is a railway rai instance (issuer-named ones first).
+) -> XbrlInstance | None:
+    """The first embedded file that is an issuer's instance of a known kind (issuer-named first).
 
     At most MAX_ATTACHMENTS files are looked at, and all of them inflate from the file's one
     decode budget: thirty-two attachments of 10 MiB cost the stream limit once, not 32 times.
@@ -49,11 +49,11 @@ def find_embedded_xbrl(
 
 def _first_instance(
     candidates: list[tuple[str, StreamObject]], limits: ParseLimits, budget: DecodeBudget
-) -> RaiInstance | None:
+) -> XbrlInstance | None:
     ordered = sorted(candidates, key=lambda c: not is_issuer_name(c[0]))
     for name, stream in ordered:
         data = budget.decode(stream)
-        found = read_rai_instance(data, name) if len(data) <= limits.xml_limit else None
+        found = read_instance(data, name) if len(data) <= limits.xml_limit else None
         if found is not None:
             return found
     return None

@@ -33,7 +33,7 @@ from app.invoices.parsing.pdf_budget import (
     structure_configuration,
 )
 from app.invoices.parsing.pdf_fonts import FontCodec, codec_for_encoding
-from app.invoices.parsing.xbrl_discovery import RaiInstance
+from app.invoices.parsing.xbrl_discovery import XbrlInstance
 
 # A content stream split over more parts than this, or more fonts than this, is no invoice face.
 _MAX_CONTENT_PARTS = 16
@@ -44,7 +44,7 @@ _MAX_FONTS = 64
 class PdfParts:
     """What the parser needs from a PDF, as plain values."""
 
-    xbrl: RaiInstance | None
+    xbrl: XbrlInstance | None
     content: bytes
     fonts: dict[str, FontCodec | None]
 

@@ -9,16 +9,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.invoices.parsing.xbrl import parse_xml, rai_facts_of
+from app.invoices.parsing.fields import InvoiceFields
+from app.invoices.parsing.kinds import KINDS, read_xbrl_tree
+from app.invoices.parsing.model import InvoiceKind, NotRailwayInvoice
+from app.invoices.parsing.xbrl import local_name, parse_xml
 
 # A 12306 file embeds one attachment; a file declaring more than this is not searched further.
 MAX_ATTACHMENTS = 32
-# The rai namespace as declared on the root, any taxonomy date.
-_RAI_DECLARATION = re.compile(rb"xbrl\.mof\.gov\.cn/taxonomy/[^/\"'<>\s]+/rai[\"']")
-_ISSUER_NAME = re.compile(r"(^|/)rai_issuer[^/]*\.xml$", re.IGNORECASE)
+_TAXONOMIES = "|".join(re.escape(rules.taxonomy) for rules in KINDS)
+# A known kind's namespace as declared on the root, any taxonomy date.
+_DECLARATION = re.compile(
+    rf"xbrl\.mof\.gov\.cn/taxonomy/[^/\"'<>\s]+/(?:{_TAXONOMIES})[\"']".encode()
+)
+_ISSUER_NAME = re.compile(rf"(^|/)(?:{_TAXONOMIES})_issuer[^/]*\.xml$", re.IGNORECASE)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# The one fact an issuer's railway instance always has (a receiver's file has its own).
-_ISSUER_FACT = "ElectronicInvoiceRailwayETicketNumber"
 
 
 def is_issuer_name(name: str) -> bool:
@@ -26,33 +30,45 @@ def is_issuer_name(name: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class RaiInstance:
-    """The issuer's XBRL as found: its bytes (kept as a rendition) and its facts, parsed once."""
+class XbrlInstance:
+    """The issuer's XBRL as found: its bytes (kept as a rendition), its kind and its fields,
+    parsed once."""
 
     data: bytes
-    facts: dict[str, str]
+    kind: InvoiceKind
+    fields: InvoiceFields
 
 
-def read_rai_instance(data: bytes, name: str = "") -> RaiInstance | None:
-    """The file as an XBRL instance (root `xbrl`) with the railway `rai` facts of an issued
-    invoice, or None when it is something else.
+def read_instance(data: bytes, name: str = "") -> XbrlInstance | None:
+    """The file as an XBRL instance (root `xbrl`) with the facts of an issued invoice of a known
+    kind, or None when it is something else.
 
-    A file named `rai_issuer_*.xml`, or one whose bytes declare the namespace, is parsed, so
-    hostile XML there still refuses the file (as it always did); anything else is skipped unread.
-    The facts are handed on, so the chosen instance is never parsed a second time.
+    A file named `<taxonomy>_issuer_*.xml`, or one whose bytes declare a known namespace, is
+    parsed, so hostile XML there still refuses the file (as it always did); anything else is
+    skipped unread. The fields are handed on, so the chosen instance is never parsed again.
     """
-    if not (is_issuer_name(name) or _declares_rai(data)):
+    if not (is_issuer_name(name) or _declares_taxonomy(data)):
         return None
     root = parse_xml(data)
-    if not isinstance(root.tag, str) or root.tag.rsplit("}", 1)[-1] != "xbrl":
+    if local_name(root) != "xbrl":
         return None
-    facts = rai_facts_of(root)
-    return RaiInstance(data, facts) if _ISSUER_FACT in facts else None
+    found = read_xbrl_tree(root)
+    if found is None or not found[1].issued:
+        return None
+    return XbrlInstance(data, found[0].kind, found[1].fields)
 
 
-def _declares_rai(data: bytes) -> bool:
+def read_xml_invoice(data: bytes) -> XbrlInstance:
+    """An uploaded XML file: refused unless it holds the facts of a known kind (or is hostile)."""
+    found = read_xbrl_tree(parse_xml(data))
+    if found is None:
+        raise NotRailwayInvoice("the XML holds no railway e-invoice (rai) data")
+    return XbrlInstance(data, found[0].kind, found[1].fields)
+
+
+def _declares_taxonomy(data: bytes) -> bool:
     if data.startswith(_UTF16_BOMS):
         # UTF-16 XML: look at its text (an instance is a few KB; larger ones were skipped).
         text = data.decode("utf-16", errors="ignore").encode("utf-8")
-        return bool(_RAI_DECLARATION.search(text))
-    return bool(_RAI_DECLARATION.search(data))
+        return bool(_DECLARATION.search(text))
+    return bool(_DECLARATION.search(data))

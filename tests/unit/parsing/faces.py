@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.invoices.parsing.face_fields import FaceReading, read_face_fields
+from app.invoices.parsing.kind_rules import FaceReading
+from app.invoices.parsing.kinds import read_face_fields
 from app.invoices.parsing.layout import TextRun, advance_em, group_lines, normalize
 
 SIZE = 10.0

@@ -195,7 +195,7 @@ CASES: list[tuple[str, Placed, dict[str, object]]] = [
 @pytest.mark.parametrize(("layout", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_face_layout_reads_expected_fields(layout: Placed, expected: dict[str, object]) -> None:
     reading = read(layout)
-    assert reading.is_railway
+    assert reading.kind == "railway"
     assert {name: getattr(reading.fields, name) for name in expected} == expected
 
 
@@ -210,7 +210,7 @@ def test_every_seat_class_is_read_whole(seat_class: str) -> None:
 
 def test_railway_fields_without_title_still_read_as_railway() -> None:
     reading = read([p for p in SAMPLE_RUNS if not p[2].startswith("电子发票")])
-    assert reading.is_railway
+    assert reading.kind == "railway"
 
 
 @pytest.mark.parametrize(
@@ -222,4 +222,4 @@ def test_railway_fields_without_title_still_read_as_railway() -> None:
     ],
 )
 def test_other_documents_are_not_railway(lines: Placed) -> None:
-    assert not read(lines).is_railway
+    assert read(lines).kind is None

@@ -1,0 +1,55 @@
+"""What every travel e-invoice face prints alike: its number, issue date and buyer, as patterns.
+
+The text is NFKC (`：` became `:`); a label's colon or spacing may be missing, but a value stays on
+its line. Each kind's field rules build on these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from app.invoices.parsing.fields import clean_text, parse_date
+
+HAN = r"\u3400-\u9fff"
+COLON = r"[ \t]*:?[ \t]*"
+DATE = r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+
+INVOICE_NUMBER = re.compile(rf"(?<!原)发票号码{COLON}(\d{{20}})(?!\d)")
+BARE_INVOICE_NUMBER = re.compile(r"(?<![\d*])(\d{20})(?![\d*])")
+ORIGINAL_NUMBER = re.compile(rf"原发票号码{COLON}(\d{{20}})")
+ISSUE_DATE = re.compile(rf"开票日期{COLON}{DATE}")
+ANY_DATE = re.compile(DATE)
+BUYER_LABELLED = re.compile(rf"购买方名称{COLON}([^\n]*?)\s*(?=统一社会信用代码|$)", re.MULTILINE)
+BUYER_GLUED = re.compile(r"([^\s:]+)\s*统一社会信用代码")
+BUYER_TAX_ID = re.compile(rf"统一社会信用代码{COLON}([0-9A-Z]{{15,20}})?")
+
+
+def first(pattern: re.Pattern[str], text: str, group: int = 1) -> str | None:
+    match = pattern.search(text)
+    return clean_text(match[group]) if match else None
+
+
+def invoice_number(text: str) -> str | None:
+    labelled = first(INVOICE_NUMBER, text)
+    if labelled is not None:
+        return labelled
+    # A label drawn far from its digits can land on another line; the 20 digits are unmistakable.
+    original = first(ORIGINAL_NUMBER, text)
+    bare = [m[1] for m in BARE_INVOICE_NUMBER.finditer(text) if m[1] != original]
+    return bare[0] if bare else None
+
+
+def issue_date(text: str) -> tuple[dt.date | None, int]:
+    """The labelled issue date, and where its value starts in `text` (-1 when absent)."""
+    match = ISSUE_DATE.search(text)
+    return (parse_date(match[1]), match.start(1)) if match else (None, -1)
+
+
+def buyer(text: str) -> tuple[str | None, str | None]:
+    """(buyer name, USCC); a personal title prints the name with no label, run into the USCC's."""
+    tax_id = first(BUYER_TAX_ID, text)
+    labelled = BUYER_LABELLED.search(text)
+    if labelled is not None:
+        return clean_text(labelled[1]), tax_id
+    return first(BUYER_GLUED, text), tax_id
