@@ -1,4 +1,5 @@
-"""Deterministic synthetic railway e-invoices (PDF, OFD, XBRL, ZIP) for tests, benchmarks and demos.
+"""Deterministic synthetic railway e-invoices and air e-itineraries (PDF, OFD, XBRL, ZIP) for
+tests, benchmarks and demos.
 
 Pure: stdlib and pypdf only. Typical use::
 
@@ -6,8 +7,20 @@ Pure: stdlib and pypdf only. Typical use::
     spec = random_spec(rng)
     pdf = render_pdf(spec, PdfVariant(face=FaceStyle(order="scrambled")))
     assert parse_file(pdf)[0].fare == spec.fare
+    flight = random_air_spec(rng, segment_count=2)
+    pdf = render_air_pdf(flight, PdfVariant(with_xbrl=False))  # the face only
 """
 
+from railclaim_devkit.synthetic.air_builder import (
+    air_fee_itinerary_for,
+    air_red_letter_of,
+    domain_sample_air_spec,
+    random_air_spec,
+)
+from railclaim_devkit.synthetic.air_face import layout_air_face
+from railclaim_devkit.synthetic.air_render import render_air_pdf
+from railclaim_devkit.synthetic.air_spec import AIR_TAX_RATE, AirInvoiceSpec, AirSegment
+from railclaim_devkit.synthetic.air_xbrl import AirXbrlOptions, air_attachment_name, render_air_xbrl
 from railclaim_devkit.synthetic.builder import (
     fee_invoice_for,
     random_company_name,
@@ -50,10 +63,14 @@ from railclaim_devkit.synthetic.xbrl import XbrlOptions, render_xbrl
 from railclaim_devkit.synthetic.zipfiles import render_zip
 
 __all__ = [
+    "AIR_TAX_RATE",
     "FACE_FIELDS",
     "PARSED_FIELDS",
     "PDF_VARIANTS",
     "VARIANT_NAMES",
+    "AirInvoiceSpec",
+    "AirSegment",
+    "AirXbrlOptions",
     "BusinessType",
     "CorpusFile",
     "FaceStyle",
@@ -61,20 +78,28 @@ __all__ = [
     "InvoiceSpec",
     "PdfVariant",
     "XbrlOptions",
+    "air_attachment_name",
+    "air_fee_itinerary_for",
+    "air_red_letter_of",
     "bundle_members",
+    "domain_sample_air_spec",
     "fee_invoice_for",
     "generate_corpus",
     "hostile_files",
     "invoice_number",
     "is_valid_uscc",
+    "layout_air_face",
     "layout_face",
     "masked_id_number",
+    "random_air_spec",
     "random_company_name",
     "random_person_name",
     "random_spec",
     "random_uscc",
     "red_letter_of",
     "render_12306_bundle",
+    "render_air_pdf",
+    "render_air_xbrl",
     "render_ofd",
     "render_pdf",
     "render_plain_pdf",

@@ -29,9 +29,9 @@ def apply_drawing_quirks(blocks: list[TextBlock], style: FaceStyle) -> list[Text
     if style.id_after_amount:
         blocks = _id_after_amount(blocks)
     if style.seal_interleaved:
-        blocks = _interleave_seal(blocks)
+        blocks = interleave_seal(blocks)
     if style.fullwidth_text:
-        blocks = [_fullwidth(block) for block in blocks]
+        blocks = [fullwidth_block(block) for block in blocks]
     return blocks
 
 
@@ -51,7 +51,7 @@ def _id_after_amount(blocks: list[TextBlock]) -> list[TextBlock]:
     return rest[:at] + passenger + rest[at:]
 
 
-def _interleave_seal(blocks: list[TextBlock]) -> list[TextBlock]:
+def interleave_seal(blocks: list[TextBlock]) -> list[TextBlock]:
     """The title glyph by glyph, a seal glyph (on its arc above) after each from the sixth on:
     `电子发票（统铁一发路票监电子客票）` in stream order."""
     at = next(i for i, b in enumerate(blocks) if b.role == "title")
@@ -78,7 +78,7 @@ def _seal_glyph(index: int, char: str, centre_x: float, title_y: float) -> TextB
     return TextBlock("seal", _SEAL_SIZE, (Piece(round(x, 2), round(y, 2), char),), red=True)
 
 
-def _fullwidth(block: TextBlock) -> TextBlock:
+def fullwidth_block(block: TextBlock) -> TextBlock:
     pieces = tuple(Piece(p.x, p.y, _to_fullwidth(p.text)) for p in block.pieces)
     return TextBlock(block.role, block.size, pieces, block.red)
 

@@ -49,17 +49,23 @@ def random_uscc(rng: random.Random, region: str | None = None) -> str:
     return uscc_with_check_digit("91" + county + _org_code(rng))
 
 
-def invoice_number(issue_date: dt.date, region: str, sequence: int) -> str:
-    """A 20-digit 发票号码: issue year (2) + region (2) + channel 9 + 15-digit sequence."""
+def invoice_number(
+    issue_date: dt.date, region: str, sequence: int, channel: str = CHANNEL_12306
+) -> str:
+    """A 20-digit 发票号码: issue year (2) + region (2) + channel (1) + 15-digit sequence."""
     if region not in REGION_TAX_BUREAUS:
         raise ValueError(f"unknown region code {region!r}")
     if not 0 <= sequence < 10**15:
         raise ValueError("sequence must fit in 15 digits")
-    return f"{issue_date.year % 100:02d}{region}{CHANNEL_12306}{sequence:015d}"
+    if len(channel) != 1 or not channel.isdigit():
+        raise ValueError("the channel is one digit")
+    return f"{issue_date.year % 100:02d}{region}{channel}{sequence:015d}"
 
 
-def random_invoice_number(rng: random.Random, issue_date: dt.date, region: str) -> str:
-    return invoice_number(issue_date, region, rng.randrange(10**15))
+def random_invoice_number(
+    rng: random.Random, issue_date: dt.date, region: str, channel: str = CHANNEL_12306
+) -> str:
+    return invoice_number(issue_date, region, rng.randrange(10**15), channel)
 
 
 def masked_id_number(rng: random.Random, birth_year: int | None = None) -> str:

@@ -6,7 +6,9 @@ and payload-derived modules, enough for a PDF to carry an image XObject where re
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from decimal import Decimal
 
 from railclaim_devkit.synthetic.spec import InvoiceSpec, money
 
@@ -15,8 +17,13 @@ MODULES = 29  # a version-3 symbol: 29 x 29 modules
 
 def qr_payload(spec: InvoiceSpec) -> str:
     """`01,51,,<发票号码>,<票价>,<YYYYMMDD>,,<4 hex>`; 51 is the railway e-ticket invoice type."""
-    check = hashlib.sha256(spec.invoice_number.encode()).hexdigest()[:4].upper()
-    return f"01,51,,{spec.invoice_number},{money(spec.fare)},{spec.issue_date:%Y%m%d},,{check}"
+    return qr_text("51", spec.invoice_number, spec.fare, spec.issue_date)
+
+
+def qr_text(type_code: str, number: str, amount: Decimal, issue_date: dt.date) -> str:
+    """`01,<type>,,<发票号码>,<amount>,<YYYYMMDD>,,<4 hex>`, the 数电票 QR payload."""
+    check = hashlib.sha256(number.encode()).hexdigest()[:4].upper()
+    return f"01,{type_code},,{number},{money(amount)},{issue_date:%Y%m%d},,{check}"
 
 
 def qr_bitmap(payload: str) -> bytes:

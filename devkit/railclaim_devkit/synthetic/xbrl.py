@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
 
 from railclaim_devkit.synthetic.face_layout import TITLE
 from railclaim_devkit.synthetic.spec import InvoiceSpec, money
+from railclaim_devkit.synthetic.xbrl_writer import Fact, write_instance
 
 DEFAULT_TAXONOMY_DATE = "2021-11-30"
 
@@ -108,32 +108,21 @@ _UNITS = {
 
 def render_xbrl(spec: InvoiceSpec, options: XbrlOptions = DEFAULT_XBRL) -> bytes:
     """The XBRL instance, UTF-8, laid out like the reference samples."""
-    ctx = f"ctx_{spec.issue_date:%Y_%m_%d}"
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
-    if options.comment:
-        lines.append("<!-- SYNTHETIC railway e-invoice: generated, not a real invoice. -->")
-    lines += [
-        '<xbrli:xbrl xmlns:xbrli="http://www.xbrl.org/2003/instance"'
-        ' xmlns:iso4217="http://www.xbrl.org/2003/iso4217"'
-        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
-        f'    xmlns:rai="{rai_namespace(options.taxonomy_date)}">',
-        f'  <xbrli:context id="{ctx}"><xbrli:entity><xbrli:identifier'
-        f' scheme="http://xbrl.mof.gov.cn">{spec.invoice_number}</xbrli:identifier></xbrli:entity>',
-        f"    <xbrli:period><xbrli:instant>{spec.issue_date.isoformat()}</xbrli:instant>"
-        "</xbrli:period></xbrli:context>",
-        '  <xbrli:unit id="CNY"><xbrli:measure>iso4217:CNY</xbrli:measure></xbrli:unit>',
-        '  <xbrli:unit id="Pure"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>',
+    nil = "IssueParty" if options.issue_party_nil else None
+    facts = [
+        Fact(name, text, _UNITS.get(name), nil=name == nil)
+        for name, text in xbrl_facts(spec, options)
     ]
-    for name, text in xbrl_facts(spec, options):
-        attrs = f"contextRef={quoteattr(ctx)}"
-        if name in _UNITS:
-            attrs += f' unitRef="{_UNITS[name]}" decimals="2"'
-        if name == "IssueParty" and options.issue_party_nil:
-            lines.append(f'  <rai:{name} {attrs} xsi:nil="true"/>')
-            continue
-        lines.append(f"  <rai:{name} {attrs}>{escape(text)}</rai:{name}>")
-    lines.append("</xbrli:xbrl>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return write_instance(
+        facts,
+        prefix="rai",
+        namespace=rai_namespace(options.taxonomy_date),
+        identifier=spec.invoice_number,
+        instant=spec.issue_date,
+        comment="SYNTHETIC railway e-invoice: generated, not a real invoice."
+        if options.comment
+        else None,
+    )
 
 
 def attachment_name(spec: InvoiceSpec) -> str:
