@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import text
 
 from app.middleware import metrics_content
-from app.problems import CATALOGUE, NotFound
+from app.problems import CATALOGUE, RENAMED, NotFound
 from app.storage import FileStore
 
 router = APIRouter(tags=["ops"])
@@ -52,9 +52,11 @@ def problem_page(slug: str) -> HTMLResponse:
     if slug not in CATALOGUE:
         raise NotFound("No such problem type.")
     title, explanation = CATALOGUE[slug]
+    renamed = html.escape(RENAMED.get(slug, ""))
+    link = f"<p><a href='/problems/{renamed}'>{renamed}</a></p>" if renamed else ""
     body = (
         f"<!doctype html><html lang='en'><meta charset='utf-8'><title>{html.escape(title)}</title>"
         f"<h1>{html.escape(title)}</h1><p><code>/problems/{html.escape(slug)}</code></p>"
-        f"<p>{html.escape(explanation)}</p></html>"
+        f"<p>{html.escape(explanation)}</p>{link}</html>"
     )
     return HTMLResponse(body)

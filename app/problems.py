@@ -27,6 +27,17 @@ def describe_problem(slug: str, title: str, explanation: str) -> None:
     CATALOGUE[slug] = (title, explanation)
 
 
+def describe_renamed(old: str, new: str) -> None:
+    """Keeps a renamed problem type's page: it names the type answers now carry instead."""
+    title = f"Renamed: {old} is now {new}"
+    describe_problem(old, title, f"Responses now carry the type /problems/{new}.")
+    RENAMED[old] = new
+
+
+# old slug -> the slug that replaced it; both pages answer, the old one pointing to the new.
+RENAMED: dict[str, str] = {}
+
+
 class AppError(Exception):
     """A domain error that knows its HTTP status and problem type; extensions go into the body.
 

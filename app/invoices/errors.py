@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from app.invoices.parsing import ParseError
-from app.problems import AppError, Conflict, describe_problem
+from app.problems import AppError, Conflict, describe_problem, describe_renamed
 
 
 class DuplicateInvoice(Conflict):
@@ -55,10 +55,11 @@ class FileRefused(AppError):
             "The file is damaged, truncated or unsafe.",
         ),
         "encrypted-file": (422, "The file is encrypted", "Upload the file as 12306 delivered it."),
-        "not-a-railway-invoice": (
+        "not-a-travel-invoice": (
             422,
-            "This is not a railway e-invoice",
-            "Only 电子发票（铁路电子客票） are taken here.",
+            "This is not a travel e-invoice",
+            "Only 电子发票（铁路电子客票） (railway) and 电子发票（航空运输电子客票行程单） (air) "
+            "are taken here.",
         ),
         "unsupported-format": (
             415,
@@ -78,3 +79,5 @@ class FileRefused(AppError):
 for _code, (_status, _title, _explanation) in FileRefused._REFUSALS.items():
     if _explanation is not None:
         describe_problem(_code, _title, _explanation)
+# Before air e-itineraries the parser refused with this type; its page stays and points on.
+describe_renamed("not-a-railway-invoice", "not-a-travel-invoice")

@@ -45,7 +45,7 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, str]] = {
     409: {"description": "duplicate-invoice or ticket-already-claimed"},
     413: {"description": "too-large"},
     415: {"description": "unsupported-format"},
-    422: {"description": "unreadable-file, encrypted-file, not-a-railway-invoice, buyer-mismatch"},
+    422: {"description": "unreadable-file, encrypted-file, not-a-travel-invoice, buyer-mismatch"},
 }
 
 

@@ -33,10 +33,11 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "请上传 12306 下载的原始文件，不要加密或加口令。",
         "Upload the file exactly as 12306 delivered it, without a password.",
     ),
-    "not-a-railway-invoice": (
-        "这不是铁路电子客票发票",
-        "此处只接收电子发票（铁路电子客票）；其他发票请走其他报销流程。",
-        "Only railway e-ticket invoices are taken here; other invoices follow another process.",
+    "not-a-travel-invoice": (
+        "这不是铁路或航空电子客票发票",
+        "此处只接收电子发票（铁路电子客票）和电子发票（航空运输电子客票行程单）；其他发票请走其他报销流程。",
+        "Only railway e-ticket invoices and air e-itineraries are taken here; other invoices "
+        "follow another process.",
     ),
     "unsupported-format": (
         "不支持的文件格式",

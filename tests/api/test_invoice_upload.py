@@ -156,7 +156,7 @@ def test_batch_items_stand_alone(client: TestClient, session: Session, world):
 EXPECTED_STATUS = {
     "unreadable-file": 422,
     "encrypted-file": 422,
-    "not-a-railway-invoice": 422,
+    "not-a-travel-invoice": 422,
     "unsupported-format": 415,
     "too-large": 413,
 }

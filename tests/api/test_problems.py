@@ -69,6 +69,15 @@ def test_problem_types_have_pages(client: TestClient):
     assert client.get("/problems/no-such-thing").status_code == 404
 
 
+def test_the_renamed_railway_refusal_page_points_to_the_travel_one(client: TestClient):
+    old = client.get("/problems/not-a-railway-invoice")
+    assert old.status_code == 200
+    assert "href='/problems/not-a-travel-invoice'" in old.text
+    new = client.get("/problems/not-a-travel-invoice")
+    assert new.status_code == 200
+    assert "航空运输电子客票行程单" in new.text
+
+
 def test_ops_endpoints(client: TestClient):
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")

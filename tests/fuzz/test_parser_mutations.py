@@ -85,7 +85,7 @@ CODES = {
     "parsed",
     "unreadable-file",
     "encrypted-file",
-    "not-a-railway-invoice",
+    "not-a-travel-invoice",
     "unsupported-format",
     "too-large",
 }

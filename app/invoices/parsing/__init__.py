@@ -1,4 +1,4 @@
-"""The pure parsing core: railway e-invoice files (PDF, OFD, XBRL, ZIP) in, verified records out.
+"""The pure parsing core: travel e-invoice files (PDF, OFD, XBRL, ZIP) in, verified records out.
 
 Imports only the standard library, pypdf and defusedxml, so every other layer may depend on it.
 """
@@ -11,6 +11,7 @@ from app.invoices.parsing.model import (
     EncryptedFile,
     Finding,
     NotRailwayInvoice,
+    NotTravelInvoice,
     ParsedInvoice,
     ParseError,
     ParseLimits,
@@ -30,6 +31,7 @@ __all__ = [
     "FileKind",
     "Finding",
     "NotRailwayInvoice",
+    "NotTravelInvoice",
     "ParseError",
     "ParseLimits",
     "ParsedInvoice",

@@ -14,7 +14,7 @@ from app.invoices.parsing.kinds import rules_of
 from app.invoices.parsing.model import (
     BusinessType,
     Finding,
-    NotRailwayInvoice,
+    NotTravelInvoice,
     ParsedInvoice,
     Rendition,
     Source,
@@ -99,5 +99,8 @@ def _choose_fields(
         findings = cross_check(xbrl.fields, face.fields, rules)
         return rules, fill_from_face(xbrl.fields, face.fields, rules), "xbrl", findings
     if face is None or face.kind is None:
-        raise NotRailwayInvoice("the file is not a railway e-invoice (电子发票（铁路电子客票）)")
+        raise NotTravelInvoice(
+            "the file is neither a railway e-invoice (电子发票（铁路电子客票）) nor an air "
+            "e-itinerary (电子发票（航空运输电子客票行程单）)"
+        )
     return rules_of(face.kind), face.fields, "text", []

@@ -1,4 +1,4 @@
-"""`parse_file`: bytes in, parsed railway invoices out, or a typed refusal."""
+"""`parse_file`: bytes in, parsed travel e-invoices out, or a typed refusal."""
 
 from __future__ import annotations
 

@@ -142,8 +142,14 @@ class EncryptedFile(ParseError):
     code = "encrypted-file"
 
 
-class NotRailwayInvoice(ParseError):
-    code = "not-a-railway-invoice"
+class NotTravelInvoice(ParseError):
+    """Neither a railway e-invoice nor an air e-itinerary (nor their XBRL)."""
+
+    code = "not-a-travel-invoice"
+
+
+# The name before air e-itineraries were read; kept for callers that import it.
+NotRailwayInvoice = NotTravelInvoice
 
 
 class UnsupportedFormat(ParseError):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from app.invoices.parsing.fields import InvoiceFields
 from app.invoices.parsing.kinds import KINDS, read_xbrl_tree
-from app.invoices.parsing.model import InvoiceKind, NotRailwayInvoice
+from app.invoices.parsing.model import InvoiceKind, NotTravelInvoice
 from app.invoices.parsing.xbrl import local_name, parse_xml
 
 # A 12306 file embeds one attachment; a file declaring more than this is not searched further.
@@ -62,7 +62,7 @@ def read_xml_invoice(data: bytes) -> XbrlInstance:
     """An uploaded XML file: refused unless it holds the facts of a known kind (or is hostile)."""
     found = read_xbrl_tree(parse_xml(data))
     if found is None:
-        raise NotRailwayInvoice("the XML holds no railway e-invoice (rai) data")
+        raise NotTravelInvoice("the XML holds no travel e-invoice data of a known taxonomy")
     return XbrlInstance(data, found[0].kind, found[1].fields)
 
 

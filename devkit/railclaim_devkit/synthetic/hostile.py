@@ -11,8 +11,9 @@ Expected codes (the `ParseError.code` a parser raises), and why:
   inflate sees it), as a bundle and as an OFD part; more ZIP members than allowed; more PDF pages
   than an invoice has.
 - `unsupported-format`: bytes of no known kind (random noise, a PNG): detection is by content.
-- `not-a-railway-invoice`: readable documents that are not railway invoices — a plain PDF, an
-  ordinary 数电票 (PDF and XML), a DOCX-like ZIP of XML parts (its XML members hold no `rai` data).
+- `not-a-travel-invoice`: readable documents that are neither railway invoices nor air
+  e-itineraries — a plain PDF, an ordinary 数电票 (PDF and XML), a DOCX-like ZIP of XML parts (its
+  XML members hold no `rai` data).
 Big files are built on first use and cached; none costs more than about a second.
 """
 
@@ -308,7 +309,7 @@ def _cached(build: Callable[[], bytes]) -> Callable[[], bytes]:
 def hostile_files() -> list[HostileFile]:
     """The whole hostile corpus; `data` is built lazily and cached per file."""
     unreadable, encrypted, too_large = "unreadable-file", "encrypted-file", "too-large"
-    unsupported, not_railway = "unsupported-format", "not-a-railway-invoice"
+    unsupported, not_railway = "unsupported-format", "not-a-travel-invoice"
     pdfs = hostile_pdf
     entries: list[tuple[str, str, str, Callable[[], bytes]]] = [
         ("empty.pdf", unreadable, "zero bytes", lambda: b""),

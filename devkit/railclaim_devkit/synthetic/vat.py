@@ -1,7 +1,7 @@
 """Non-railway 数电票 (an ordinary VAT e-invoice for a meal) and a plain PDF: files to refuse.
 
 They look like invoices — same page, same SimSun quirk, an embedded XML — but carry another title
-and no `rai` data, so they must end as `not-a-railway-invoice`, never as a misread railway ticket.
+and no `rai` data, so they must end as `not-a-travel-invoice`, never as a misread railway ticket.
 """
 
 from __future__ import annotations

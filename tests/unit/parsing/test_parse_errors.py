@@ -15,6 +15,7 @@ import pytest
 from app.invoices.parsing import (
     EncryptedFile,
     NotRailwayInvoice,
+    NotTravelInvoice,
     ParseError,
     ParseLimits,
     TooLarge,
@@ -65,7 +66,8 @@ def test_hostile_file_is_refused_with_its_code_in_bounded_time_and_memory(
     [
         (UnreadableFile, "unreadable-file"),
         (EncryptedFile, "encrypted-file"),
-        (NotRailwayInvoice, "not-a-railway-invoice"),
+        (NotTravelInvoice, "not-a-travel-invoice"),
+        (NotRailwayInvoice, "not-a-travel-invoice"),
         (UnsupportedFormat, "unsupported-format"),
         (TooLarge, "too-large"),
     ],
@@ -129,7 +131,7 @@ def test_unsafe_member_names_refuse_the_whole_zip(name: str) -> None:
         (b"<?xml version='1.0'?><root><child>", UnreadableFile),
         (
             b"<?xml version='1.0'?><report xmlns='urn:other'><Fare>1</Fare></report>",
-            NotRailwayInvoice,
+            NotTravelInvoice,
         ),
         (b"\xef\xbb\xbf  <not-xml", UnreadableFile),
         (b"%PDF-1.7\n%%EOF", UnreadableFile),
