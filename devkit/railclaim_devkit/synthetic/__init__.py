@@ -17,9 +17,24 @@ from railclaim_devkit.synthetic.air_builder import (
     domain_sample_air_spec,
     random_air_spec,
 )
+from railclaim_devkit.synthetic.air_corpus import (
+    AIR_VARIANTS,
+    AirCorpusFile,
+    MixedZip,
+    generate_air_corpus,
+    generate_mixed_zips,
+    render_air_variant,
+)
 from railclaim_devkit.synthetic.air_face import layout_air_face
-from railclaim_devkit.synthetic.air_render import render_air_pdf
+from railclaim_devkit.synthetic.air_render import render_air_ofd, render_air_pdf
 from railclaim_devkit.synthetic.air_spec import AIR_TAX_RATE, AirInvoiceSpec, AirSegment
+from railclaim_devkit.synthetic.air_variants import (
+    AIR_REAL_VARIANT_NAMES,
+    AIR_REAL_VARIANTS,
+    AIR_XBRL_ONLY_VARIANTS,
+    AirRealVariant,
+    render_air_real,
+)
 from railclaim_devkit.synthetic.air_xbrl import AirXbrlOptions, air_attachment_name, render_air_xbrl
 from railclaim_devkit.synthetic.builder import (
     fee_invoice_for,
@@ -28,7 +43,7 @@ from railclaim_devkit.synthetic.builder import (
     random_spec,
     red_letter_of,
 )
-from railclaim_devkit.synthetic.bundle import bundle_members, render_12306_bundle
+from railclaim_devkit.synthetic.bundle import bundle_members, render_12306_bundle, render_rendition
 from railclaim_devkit.synthetic.corpus import (
     PDF_VARIANTS,
     VARIANT_NAMES,
@@ -63,12 +78,18 @@ from railclaim_devkit.synthetic.xbrl import XbrlOptions, render_xbrl
 from railclaim_devkit.synthetic.zipfiles import render_zip
 
 __all__ = [
+    "AIR_REAL_VARIANTS",
+    "AIR_REAL_VARIANT_NAMES",
     "AIR_TAX_RATE",
+    "AIR_VARIANTS",
+    "AIR_XBRL_ONLY_VARIANTS",
     "FACE_FIELDS",
     "PARSED_FIELDS",
     "PDF_VARIANTS",
     "VARIANT_NAMES",
+    "AirCorpusFile",
     "AirInvoiceSpec",
+    "AirRealVariant",
     "AirSegment",
     "AirXbrlOptions",
     "BusinessType",
@@ -76,6 +97,7 @@ __all__ = [
     "FaceStyle",
     "HostileFile",
     "InvoiceSpec",
+    "MixedZip",
     "PdfVariant",
     "XbrlOptions",
     "air_attachment_name",
@@ -84,7 +106,9 @@ __all__ = [
     "bundle_members",
     "domain_sample_air_spec",
     "fee_invoice_for",
+    "generate_air_corpus",
     "generate_corpus",
+    "generate_mixed_zips",
     "hostile_files",
     "invoice_number",
     "is_valid_uscc",
@@ -98,11 +122,15 @@ __all__ = [
     "random_uscc",
     "red_letter_of",
     "render_12306_bundle",
+    "render_air_ofd",
     "render_air_pdf",
+    "render_air_real",
+    "render_air_variant",
     "render_air_xbrl",
     "render_ofd",
     "render_pdf",
     "render_plain_pdf",
+    "render_rendition",
     "render_variant",
     "render_vat_invoice_pdf",
     "render_vat_invoice_xml",

@@ -1,5 +1,5 @@
 """Render an `AirInvoiceSpec` as PDF or OFD with the railway machinery: same fonts, encodings,
-attachment places and package; only the face layout, the XBRL and the QR type differ."""
+attachment places and OFD package; only the face layout, the XBRL and the QR type differ."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from railclaim_devkit.synthetic.air_xbrl import (
     air_attachment_name,
     render_air_xbrl,
 )
+from railclaim_devkit.synthetic.face_layout import DEFAULT_STYLE, FaceStyle
+from railclaim_devkit.synthetic.ofd import render_ofd_package
 from railclaim_devkit.synthetic.pdf import DEFAULT_VARIANT, PdfVariant, render_face_pdf
 from railclaim_devkit.synthetic.qr import qr_text
 
@@ -44,6 +46,31 @@ def render_air_pdf(
         created_on=spec.issue_date,
         title=AIR_TITLE,
         qr=air_qr_payload(printed) if variant.qr_code else None,
+    )
+
+
+def render_air_ofd(
+    spec: AirInvoiceSpec,
+    *,
+    style: FaceStyle = DEFAULT_STYLE,
+    with_xbrl: bool = True,
+    xbrl: AirXbrlOptions = DEFAULT_AIR_XBRL,
+    face: AirInvoiceSpec | None = None,
+    attachment: str | None = None,
+    declare_attachment: bool = True,
+    decoy_attachment: bool = False,
+    font_name: str = "SimSun",
+) -> bytes:
+    """The itinerary as an OFD zip, the XBRL under `Doc_0/Attachs/` (options as `render_ofd`)."""
+    name = attachment or air_attachment_name(spec)
+    return render_ofd_package(
+        spec.invoice_number,
+        spec.issue_date,
+        layout_air_face(face or spec, style),
+        attachment=(name, render_air_xbrl(spec, xbrl)) if with_xbrl else None,
+        declare_attachment=declare_attachment,
+        decoy_attachment=decoy_attachment,
+        font_name=font_name,
     )
 
 

@@ -42,21 +42,44 @@ def render_ofd(
     `declare_attachment=False` leaves it out of `Attachments.xml`, a file under `Attachs/` only;
     `decoy_attachment` declares an unrelated XML first.
     """
-    xml_name = attachment or attachment_name(spec)
+    name = attachment or attachment_name(spec)
+    return render_ofd_package(
+        spec.invoice_number,
+        spec.issue_date,
+        layout_face(face or spec, style),
+        attachment=(name, render_xbrl(spec, xbrl)) if with_xbrl else None,
+        declare_attachment=declare_attachment,
+        decoy_attachment=decoy_attachment,
+        font_name=font_name,
+    )
+
+
+def render_ofd_package(
+    number: str,
+    issue_date: dt.date,
+    blocks: list[TextBlock],
+    *,
+    attachment: tuple[str, bytes] | None = None,
+    declare_attachment: bool = True,
+    decoy_attachment: bool = False,
+    font_name: str = "SimSun",
+) -> bytes:
+    """An OFD zip drawing `blocks` on one page, with `attachment` (name, XBRL) under `Attachs/`."""
     members = [
-        ("OFD.xml", _ofd_xml(spec)),
-        ("Doc_0/Document.xml", _document_xml(with_xbrl)),
+        ("OFD.xml", _ofd_xml(number, issue_date)),
+        ("Doc_0/Document.xml", _document_xml(attachment is not None)),
         ("Doc_0/PublicRes.xml", _public_res_xml(font_name)),
-        ("Doc_0/Pages/Page_0/Content.xml", content_xml(layout_face(face or spec, style))),
+        ("Doc_0/Pages/Page_0/Content.xml", content_xml(blocks)),
     ]
-    if with_xbrl:
+    if attachment is not None:
+        xml_name, xml = attachment
         declared = [DECOY_NAME] if decoy_attachment else []
         declared += [xml_name] if declare_attachment else []
         members.append(("Doc_0/Attachs/Attachments.xml", _attachments_xml(declared)))
         if decoy_attachment:
             members.append((f"Doc_0/Attachs/{DECOY_NAME}", DECOY_XML))
-        members.append((f"Doc_0/Attachs/{xml_name}", render_xbrl(spec, xbrl)))
-    stamp = dt.datetime.combine(spec.issue_date, dt.time(8, 0))
+        members.append((f"Doc_0/Attachs/{xml_name}", xml))
+    stamp = dt.datetime.combine(issue_date, dt.time(8, 0))
     return render_zip(members, stamp=stamp)
 
 
@@ -82,15 +105,15 @@ def content_xml(blocks: list[TextBlock]) -> bytes:
     return (_XML_HEAD + body).encode("utf-8")
 
 
-def _ofd_xml(spec: InvoiceSpec) -> bytes:
-    doc_id = hashlib.md5(spec.invoice_number.encode(), usedforsecurity=False).hexdigest()
+def _ofd_xml(number: str, issue_date: dt.date) -> bytes:
+    doc_id = hashlib.md5(number.encode(), usedforsecurity=False).hexdigest()
     body = (
         f'<ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.1" DocType="OFD"><ofd:DocBody><ofd:DocInfo>'
-        f"<ofd:DocID>{doc_id}</ofd:DocID><ofd:Title>{spec.invoice_number}</ofd:Title>"
-        f"<ofd:CreationDate>{spec.issue_date.isoformat()}</ofd:CreationDate>"
+        f"<ofd:DocID>{doc_id}</ofd:DocID><ofd:Title>{number}</ofd:Title>"
+        f"<ofd:CreationDate>{issue_date.isoformat()}</ofd:CreationDate>"
         "<ofd:CustomDatas>"
-        f'<ofd:CustomData Name="发票号码">{spec.invoice_number}</ofd:CustomData>'
-        f'<ofd:CustomData Name="开票日期">{spec.issue_date:%Y年%m月%d日}</ofd:CustomData>'
+        f'<ofd:CustomData Name="发票号码">{number}</ofd:CustomData>'
+        f'<ofd:CustomData Name="开票日期">{issue_date:%Y年%m月%d日}</ofd:CustomData>'
         "</ofd:CustomDatas>"
         "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
     )

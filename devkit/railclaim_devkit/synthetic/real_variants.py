@@ -20,7 +20,7 @@ from railclaim_devkit.synthetic.xbrl import XbrlOptions
 
 Rendition = Literal["pdf", "ofd"]
 # The OFD stand-in for a PDF font set-up: the font its PublicRes names.
-_OFD_FONTS: dict[FontSetup, str] = {
+OFD_FONTS: dict[FontSetup, str] = {
     "simsun": "SimSun",
     "kaiti": "KaiTi",
     "simhei": "SimHei",
@@ -141,5 +141,5 @@ def render_real(
         attachment=real.attachment_name,
         declare_attachment=real.ofd_declared,
         decoy_attachment=real.decoy_attachment,
-        font_name=_OFD_FONTS[real.font_setup],
+        font_name=OFD_FONTS[real.font_setup],
     )
