@@ -46,6 +46,8 @@ AIRLINE_PREFIXES: dict[str, str] = {
 FEE_SHARES: tuple[str, ...] = ("0.05", "0.10", "0.20", "0.30", "0.50")
 _SPEC_FIELDS = frozenset(f.name for f in dataclasses.fields(AirInvoiceSpec))
 _ZERO = Decimal("0.00")
+# International air transport is zero-rated (零税率).
+_ZERO_RATE = Decimal("0.00")
 T = TypeVar("T")
 
 
@@ -61,7 +63,9 @@ def random_air_spec(
 
     Derived values follow pinned ones: the tax follows `fare`/`fuel_surcharge`/`tax_rate`, the
     total follows the parts, the number's year follows `issue_date`. `segment_count` (1-4) fixes
-    the flights drawn; `red_letter` negates every amount and names an original.
+    the flights drawn; `red_letter` negates every amount and names an original. `domestic=False`
+    draws an international trip: zero-rated (0 %), the 90-yuan fund once, foreign taxes as
+    其他税费 (never drawn unpinned: DOMAIN §5 describes domestic itineraries).
     """
     unknown = set(overrides) - _SPEC_FIELDS
     if unknown:
@@ -75,9 +79,11 @@ def random_air_spec(
         return result
 
     kind = pick("business_type", lambda: rng.choices(AIR_BUSINESS_TYPES, weights=(85, 9, 6))[0])
-    segments = pick("segments", lambda: draw_segments(rng, segment_count))
-    region = pick("region", lambda: _region_of(segments[0].departure_airport))
     domestic = pick("domestic", lambda: True)
+    segments = pick(
+        "segments", lambda: draw_segments(rng, segment_count, international=not domestic)
+    )
+    region = pick("region", lambda: _region_of(segments[0].departure_airport))
     # A sale is invoiced after its last flight; a fee around the planned first one.
     flown = segments[-1 if kind == "sale" else 0].travel_date
     issue = pick("issue_date", lambda: _draw_issue_date(rng, kind, flown))
@@ -204,14 +210,19 @@ def random_air_ticket_number(rng: random.Random, flight_number: str) -> str:
     return prefix + "".join(rng.choice("0123456789") for _ in range(10))
 
 
-def draw_segments(rng: random.Random, count: int | None = None) -> tuple[AirSegment, ...]:
-    """One to four flights of one trip: one-way, round trip or with connections, in time order."""
+def draw_segments(
+    rng: random.Random, count: int | None = None, *, international: bool = False
+) -> tuple[AirSegment, ...]:
+    """One to four flights of one trip: one-way, round trip or with connections, in time order;
+    an international trip's far end lies abroad."""
     if count is None:
         count = rng.choices((1, 2, 3, 4), weights=(70, 22, 5, 3))[0]
     if not 1 <= count <= 4:
         raise ValueError("an itinerary holds one to four segments")
     round_trip = count % 2 == 0 and rng.random() < 0.7
     stops = _draw_route(rng, count, round_trip)
+    if international:
+        stops[count // 2 if round_trip else count] = rng.choice(air_values.FOREIGN_AIRPORTS)
     cabin_class = rng.choices(*zip(*air_values.CABIN_WEIGHTS.items(), strict=True))[0]
     carrier = rng.choice(air_values.CARRIERS)
     day = FIRST_AIR_DAY + _days(rng, 0, 700)
@@ -259,7 +270,8 @@ def _pick_amounts(
     domestic: bool,
 ) -> None:
     fee_kind = kind in ("refund", "change")
-    rate = pick("tax_rate", lambda: AIR_FEE_TAX_RATE if fee_kind else AIR_TAX_RATE)
+    sale_rate = AIR_TAX_RATE if domestic else _ZERO_RATE
+    rate = pick("tax_rate", lambda: AIR_FEE_TAX_RATE if fee_kind else sale_rate)
     gross_fare, gross_fuel = _draw_gross(rng, segments, fee_kind)
     fare, fuel, tax = split_inclusive(gross_fare, gross_fuel, rate)
     if abs(tax - (fare + fuel) * rate) > CENT:
@@ -269,9 +281,8 @@ def _pick_amounts(
     fuel = pick("fuel_surcharge", lambda: drawn[1])
     # A pinned fare or fuel surcharge takes the plain rule; drawn ones keep the carrier's split.
     tax = pick("tax_amount", lambda: tax if (fare, fuel) == drawn else air_tax(fare, fuel, rate))
-    per_segment = air_values.DEVELOPMENT_FUND_PER_SEGMENT if domestic and not fee_kind else 0
-    fund = pick("civil_aviation_fund", lambda: Decimal(per_segment * len(segments)) + _ZERO)
-    other = pick("other_taxes", lambda: _draw_other_taxes(rng, fee_kind))
+    fund = pick("civil_aviation_fund", lambda: _fund(segments, domestic, fee_kind))
+    other = pick("other_taxes", lambda: _draw_other_taxes(rng, fee_kind, domestic))
     pick("total_amount", lambda: total_of(fare, fuel, tax, fund, other))
 
 
@@ -292,7 +303,17 @@ def _draw_gross(
     return Decimal(total), Decimal(fuel)
 
 
-def _draw_other_taxes(rng: random.Random, fee_kind: bool) -> Decimal:
+def _fund(segments: tuple[AirSegment, ...], domestic: bool, fee_kind: bool) -> Decimal:
+    if fee_kind:
+        return _ZERO
+    if domestic:
+        return Decimal(air_values.DEVELOPMENT_FUND_PER_SEGMENT * len(segments)) + _ZERO
+    return Decimal(air_values.DEVELOPMENT_FUND_INTERNATIONAL) + _ZERO
+
+
+def _draw_other_taxes(rng: random.Random, fee_kind: bool, domestic: bool) -> Decimal:
+    if not domestic and not fee_kind:
+        return Decimal(rng.randint(*air_values.FOREIGN_TAX_RANGE)) + _ZERO
     if fee_kind or rng.random() < 0.9:
         return _ZERO
     return Decimal(rng.choice((10, 20, 30, 90))) + _ZERO

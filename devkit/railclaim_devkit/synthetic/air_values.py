@@ -44,6 +44,21 @@ AIRPORTS: tuple[Airport, ...] = tuple(
 )
 
 
+# Destinations abroad, for international itineraries (国内国际标识: 国际).
+FOREIGN_AIRPORTS: tuple[str, ...] = (
+    "东京成田",
+    "大阪关西",
+    "首尔仁川",
+    "新加坡樟宜",
+    "曼谷素万那普",
+    "吉隆坡",
+    "法兰克福",
+    "伦敦希思罗",
+    "巴黎戴高乐",
+    "洛杉矶",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Carrier:
     """An airline: the name the 承运人 column prints and its two-character IATA code."""
@@ -86,8 +101,11 @@ FULL_FARE_RANGE: tuple[int, int] = (500, 3800)
 CABIN_FACTORS: dict[str, float] = {"economy": 1.0, "business": 1.5, "first": 2.5}
 # Fuel surcharge per segment (tax-inclusive yuan): short (≤ 800 km) and long routes.
 FUEL_SURCHARGES: tuple[int, ...] = (0, 10, 20, 30, 40, 60, 70, 80, 120, 140)
-# 民航发展基金 per domestic segment.
+# 民航发展基金 per domestic segment, and once per international departure.
 DEVELOPMENT_FUND_PER_SEGMENT = 50
+DEVELOPMENT_FUND_INTERNATIONAL = 90
+# Taxes of other states and airports on an international ticket (其他税费), yuan.
+FOREIGN_TAX_RANGE: tuple[int, int] = (100, 900)
 # Who fills out the ticket (填开单位): the carrier itself or a ticket agent.
 TICKET_AGENTS: tuple[str, ...] = (
     "携程旅行网",

@@ -294,3 +294,33 @@ def test_quirks_that_apply_to_air_faces():
     spaced = _text(spec, PdfVariant(face=FaceStyle(label_spacing="spaced")))
     assert "发票号码:  25111000000012345678" in spaced
     assert amount_texts(spec)[2] == "9%"
+
+
+def test_international_itineraries_are_zero_rated_and_pay_foreign_taxes():
+    spec = random_air_spec(random.Random(9), domestic=False, segment_count=2)
+    assert spec.tax_rate == spec.tax_amount == 0
+    assert spec.civil_aviation_fund == Decimal("90.00")
+    assert spec.other_taxes > 0
+    assert spec.segments[0].arrival_airport == spec.segments[1].departure_airport
+    text = _text(spec)
+    assert "国内国际标识:国际" in text
+    assert " 0% CNY 0.00 CNY 90.00 " in text
+    assert _facts(render_air_xbrl(spec))["DomesticOrInternational"] == "国际"
+    assert all(random_air_spec(random.Random(seed)).domestic for seed in range(50))
+
+
+@pytest.mark.parametrize("naming", ["vendor", "prefixed"])
+@pytest.mark.parametrize("extra", [False, True])
+@pytest.mark.parametrize("empty", [False, True])
+def test_every_xbrl_shape_is_well_formed_and_keeps_the_amounts(naming, extra, empty):
+    spec = random_air_spec(random.Random(10), segment_count=3, red_letter=True)
+    options = AirXbrlOptions(naming=naming, extra_elements=extra, empty_elements=empty)
+    root = ET.fromstring(render_air_xbrl(spec, options))
+    assert root.tag == "{http://www.xbrl.org/2003/instance}xbrl"
+    prefix = "ElectronicInvoiceAir" if naming == "prefixed" else ""
+    facts = _facts(render_air_xbrl(spec, options))
+    assert facts[prefix + "TotalAmount"] == f"{spec.total_amount:.2f}"
+    assert facts[prefix + "VatTaxAmount"] == f"{spec.tax_amount:.2f}"
+    assert facts[prefix + "NumberOfOriginalInvoice"] == spec.original_invoice_number
+    assert len(root.findall(f"{AEI}{prefix}FlightInformation")) == 3
+    assert ("VerificationCode" in "".join(facts)) == extra
