@@ -1,11 +1,13 @@
 """Parsing throughput on one core: full parse, XBRL-only, text-only, beside bare pypdf.
 
     .venv/bin/python bench/parse_bench.py [--n 400] [--repeat 5] [--seed 12306] [--profile MODE]
-        [--corpus plain|real] [--clock wall|cpu]
+        [--corpus plain|real] [--clock wall|cpu] [--kind railway|air]
 
 `--corpus real` cycles through every reported variant of real 12306 files (DOMAIN §4, the
 dev kit's `REAL_VARIANTS`: font set-ups, attachment names and places, drawing orders). `--clock
 cpu` counts this process's CPU seconds instead of wall time, for a machine other work is loading.
+`--kind air` measures air e-itineraries instead (the dev kit's `air-pdf` / `air-pdf-no-xbrl`
+corpus, or with `--corpus real` its `AIR_REAL_VARIANTS`), one to four flights each.
 
 Targets (SPEC "Quality bars"): full parse (XBRL + face cross-check) >= 200 PDFs/s, XBRL-only
 >= 800 PDFs/s, text-only within 2x of bare `pypdf` `extract_text()` on the same files.
@@ -28,8 +30,10 @@ from collections.abc import Callable
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from app.invoices.parsing import parse_file
-from railclaim_devkit.synthetic import random_spec
+from app.invoices.parsing import ParseError, parse_file
+from railclaim_devkit.synthetic import random_air_spec, random_spec
+from railclaim_devkit.synthetic.air_corpus import generate_air_corpus
+from railclaim_devkit.synthetic.air_variants import AIR_REAL_VARIANTS, render_air_real
 from railclaim_devkit.synthetic.corpus import generate_corpus
 from railclaim_devkit.synthetic.real_variants import REAL_VARIANTS, render_real
 
@@ -53,6 +57,34 @@ def xbrl_only(data: bytes) -> object:
 
 def corpus(seed: int, n: int, variant: str) -> list[bytes]:
     return [f.data for f in generate_corpus(seed, n, (variant,))]
+
+
+def air_corpus(seed: int, n: int, variant: str) -> list[bytes]:
+    return [f.data for f in generate_air_corpus(seed, n, (variant,))]
+
+
+def air_real_corpus(seed: int, n: int, *, with_xbrl: bool) -> list[bytes]:
+    """`n` itinerary PDFs cycling through the reported variants as air."""
+    names = sorted(AIR_REAL_VARIANTS)
+    return [
+        render_air_real(
+            random_air_spec(random.Random(seed + i)),
+            names[i % len(names)],
+            "pdf",
+            with_xbrl=with_xbrl,
+        )
+        for i in range(n)
+    ]
+
+
+def corpora(kind: str, plan: str, seed: int, n: int) -> tuple[list[bytes], list[bytes]]:
+    """(files with XBRL, files without) of the kind and corpus plan."""
+    if plan == "real":
+        real = air_real_corpus if kind == "air" else real_corpus
+        return real(seed, n, with_xbrl=True), real(seed + n, n, with_xbrl=False)
+    if kind == "air":
+        return air_corpus(seed, n, "air-pdf"), air_corpus(seed + 1, n, "air-pdf-no-xbrl")
+    return corpus(seed, n, "pdf"), corpus(seed + 1, n, "pdf-no-xbrl")
 
 
 def real_corpus(seed: int, n: int, *, with_xbrl: bool) -> list[bytes]:
@@ -96,15 +128,15 @@ def main() -> None:
     parser.add_argument("--profile", choices=["full", "xbrl", "text"], default=None)
     parser.add_argument("--corpus", choices=["plain", "real"], default="plain")
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall")
+    parser.add_argument("--kind", choices=["railway", "air"], default="railway")
     args = parser.parse_args()
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     pinned = pin_to_one_core()
-    if args.corpus == "real":
-        with_xbrl = real_corpus(args.seed, args.n, with_xbrl=True)
-        without_xbrl = real_corpus(args.seed + args.n, args.n, with_xbrl=False)
-    else:
-        with_xbrl = corpus(args.seed, args.n, "pdf")
-        without_xbrl = corpus(args.seed + 1, args.n, "pdf-no-xbrl")
+    with_xbrl, without_xbrl = corpora(args.kind, args.corpus, args.seed, args.n)
+    try:
+        parse_file(with_xbrl[0])
+    except ParseError as exc:
+        raise SystemExit(f"the parser refuses the {args.kind} corpus ({exc.code}): {exc}") from exc
     runs: dict[str, tuple[Workload, list[bytes]]] = {
         "full": (full_parse, with_xbrl),
         "xbrl": (xbrl_only, with_xbrl),
@@ -129,7 +161,8 @@ def main() -> None:
     }
     print(f"python {platform.python_version()}, {platform.machine()}, {pinned}, {args.clock} clock")
     print(
-        f"{args.n} generated one-page PDFs per corpus ({args.corpus}), best of {args.repeat} passes"
+        f"{args.n} generated one-page {args.kind} PDFs per corpus ({args.corpus}),"
+        f" best of {args.repeat} passes"
     )
     for name, value in results.items():
         print(f"  {name:42s} {value:8.0f} PDFs/s")

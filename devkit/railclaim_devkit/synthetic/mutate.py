@@ -15,6 +15,9 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from railclaim_devkit.synthetic.air_builder import air_fee_itinerary_for, random_air_spec
+from railclaim_devkit.synthetic.air_render import render_air_ofd, render_air_pdf
+from railclaim_devkit.synthetic.air_xbrl import render_air_xbrl
 from railclaim_devkit.synthetic.builder import random_spec
 from railclaim_devkit.synthetic.bundle import render_12306_bundle
 from railclaim_devkit.synthetic.ofd import render_ofd
@@ -90,6 +93,25 @@ def seed_files(seed: int = 12306) -> list[Seed]:
         Seed("invoice.xml", render_xbrl(spec)),
         Seed("bundle.zip", render_12306_bundle([spec, fee])),
         Seed("batch.zip", render_zip([(f"{n}.pdf", render_pdf(random_spec(rng))) for n in "ab"])),
+    ]
+
+
+def air_seed_files(seed: int = 12306) -> list[Seed]:
+    """Valid air itineraries of every file kind, and a ZIP mixing one with a railway invoice.
+
+    Kept apart from `seed_files`, whose every file the parser must read: add these to a fuzz
+    run once the parser reads air itineraries.
+    """
+    rng = random.Random(seed)
+    spec = random_air_spec(rng, business_type="sale", segment_count=2)
+    fee = air_fee_itinerary_for(spec, rng, "refund")
+    return [
+        Seed("itinerary.pdf", render_air_pdf(spec)),
+        Seed("itinerary-face-only.pdf", render_air_pdf(spec, PdfVariant(with_xbrl=False))),
+        Seed("itinerary-refund.pdf", render_air_pdf(fee)),
+        Seed("itinerary.ofd", render_air_ofd(spec)),
+        Seed("itinerary.xml", render_air_xbrl(spec)),
+        Seed("mixed.zip", render_12306_bundle([random_spec(rng), spec])),
     ]
 
 

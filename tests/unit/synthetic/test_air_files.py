@@ -28,6 +28,7 @@ from railclaim_devkit.synthetic import (
     render_air_variant,
     render_air_xbrl,
 )
+from railclaim_devkit.synthetic.mutate import air_seed_files
 
 OFD = "{http://www.ofdspec.org/2016}"
 AIR_TITLE = "电子发票（航空运输电子客票行程单）"
@@ -149,3 +150,14 @@ def test_air_corpus_overrides_and_refusals():
         next(generate_air_corpus(1, 1, ["air-pdf", "pdf"]))
     with pytest.raises(ValueError, match="at least one railway invoice"):
         next(generate_mixed_zips(1, 1, per_zip=1))
+
+
+def test_air_fuzz_seeds_cover_every_file_kind():
+    seeds = air_seed_files()
+    assert seeds == air_seed_files()
+    magics = {".pdf": b"%PDF-", ".ofd": b"PK", ".zip": b"PK", ".xml": b"<?xml"}
+    for seed in seeds:
+        assert seed.data.startswith(magics[seed.name[seed.name.rindex(".") :]]), seed.name
+    assert len({seed.data for seed in seeds}) == len(seeds)
+    mixed = _members(next(s.data for s in seeds if s.name == "mixed.zip"))
+    assert len(mixed) == 4
