@@ -23,7 +23,11 @@ AIR_TITLE = "电子发票（航空运输电子客票行程单）"
 
 @dataclass(frozen=True, slots=True)
 class AirSegment:
-    """One flight of the table (自 … / 至 …); the fields of the parser's `FlightSegment`."""
+    """One flight of the table (自 … / 至 …); the fields of the parser's `FlightSegment`.
+
+    It equals any object carrying the same seven values (the parser's `FlightSegment` among
+    them), so `spec.parsed_fields()` compares with a parse as it is.
+    """
 
     carrier: str
     flight_number: str
@@ -32,6 +36,13 @@ class AirSegment:
     departure_time: dt.time
     departure_airport: str
     arrival_airport: str
+
+    def __eq__(self, other: object) -> bool:
+        missing = object()
+        return all(getattr(other, name, missing) == getattr(self, name) for name in SEGMENT_FIELDS)
+
+
+SEGMENT_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(AirSegment))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +112,8 @@ class AirInvoiceSpec:
     def parsed_fields(self) -> dict[str, object]:
         """The values a parser reading the XBRL must return, keyed by `ParsedInvoice` field name.
 
-        `segments` holds `AirSegment`s; compare with the parser's `FlightSegment`s through
-        `dataclasses.asdict` (the field names are the same).
+        `segments` holds `AirSegment`s, which equal the parser's `FlightSegment`s of the same
+        values; `seat_class`, `carriage`, `seat` and `train_number` are None for air.
         """
         return {
             "kind": "air",
@@ -110,6 +121,7 @@ class AirInvoiceSpec:
             "business_type": self.business_type,
             "issue_date": self.issue_date,
             "train_number": None,
+            "seat_class": None,
             "carriage": None,
             "seat": None,
             "segments": self.segments,

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from app.invoices.parsing.model import FlightSegment, ParsedInvoice
 from railclaim_devkit.synthetic import (
     AIR_TAX_RATE,
     AirInvoiceSpec,
@@ -324,3 +325,17 @@ def test_every_xbrl_shape_is_well_formed_and_keeps_the_amounts(naming, extra, em
     assert facts[prefix + "NumberOfOriginalInvoice"] == spec.original_invoice_number
     assert len(root.findall(f"{AEI}{prefix}FlightInformation")) == 3
     assert ("VerificationCode" in "".join(facts)) == extra
+
+
+def test_spec_fields_match_the_parsers_record():
+    """The generator mirrors `ParsedInvoice`/`FlightSegment`: a renamed field fails here first."""
+    spec = random_air_spec(random.Random(12), segment_count=2)
+    record_fields = {f.name for f in dataclasses.fields(ParsedInvoice)}
+    assert set(spec.parsed_fields()) <= record_fields
+    assert record_fields - set(spec.parsed_fields()) == {"source", "renditions", "findings", "xbrl"}
+    segment_fields = [f.name for f in dataclasses.fields(FlightSegment)]
+    assert [f.name for f in dataclasses.fields(spec.segments[0])] == segment_fields
+    parsed = tuple(FlightSegment(**dataclasses.asdict(s)) for s in spec.segments)
+    assert spec.parsed_fields()["segments"] == parsed
+    assert parsed == spec.segments
+    assert parsed != tuple(dataclasses.replace(s, cabin="F") for s in spec.segments)
