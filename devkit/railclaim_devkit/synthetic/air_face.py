@@ -37,17 +37,22 @@ AMOUNT_LABELS = (
     "合计",
 )
 AIR_FEE_LABELS = {"refund": "退票费", "change": "改签费"}
-# Columns (mm from the left) of the flight table: 自/至, then FLIGHT_HEADER's five.
-_FLIGHT_X = (22.0, 58.0, 84.0, 102.0, 120.0, 150.0)
+# The paper itinerary's further columns, which an e-itinerary may print too (unconfirmed).
+EXTRA_FLIGHT_HEADER = ("客票级别", "免费行李")
+# Columns (mm from the left) of the flight table: 自/至, then FLIGHT_HEADER's five, then the extras.
+_FLIGHT_X = (22.0, 58.0, 84.0, 102.0, 120.0, 150.0, 163.0, 183.0)
 _AMOUNT_X = (22.0, 47.0, 72.0, 97.0, 122.0, 147.0, 172.0)
 _HEADER_Y, _FIRST_ROW_Y, _ROW_STEP, _TO_OFFSET = 42.0, 49.0, 10.0, 5.0
 _AMOUNT_LABEL_Y, _AMOUNT_Y = 92.0, 98.0
 _VALUE_ROLES = frozenset({"amount_value", "amount_currency"})
 
 
-def layout_air_face(spec: AirInvoiceSpec, style: FaceStyle = DEFAULT_STYLE) -> list[TextBlock]:
-    """The itinerary face's text blocks in drawing order."""
-    blocks = _reading_blocks(spec, style)
+def layout_air_face(
+    spec: AirInvoiceSpec, style: FaceStyle = DEFAULT_STYLE, *, extra_columns: bool = False
+) -> list[TextBlock]:
+    """The itinerary face's text blocks in drawing order; `extra_columns` adds 客票级别 and
+    免费行李 after 时间, as the paper itinerary prints them."""
+    blocks = _reading_blocks(spec, style, extra_columns)
     if style.order == "scrambled":
         blocks = _scramble(spec, blocks, style)
     elif style.order == "shuffled":
@@ -81,22 +86,28 @@ def amount_labels(spec: AirInvoiceSpec, style: FaceStyle = DEFAULT_STYLE) -> tup
     return (first, *AMOUNT_LABELS[1:])
 
 
-def segment_texts(segment: AirSegment) -> tuple[str, ...]:
-    """The 自 row's five table values: carrier, flight, cabin letter, date, time."""
-    return (
+def segment_texts(segment: AirSegment, *, extra_columns: bool = False) -> tuple[str, ...]:
+    """The 自 row's table values: carrier, flight, cabin letter, date, time (then the fare basis
+    and the free baggage with `extra_columns`)."""
+    texts = (
         segment.carrier,
         segment.flight_number,
         segment.cabin,
         date_text(segment.travel_date),
         f"{segment.departure_time:%H:%M}",
     )
+    return (*texts, f"{segment.cabin}OW", "20K") if extra_columns else texts
+
+
+def _header(extra_columns: bool) -> tuple[str, ...]:
+    return FLIGHT_HEADER + EXTRA_FLIGHT_HEADER if extra_columns else FLIGHT_HEADER
 
 
 def _one(role: str, x: float, y: float, text: str, size: float = BODY_SIZE) -> TextBlock:
     return TextBlock(role, size, (Piece(x, y, text),))
 
 
-def _reading_blocks(spec: AirInvoiceSpec, style: FaceStyle) -> list[TextBlock]:
+def _reading_blocks(spec: AirInvoiceSpec, style: FaceStyle, extra_columns: bool) -> list[TextBlock]:
     colon = label_separator(style)
     blocks = [
         _one("title", 48.0, 14.0, AIR_TITLE, AIR_TITLE_SIZE),
@@ -111,7 +122,7 @@ def _reading_blocks(spec: AirInvoiceSpec, style: FaceStyle) -> list[TextBlock]:
     ]
     blocks += [
         _one("flight_header", x, _HEADER_Y, label)
-        for x, label in zip(_FLIGHT_X[1:], FLIGHT_HEADER, strict=True)
+        for x, label in zip(_FLIGHT_X[1:], _header(extra_columns), strict=False)
     ]
     for index, segment in enumerate(spec.segments):
         y = _FIRST_ROW_Y + index * _ROW_STEP
@@ -120,7 +131,9 @@ def _reading_blocks(spec: AirInvoiceSpec, style: FaceStyle) -> list[TextBlock]:
         )
         blocks += [
             _one("segment_value", x, y, text)
-            for x, text in zip(_FLIGHT_X[1:], segment_texts(segment), strict=True)
+            for x, text in zip(
+                _FLIGHT_X[1:], segment_texts(segment, extra_columns=extra_columns), strict=False
+            )
         ]
         to = f"至{colon}{segment.arrival_airport}"
         blocks.append(_one("segment_to", _FLIGHT_X[0], y + _TO_OFFSET, to))
@@ -152,7 +165,8 @@ def _scramble(spec: AirInvoiceSpec, blocks: list[TextBlock], style: FaceStyle) -
     for block in blocks:
         by_role.setdefault(block.role, []).append(block)
     values = by_role["segment_value"]
-    columns = [values[column :: len(FLIGHT_HEADER)] for column in range(len(FLIGHT_HEADER))]
+    width = len(values) // len(spec.segments)
+    columns = [values[column::width] for column in range(width)]
     out = [_label_after_value(b, "至" + colon, "segment_to") for b in by_role["segment_to"]]
     out += [_label_after_value(b, "自" + colon, "segment_from") for b in by_role["segment_from"]]
     out += [_column(column) for column in columns]

@@ -26,13 +26,15 @@ def render_air_pdf(
     *,
     xbrl: AirXbrlOptions = DEFAULT_AIR_XBRL,
     face: AirInvoiceSpec | None = None,
+    extra_columns: bool = False,
 ) -> bytes:
     """The itinerary as PDF bytes; the same arguments always give the same bytes.
 
     `variant` is the railway `PdfVariant` (face style, fonts, encoding, attachment place and
     name, `with_xbrl=False` for a face-only file); its `xbrl` options are the railway ones and
     are ignored here: `xbrl` shapes the air instance. `face` prints another spec's values while
-    the XBRL keeps `spec`'s (a tampered file, for the face-XBRL cross-check).
+    the XBRL keeps `spec`'s (a tampered file, for the face-XBRL cross-check). `extra_columns`
+    prints the paper itinerary's 客票级别 and 免费行李 columns after 时间.
     """
     attachment = None
     if variant.with_xbrl:
@@ -40,7 +42,7 @@ def render_air_pdf(
         attachment = (name, render_air_xbrl(spec, xbrl))
     printed = face or spec
     return render_face_pdf(
-        layout_air_face(printed, variant.face),
+        layout_air_face(printed, variant.face, extra_columns=extra_columns),
         variant=variant,
         attachment=attachment,
         created_on=spec.issue_date,
@@ -60,13 +62,15 @@ def render_air_ofd(
     declare_attachment: bool = True,
     decoy_attachment: bool = False,
     font_name: str = "SimSun",
+    extra_columns: bool = False,
 ) -> bytes:
-    """The itinerary as an OFD zip, the XBRL under `Doc_0/Attachs/` (options as `render_ofd`)."""
+    """The itinerary as an OFD zip, the XBRL under `Doc_0/Attachs/` (options as `render_ofd`
+    and `render_air_pdf`)."""
     name = attachment or air_attachment_name(spec)
     return render_ofd_package(
         spec.invoice_number,
         spec.issue_date,
-        layout_air_face(face or spec, style),
+        layout_air_face(face or spec, style, extra_columns=extra_columns),
         attachment=(name, render_air_xbrl(spec, xbrl)) if with_xbrl else None,
         declare_attachment=declare_attachment,
         decoy_attachment=decoy_attachment,

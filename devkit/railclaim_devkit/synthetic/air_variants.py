@@ -31,14 +31,18 @@ class AirRealVariant:
 
     real: RealVariant = field(default_factory=RealVariant)
     xbrl: AirXbrlOptions = field(default_factory=AirXbrlOptions)
+    # The paper itinerary's 客票级别 and 免费行李 columns after 时间 (unconfirmed on e-itineraries).
+    extra_columns: bool = False
 
 
 def _from_railway(name: str, real: RealVariant) -> AirRealVariant:
     if name == "xbrl-later-taxonomy":
         later = AirXbrlOptions(taxonomy_date="2025-05-19", empty_elements=False, comment=False)
         return AirRealVariant(real, later)
-    if name in ("xbrl-extra-elements", "everything"):
+    if name == "xbrl-extra-elements":
         return AirRealVariant(real, _EXTRAS)
+    if name == "everything":
+        return AirRealVariant(real, _EXTRAS, extra_columns=True)
     return AirRealVariant(real)
 
 
@@ -57,6 +61,7 @@ AIR_REAL_VARIANTS: dict[str, AirRealVariant] = {
     "xbrl-no-e-ticket": AirRealVariant(
         xbrl=AirXbrlOptions(e_ticket_element=False, empty_elements=False)
     ),
+    "extra-columns": AirRealVariant(extra_columns=True),
     # Drawing orders of the whole face.
     "shuffled-order": AirRealVariant(RealVariant(face=FaceStyle(order="shuffled"))),
     "scrambled-with-quirks": AirRealVariant(
@@ -83,7 +88,8 @@ def render_air_real(
     air = AIR_REAL_VARIANTS[variant] if isinstance(variant, str) else variant
     real = air.real
     if rendition == "pdf":
-        return render_air_pdf(spec, real.pdf_variant(with_xbrl=with_xbrl), xbrl=air.xbrl)
+        variant_pdf = real.pdf_variant(with_xbrl=with_xbrl)
+        return render_air_pdf(spec, variant_pdf, xbrl=air.xbrl, extra_columns=air.extra_columns)
     return render_air_ofd(
         spec,
         style=real.face,
@@ -93,4 +99,5 @@ def render_air_real(
         declare_attachment=real.ofd_declared,
         decoy_attachment=real.decoy_attachment,
         font_name=OFD_FONTS[real.font_setup],
+        extra_columns=air.extra_columns,
     )

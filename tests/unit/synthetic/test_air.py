@@ -339,3 +339,16 @@ def test_spec_fields_match_the_parsers_record():
     assert spec.parsed_fields()["segments"] == parsed
     assert parsed == spec.segments
     assert parsed != tuple(dataclasses.replace(s, cabin="F") for s in spec.segments)
+
+
+def test_extra_columns_follow_the_time():
+    spec = random_air_spec(random.Random(13), segment_count=2)
+    pdf = render_air_pdf(spec, extra_columns=True)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "承运人 航班号 座位等级 日期 时间 客票级别 免费行李" in text
+    for segment in spec.segments:
+        assert f"{segment.departure_time:%H:%M} {segment.cabin}OW 20K" in text
+    assert "客票级别" not in _text(spec)
+    reading = layout_air_face(spec, extra_columns=True)
+    scrambled = layout_air_face(spec, FaceStyle(order="scrambled"), extra_columns=True)
+    assert _lines(scrambled) == _lines(reading)
