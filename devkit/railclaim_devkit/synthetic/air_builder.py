@@ -101,6 +101,15 @@ def random_air_spec(
         lambda: _random_number(rng, segments[0].travel_date, region) if linked else None,
     )
     pick("e_ticket_number", lambda: random_air_ticket_number(rng, segments[0].flight_number))
+    _pick_people(rng, pick, personal_buyer)
+    pick("issuer", lambda: _draw_issuer(rng, segments[0].carrier))
+    return AirInvoiceSpec(**pinned)
+
+
+def _pick_people(
+    rng: random.Random, pick: Callable[[str, Callable[[], Any]], Any], personal_buyer: bool
+) -> None:
+    """The passenger, and the buyer: a company with its USCC, or the passenger (personal title)."""
     passenger = pick("passenger_name", lambda: random_person_name(rng))
     pick("passenger_id_masked", lambda: identifiers.masked_id_number(rng))
     if personal_buyer:
@@ -109,8 +118,6 @@ def random_air_spec(
     else:
         pick("buyer_name", lambda: random_company_name(rng))
         pick("buyer_tax_id", lambda: identifiers.random_uscc(rng))
-    pick("issuer", lambda: _draw_issuer(rng, segments[0].carrier))
-    return AirInvoiceSpec(**pinned)
 
 
 def domain_sample_air_spec(**overrides: Any) -> AirInvoiceSpec:

@@ -109,7 +109,24 @@ def _one(role: str, x: float, y: float, text: str, size: float = BODY_SIZE) -> T
 
 def _reading_blocks(spec: AirInvoiceSpec, style: FaceStyle, extra_columns: bool) -> list[TextBlock]:
     colon = label_separator(style)
-    blocks = [
+    return [
+        *_head_blocks(spec, colon),
+        *_flight_blocks(spec, colon, extra_columns),
+        *[
+            _one("amount_label", x, _AMOUNT_LABEL_Y, label)
+            for x, label in zip(_AMOUNT_X, amount_labels(spec, style), strict=True)
+        ],
+        *[
+            _one("amount_value", x, _AMOUNT_Y, text)
+            for x, text in zip(_AMOUNT_X, amount_texts(spec), strict=True)
+        ],
+        *_foot_blocks(spec, colon),
+    ]
+
+
+def _head_blocks(spec: AirInvoiceSpec, colon: str) -> list[TextBlock]:
+    """Title, seal, number and date, the flags and the passenger."""
+    return [
         _one("title", 48.0, 14.0, AIR_TITLE, AIR_TITLE_SIZE),
         _one("seal", 34.0, 5.0, "国家税务总局", SEAL_SIZE),
         _one("seal", 34.0, 8.5, REGION_TAX_BUREAUS[spec.region], SEAL_SIZE),
@@ -120,40 +137,36 @@ def _reading_blocks(spec: AirInvoiceSpec, style: FaceStyle, extra_columns: bool)
         _one("passenger", 22.0, 33.0, f"旅客姓名{colon}{spec.passenger_name}"),
         _one("passenger_id", 100.0, 33.0, f"有效身份证件号码{colon}{spec.passenger_id_masked}"),
     ]
-    blocks += [
-        _one("flight_header", x, _HEADER_Y, label)
-        for x, label in zip(_FLIGHT_X[1:], _header(extra_columns), strict=False)
-    ]
+
+
+def _flight_blocks(spec: AirInvoiceSpec, colon: str, extra_columns: bool) -> list[TextBlock]:
+    """The table header, then per flight its `自:` row of values and its `至:` line."""
+    header = zip(_FLIGHT_X[1:], _header(extra_columns), strict=False)
+    blocks = [_one("flight_header", x, _HEADER_Y, label) for x, label in header]
     for index, segment in enumerate(spec.segments):
         y = _FIRST_ROW_Y + index * _ROW_STEP
-        blocks.append(
-            _one("segment_from", _FLIGHT_X[0], y, f"自{colon}{segment.departure_airport}")
-        )
+        departure = f"自{colon}{segment.departure_airport}"
+        blocks.append(_one("segment_from", _FLIGHT_X[0], y, departure))
+        values = segment_texts(segment, extra_columns=extra_columns)
         blocks += [
             _one("segment_value", x, y, text)
-            for x, text in zip(
-                _FLIGHT_X[1:], segment_texts(segment, extra_columns=extra_columns), strict=False
-            )
+            for x, text in zip(_FLIGHT_X[1:], values, strict=False)
         ]
         to = f"至{colon}{segment.arrival_airport}"
         blocks.append(_one("segment_to", _FLIGHT_X[0], y + _TO_OFFSET, to))
-    blocks += [
-        _one("amount_label", x, _AMOUNT_LABEL_Y, label)
-        for x, label in zip(_AMOUNT_X, amount_labels(spec, style), strict=True)
-    ]
-    blocks += [
-        _one("amount_value", x, _AMOUNT_Y, text)
-        for x, text in zip(_AMOUNT_X, amount_texts(spec), strict=True)
-    ]
+    return blocks
+
+
+def _foot_blocks(spec: AirInvoiceSpec, colon: str) -> list[TextBlock]:
+    """E-ticket number, 填开日期 and 填开单位, the buyer."""
     fill_date = f"填开日期{colon}{date_text(spec.printed_fill_date)}"
-    blocks += [
+    return [
         _one("e_ticket", 22.0, 106.0, f"电子客票号码{colon}{spec.e_ticket_number}"),
         _one("fill_date", 120.0, 106.0, fill_date),
         _one("issuer", 22.0, 112.0, f"填开单位{colon}{spec.issuer}"),
         _one("buyer", 22.0, 120.0, f"购买方名称{colon}{spec.buyer_name}"),
         _one("buyer_tax_id", 118.0, 120.0, f"统一社会信用代码{colon}{spec.buyer_tax_id or ''}"),
     ]
-    return blocks
 
 
 def _scramble(spec: AirInvoiceSpec, blocks: list[TextBlock], style: FaceStyle) -> list[TextBlock]:
@@ -172,38 +185,35 @@ def _scramble(spec: AirInvoiceSpec, blocks: list[TextBlock], style: FaceStyle) -
     out += [_column(column) for column in columns]
     out += [_currency_apart(block) for block in by_role["amount_value"]]
     out += by_role["amount_label"] + by_role["flight_header"]
-    name, masked = by_role["passenger"][0].pieces[0], by_role["passenger_id"][0].pieces[0]
-    id_label = f"有效身份证件号码{colon}"
-    id_x = masked.x + text_width(id_label, BODY_SIZE)
-    name_label = f"旅客姓名{colon}"
-    name_x = name.x + text_width(name_label, BODY_SIZE)
-    out.append(
-        TextBlock(
-            "passenger",
-            BODY_SIZE,
-            (
-                Piece(id_x, masked.y, spec.passenger_id_masked),
-                Piece(name_x, name.y, spec.passenger_name),
-            ),
-        )
-    )
-    out += [_one("passenger_label", name.x, name.y, name_label)]
-    out += [_one("passenger_id_label", masked.x, masked.y, id_label)]
+    out += _passenger_run(spec, by_role["passenger"][0], by_role["passenger_id"][0], colon)
     ticket = by_role["e_ticket"][0].pieces[0]
     ticket_label = f"电子客票号码{colon}"
-    out.append(
-        _one(
-            "e_ticket",
-            ticket.x + text_width(ticket_label, BODY_SIZE),
-            ticket.y,
-            spec.e_ticket_number,
-        )
-    )
+    number_x = ticket.x + text_width(ticket_label, BODY_SIZE)
+    out.append(_one("e_ticket", number_x, ticket.y, spec.e_ticket_number))
     for role in ("buyer", "buyer_tax_id", "fill_date", "issuer", "invoice_number", "issue_date"):
         out += by_role[role]
     out += [_one("e_ticket_label", ticket.x, ticket.y, ticket_label)]
     out += by_role["domestic"] + by_role["status"] + by_role["seal"] + by_role["title"]
     return out
+
+
+def _passenger_run(
+    spec: AirInvoiceSpec, name_block: TextBlock, id_block: TextBlock, colon: str
+) -> list[TextBlock]:
+    """The masked ID and the name in one run (`1101011990****1234张三`), their labels after."""
+    name, masked = name_block.pieces[0], id_block.pieces[0]
+    id_label, name_label = f"有效身份证件号码{colon}", f"旅客姓名{colon}"
+    id_x = masked.x + text_width(id_label, BODY_SIZE)
+    name_x = name.x + text_width(name_label, BODY_SIZE)
+    pieces = (
+        Piece(id_x, masked.y, spec.passenger_id_masked),
+        Piece(name_x, name.y, spec.passenger_name),
+    )
+    return [
+        TextBlock("passenger", BODY_SIZE, pieces),
+        _one("passenger_label", name.x, name.y, name_label),
+        _one("passenger_id_label", masked.x, masked.y, id_label),
+    ]
 
 
 def _label_after_value(block: TextBlock, label: str, role: str) -> TextBlock:
