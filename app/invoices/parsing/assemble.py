@@ -28,10 +28,12 @@ def make_rendition(extraction: Extraction, data: bytes, filename: str) -> Rendit
 
 def assemble(extraction: Extraction, rendition: Rendition) -> ParsedInvoice:
     rules, fields, source, findings = _choose_fields(extraction)
-    if fields.invoice_number is None:
-        raise UnreadableFile("no invoice number could be read from the file")
-    if fields.fare is None:
-        raise UnreadableFile("no fare could be read from the file")
+    fields = rules.derive(fields)
+    for name in rules.always_printed:
+        if getattr(fields, name) is None:
+            raise UnreadableFile(f"no {name.replace('_', ' ')} could be read from the file")
+    if fields.invoice_number is None or fields.fare is None:  # always printed by every kind
+        raise UnreadableFile("no invoice number or fare could be read from the file")
     business_type, settled = _business_type(fields, source, extraction)
     fields.business_type = business_type
     findings += [*extraction.findings, *settled, *check_invoice(fields, rules)]
@@ -62,6 +64,12 @@ def assemble(extraction: Extraction, rendition: Rendition) -> ParsedInvoice:
         findings=tuple(findings),
         xbrl=extraction.xbrl.data if extraction.xbrl is not None else None,
         kind=rules.kind,
+        segments=fields.segments or (),
+        fuel_surcharge=fields.fuel_surcharge,
+        civil_aviation_fund=fields.civil_aviation_fund,
+        other_taxes=fields.other_taxes,
+        total_amount=fields.total_amount,
+        domestic=fields.domestic,
     )
 
 

@@ -38,6 +38,13 @@ def fill_from_face(xbrl: InvoiceFields, face: InvoiceFields, rules: KindRules) -
 
 
 def _same(name: str, stated: object, printed: object) -> bool:
+    if isinstance(stated, tuple) and isinstance(printed, tuple):
+        # Flight segments: the same flights in the same order, each field compared as above.
+        return len(stated) == len(printed) and all(
+            _same(field.name, getattr(ours, field.name), getattr(theirs, field.name))
+            for ours, theirs in zip(stated, printed, strict=True)
+            for field in dataclasses.fields(ours)
+        )
     if isinstance(stated, Decimal) and isinstance(printed, Decimal):
         return stated == printed
     if isinstance(stated, str) and isinstance(printed, str):

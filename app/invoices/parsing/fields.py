@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from app.invoices.parsing.model import BusinessType
+from app.invoices.parsing.model import BusinessType, FlightSegment
 
 # 售/退/改签/退差 as XBRL writes them; the face's fee wording maps through the same table.
 BUSINESS_TYPES: dict[str, BusinessType] = {
@@ -52,6 +52,13 @@ class InvoiceFields:
     buyer_name: str | None = None
     buyer_tax_id: str | None = None
     original_invoice_number: str | None = None
+    # Air e-itineraries only (SPEC "Air travel"); a railway source leaves them None.
+    segments: tuple[FlightSegment, ...] | None = None
+    fuel_surcharge: Decimal | None = None
+    civil_aviation_fund: Decimal | None = None
+    other_taxes: Decimal | None = None
+    total_amount: Decimal | None = None
+    domestic: bool | None = None
 
     def present(self) -> dict[str, object]:
         """The fields this source states, by name."""

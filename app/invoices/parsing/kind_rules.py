@@ -51,11 +51,14 @@ class KindRules:
     read_face: Callable[[list[TextLine], str], tuple[InvoiceFields, BusinessEvidence]]
     # Whether a face read with these rules is this kind (title, else fields only it has).
     looks_like: Callable[[str, InvoiceFields], bool]
-    # Fields the face prints (cross-checked against the XBRL), and those every face prints.
+    # Fields the face prints (cross-checked against the XBRL), and those every face prints
+    # (without them a file is unreadable; they include the invoice number and the fare).
     printed_fields: tuple[str, ...]
     always_printed: tuple[str, ...]
     # Findings on the kind's amounts (its arithmetic differs per kind).
     check_amounts: Callable[[InvoiceFields], list[Finding]]
+    # Fields the kind computes from others once its sources are merged (air: 票价 + 燃油).
+    derive: Callable[[InvoiceFields], InvoiceFields] = lambda fields: fields
 
     @property
     def compared_fields(self) -> tuple[str, ...]:

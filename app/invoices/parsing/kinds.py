@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element
 
+from app.invoices.parsing.air_fields import AIR
 from app.invoices.parsing.kind_rules import FaceReading, KindRules, XbrlReading
 from app.invoices.parsing.layout import TextLine, page_text
 from app.invoices.parsing.model import InvoiceKind
 from app.invoices.parsing.railway_fields import RAILWAY
 
-KINDS: tuple[KindRules, ...] = (RAILWAY,)
+KINDS: tuple[KindRules, ...] = (RAILWAY, AIR)
 _BY_KIND: dict[InvoiceKind, KindRules] = {rules.kind: rules for rules in KINDS}
 
 

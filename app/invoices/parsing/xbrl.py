@@ -14,9 +14,10 @@ from app.invoices.parsing.model import UnreadableFile
 _TAG = re.compile(r"^\{([^}]*)\}(.+)$")
 
 
-def taxonomy_namespace(taxonomy: str) -> re.Pattern[str]:
+def taxonomy_namespace(taxonomy: str, flags: int = 0) -> re.Pattern[str]:
     """A kind's namespace, `http://xbrl.mof.gov.cn/taxonomy/<date>/<taxonomy>`, any date."""
-    return re.compile(rf"^http://xbrl\.mof\.gov\.cn/taxonomy/[^/{{}}]+/{re.escape(taxonomy)}$")
+    pattern = rf"^http://xbrl\.mof\.gov\.cn/taxonomy/[^/{{}}]+/{re.escape(taxonomy)}$"
+    return re.compile(pattern, flags)
 
 
 def split_tag(element: Element) -> tuple[str, str] | None:

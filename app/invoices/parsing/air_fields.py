@@ -1,0 +1,372 @@
+"""The air e-itinerary's field rules (电子发票（航空运输电子客票行程单）): its `aei` XBRL, its face.
+
+The XBRL's element names are UNCONFIRMED (DOMAIN §5): facts are matched by local name, case
+aside, with or without a prefix such as `ElectronicInvoiceAir`, or by a known name ending theirs;
+unknown elements are ignored. A flight is any element whose children name a flight number. The
+face is read by position like the railway one: the flight table row by row (`自:` … / `至:` …),
+the amounts by the column label above each `CNY` value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from xml.etree.ElementTree import Element
+
+from app.invoices.parsing import face_text
+from app.invoices.parsing.business_evidence import NO_EVIDENCE, BusinessEvidence
+from app.invoices.parsing.face_text import COLON, DATE, HAN, first
+from app.invoices.parsing.fields import (
+    InvoiceFields,
+    business_type_of,
+    clean_text,
+    parse_amount,
+    parse_date,
+    parse_rate,
+    parse_time,
+)
+from app.invoices.parsing.kind_rules import KindRules, XbrlReading
+from app.invoices.parsing.layout import TextLine, char_xs
+from app.invoices.parsing.model import Finding, FlightSegment
+from app.invoices.parsing.xbrl import split_tag, taxonomy_namespace
+
+AIR_TITLE = "航空运输电子客票行程单"
+_AEI_NAMESPACE = taxonomy_namespace("aei", re.IGNORECASE)
+# Names seen or guessed for each fact, lower case; `ElectronicInvoiceAir…` and the like are
+# prefixes a real taxonomy may add (the railway one names its number that way).
+_FACT_NAMES: dict[str, tuple[str, ...]] = {
+    "invoice_number": ("invoicenumber", "invoiceno", "einvoicenumber"),
+    "business_type": ("typeofbusiness", "businesstype"),
+    "issue_date": ("dateofissue", "issuedate", "invoicedate"),
+    "domestic": ("domesticorinternational", "domesticinternational", "domesticflag"),
+    "passenger_name": ("name", "passengername", "nameofpassenger"),
+    "passenger_id_masked": ("idnumber", "passengeridnumber", "idcardnumber"),
+    "fare": ("fare", "ticketfare"),
+    "fuel_surcharge": ("fuelsurcharge", "fuelsurcharges"),
+    "tax_rate": ("vatrate", "taxrate"),
+    "tax_amount": ("vattaxamount", "taxamount", "vatamount"),
+    "civil_aviation_fund": ("civilaviationdevelopmentfund", "civilaviationfund"),
+    "other_taxes": ("othertaxes", "othertax", "othertaxesandfees"),
+    "total_amount": ("totalamount", "totalamountincludingtax", "totalprice"),
+    "e_ticket_number": ("electronicticketnum", "electronicticketnumber", "eticketnumber"),
+    "buyer_name": ("nameofpurchaser", "purchasername", "buyername"),
+    "buyer_tax_id": ("unifiedsocialcreditcodeofpurchaser", "purchasertaxid", "buyertaxid"),
+    "original_invoice_number": ("numberoforiginalinvoice", "originalinvoicenumber"),
+}
+_FLIGHT_NAMES: dict[str, tuple[str, ...]] = {
+    "carrier": ("carrier", "carriername", "airline"),
+    "flight_number": ("flightnumber", "flightno"),
+    "cabin": ("seatclass", "cabin", "cabinclass", "seatlevel", "bookingclass"),
+    "travel_date": ("traveldate", "flightdate", "departuredate"),
+    "departure_time": ("departuretime", "takeofftime"),
+    "departure_airport": ("departureairport", "origin", "originairport"),
+    "arrival_airport": ("arrivalairport", "destination", "destinationairport"),
+}
+_PREFIXES = ("", "electronicinvoiceair", "electronicinvoice", "aei", "air")
+_EXACT = {
+    id(names): {
+        p + alias: f for f, aliases in names.items() for alias in aliases for p in _PREFIXES
+    }
+    for names in (_FACT_NAMES, _FLIGHT_NAMES)
+}
+_DOMESTIC = {"国内": True, "国际": False, "true": True, "false": False, "1": True, "0": False}
+_DOMESTIC |= {"domestic": True, "international": False}
+
+_ROW = re.compile(
+    rf"自{COLON}([{HAN}A-Za-z·]+)\s+([{HAN}A-Za-z·]+)\s+([A-Z0-9]{{2}}\d{{1,4}})\s*([A-Z])\s*"
+    rf"{DATE}\s*(\d{{1,2}}:\d{{2}})"
+)
+_TO = re.compile(rf"至{COLON}([{HAN}A-Za-z·]+)")
+_HEADER_LABEL = re.compile("承运人|航班号|座位等级|日期|时间")
+_HEADER = re.compile(r"承运人.*航班号")
+_AMOUNT_LABEL = re.compile(
+    r"票价|退票费|改签费|燃油附加费|增值税税率|增值税税额|民航发展基金|其他税费|合计"
+)
+_LABEL_FIELDS = {"燃油附加费": "fuel_surcharge", "增值税税额": "tax_amount", "合计": "total_amount"}
+_LABEL_FIELDS |= {"民航发展基金": "civil_aviation_fund", "其他税费": "other_taxes"}
+_FARE_LABELS = ("票价", "退票费", "改签费")
+# Two decimals at most: a wide (full-width) amount may run into the rate next to it (`18.359%`).
+_CNY = re.compile(r"CNY\s*(-?\s*\d[\d,]*(?:\.\d{1,2})?)")
+# In column order when no label row can be read: 票价, 燃油, 税额, 基金, 其他, 合计.
+_AMOUNT_ORDER: tuple[str, ...] = ("fare", "fuel_surcharge", "tax_amount", "civil_aviation_fund")
+_AMOUNT_ORDER += ("other_taxes", "total_amount")
+_RATE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d+)?)\s*%")
+_DOMESTIC_FACE = re.compile(rf"国内国际标识{COLON}(国内|国际)")
+_NAME = re.compile(rf"旅客姓名{COLON}([{HAN}·A-Za-z]+)")
+_MASKED_ID = r"([0-9A-Z]{4,10}\*{2,}[0-9A-Z]{1,4})"
+_ID_LABELLED = re.compile(rf"有效身份证件号码{COLON}{_MASKED_ID}")
+_ID_ANYWHERE = re.compile(_MASKED_ID)
+E_TICKET = re.compile(rf"电子客票号码{COLON}(\d{{13}})(?!\d)")
+_BARE_E_TICKET = re.compile(r"(?<![\d*])(\d{13})(?![\d*])")
+PRINTED_FIELDS: tuple[str, ...] = (
+    "invoice_number",
+    "business_type",
+    "issue_date",
+    "segments",
+    "fare",
+    "fuel_surcharge",
+    "tax_rate",
+    "tax_amount",
+    "civil_aviation_fund",
+    "other_taxes",
+    "total_amount",
+    "e_ticket_number",
+    "domestic",
+    "passenger_name",
+    "passenger_id_masked",
+    "buyer_name",
+    "buyer_tax_id",
+)
+# The VAT rate of a flight's fare and fuel surcharge, when the file states none.
+AIR_TAX_RATE = Decimal("0.09")
+_CENT = Decimal("0.01")
+
+
+def _lookup(local: str, names: dict[str, tuple[str, ...]]) -> tuple[str, bool] | None:
+    """(field, exact) for an element's local name; exact: the name itself, bare or prefixed,
+    else the field whose known name ends the element's (longest wins)."""
+    name = local.lower()
+    exact = _EXACT[id(names)].get(name)
+    if exact is not None:
+        return exact, True
+    endings = [(len(a), f) for f, aliases in names.items() for a in aliases if name.endswith(a)]
+    return (max(endings)[1], False) if endings else None
+
+
+def _values(elements: list[Element], names: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each field's text: from its first exactly named element, else its first by ending."""
+    exact: dict[str, str] = {}
+    ending: dict[str, str] = {}
+    for element in elements:
+        tag = split_tag(element)
+        found = _lookup(tag[1], names) if tag is not None else None
+        if found is not None:
+            (exact if found[1] else ending).setdefault(found[0], (element.text or "").strip())
+    return ending | exact
+
+
+def _in_namespace(element: Element) -> bool:
+    tag = split_tag(element)
+    return tag is not None and bool(_AEI_NAMESPACE.match(tag[0]))
+
+
+def read_aei_xbrl(root: Element) -> XbrlReading | None:
+    facts: list[Element] = []
+    flights: list[FlightSegment] = []
+    inside: set[int] = set()
+    for element in root.iter():
+        if id(element) in inside or not _in_namespace(element):
+            continue
+        children = [child for child in element if _in_namespace(child)]
+        if not children:
+            facts.append(element)
+            continue
+        inside.update(id(child) for child in element.iter())
+        segment = _segment(_values(children, _FLIGHT_NAMES))
+        if segment is not None:
+            flights.append(segment)
+    if not facts and not flights:
+        return None
+    fields = _fields_from_facts(_values(facts, _FACT_NAMES))
+    fields.segments = tuple(flights) or None
+    return XbrlReading(fields, fields.invoice_number is not None)
+
+
+def _segment(values: dict[str, str]) -> FlightSegment | None:
+    number = clean_text(values.get("flight_number"))
+    if number is None:
+        return None  # a tuple of something else (taxes, remarks)
+    return FlightSegment(
+        carrier=clean_text(values.get("carrier")),
+        flight_number=number,
+        cabin=clean_text(values.get("cabin")),
+        travel_date=parse_date(values.get("travel_date")),
+        departure_time=parse_time(values.get("departure_time")),
+        departure_airport=clean_text(values.get("departure_airport")),
+        arrival_airport=clean_text(values.get("arrival_airport")),
+    )
+
+
+def _fields_from_facts(facts: dict[str, str]) -> InvoiceFields:
+    def text(name: str) -> str | None:
+        return clean_text(facts.get(name))
+
+    def amount(name: str) -> Decimal | None:
+        return parse_amount(facts.get(name))
+
+    return InvoiceFields(
+        invoice_number=text("invoice_number"),
+        business_type=business_type_of(facts.get("business_type")),
+        issue_date=parse_date(facts.get("issue_date")),
+        fare=amount("fare"),
+        fuel_surcharge=amount("fuel_surcharge"),
+        tax_rate=parse_rate(facts.get("tax_rate")),
+        tax_amount=amount("tax_amount"),
+        civil_aviation_fund=amount("civil_aviation_fund"),
+        other_taxes=amount("other_taxes"),
+        total_amount=amount("total_amount"),
+        e_ticket_number=text("e_ticket_number"),
+        domestic=_DOMESTIC.get((facts.get("domestic") or "").strip().lower()),
+        passenger_name=text("passenger_name"),
+        passenger_id_masked=text("passenger_id_masked"),
+        buyer_name=text("buyer_name"),
+        buyer_tax_id=text("buyer_tax_id"),
+        original_invoice_number=text("original_invoice_number"),
+    )
+
+
+def read_air_face(lines: list[TextLine], text: str) -> tuple[InvoiceFields, BusinessEvidence]:
+    fields = InvoiceFields()
+    fields.invoice_number = face_text.invoice_number(text)
+    fields.issue_date = face_text.issue_date(text)[0]
+    fields.segments = tuple(_flights(lines)) or None
+    fare_label = _read_amounts(lines, fields)
+    domestic = first(_DOMESTIC_FACE, text)
+    fields.domestic = None if domestic is None else domestic == "国内"
+    fields.passenger_name = first(_NAME, text)
+    fields.passenger_id_masked = first(_ID_LABELLED, text) or first(_ID_ANYWHERE, text)
+    fields.e_ticket_number = first(E_TICKET, text) or first(_BARE_E_TICKET, text)
+    fields.buyer_name, fields.buyer_tax_id = face_text.buyer(text)
+    # The label over the first amount says what the itinerary bills: 票价, 退票费 or 改签费.
+    business = BusinessEvidence(fare_label) if fare_label is not None else NO_EVIDENCE
+    fields.business_type = business.clear_type()
+    return fields, business
+
+
+def _flights(lines: list[TextLine]) -> Iterator[FlightSegment]:
+    """Each `自:` row with the `至:` line below it, top to bottom (positions, not stream order)."""
+    header = next((line for line in lines if _HEADER.search(line.text)), None)
+    columns = [x for x, _ in _columns(header, _HEADER_LABEL)] if header is not None else []
+    row: re.Match[str] | None = None
+    for line in lines:
+        found = _ROW.search(_split_at(line, columns)) if "自" in line.text else None
+        arrival = _TO.search(line.text) if found is None else None
+        if found is not None:
+            if row is not None:
+                yield _face_segment(row, None)
+            row = found
+        elif arrival is not None and row is not None:
+            yield _face_segment(row, arrival[1])
+            row = None
+    if row is not None:
+        yield _face_segment(row, None)
+
+
+def _columns(line: TextLine, labels: re.Pattern[str]) -> list[tuple[float, str]]:
+    """Where each label of a header line starts, and the label."""
+    xs = char_xs(line)
+    return [(xs[m.start()], m[0]) for m in labels.finditer(line.text)]
+
+
+def _split_at(line: TextLine, columns: list[float]) -> str:
+    """The row's text, its runs joined within a table column and spaced between columns: a long
+    airport, or a wide (full-width) value, may run up to the next column with no visible gap."""
+    if not columns:
+        return line.text
+    tolerance = 0.25 * max(run.size for run in line.runs)
+    parts: list[str] = []
+    previous = -1
+    for run in line.runs:
+        column = sum(1 for x in columns if run.x >= x - tolerance)
+        parts += [" ", run.text] if parts and column != previous else [run.text]
+        previous = column
+    return "".join(parts)
+
+
+def _face_segment(row: re.Match[str], arrival: str | None) -> FlightSegment:
+    return FlightSegment(
+        carrier=row[2],
+        flight_number=row[3],
+        cabin=row[4],
+        travel_date=parse_date(row[5]),
+        departure_time=parse_time(row[6]),
+        departure_airport=row[1],
+        arrival_airport=arrival,
+    )
+
+
+def _read_amounts(lines: list[TextLine], fields: InvoiceFields) -> str | None:
+    """The amounts row into `fields`, each `CNY` value under the label nearest above it; the
+    label of the first column (票价, or the fee a refund or change bills) is returned."""
+    values = max(lines, key=lambda line: len(_CNY.findall(line.text)), default=None)
+    if values is None or not _CNY.search(values.text):
+        return None
+    labels = [line for line in lines if line.y < values.y and _AMOUNT_LABEL.search(line.text)]
+    rate = _RATE.search(_CNY.sub(" ", values.text))
+    fields.tax_rate = Decimal(rate[1]) / 100 if rate else None
+    xs = char_xs(values)
+    found = [
+        (xs[m.start()], parse_amount(m[1].replace(" ", ""))) for m in _CNY.finditer(values.text)
+    ]
+    if not labels:
+        for name, (_, amount) in zip(_AMOUNT_ORDER, found, strict=False):
+            setattr(fields, name, amount)
+        return None
+    header = labels[-1]
+    columns = _columns(header, _AMOUNT_LABEL)
+    fare_label = None
+    for x, amount in found:
+        label = min(columns, key=lambda column: abs(column[0] - x))[1]
+        if label in _FARE_LABELS:
+            fields.fare, fare_label = amount, label
+        elif label in _LABEL_FIELDS:
+            setattr(fields, _LABEL_FIELDS[label], amount)
+    return fare_label
+
+
+def looks_air(text: str, fields: InvoiceFields) -> bool:
+    if AIR_TITLE in text:
+        return True
+    # The title may be missing from a damaged text layer; air-only fields still tell.
+    return bool(fields.invoice_number and (fields.segments or E_TICKET.search(text)))
+
+
+def derive_air_fields(fields: InvoiceFields) -> InvoiceFields:
+    """The VAT base (票价 + 燃油) and the first flight in the railway-shaped journey fields."""
+    if fields.fare is not None and fields.fuel_surcharge is not None:
+        fields.amount_excluding_tax = fields.fare + fields.fuel_surcharge
+    if fields.segments:
+        flight = fields.segments[0]
+        fields.travel_date, fields.departure_time = flight.travel_date, flight.departure_time
+        fields.departure_station = flight.departure_airport
+        fields.arrival_station = flight.arrival_airport
+    return fields
+
+
+def check_air_amounts(fields: InvoiceFields) -> list[Finding]:
+    """合计 = 票价 + 燃油 + 税额 + 基金 + 其他, and the tax within a cent of rate × (票价 + 燃油).
+
+    The printed tax is trusted for deduction (its rounding rule is unconfirmed, DOMAIN §5); only
+    a difference beyond one cent is reported. The rate is the file's (9 % when it states none).
+    """
+    parts: tuple[Decimal | None, ...] = (fields.fare, fields.fuel_surcharge, fields.tax_amount)
+    parts += (fields.civil_aviation_fund, fields.other_taxes)
+    findings = []
+    total = fields.total_amount
+    if total is not None and all(part is not None for part in parts):
+        added = sum((part for part in parts if part is not None), Decimal(0))
+        if added != total:
+            message = f"total {total} ≠ fare + fuel + tax + fund + other taxes ({added})"
+            findings.append(Finding("arithmetic", message, "total_amount"))
+    fare, fuel, tax = fields.fare, fields.fuel_surcharge, fields.tax_amount
+    if fare is not None and fuel is not None and tax is not None:
+        rate = fields.tax_rate if fields.tax_rate is not None else AIR_TAX_RATE
+        if abs((fare + fuel) * rate - tax) > _CENT:
+            message = f"tax {tax} ≠ (fare {fare} + fuel {fuel}) × rate {rate}"
+            findings.append(Finding("arithmetic", message, "tax_amount"))
+    return findings
+
+
+AIR = KindRules(
+    kind="air",
+    title=AIR_TITLE,
+    taxonomy="aei",
+    read_xbrl=read_aei_xbrl,
+    read_face=read_air_face,
+    looks_like=looks_air,
+    printed_fields=PRINTED_FIELDS,
+    always_printed=("invoice_number", "fare", "total_amount"),
+    check_amounts=check_air_amounts,
+    derive=derive_air_fields,
+)
