@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,8 +14,9 @@ from typer.testing import CliRunner
 from app.auth.models import ApiToken, User
 from app.cli import cli
 from app.config import Settings, get_settings
-from app.demo import DEMO_USERS
+from app.demo import DEMO_USCC, DEMO_USERS
 from app.invoices.models import Invoice
+from app.invoices.parsing import parse_file
 from tests.factories import make_uscc
 
 runner = CliRunner()
@@ -109,11 +111,18 @@ def test_bad_input_is_a_clear_error(cli_env: None, args: list[str], message: str
     assert message in out
 
 
-def test_demo_is_idempotent_and_seeds_invoices(cli_env: None, session: Session):
+def test_demo_is_idempotent_and_seeds_invoices(cli_env: None, session: Session, settings: Settings):
     code, out = run("demo")
     assert code == 0, out
     assert "admin-demo-pass" in out
     assert "cashier-demo-pass" in out  # books and pays are two people under segregation of duties
+    try_files = sorted((settings.storage_dir.parent / "demo-files").iterdir())
+    assert len(try_files) == 4
+    readings = [parse_file(f.read_bytes(), f.name)[0] for f in try_files]
+    [flight] = [r for r in readings if r.kind == "air"]  # one flight to try beside the trains
+    assert flight.total == Decimal("480.00")
+    assert flight.buyer_tax_id == DEMO_USCC
+    assert flight.findings == ()
     invoices = session.exec(select(func.count()).select_from(Invoice)).one()
     assert invoices >= 10
     code, _ = run("demo")
