@@ -3,10 +3,11 @@
     .venv/bin/python bench/fuzz_parser.py [--seconds 600] [--iterations N] [--seed 1]
                                           [--max-rounds 3] [--trace-memory] [--out var/fuzz]
 
-Same mutations as tests/fuzz/test_parser_mutations.py (railclaim_devkit.synthetic.mutate), driven by
-a seeded random.Random instead of Hypothesis: an input that raises anything but a ParseError, or
-takes more than 5 s of CPU (or 256 MiB with --trace-memory), is written to --out with its seed
-and iteration, and the run exits 1. Prints outcomes per code, the slowest input and throughput.
+Same mutations and seeds (railway and air) as tests/fuzz/test_parser_mutations.py
+(railclaim_devkit.synthetic.mutate), driven by a seeded random.Random instead of Hypothesis: an
+input that raises anything but a ParseError, or takes more than 5 s of CPU (or 256 MiB with
+--trace-memory), is written to --out with its seed and iteration, and the run exits 1. Prints
+outcomes per code, the slowest input and throughput.
 Results go in docs/RELIABILITY.md ("Fuzzing").
 """
 
@@ -24,7 +25,7 @@ import warnings
 from pathlib import Path
 
 from app.invoices.parsing import ParseError, parse_file
-from railclaim_devkit.synthetic.mutate import mutate, seed_files
+from railclaim_devkit.synthetic.mutate import air_seed_files, mutate, seed_files
 
 MAX_CPU_SECONDS = 5.0
 MAX_PEAK_BYTES = 256 * 1024 * 1024
@@ -63,7 +64,7 @@ def main() -> int:
     logging.disable(logging.CRITICAL)  # pypdf warns on every damaged file
     warnings.simplefilter("ignore")
 
-    seeds = seed_files()
+    seeds = seed_files() + air_seed_files()
     rng = random.Random(args.seed)
     outcomes: collections.Counter[str] = collections.Counter()
     slowest = (0.0, "")

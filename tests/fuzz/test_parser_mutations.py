@@ -22,6 +22,7 @@ from railclaim_devkit.synthetic import random_spec, render_12306_bundle, render_
 from railclaim_devkit.synthetic.mutate import (
     MUTATORS,
     Seed,
+    air_seed_files,
     mutate,
     seed_files,
     with_corrupt_deflate,
@@ -41,7 +42,8 @@ FUZZ = settings(
 
 @cache
 def seeds() -> list[Seed]:
-    return seed_files()
+    """Railway invoices and air itineraries of every file kind, and a mixed ZIP."""
+    return seed_files() + air_seed_files()
 
 
 def parse_within_limits(data: bytes, name: str) -> str:
@@ -75,7 +77,7 @@ def test_mutated_files_parse_or_are_refused(family: str) -> None:
 
 
 @FUZZ
-@given(index=st.integers(0, 6), rounds=st.integers(2, 6), rng=st.randoms(use_true_random=False))
+@given(index=st.integers(0, 12), rounds=st.integers(2, 6), rng=st.randoms(use_true_random=False))
 def test_repeated_mutations(index: int, rounds: int, rng: random.Random) -> None:
     seed = seeds()[index % len(seeds())]
     assert parse_within_limits(mutate(seed, rng, seeds(), rounds), seed.name) in CODES
