@@ -97,11 +97,8 @@ def seed_files(seed: int = 12306) -> list[Seed]:
 
 
 def air_seed_files(seed: int = 12306) -> list[Seed]:
-    """Valid air itineraries of every file kind, and a ZIP mixing one with a railway invoice.
-
-    Kept apart from `seed_files`, whose every file the parser must read: add these to a fuzz
-    run once the parser reads air itineraries.
-    """
+    """Valid air itineraries of every file kind, and a ZIP mixing one with a railway invoice
+    (the fuzz test and bench/fuzz_parser.py start from `seed_files()` + these)."""
     rng = random.Random(seed)
     spec = random_air_spec(rng, business_type="sale", segment_count=2)
     fee = air_fee_itinerary_for(spec, rng, "refund")
