@@ -1,32 +1,34 @@
-"""Air e-itineraries for the workflow tests, read from real files of the generator.
+"""Air e-itineraries for the workflow tests: real files of the air generator, uploaded as PDFs.
 
-Until the air generator lands, an air itinerary's upload is a railway PDF of the generator whose
-parse is replaced by the air reading the test describes (`AirFiles.register`): the service
-takes in exactly what the parser would hand it, bytes and renditions included.
+Each upload is DOMAIN §5's sample itinerary (合计 480.00 = 票价 330.28 + 燃油 64.22 + 税 35.50 +
+基金 50.00) bought by the org's entity for one of its people, with a number and an e-ticket of
+its own; a test changes the flights, the dates or the passenger by keyword. The parser reads it
+like any upload (embedded XBRL and the face by position), nothing is stood in for.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
-from decimal import Decimal
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.invoices import service
-from app.invoices.parsing import ParsedInvoice, parse_file
-from app.invoices.parsing.model import FlightSegment
-from railclaim_devkit.synthetic import render_pdf
-from tests.claims_support import API, Org, days_ago, trip_spec, verify
+from app.auth.models import EmployeeProfile
+from railclaim_devkit.synthetic import (
+    AirInvoiceSpec,
+    AirSegment,
+    domain_sample_air_spec,
+    render_air_pdf,
+)
+from tests.claims_support import API, Org, days_ago, verify
 
-_tickets = itertools.count(1)
+_numbers = itertools.count(1)
 
 
-def air_segment(travel_date: dt.date, **overrides: Any) -> FlightSegment:
+def air_segment(travel_date: dt.date, **overrides: Any) -> AirSegment:
+    """The sample's flight CA1831 北京首都 → 上海虹桥 in Y at 08:30, on `travel_date`."""
     fields: dict[str, Any] = {
         "carrier": "中国国际航空",
         "flight_number": "CA1831",
@@ -37,64 +39,46 @@ def air_segment(travel_date: dt.date, **overrides: Any) -> FlightSegment:
         "arrival_airport": "上海虹桥",
     }
     fields.update(overrides)
-    return FlightSegment(**fields)
+    return AirSegment(**fields)
 
 
-def air_reading(rail: ParsedInvoice, *, segments: tuple[FlightSegment, ...], **overrides: Any):
-    """`rail` read as the air itinerary of DOMAIN §5's sample (合计 480.00, tax 35.50)."""
-    first = segments[0]
+def flight_spec(
+    session: Session, org: Org, *, who: str = "employee", **overrides: Any
+) -> AirInvoiceSpec:
+    """The sample itinerary for `who` (an Org attribute), bought by the org's entity, issued the
+    day after its first flight, with a valid number and an e-ticket no other upload has."""
+    travel = overrides.pop("travel_date", days_ago(10))
+    issue = overrides.pop("issue_date", travel + dt.timedelta(days=1))
+    person = getattr(org, who)
+    profile = session.get(EmployeeProfile, person.id)
+    assert profile is not None
+    assert profile.passenger_name
+    assert profile.id_last4
+    sequence = next(_numbers)
     fields: dict[str, Any] = {
-        "kind": "air",
-        "train_number": None,
-        "carriage": None,
-        "seat": None,
-        "seat_class": None,
-        "segments": segments,
-        "travel_date": first.travel_date,
-        "departure_time": first.departure_time,
-        "departure_station": first.departure_airport,
-        "arrival_station": first.arrival_airport,
-        "fare": Decimal("330.28"),
-        "fuel_surcharge": Decimal("64.22"),
-        "amount_excluding_tax": Decimal("394.50"),
-        "tax_rate": Decimal("0.09"),
-        "tax_amount": Decimal("35.50"),
-        "civil_aviation_fund": Decimal("50.00"),
-        "other_taxes": Decimal("0.00"),
-        "total_amount": Decimal("480.00"),
-        "domestic": True,
-        "e_ticket_number": f"999{next(_tickets):010d}",
-        "findings": (),
+        # 2-digit year, region 11 (北京), channel 1, then a sequence: the structure checks hold.
+        "invoice_number": f"{issue.year % 100:02d}111{sequence + 10**14:015d}",
+        "issue_date": issue,
+        "segments": (air_segment(travel),),
+        "e_ticket_number": f"999{sequence:010d}",
+        "passenger_name": profile.passenger_name,
+        "passenger_id_masked": f"1101011990****{profile.id_last4}",
+        "buyer_name": org.entity.name,
+        "buyer_tax_id": org.entity.uscc,
     }
     fields.update(overrides)
-    return dataclasses.replace(rail, **fields)
+    return domain_sample_air_spec(**fields)
 
 
 class AirFiles:
-    """Stands in for the air parser on registered bytes; every other file parses as usual."""
+    """Builds air itinerary files and uploads them; the real parser reads every one."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self._readings: dict[bytes, ParsedInvoice] = {}
-        real = service.parse_file
-
-        def parse(data: bytes, filename: str = "", **kwargs: Any) -> list[ParsedInvoice]:
-            if data in self._readings:
-                return [self._readings[data]]
-            return real(data, filename, **kwargs)
-
-        monkeypatch.setattr(service, "parse_file", parse)
-
-    def register(self, session: Session, org: Org, **overrides: Any) -> tuple[bytes, Any]:
-        """A flight of the org's employee (or `who`): the file's bytes and their air reading."""
-        who = overrides.pop("who", "employee")
-        travel = overrides.pop("travel_date", days_ago(10))
-        segments = overrides.pop("segments", None) or (air_segment(travel),)
-        spec = trip_spec(session, org, who=who, travel_date=travel)
-        data = render_pdf(spec)
-        rail = parse_file(data, f"{spec.invoice_number}.pdf")[0]
-        reading = air_reading(rail, segments=segments, **overrides)
-        self._readings[data] = reading
-        return data, reading
+    def register(
+        self, session: Session, org: Org, **overrides: Any
+    ) -> tuple[bytes, AirInvoiceSpec]:
+        """A flight of the org's employee (or `who`): the file's bytes and the spec it shows."""
+        spec = flight_spec(session, org, **overrides)
+        return render_air_pdf(spec), spec
 
     def upload(
         self,
@@ -106,14 +90,15 @@ class AirFiles:
         uploader: str | None = None,
         **kw: Any,
     ) -> dict[str, Any]:
-        data, reading = self.register(session, org, who=who, **kw)
+        data, spec = self.register(session, org, who=who, **kw)
         response = client.post(
             f"{API}/invoices",
-            files={"file": (f"{reading.invoice_number}.pdf", data)},
+            files={"file": (f"{spec.invoice_number}.pdf", data)},
             headers=org.headers[uploader or who],
         )
         assert response.status_code == 201, response.text
         body: dict[str, Any] = response.json()
+        assert body["kind"] == "air"
         return body
 
 

@@ -108,6 +108,6 @@ def session(settings: Settings) -> Iterator[Session]:
 
 
 @pytest.fixture
-def air_files(monkeypatch: pytest.MonkeyPatch) -> AirFiles:
-    """Air readings of registered upload bytes (see tests.air_support)."""
-    return AirFiles(monkeypatch)
+def air_files() -> AirFiles:
+    """Real air itinerary files of the generator, for upload (see tests.air_support)."""
+    return AirFiles()
