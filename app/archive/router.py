@@ -11,7 +11,7 @@ from fastapi.responses import Response, StreamingResponse
 from app.archive.export import start_export, stream_export
 from app.archive.retention import purge_record
 from app.archive.schemas import ArchiveReportOut
-from app.archive.verify import verify_archive
+from app.archive.verify import verify_archive_today
 from app.audit.deps import AuditKeyDep
 from app.auth.deps import AdminUser, require_roles
 from app.auth.models import Role
@@ -75,15 +75,7 @@ def verify(
     _reader: Verifier,
     expected_head: Mac = None,
 ) -> ArchiveReportOut:
-    with read_session:
-        report = verify_archive(
-            read_session,
-            store=store,
-            key=key,
-            expected_head=expected_head,
-            today=business_today(),
-        )
-    return ArchiveReportOut.of(report)
+    return verify_archive_today(read_session, store=store, key=key, expected_head=expected_head)
 
 
 @router.delete(

@@ -19,10 +19,12 @@ from app.archive import verify_content, verify_records
 from app.archive.checkpoint import Since, made_since
 from app.archive.findings import ArchiveReport
 from app.archive.models import ArchiveFile, ArchiveRecord
+from app.archive.schemas import ArchiveReportOut
 from app.audit.chain import GENESIS, ChainHead
 from app.audit.service import verify_chain
 from app.invoices.models import Invoice, InvoiceFile, PaperVoucher
 from app.invoices.parsing import ParseError, parse_file
+from app.kit.dates import business_today
 from app.storage import FileStore
 
 _CHUNK = 1024 * 1024
@@ -53,6 +55,21 @@ def verify_archive(
     verify_records.add_warnings(session, report, today)
     check_audit_chain(session, key, expected_head, report, since.audit if since else GENESIS)
     return report
+
+
+def verify_archive_today(
+    read_session: Session, *, store: FileStore, key: bytes, expected_head: str | None
+) -> ArchiveReportOut:
+    """The full 四性 report as of today, read through `read_session` and closing it after."""
+    with read_session:
+        report = verify_archive(
+            read_session,
+            store=store,
+            key=key,
+            expected_head=expected_head,
+            today=business_today(),
+        )
+    return ArchiveReportOut.of(report)
 
 
 def _references(session: Session, changed: dt.datetime | None) -> Iterator[Any]:

@@ -4,23 +4,17 @@ and the post those actions read: who acts, the form, and the page's answer to a 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from pydantic import BaseModel
-from sqlmodel import Session
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from app.audit.service import audit_key
 from app.auth.models import Role
 from app.auth.names import display_names
-from app.auth.principal import Principal
 from app.claims import queries
-from app.claims.service import Actor
-from app.config import SettingsDep
-from app.db import SessionDep
 from app.kit.dates import business_today
 from app.ledger.queries import voucher_ids_by_claim, voucher_numbers
 from app.problems import AppError
@@ -31,44 +25,36 @@ from app.web.claim_present import (
     claim_view,
     people_of,
 )
-from app.web.csrf import CsrfChecked
-from app.web.forms import FormFields, as_problem, parse_form
-from app.web.i18n import Lang, request_lang, translate
+from app.web.form_page import render_refusal
+from app.web.forms import as_problem
+from app.web.i18n import Lang, translate
 from app.web.nav import LEDGER_READERS
-from app.web.present import problem_view
-from app.web.session import require_web_roles
-from app.web.templating import render
+from app.web.page_call import FormPost, PageCall, form_post, see_other
 
 
 def claim_page(
-    request: Request,
-    session: Session,
-    principal: Principal,
+    page: PageCall,
     claim_id: uuid.UUID,
     *,
     error: AppError | None = None,
     values: dict[str, Any] | None = None,
 ) -> Response:
     """The claim within the caller's sight (else 404), its actions, and a refusal if any."""
-    lang = request_lang(request)
+    session, principal, lang = page.session, page.principal, page.lang
     claim = queries.read_claim(session, principal, claim_id, vouchers=voucher_ids_by_claim)
     context = {
         **claim_view(lang, claim, display_names(session, people_of(claim))),
         "actions": claim_actions(principal, claim),
         "today": business_today().isoformat(),
-        "problem": problem_view(lang, error) if error else None,
         "values": values or {},
-        "done": _done_text(lang, request.query_params.get("done")),
+        "done": _done_text(lang, page.query("done")),
         "vouchers": [
             {"id": v_id, "number": number, "kind": translate(lang, VOUCHER_KINDS.get(kind, kind))}
             for v_id, number, kind in voucher_numbers(session, claim.voucher_ids)
         ],
         "can_open_vouchers": principal.has_role(*LEDGER_READERS),
     }
-    status_code = error.status if error else 200
-    return render(
-        request, "claims/detail.html", context, principal=principal, status_code=status_code
-    )
+    return render_refusal(page, "claims/detail.html", context, error)
 
 
 def _done_text(lang: Lang, done: str | None) -> str | None:
@@ -81,27 +67,14 @@ M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
-class ClaimPost:
-    """A post on a claim's page that passed its CSRF check, with the actor it runs as."""
-
-    request: Request
-    session: Session
-    principal: Principal
-    actor: Actor
-    form: dict[str, Any]
-
-    @property
-    def lang(self) -> Lang:
-        return request_lang(self.request)
+class ClaimPost(FormPost):
+    """A post on a claim's page: a refusal shows that page again with the reason."""
 
     def refuse(
         self, claim_id: uuid.UUID, error: AppError, *, keep_values: bool = False
     ) -> Response:
         """The claim page explaining `error`; `keep_values` keeps what was typed in its form."""
-        values = self.form if keep_values else None
-        return claim_page(
-            self.request, self.session, self.principal, claim_id, error=error, values=values
-        )
+        return claim_page(self, claim_id, error=error, values=self.form if keep_values else None)
 
     def attempt(
         self,
@@ -116,7 +89,7 @@ class ClaimPost:
             command()
         except AppError as exc:
             return self.refuse(claim_id, exc, keep_values=keep_values)
-        return RedirectResponse(f"/claims/{claim_id}?done={done}", status_code=303)
+        return see_other(f"/claims/{claim_id}?done={done}")
 
     def submit_form(
         self,
@@ -129,34 +102,13 @@ class ClaimPost:
     ) -> Response:
         """The form (or `data` read from it) as `model`, then the command with it; a field error
         shows in the claim's problem box, a refusal also keeps what was typed."""
-        body, errors = parse_form(model, self.form if data is None else data, self.lang)
+        body, errors = self.parse(model, data)
         if body is None:
             return self.refuse(claim_id, as_problem(errors))
         return self.attempt(claim_id, lambda: command(body), done=done, keep_values=True)
 
 
-def claim_post(*roles: Role) -> Callable[..., Awaitable[ClaimPost]]:
-    """The dependency reading a claim post by one of `roles`, in the order the pages always did:
-    session, settings, the user and their role, the CSRF token, then the form."""
-    # A default, not an Annotated hint: postponed hints are read from the module, not this scope.
-    has_role = Depends(require_web_roles(*roles))
-
-    # Async: it does no I/O, so it need not hop to the thread pool (as the app's other such deps).
-    async def dependency(
-        request: Request,
-        session: SessionDep,
-        settings: SettingsDep,
-        *,
-        principal: Principal = has_role,
-        _csrf: CsrfChecked,
-        form: FormFields,
-    ) -> ClaimPost:
-        return ClaimPost(request, session, principal, Actor(principal, audit_key(settings)), form)
-
-    return dependency
-
-
 # The API's claim writers (auditors never write), and finance for booking and paying.
 CLAIM_WRITERS = (Role.EMPLOYEE, Role.APPROVER, Role.FINANCE, Role.ADMIN)
-ClaimWriterPost = Annotated[ClaimPost, Depends(claim_post(*CLAIM_WRITERS))]
-FinancePost = Annotated[ClaimPost, Depends(claim_post(Role.FINANCE))]
+ClaimWriterPost = Annotated[ClaimPost, Depends(form_post(ClaimPost, *CLAIM_WRITERS))]
+FinanceClaimPost = Annotated[ClaimPost, Depends(form_post(ClaimPost, Role.FINANCE))]

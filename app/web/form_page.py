@@ -5,23 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import Request
 from starlette.responses import Response
 
-from app.auth.principal import Principal
 from app.problems import AppError
 from app.web.forms import FormErrors
-from app.web.i18n import Lang, request_lang
+from app.web.i18n import Lang
+from app.web.page_call import PageCall
 from app.web.present import problem_view
-from app.web.templating import render
 
 ProblemView = Callable[[Lang, AppError], dict[str, Any]]
 
 
 def render_form(
-    request: Request,
+    page: PageCall,
     template: str,
-    principal: Principal,
     context: dict[str, Any],
     errors: FormErrors,
     *,
@@ -34,6 +31,19 @@ def render_form(
     context = {
         **context,
         "errors": errors.fields,
-        "problem": shown_as(request_lang(request), boxed) if boxed else None,
+        "problem": shown_as(page.lang, boxed) if boxed else None,
     }
-    return render(request, template, context, principal=principal, status_code=errors.status_code)
+    return page.render(template, context, status_code=errors.status_code)
+
+
+def render_refusal(
+    page: PageCall,
+    template: str,
+    context: dict[str, Any],
+    error: AppError | None,
+    *,
+    shown_as: ProblemView = problem_view,
+) -> Response:
+    """The page with `error`, if any, explained in its problem box and answered with its status."""
+    context = {**context, "problem": shown_as(page.lang, error) if error else None}
+    return page.render(template, context, status_code=error.status if error else 200)

@@ -12,6 +12,7 @@ from app.auth.models import ApiToken, Role
 from app.auth.principal import Principal
 from app.db import SessionDep
 from app.problems import AppError, Forbidden
+from app.web.nav import LEDGER_READERS
 
 SESSION_COOKIE = "railclaim_session"
 
@@ -97,6 +98,8 @@ def require_web_roles(*roles: Role) -> Callable[[Principal], Principal]:
 # The same roles as the API dependencies (app.auth.deps, app.invoices.deps).
 FinanceWebUser = Annotated[Principal, Depends(require_web_roles(Role.FINANCE))]
 AdminWebUser = Annotated[Principal, Depends(require_web_roles(Role.ADMIN))]
+AuditWebUser = Annotated[Principal, Depends(require_web_roles(Role.AUDITOR, Role.ADMIN))]
+LedgerWebUser = Annotated[Principal, Depends(require_web_roles(*LEDGER_READERS))]
 UploaderWebUser = Annotated[
     Principal, Depends(require_web_roles(Role.EMPLOYEE, Role.FINANCE, Role.ADMIN))
 ]

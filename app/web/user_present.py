@@ -1,4 +1,5 @@
-"""The user edit form: a user's current fields as form values, and a posted form as a UserUpdate.
+"""The user forms: a new user's posted form as a UserCreate; for the edit form, a user's current
+fields as form values, and a posted form as a UserUpdate.
 
 An edit form sends every field: a blank profile input clears that field (null), unticked role
 and entity boxes mean none, so what the admin sees on the page is what the user becomes.
@@ -22,6 +23,7 @@ CLEARABLE_PROFILE_FIELDS = (
     "cost_centre",
     "manager_id",
 )
+PROFILE_FIELDS = (*CLEARABLE_PROFILE_FIELDS, "employment_type")
 EMPLOYMENT_TYPES = (("contract", "劳动合同"), ("dispatched", "劳务派遣"), ("other", "其他"))
 
 
@@ -29,6 +31,19 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [v for v in value if v]
     return [value] if value else []
+
+
+def user_payload(form: dict[str, Any]) -> dict[str, Any]:
+    """The flat user form as UserCreate's shape: lists for checkboxes, a nested profile."""
+    payload: dict[str, Any] = {
+        key: form[key] for key in ("username", "display_name", "password") if form.get(key)
+    }
+    payload["roles"] = _as_list(form.get("roles"))
+    payload["entity_ids"] = _as_list(form.get("entity_ids"))
+    profile = {key: form[key] for key in PROFILE_FIELDS if form.get(key)}
+    if set(profile) - {"employment_type"}:
+        payload["profile"] = profile
+    return payload
 
 
 def edit_values(user: UserOut) -> dict[str, Any]:

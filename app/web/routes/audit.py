@@ -8,20 +8,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from sqlmodel import Session
 from starlette.responses import Response
 
 from app.archive.export import start_export, stream_export
-from app.archive.schemas import ArchiveReportOut
-from app.archive.verify import verify_archive
+from app.archive.verify import verify_archive_today
 from app.audit import service as audit_service
+from app.audit.deps import AuditKeyDep
 from app.audit.models import AuditEvent
 from app.audit.schemas import ChainVerificationOut
 from app.auth.models import Role
-from app.auth.principal import Principal
-from app.config import SettingsDep
-from app.db import SessionDep
-from app.kit.dates import BUSINESS_TZ, business_today
+from app.db import ReadSessionDep
+from app.kit.dates import BUSINESS_TZ
 from app.kit.pagination import CursorQuery
 from app.kit.streaming import streamed_download
 from app.ledger.queries import resolve_entity
@@ -30,48 +27,37 @@ from app.storage.deps import StoreDep
 from app.web.audit_labels import ACTION_LABELS, CHECK_LABELS, CHECKED_LABELS, OBJECT_TYPE_LABELS
 from app.web.errors import WEB_PAGE_TAG
 from app.web.filter_forms import ArchiveExportFilters, AuditLogFilters
+from app.web.page_call import PageCall, page_call
 from app.web.present import ASPECTS
 from app.web.query_forms import QueryForm, query_form
 from app.web.scope import scope_of, this_month
-from app.web.session import require_web_roles
+from app.web.session import AuditWebUser
 from app.web.templating import render
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 PAGE_SIZE = 50
 # The API's archive roles: finance compiles and hands over the archive, so it may export too.
-ArchiveExporter = Annotated[
-    Principal, Depends(require_web_roles(Role.AUDITOR, Role.ADMIN, Role.FINANCE))
-]
-AuditWebUser = Annotated[Principal, Depends(require_web_roles(Role.AUDITOR, Role.ADMIN))]
+ArchivePage = Annotated[PageCall, Depends(page_call(Role.AUDITOR, Role.ADMIN, Role.FINANCE))]
+AuditPage = Annotated[PageCall, Depends(page_call(Role.AUDITOR, Role.ADMIN))]
 
 
 def _archive_page(
-    request: Request,
-    session: Session,
-    principal: Principal,
+    page: PageCall,
     entity: uuid.UUID | None,
     form: QueryForm[ArchiveExportFilters] | None = None,
 ) -> Response:
     month = this_month()
     context = {
-        "scope": scope_of(session, principal, entity),
+        "scope": scope_of(page.session, page.principal, entity),
         "values": form.values if form else {"from": month, "to": month},
         "errors": form.errors.fields if form else {},
     }
-    status_code = form.status_code if form else 200
-    return render(
-        request, "audit/archive.html", context, principal=principal, status_code=status_code
-    )
+    return page.render("audit/archive.html", context, status_code=form.status_code if form else 200)
 
 
 @router.get("/audit/archive")
-def archive_page(
-    request: Request,
-    session: SessionDep,
-    principal: ArchiveExporter,
-    entity: uuid.UUID | None = None,
-) -> Response:
-    return _archive_page(request, session, principal, entity)
+def archive_page(page: ArchivePage, entity: uuid.UUID | None = None) -> Response:
+    return _archive_page(page, entity)
 
 
 ArchiveForm = Annotated[QueryForm[ArchiveExportFilters], Depends(query_form(ArchiveExportFilters))]
@@ -79,31 +65,26 @@ ArchiveForm = Annotated[QueryForm[ArchiveExportFilters], Depends(query_form(Arch
 
 @router.get("/audit/archive/export", response_class=StreamingResponse)
 def archive_download(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    store: StoreDep,
-    principal: ArchiveExporter,
-    form: ArchiveForm,
+    page: ArchivePage, key: AuditKeyDep, store: StoreDep, form: ArchiveForm
 ) -> Response:
     """The BagIt zip, streamed; the export is audited before its first byte. A wrong range
     gives the form back with the user's months and the error beside the field."""
     if form.data is None:
-        return _archive_page(request, session, principal, _entity_of(form), form)
+        return _archive_page(page, _entity_of(form), form)
     try:
         plan = start_export(
-            session,
-            entity_id=resolve_entity(principal, form.data.entity),
+            page.session,
+            entity_id=resolve_entity(page.principal, form.data.entity),
             period_from=form.data.period_from,
             period_to=form.data.period_to,
-            actor=principal.user,
-            key=audit_service.audit_key(settings),
+            actor=page.principal.user,
+            key=key,
         )
     except AppError as exc:
         form.refuse(exc)
-        return _archive_page(request, session, principal, _entity_of(form), form)
+        return _archive_page(page, _entity_of(form), form)
     return streamed_download(
-        request,
+        page.request,
         lambda read_session: stream_export(read_session, store=store, plan=plan),
         filename=plan.filename,
         media_type="application/zip",
@@ -121,21 +102,15 @@ def _entity_of(form: QueryForm[ArchiveExportFilters]) -> uuid.UUID | None:
 @router.get("/audit/integrity")
 def integrity_page(
     request: Request,
-    settings: SettingsDep,
+    key: AuditKeyDep,
     store: StoreDep,
     principal: AuditWebUser,
+    read_session: ReadSessionDep,
     expected_head: Annotated[str | None, Query(pattern=r"^[0-9a-f]{64}$")] = None,
 ) -> Response:
-    with Session(request.app.state.read_engine) as read_session:
-        report = verify_archive(
-            read_session,
-            store=store,
-            key=audit_service.audit_key(settings),
-            expected_head=expected_head,
-            today=business_today(),
-        )
+    report = verify_archive_today(read_session, store=store, key=key, expected_head=expected_head)
     context = {
-        "report": ArchiveReportOut.of(report),
+        "report": report,
         "expected_head": expected_head,
         "aspects": ASPECTS,
         "checked_labels": CHECKED_LABELS,
@@ -154,13 +129,9 @@ AuditLogForm = Annotated[QueryForm[AuditLogFilters], Depends(query_form(AuditLog
 
 @router.get("/audit/log")
 def audit_log_page(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: AuditWebUser,
-    form: AuditLogForm,
-    cursor: CursorQuery = None,
+    page: AuditPage, key: AuditKeyDep, form: AuditLogForm, cursor: CursorQuery = None
 ) -> Response:
+    session, principal = page.session, page.principal
     events: list[AuditEvent] = []
     next_cursor, chain = None, None
     if form.data is not None:
@@ -175,7 +146,7 @@ def audit_log_page(
         except AppError as exc:
             form.refuse(exc)
     if form.data is not None and form.data.verify:
-        report = audit_service.verify_chain(session, audit_service.audit_key(settings))
+        report = audit_service.verify_chain(session, key)
         chain = ChainVerificationOut.from_report(report)
     context = {
         "events": events,
@@ -186,9 +157,7 @@ def audit_log_page(
         "actions": ACTION_LABELS,
         "object_types": OBJECT_TYPE_LABELS,
     }
-    return render(
-        request, "audit/log.html", context, principal=principal, status_code=form.status_code
-    )
+    return page.render("audit/log.html", context, status_code=form.status_code)
 
 
 def _event_filters(data: AuditLogFilters) -> audit_service.EventFilters:

@@ -5,59 +5,39 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
-from starlette.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends
+from starlette.responses import Response
 
-from app.audit.service import audit_key
-from app.auth.principal import Principal
-from app.claims import queries, service
+from app.claims import service
 from app.claims.schemas import ClaimCreate, ClaimOut
-from app.config import SettingsDep
-from app.db import SessionDep
 from app.kit.pagination import CursorQuery
-from app.ledger.queries import voucher_ids_by_claim
-from app.problems import AppError
+from app.web.claim_lists import listed_claims
 from app.web.claim_page import CLAIM_WRITERS, ClaimWriterPost, claim_page
 from app.web.claim_pick import checked_values, pick_context
 from app.web.claim_present import CLAIM_STATES
-from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
 from app.web.filter_forms import ClaimListFilters
 from app.web.form_page import render_form
-from app.web.forms import FormErrors, FormFields, parse_form, refused
-from app.web.i18n import request_lang
+from app.web.forms import FormErrors
+from app.web.page_call import PageCall, WebPage, page_call, see_other
 from app.web.query_forms import QueryForm, query_form
-from app.web.session import WebUser, require_web_roles
-from app.web.templating import render
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 PAGE_SIZE = 20
-ClaimWriter = Annotated[Principal, Depends(require_web_roles(*CLAIM_WRITERS))]
-
-
-def actor_of(principal: Principal, settings: SettingsDep) -> service.Actor:
-    return service.Actor(principal=principal, audit_key=audit_key(settings))
+ClaimWriterPage = Annotated[PageCall, Depends(page_call(*CLAIM_WRITERS))]
 
 
 @router.get("/claims")
 def claims_list(
-    request: Request,
-    session: SessionDep,
-    principal: WebUser,
+    page: WebPage,
     form: Annotated[QueryForm[ClaimListFilters], Depends(query_form(ClaimListFilters))],
     cursor: CursorQuery = None,
 ) -> Response:
     items: list[ClaimOut] = []
     next_cursor = None
     if form.data is not None:
-        items, next_cursor = queries.list_claims(
-            session,
-            principal,
-            state=form.data.state,
-            awaiting_me=False,
-            cursor=cursor,
-            limit=PAGE_SIZE,
-            vouchers=voucher_ids_by_claim,
+        items, next_cursor = listed_claims(
+            page, state=form.data.state, cursor=cursor, limit=PAGE_SIZE
         )
     context = {
         "claims": items,
@@ -66,9 +46,7 @@ def claims_list(
         "states": CLAIM_STATES,
         "errors": form.errors.fields,
     }
-    return render(
-        request, "claims/list.html", context, principal=principal, status_code=form.status_code
-    )
+    return page.render("claims/list.html", context, status_code=form.status_code)
 
 
 def claim_payload(form: dict[str, Any]) -> dict[str, Any]:
@@ -86,51 +64,37 @@ def claim_payload(form: dict[str, Any]) -> dict[str, Any]:
     return {"title": form.get("title", ""), "purpose": form.get("purpose", ""), "items": items}
 
 
-def _new_page(
-    request: Request,
-    session: SessionDep,
-    principal: Principal,
-    values: dict[str, Any],
-    errors: FormErrors,
-) -> Response:
-    lang = request_lang(request)
-    checked = checked_values(values, request.query_params.getlist("invoice"))
+def _new_page(page: PageCall, values: dict[str, Any], errors: FormErrors) -> Response:
+    checked = checked_values(values, page.request.query_params.getlist("invoice"))
     context = {
-        **pick_context(session, principal, lang, checked),
+        **pick_context(page.session, page.principal, page.lang, checked),
         "values": values,
     }
-    return render_form(request, "claims/new.html", principal, context, errors)
+    return render_form(page, "claims/new.html", context, errors)
 
 
 @router.get("/claims/new")
-def new_claim_page(request: Request, session: SessionDep, principal: ClaimWriter) -> Response:
-    return _new_page(request, session, principal, {}, FormErrors())
+def new_claim_page(page: ClaimWriterPage) -> Response:
+    return _new_page(page, {}, FormErrors())
 
 
 @router.post("/claims/new")
-def create_claim(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: ClaimWriter,
-    _csrf: CsrfChecked,
-    form: FormFields,
-) -> Response:
-    data, errors = parse_form(ClaimCreate, claim_payload(form), request_lang(request))
-    if data is None:
-        return _new_page(request, session, principal, form, errors)
-    try:
-        claim = service.create_claim(session, actor_of(principal, settings), data)
-    except AppError as exc:
-        return _new_page(request, session, principal, form, refused(exc, request_lang(request)))
-    return RedirectResponse(f"/claims/{claim.id}?done=created", status_code=303)
+def create_claim(post: ClaimWriterPost) -> Response:
+    def create(data: ClaimCreate) -> ClaimOut:
+        return service.create_claim(post.session, post.actor, data)
+
+    return post.submit(
+        ClaimCreate,
+        create,
+        again=lambda errors: _new_page(post, post.form, errors),
+        then=lambda claim: see_other(f"/claims/{claim.id}?done=created"),
+        data=claim_payload(post.form),
+    )
 
 
 @router.get("/claims/{claim_id}")
-def claim_detail(
-    request: Request, session: SessionDep, principal: WebUser, claim_id: uuid.UUID
-) -> Response:
-    return claim_page(request, session, principal, claim_id)
+def claim_detail(page: WebPage, claim_id: uuid.UUID) -> Response:
+    return claim_page(page, claim_id)
 
 
 @router.post("/claims/{claim_id}/submit")

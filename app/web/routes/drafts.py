@@ -5,58 +5,47 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import TypeAdapter, ValidationError
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from app.claims import queries, service
 from app.claims.schemas import ClaimPatch, ItemRef, JustificationBody
-from app.db import SessionDep
 from app.ledger.queries import voucher_ids_by_claim
 from app.problems import AppError, Forbidden
 from app.web.claim_page import ClaimWriterPost
 from app.web.claim_pick import checked_values, pick_context
 from app.web.confirm import confirmed, not_confirmed
 from app.web.errors import WEB_PAGE_TAG
-from app.web.forms import as_problem, parse_form
-from app.web.i18n import request_lang
-from app.web.routes.claims import ClaimWriter, claim_payload
-from app.web.templating import render
+from app.web.forms import as_problem
+from app.web.page_call import PageCall, see_other
+from app.web.routes.claims import ClaimWriterPage, claim_payload
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 _ITEMS = TypeAdapter(list[ItemRef])
 
 
 def _add_page(
-    request: Request,
-    session: SessionDep,
-    principal: ClaimWriter,
-    claim_id: uuid.UUID,
-    values: dict[str, Any],
-    *,
-    nothing_ticked: bool = False,
+    page: PageCall, claim_id: uuid.UUID, values: dict[str, Any], *, nothing_ticked: bool = False
 ) -> Response:
-    lang = request_lang(request)
+    session, principal = page.session, page.principal
     claim = queries.read_claim(session, principal, claim_id, vouchers=voucher_ids_by_claim)
     if claim.claimant != principal.id:  # others may see the claim, never add to it
         raise Forbidden("Only the claimant may add documents to this claim.")
     context = {
         **pick_context(
-            session, principal, lang, checked_values(values, []), base_total=claim.total
+            session, principal, page.lang, checked_values(values, []), base_total=claim.total
         ),
         "claim": claim,
         "values": values,
         "nothing_ticked": nothing_ticked,
     }
-    status_code = 422 if nothing_ticked else 200
-    return render(request, "claims/add.html", context, principal=principal, status_code=status_code)
+    return page.render("claims/add.html", context, status_code=422 if nothing_ticked else 200)
 
 
 @router.get("/claims/{claim_id}/add")
-def add_items_page(
-    request: Request, session: SessionDep, principal: ClaimWriter, claim_id: uuid.UUID
-) -> Response:
-    return _add_page(request, session, principal, claim_id, {})
+def add_items_page(page: ClaimWriterPage, claim_id: uuid.UUID) -> Response:
+    return _add_page(page, claim_id, {})
 
 
 @router.post("/claims/{claim_id}/add")
@@ -66,9 +55,7 @@ def add_items(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
     except ValidationError:
         refs = []
     if not refs:
-        return _add_page(
-            post.request, post.session, post.principal, claim_id, post.form, nothing_ticked=True
-        )
+        return _add_page(post, claim_id, post.form, nothing_ticked=True)
     for ref in refs:
         # One document at a time, as the API adds them: those added before a refusal stay
         # added, and the claim page that shows the refusal lists them.
@@ -76,14 +63,14 @@ def add_items(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
             service.add_item(post.session, post.actor, claim_id, ref)
         except AppError as exc:
             return post.refuse(claim_id, exc)
-    return RedirectResponse(f"/claims/{claim_id}?done=added", status_code=303)
+    return see_other(f"/claims/{claim_id}?done=added")
 
 
 @router.post("/claims/{claim_id}/edit")
 def edit_draft(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
     """Title and purpose as the form sends them; the page keeps what was typed on a refusal."""
     fields = {name: post.form.get(name, "") for name in ("title", "purpose")}
-    patch, errors = parse_form(ClaimPatch, fields, post.lang)
+    patch, errors = post.parse(ClaimPatch, fields)
     if patch is None:
         return post.refuse(claim_id, as_problem(errors), keep_values=True)
 
@@ -97,7 +84,7 @@ def edit_draft(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
 def justify_item(post: ClaimWriterPost, claim_id: uuid.UUID, item_id: uuid.UUID) -> Response:
     """An empty 说明 clears it, as the API's null does."""
     text = str(post.form.get("justification", "")).strip() or None
-    body, errors = parse_form(JustificationBody, {"justification": text}, post.lang)
+    body, errors = post.parse(JustificationBody, {"justification": text})
     if body is None:
         return post.refuse(claim_id, as_problem(errors))
 
@@ -121,4 +108,4 @@ def delete_draft(post: ClaimWriterPost, claim_id: uuid.UUID) -> Response:
         service.delete_draft(post.session, post.actor, claim_id)
     except AppError as exc:
         return post.refuse(claim_id, exc)
-    return RedirectResponse(f"/claims?deleted={claim.number}", status_code=303)
+    return see_other(f"/claims?deleted={claim.number}")

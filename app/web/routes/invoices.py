@@ -5,12 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Query, Request
-from starlette.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form, Query
+from starlette.responses import Response
 
-from app.audit.service import audit_key
 from app.auth.models import Role
-from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices import queries
 from app.invoices.deduction import confirm_deduction
@@ -20,18 +18,16 @@ from app.kit.pagination import CursorQuery
 from app.kit.text import QueryText
 from app.problems import AppError
 from app.storage.deps import StoreDep
-from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
-from app.web.i18n import request_lang
+from app.web.form_page import render_refusal
+from app.web.page_call import FinancePage, FinancePost, PageCall, WebPage, see_other
 from app.web.present import (
     KIND_LABELS,
     STATUS_LABELS,
     VERIFICATION_LABELS,
     invoice_row,
-    problem_view,
 )
-from app.web.session import FinanceWebUser, WebUser
-from app.web.templating import render
+from app.web.session import WebUser
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 PAGE_SIZE = 20
@@ -39,34 +35,25 @@ StatusFilter = Literal["available", "claimed", "booked", "void"]
 
 
 def _list_page(
-    request: Request,
-    session: SessionDep,
-    principal: WebUser,
-    filters: queries.InvoiceFilters,
-    cursor: str | None,
-    *,
-    heading: str,
+    page: PageCall, filters: queries.InvoiceFilters, cursor: str | None, *, heading: str
 ) -> Response:
-    lang = request_lang(request)
     items, next_cursor = queries.list_invoices(
-        session, principal, filters, cursor=cursor, limit=PAGE_SIZE
+        page.session, page.principal, filters, cursor=cursor, limit=PAGE_SIZE
     )
     context = {
         "heading": heading,
-        "rows": [invoice_row(lang, i) for i in items],
+        "rows": [invoice_row(page.lang, i) for i in items],
         "next_cursor": next_cursor,
         "filters": filters,
         "statuses": STATUS_LABELS,
         "kinds": KIND_LABELS,
     }
-    return render(request, "invoices/list.html", context, principal=principal)
+    return page.render("invoices/list.html", context)
 
 
 @router.get("/invoices")
 def my_invoices(
-    request: Request,
-    session: SessionDep,
-    principal: WebUser,
+    page: WebPage,
     status: Annotated[StatusFilter | None, Query()] = None,
     travel_date_from: Day | None = None,
     travel_date_to: Day | None = None,
@@ -81,55 +68,40 @@ def my_invoices(
         travel_date_from=travel_date_from,
         travel_date_to=travel_date_to,
         q=q or None,
-        owner=principal.id,
+        owner=page.principal.id,
     )
-    return _list_page(request, session, principal, filters, cursor, heading="我的发票")
+    return _list_page(page, filters, cursor, heading="我的发票")
 
 
 @router.get("/finance/unassigned")
 def unassigned_invoices(
-    request: Request,
-    session: SessionDep,
-    principal: FinanceWebUser,
+    page: FinancePage,
     q: Annotated[QueryText | None, Query(max_length=64)] = None,
     cursor: CursorQuery = None,
 ) -> Response:
     filters = queries.InvoiceFilters(q=q or None, owner="none")
-    return _list_page(request, session, principal, filters, cursor, heading="待认领发票")
+    return _list_page(page, filters, cursor, heading="待认领发票")
 
 
-def _detail(
-    request: Request,
-    session: SessionDep,
-    principal: WebUser,
-    invoice_id: uuid.UUID,
-    *,
-    error: AppError | None = None,
-) -> Response:
-    lang = request_lang(request)
+def _detail(page: PageCall, invoice_id: uuid.UUID, *, error: AppError | None = None) -> Response:
+    session, principal = page.session, page.principal
     invoice = queries.invoice_out(
         session, principal, queries.get_visible_invoice(session, principal, invoice_id)
     )
     context = {
         "invoice": invoice,
-        "row": invoice_row(lang, invoice),
+        "row": invoice_row(page.lang, invoice),
         "verification_label": VERIFICATION_LABELS.get(invoice.verification, ""),
         "renditions": {r.kind: r for r in invoice.renditions},
         "can_confirm": principal.has_role(Role.FINANCE) and invoice.status != "void",
         "today": business_today().isoformat(),
-        "error": problem_view(lang, error) if error else None,
     }
-    status_code = error.status if error else 200
-    return render(
-        request, "invoices/detail.html", context, principal=principal, status_code=status_code
-    )
+    return render_refusal(page, "invoices/detail.html", context, error)
 
 
 @router.get("/invoices/{invoice_id}")
-def invoice_detail(
-    request: Request, session: SessionDep, principal: WebUser, invoice_id: uuid.UUID
-) -> Response:
-    return _detail(request, session, principal, invoice_id)
+def invoice_detail(page: WebPage, invoice_id: uuid.UUID) -> Response:
+    return _detail(page, invoice_id)
 
 
 @router.get("/invoices/{invoice_id}/files/{rendition}")
@@ -157,16 +129,12 @@ def invoice_file(
 
 @router.post("/invoices/{invoice_id}/deduction-confirmation")
 def confirm_invoice_deduction(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    principal: FinanceWebUser,
-    _csrf: CsrfChecked,
-    invoice_id: uuid.UUID,
-    confirmed_on: Annotated[Day, Form()],
+    post: FinancePost, invoice_id: uuid.UUID, confirmed_on: Annotated[Day, Form()]
 ) -> Response:
     try:
-        confirm_deduction(session, principal, invoice_id, confirmed_on, audit_key(settings))
+        confirm_deduction(
+            post.session, post.principal, invoice_id, confirmed_on, post.actor.audit_key
+        )
     except AppError as exc:
-        return _detail(request, session, principal, invoice_id, error=exc)
-    return RedirectResponse(f"/invoices/{invoice_id}?confirmed=1", status_code=303)
+        return _detail(post, invoice_id, error=exc)
+    return see_other(f"/invoices/{invoice_id}?confirmed=1")

@@ -4,38 +4,27 @@ confirmation step (a page with the consequences, then a post that says it was co
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from sqlmodel import Session
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from app.audit.service import audit_key
-from app.auth.actor import Actor
 from app.auth.models import Role
 from app.auth.names import display_names
 from app.auth.principal import Principal
-from app.config import SettingsDep
-from app.db import SessionDep
 from app.kit.dates import business_today
 from app.ledger.calendar import period_calendar
 from app.ledger.closing import set_period_status
 from app.ledger.periods import check_period_text
 from app.problems import AppError
-from app.web.csrf import CsrfChecked
 from app.web.errors import WEB_PAGE_TAG
-from app.web.forms import FormFields
-from app.web.i18n import request_lang
+from app.web.form_page import render_refusal
+from app.web.page_call import FormPost, LedgerPage, PageCall, form_post, page_call, see_other
 from app.web.period_present import PeriodRow, period_rows
-from app.web.present import problem_view
 from app.web.scope import Scope, scope_of, this_month
-from app.web.session import require_web_roles
-from app.web.templating import render
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
-LedgerWebUser = Annotated[
-    Principal, Depends(require_web_roles(Role.FINANCE, Role.AUDITOR, Role.ADMIN))
-]
 CONFIRMED = "yes"
 
 
@@ -46,25 +35,17 @@ def _rows(session: Session, principal: Principal, scope: Scope) -> list[PeriodRo
 
 
 def _periods_page(
-    request: Request,
-    session: Session,
-    principal: Principal,
-    entity: uuid.UUID | None,
-    error: AppError | None = None,
+    page: PageCall, entity: uuid.UUID | None, error: AppError | None = None
 ) -> Response:
-    scope = scope_of(session, principal, entity)
+    scope = scope_of(page.session, page.principal, entity)
     context = {
-        "rows": _rows(session, principal, scope),
+        "rows": _rows(page.session, page.principal, scope),
         "scope": scope,
         "entity_q": _entity_query(scope),
-        "done": request.query_params.get("done"),
-        "done_period": request.query_params.get("period", ""),
-        "problem": problem_view(request_lang(request), error) if error else None,
+        "done": page.query("done"),
+        "done_period": page.query("period") or "",
     }
-    status_code = error.status if error else 200
-    return render(
-        request, "finance/periods.html", context, principal=principal, status_code=status_code
-    )
+    return render_refusal(page, "finance/periods.html", context, error)
 
 
 def _entity_query(scope: Scope) -> str:
@@ -73,89 +54,58 @@ def _entity_query(scope: Scope) -> str:
 
 
 @router.get("/finance/periods")
-def periods_page(
-    request: Request, session: SessionDep, principal: LedgerWebUser, entity: uuid.UUID | None = None
-) -> Response:
-    return _periods_page(request, session, principal, entity)
+def periods_page(page: LedgerPage, entity: uuid.UUID | None = None) -> Response:
+    return _periods_page(page, entity)
 
 
 def _confirm_page(
-    request: Request,
-    session: Session,
-    principal: Principal,
-    entity: uuid.UUID | None,
-    period: str,
-    *,
-    close: bool,
+    page: PageCall, entity: uuid.UUID | None, period: str, *, close: bool
 ) -> Response:
     try:
         check_period_text(period)
     except AppError as exc:
-        return _periods_page(request, session, principal, entity, exc)
-    scope = scope_of(session, principal, entity)
-    row = next((r for r in _rows(session, principal, scope) if r.period.period == period), None)
+        return _periods_page(page, entity, exc)
+    scope = scope_of(page.session, page.principal, entity)
+    rows = _rows(page.session, page.principal, scope)
     context: dict[str, Any] = {
-        "row": row,
+        "row": next((r for r in rows if r.period.period == period), None),
         "period": period,
         "close": close,
         "scope": scope,
         "entity_q": _entity_query(scope),
         "confirmed": CONFIRMED,
     }
-    return render(request, "finance/period_confirm.html", context, principal=principal)
+    return page.render("finance/period_confirm.html", context)
 
 
 def _change_state(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    entity: uuid.UUID | None,
-    period: str,
-    form: dict[str, Any],
-    *,
-    close: bool,
+    post: FormPost, entity: uuid.UUID | None, period: str, *, close: bool
 ) -> Response:
-    if form.get("confirm") != CONFIRMED:
-        return _confirm_page(request, session, actor.principal, entity, period, close=close)
+    if post.form.get("confirm") != CONFIRMED:
+        return _confirm_page(post, entity, period, close=close)
     try:
-        set_period_status(session, actor, entity=entity, period=period, close=close)
+        set_period_status(post.session, post.actor, entity=entity, period=period, close=close)
     except AppError as exc:
-        return _periods_page(request, session, actor.principal, entity, exc)
+        return _periods_page(post, entity, exc)
     done = "closed" if close else "reopened"
     entity_part = f"&entity={entity}" if entity else ""
-    return RedirectResponse(
-        f"/finance/periods?done={done}&period={period}{entity_part}", status_code=303
-    )
+    return see_other(f"/finance/periods?done={done}&period={period}{entity_part}")
 
 
 def _add_change_pages(change: str, *, close: bool, roles: tuple[Role, ...]) -> None:
     """The confirmation page of `change` (close or reopen) and its post, for `roles`."""
-    # A default, not an Annotated hint: postponed hints are read from the module, not this scope.
-    may_change = Depends(require_web_roles(*roles))
+    # Defaults, not Annotated hints: postponed hints are read from the module, not this scope.
+    may_see, may_change = Depends(page_call(*roles)), Depends(form_post(FormPost, *roles))
 
     def confirm(
-        request: Request,
-        session: SessionDep,
-        *,
-        principal: Principal = may_change,
-        period: str,
-        entity: uuid.UUID | None = None,
+        period: str, entity: uuid.UUID | None = None, *, page: PageCall = may_see
     ) -> Response:
-        return _confirm_page(request, session, principal, entity, period, close=close)
+        return _confirm_page(page, entity, period, close=close)
 
     def change_period(
-        request: Request,
-        session: SessionDep,
-        settings: SettingsDep,
-        *,
-        principal: Principal = may_change,
-        _csrf: CsrfChecked,
-        period: str,
-        form: FormFields,
-        entity: uuid.UUID | None = None,
+        period: str, entity: uuid.UUID | None = None, *, post: FormPost = may_change
     ) -> Response:
-        actor = Actor(principal, audit_key(settings))
-        return _change_state(request, session, actor, entity, period, form, close=close)
+        return _change_state(post, entity, period, close=close)
 
     path = f"/finance/periods/{{period}}/{change}"
     router.add_api_route(path, confirm, methods=["GET"], name=f"confirm_{change}")

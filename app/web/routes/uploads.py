@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Request, UploadFile
 from starlette.responses import Response
 
-from app.audit.service import audit_key
+from app.audit.deps import AuditKeyDep
 from app.config import SettingsDep
 from app.db import SessionDep
 from app.invoices import queries
@@ -48,14 +48,14 @@ def upload_page(request: Request, principal: UploaderWebUser, settings: Settings
 def upload_one_file(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    key: AuditKeyDep,
     principal: UploaderWebUser,
     services: UploadServicesDep,
     _csrf: CsrfChecked,
     file: Annotated[UploadFile, File()],
 ) -> dict[str, Any]:
     """Ingests one file (a ZIP counts as one) through the batch service: a row per invoice."""
-    ctx = IntakeContext(principal=principal, owner_hint=None, audit_key=audit_key(settings))
+    ctx = IntakeContext(principal=principal, owner_hint=None, audit_key=key)
     received = [(file.filename or "", file.file.read())]
     results, counts = upload_batch(session, ctx, services, received)
     lang = request_lang(request)
