@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, func, select
@@ -17,6 +18,9 @@ from app.claims.views import ClaimVouchers, claim_out, claims_out
 from app.kit.pagination import paginate
 from app.problems import Forbidden
 
+# Whose decision the listed claims wait for: the caller's, or a deactivated approver's.
+Awaiting = Literal["me", "inactive"]
+
 
 def read_claim(
     session: Session, principal: Principal, claim_id: uuid.UUID, *, vouchers: ClaimVouchers
@@ -29,24 +33,23 @@ def list_claims(
     principal: Principal,
     *,
     state: str | None,
-    awaiting_me: bool,
     cursor: str | None,
     limit: int,
     vouchers: ClaimVouchers,
-    awaiting_inactive: bool = False,
+    awaiting: Awaiting | None = None,
 ) -> tuple[list[ClaimOut], str | None]:
-    """Newest first; `awaiting_me` keeps the submitted claims waiting for the caller's decision,
-    as the designated approver or as today's substitute; `awaiting_inactive` (admins) those
-    whose route names a deactivated user at a level still to approve, for reassignment."""
+    """Newest first; awaiting `me` keeps the submitted claims waiting for the caller's decision,
+    as the designated approver or as today's substitute; `inactive` (admins) those whose route
+    names a deactivated user at a level still to approve, for reassignment."""
     statement = select(Claim)
     clause = claim_visibility(principal)
     if clause is not None:
         statement = statement.where(clause)
     if state is not None:
         statement = statement.where(Claim.state == state)
-    if awaiting_me:
+    if awaiting == "me":
         statement = statement.where(_awaiting(principal))
-    if awaiting_inactive:
+    if awaiting == "inactive":
         if not principal.is_admin:
             raise Forbidden("Only admins list the claims waiting for deactivated approvers.")
         statement = statement.where(waiting_for_inactive())

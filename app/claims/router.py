@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -81,7 +81,7 @@ def list_claims(
     vouchers: ClaimVouchersDep,
     state: ClaimState | None = None,
     awaiting: Annotated[
-        Literal["me", "inactive"] | None,
+        queries.Awaiting | None,
         Query(
             description="`me`: claims waiting for your decision; `inactive` (admins): claims "
             "waiting for a deactivated approver, to reassign"
@@ -95,8 +95,7 @@ def list_claims(
             session,
             principal,
             state=state,
-            awaiting_me=awaiting == "me",
-            awaiting_inactive=awaiting == "inactive",
+            awaiting=awaiting,
             cursor=cursor,
             limit=limit,
             vouchers=vouchers,

@@ -3,8 +3,6 @@ the vouchers the ledger booked for each (the web's defaults for the claims query
 
 from __future__ import annotations
 
-from typing import Literal
-
 from app.claims import queries
 from app.claims.schemas import ClaimOut
 from app.ledger.queries import voucher_ids_by_claim
@@ -17,7 +15,7 @@ def listed_claims(
     limit: int,
     cursor: str | None = None,
     state: str | None = None,
-    awaiting: Literal["me", "inactive"] | None = None,
+    awaiting: queries.Awaiting | None = None,
 ) -> tuple[list[ClaimOut], str | None]:
     """One page of the claims in `state` (any without), or of those awaiting a decision of the
     user (`me`) or of a deactivated approver (`inactive`); and the cursor of the next page."""
@@ -25,8 +23,7 @@ def listed_claims(
         page.session,
         page.principal,
         state=state,
-        awaiting_me=awaiting == "me",
-        awaiting_inactive=awaiting == "inactive",
+        awaiting=awaiting,
         cursor=cursor,
         limit=limit,
         vouchers=voucher_ids_by_claim,
