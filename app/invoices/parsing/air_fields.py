@@ -9,8 +9,10 @@ the amounts by the column label above each `CNY` value.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from xml.etree.ElementTree import Element
 
@@ -64,12 +66,32 @@ _FLIGHT_NAMES: dict[str, tuple[str, ...]] = {
     "arrival_airport": ("arrivalairport", "destination", "destinationairport"),
 }
 _PREFIXES = ("", "electronicinvoiceair", "electronicinvoice", "aei", "air")
-_EXACT = {
-    id(names): {
-        p + alias: f for f, aliases in names.items() for alias in aliases for p in _PREFIXES
-    }
-    for names in (_FACT_NAMES, _FLIGHT_NAMES)
-}
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """A name table: each known name, bare or prefixed, and the names by which one may end."""
+
+    exact: dict[str, str]
+    endings: tuple[tuple[str, str], ...]  # longest first
+
+    @classmethod
+    def of(cls, names: dict[str, tuple[str, ...]]) -> _Names:
+        pairs = [(alias, field) for field, aliases in names.items() for alias in aliases]
+        exact = {prefix + alias: field for alias, field in pairs for prefix in _PREFIXES}
+        return cls(exact, tuple(sorted(pairs, key=lambda pair: -len(pair[0]))))
+
+    def lookup(self, local: str) -> tuple[str, bool] | None:
+        """(field, exact) for an element's local name: the name itself, bare or prefixed, else
+        the field whose known name ends the element's (the longest such name)."""
+        name = local.lower()
+        exact = self.exact.get(name)
+        if exact is not None:
+            return exact, True
+        return next(((field, False) for alias, field in self.endings if name.endswith(alias)), None)
+
+
+_FACTS, _FLIGHT = _Names.of(_FACT_NAMES), _Names.of(_FLIGHT_NAMES)
 _DOMESTIC = {"国内": True, "国际": False, "true": True, "false": False, "1": True, "0": False}
 _DOMESTIC |= {"domestic": True, "international": False}
 
@@ -123,24 +145,13 @@ AIR_TAX_RATE = Decimal("0.09")
 _CENT = Decimal("0.01")
 
 
-def _lookup(local: str, names: dict[str, tuple[str, ...]]) -> tuple[str, bool] | None:
-    """(field, exact) for an element's local name; exact: the name itself, bare or prefixed,
-    else the field whose known name ends the element's (longest wins)."""
-    name = local.lower()
-    exact = _EXACT[id(names)].get(name)
-    if exact is not None:
-        return exact, True
-    endings = [(len(a), f) for f, aliases in names.items() for a in aliases if name.endswith(a)]
-    return (max(endings)[1], False) if endings else None
-
-
-def _values(elements: list[Element], names: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def _values(elements: list[Element], names: _Names) -> dict[str, str]:
     """Each field's text: from its first exactly named element, else its first by ending."""
     exact: dict[str, str] = {}
     ending: dict[str, str] = {}
     for element in elements:
         tag = split_tag(element)
-        found = _lookup(tag[1], names) if tag is not None else None
+        found = names.lookup(tag[1]) if tag is not None else None
         if found is not None:
             (exact if found[1] else ending).setdefault(found[0], (element.text or "").strip())
     return ending | exact
@@ -148,7 +159,13 @@ def _values(elements: list[Element], names: dict[str, tuple[str, ...]]) -> dict[
 
 def _in_namespace(element: Element) -> bool:
     tag = split_tag(element)
-    return tag is not None and bool(_AEI_NAMESPACE.match(tag[0]))
+    return tag is not None and _is_aei(tag[0])
+
+
+@functools.lru_cache(maxsize=64)
+def _is_aei(namespace: str) -> bool:
+    """Whether a namespace is the air taxonomy's; an instance uses a handful, matched once."""
+    return bool(_AEI_NAMESPACE.match(namespace))
 
 
 def read_aei_xbrl(root: Element) -> XbrlReading | None:
@@ -163,12 +180,12 @@ def read_aei_xbrl(root: Element) -> XbrlReading | None:
             facts.append(element)
             continue
         inside.update(id(child) for child in element.iter())
-        segment = _segment(_values(children, _FLIGHT_NAMES))
+        segment = _segment(_values(children, _FLIGHT))
         if segment is not None:
             flights.append(segment)
     if not facts and not flights:
         return None
-    fields = _fields_from_facts(_values(facts, _FACT_NAMES))
+    fields = _fields_from_facts(_values(facts, _FACTS))
     fields.segments = tuple(flights) or None
     return XbrlReading(fields, fields.invoice_number is not None)
 

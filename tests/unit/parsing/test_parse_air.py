@@ -33,6 +33,7 @@ from railclaim_devkit.synthetic import (
 from railclaim_devkit.synthetic.real_variants import Rendition
 from tests.fixtures.air_strategies import air_invoice_specs, air_xbrl_options
 from tests.fixtures.strategies import face_styles, pdf_variants
+from tests.unit.parsing.faces import SAMPLE_RUNS, read
 
 ROUND_TRIP = settings(max_examples=40, deadline=None)
 # The variant grid's breadth is in its parameters; a few examples each keep the suite fast.
@@ -306,3 +307,46 @@ def test_every_air_corpus_variant_parses_to_its_spec() -> None:
         assert invoices[0].kind == "air"
         assert invoices[0].total_amount == item.spec.total_amount
         assert invoices[0].segments == item.spec.segments
+
+
+# DOMAIN §5's face as placed runs (the generator's millimetres × 3, y downwards).
+AIR_RUNS: list[tuple[float, float, str]] = [
+    (144, 42, "电子发票（航空运输电子客票行程单）"),
+    (420, 33, "发票号码:25111000000012345678"),
+    (420, 51, "开票日期:2025年03月20日"),
+    (66, 78, "国内国际标识:国内"),
+    (66, 99, "旅客姓名:张三"),
+    (300, 99, "有效身份证件号码:1101011990****1234"),
+    *[(x * 3, 126, label) for x, label in ((58, "承运人"), (84, "航班号"), (102, "座位等级"))],
+    *[(x * 3, 126, label) for x, label in ((120, "日期"), (150, "时间"))],
+    (66, 147, "自:北京首都"),
+    *[(x * 3, 147, v) for x, v in ((58, "中国国际航空"), (84, "CA1831"), (102, "Y"))],
+    *[(x * 3, 147, v) for x, v in ((120, "2025年03月15日"), (150, "08:30"))],
+    (66, 162, "至:上海虹桥"),
+    *[(x * 3, 276, label) for x, label in ((22, "票价"), (47, "燃油附加费"), (72, "增值税税率"))],
+    *[(x * 3, 276, label) for x, label in ((97, "增值税税额"), (122, "民航发展基金"))],
+    *[(x * 3, 276, label) for x, label in ((147, "其他税费"), (172, "合计"))],
+    *[(x * 3, 294, v) for x, v in ((22, "CNY 330.28"), (47, "CNY 64.22"), (72, "9%"))],
+    *[(x * 3, 294, v) for x, v in ((97, "CNY 35.50"), (122, "CNY 50.00"), (147, "CNY 0.00"))],
+    (516, 294, "CNY 480.00"),
+    (66, 318, "电子客票号码:9991234567890"),
+    (66, 360, "购买方名称:北京示例科技有限公司"),
+    (354, 360, "统一社会信用代码:91110108MA01ABCD1E"),
+]
+
+
+def test_the_kind_of_a_face_follows_its_title_else_the_fields_only_it_has() -> None:
+    assert read(AIR_RUNS).kind == "air"
+    assert read(SAMPLE_RUNS).kind == "railway"
+    untitled = read([run for run in AIR_RUNS if not run[2].startswith("电子发票")])
+    assert untitled.kind == "air"
+    assert untitled.fields.total_amount == Decimal("480.00")
+    assert untitled.fields.segments is not None
+    assert [s.flight_number for s in untitled.fields.segments] == ["CA1831"]
+
+
+def test_drawing_order_does_not_matter_only_positions_do() -> None:
+    shuffled = list(AIR_RUNS)
+    random.Random(5).shuffle(shuffled)
+    assert read(shuffled).fields == read(AIR_RUNS).fields
+    assert read(AIR_RUNS).fields.tax_amount == Decimal("35.50")
