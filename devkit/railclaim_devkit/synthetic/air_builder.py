@@ -88,9 +88,7 @@ def random_air_spec(
     flown = segments[-1 if kind == "sale" else 0].travel_date
     issue = pick("issue_date", lambda: _draw_issue_date(rng, kind, flown))
     pick("fill_date", lambda: max(FIRST_AIR_DAY, segments[0].travel_date - _days(rng, 0, 30)))
-    _pick_amounts(rng, pick, kind, segments, domestic)
-    if red_letter:
-        _negate_amounts(pinned)
+    _pick_amounts(rng, pick, kind, segments, domestic, -1 if red_letter else 1)
     pick(
         "invoice_number",
         lambda: identifiers.random_invoice_number(rng, issue, region, AIR_CHANNEL),
@@ -275,12 +273,15 @@ def _pick_amounts(
     kind: BusinessType,
     segments: tuple[AirSegment, ...],
     domestic: bool,
+    sign: int,
 ) -> None:
+    """Drawn amounts carry `sign` (-1: red-letter); pinned ones stay as given, derived ones
+    (the tax of a pinned fare, the total) follow them."""
     fee_kind = kind in ("refund", "change")
     sale_rate = AIR_TAX_RATE if domestic else _ZERO_RATE
     rate = pick("tax_rate", lambda: AIR_FEE_TAX_RATE if fee_kind else sale_rate)
     gross_fare, gross_fuel = _draw_gross(rng, segments, fee_kind)
-    fare, fuel, tax = split_inclusive(gross_fare, gross_fuel, rate)
+    fare, fuel, tax = split_inclusive(sign * gross_fare, sign * gross_fuel, rate)
     if abs(tax - (fare + fuel) * rate) > CENT:
         tax = air_tax(fare, fuel, rate)  # keep within the cent the arithmetic check allows
     drawn = (fare, fuel)
@@ -288,8 +289,8 @@ def _pick_amounts(
     fuel = pick("fuel_surcharge", lambda: drawn[1])
     # A pinned fare or fuel surcharge takes the plain rule; drawn ones keep the carrier's split.
     tax = pick("tax_amount", lambda: tax if (fare, fuel) == drawn else air_tax(fare, fuel, rate))
-    fund = pick("civil_aviation_fund", lambda: _fund(segments, domestic, fee_kind))
-    other = pick("other_taxes", lambda: _draw_other_taxes(rng, fee_kind, domestic))
+    fund = pick("civil_aviation_fund", lambda: sign * _fund(segments, domestic, fee_kind))
+    other = pick("other_taxes", lambda: sign * _draw_other_taxes(rng, fee_kind, domestic))
     pick("total_amount", lambda: total_of(fare, fuel, tax, fund, other))
 
 
@@ -327,22 +328,8 @@ def _draw_other_taxes(rng: random.Random, fee_kind: bool, domestic: bool) -> Dec
 
 
 def _cabin_class(letter: str) -> str:
-    for cabin_class, letters in air_values.CABIN_LETTERS.items():
-        if letter in letters and cabin_class != "economy":
-            return cabin_class
-    return "economy"
-
-
-def _negate_amounts(pinned: dict[str, Any]) -> None:
-    for name in (
-        "fare",
-        "fuel_surcharge",
-        "tax_amount",
-        "civil_aviation_fund",
-        "other_taxes",
-        "total_amount",
-    ):
-        pinned[name] = -pinned[name]
+    classes = air_values.CABIN_LETTERS.items()
+    return next((cabin for cabin, letters in classes if letter in letters), "economy")
 
 
 def _draw_issue_date(rng: random.Random, kind: BusinessType, flight: dt.date) -> dt.date:

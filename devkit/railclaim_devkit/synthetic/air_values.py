@@ -87,9 +87,10 @@ CARRIERS: tuple[Carrier, ...] = tuple(
     )
 )
 
-# Booking-class letters by cabin (DOMAIN §5: they vary by airline; these are the common ones).
+# Booking-class letters by cabin (DOMAIN §5: they vary by airline); the same split as the
+# product's default cabin table (README "Air travel"), so each drawn letter has one class there.
 CABIN_LETTERS: dict[str, str] = {
-    "economy": "YBMHKLQEVTGSNRWX",
+    "economy": "YBMHKLQEVTGSNWXUO",
     "business": "CDJIRZ",
     "first": "FAP",
 }

@@ -352,3 +352,34 @@ def test_extra_columns_follow_the_time():
     reading = layout_air_face(spec, extra_columns=True)
     scrambled = layout_air_face(spec, FaceStyle(order="scrambled"), extra_columns=True)
     assert _lines(scrambled) == _lines(reading)
+
+
+def test_red_letter_negates_drawn_amounts_and_keeps_pinned_ones():
+    pinned = random_air_spec(
+        random.Random(14),
+        red_letter=True,
+        fare=Decimal("-100.00"),
+        fuel_surcharge=Decimal("-10.00"),
+    )
+    assert (pinned.fare, pinned.fuel_surcharge) == (Decimal("-100.00"), Decimal("-10.00"))
+    assert pinned.tax_amount == Decimal("-9.90")
+    parts = (pinned.fare, pinned.fuel_surcharge, pinned.tax_amount, pinned.civil_aviation_fund)
+    assert sum(parts) + pinned.other_taxes == pinned.total_amount
+    blue, red = (
+        random_air_spec(random.Random(15)),
+        random_air_spec(random.Random(15), red_letter=True),
+    )
+    assert red.total_amount == -blue.total_amount
+    assert red.tax_amount == -blue.tax_amount
+
+
+def test_cabin_letters_fall_in_one_class_of_the_products_default_table():
+    default_table = {"first": set("FAP"), "business": set("JCDIZR")}
+    default_table["economy"] = set("WYBMHKLNQTVXEGSUO")
+    seen = set()
+    for spec in _specs(300):
+        for segment in spec.segments:
+            classes = [name for name, letters in default_table.items() if segment.cabin in letters]
+            assert len(classes) == 1, segment.cabin
+            seen.add(classes[0])
+    assert seen == {"economy", "business", "first"}
