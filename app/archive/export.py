@@ -25,7 +25,7 @@ from app.archive.documents import safe_name
 from app.archive.index import IndexWriter
 from app.archive.models import ArchiveFile, ArchiveRecord
 from app.archive.prefetch import Fetched, Wanted, read_ahead
-from app.audit.service import record_event
+from app.audit.service import AuditedObject, EventRecorder
 from app.auth.models import User
 from app.entities.models import LegalEntity
 from app.invoices.models import Invoice, PaperVoucher
@@ -73,15 +73,11 @@ def start_export(
     entity = session.get(LegalEntity, entity_id)
     if entity is None:
         raise NotFound("No such legal entity.")
-    event = record_event(
+    event = EventRecorder(actor, key).record(
         session,
-        actor=actor,
-        action="archive.exported",
-        object_type="legal_entity",
-        object_id=str(entity.id),
-        entity_id=entity.id,
+        "archive.exported",
+        AuditedObject("legal_entity", entity.id, entity.id),
         details={"from": period_from, "to": period_to},
-        key=key,
     )
     plan = ExportPlan(
         entity_id=entity.id,

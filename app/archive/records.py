@@ -31,7 +31,7 @@ from app.archive.documents import (
 from app.archive.models import ArchiveFile, ArchiveRecord
 from app.archive.report import render_report
 from app.archive.seal import SealedRows, booked_key, content_seal, document_key
-from app.audit.service import record_event
+from app.audit.service import AuditedObject, EventRecorder
 from app.auth.models import User
 from app.db import utcnow
 from app.invoices.models import Invoice, PaperVoucher
@@ -96,13 +96,10 @@ def archive_voucher(
     document = metadata(contents, reference, files, archived_at)
     files.append(_put(store, "metadata.json", "metadata", to_json_bytes(document)))
     record = _store_record(session, contents, reference, keep_until, archived_at, files)
-    record_event(
+    EventRecorder(actor, key).record(
         session,
-        actor=actor,
-        action="archive.recorded",
-        object_type="archive_record",
-        object_id=str(record.id),
-        entity_id=voucher.entity_id,
+        "archive.recorded",
+        AuditedObject("archive_record", record.id, voucher.entity_id),
         details={
             "reference": reference,
             "voucher": voucher.number_text,
@@ -110,7 +107,6 @@ def archive_voucher(
             "metadata_sha256": record.metadata_sha256,
             "content": content_seal(_sealed_rows(session, contents, record, marks)),
         },
-        key=key,
     )
     return record
 

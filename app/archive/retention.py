@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.archive.errors import RetentionActive
 from app.archive.models import ArchiveFile, ArchiveRecord
-from app.audit.service import record_event
+from app.audit.service import AuditedObject, EventRecorder
 from app.auth.models import User
 from app.problems import Conflict, NotFound
 from app.storage import FileStore
@@ -32,15 +32,11 @@ def purge_record(
         )
     session.execute(delete(ArchiveFile).where(col(ArchiveFile.record_id) == record.id))
     session.delete(record)
-    record_event(
+    EventRecorder(actor, key).record(
         session,
-        actor=actor,
-        action="archive.purged",
-        object_type="archive_record",
-        object_id=str(record.id),
-        entity_id=record.entity_id,
+        "archive.purged",
+        AuditedObject("archive_record", record.id, record.entity_id),
         details={"reference": record.reference, "metadata_sha256": record.metadata_sha256},
-        key=key,
     )
     session.commit()
 

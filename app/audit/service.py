@@ -94,6 +94,42 @@ def record_event(
     return _append(session, draft, key)
 
 
+@dataclass(frozen=True)
+class AuditedObject:
+    """What an event is about: the object's type and id, and the legal entity it belongs to."""
+
+    type: str
+    id: uuid.UUID | str
+    entity_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class EventRecorder:
+    """Who an audited command's events name and the key that seals them, carried together."""
+
+    actor: AuditedActor | None
+    key: bytes
+
+    def record(
+        self,
+        session: Session,
+        action: str,
+        about: AuditedObject,
+        details: dict[str, Any] | None = None,
+    ) -> ChainEvent:
+        """`record_event` in this actor's name, about one object."""
+        return record_event(
+            session,
+            actor=self.actor,
+            action=action,
+            object_type=about.type,
+            object_id=str(about.id),
+            entity_id=about.entity_id,
+            details=details,
+            key=self.key,
+        )
+
+
 def _append(session: Session, draft: ChainEvent, key: bytes) -> ChainEvent:
     # Flush the audited change first, so the head lock below is the transaction's last lock.
     session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from app.audit.service import EventRecorder
 from app.auth.principal import Principal
 
 
@@ -16,3 +17,8 @@ class Actor:
     @property
     def id(self) -> uuid.UUID:
         return self.principal.id
+
+    @property
+    def recorder(self) -> EventRecorder:
+        """Records the audit events of this actor's commands."""
+        return EventRecorder(self.principal.user, self.audit_key)

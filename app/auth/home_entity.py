@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app.audit.service import AuditedActor, record_event
+from app.audit.service import AuditedActor, AuditedObject, EventRecorder
 from app.auth.models import UserEntity
 
 
@@ -31,13 +31,13 @@ def record_account_event(
     token_id: uuid.UUID | None = None,
 ) -> None:
     """An audit event about a person's account, or one of its tokens, in their home entity."""
-    record_event(
+    EventRecorder(actor, key).record(
         session,
-        actor=actor,
-        action=action,
-        object_type="user" if token_id is None else "api_token",
-        object_id=str(user_id if token_id is None else token_id),
-        entity_id=home_entity_id(session, user_id),
+        action,
+        AuditedObject(
+            "user" if token_id is None else "api_token",
+            user_id if token_id is None else token_id,
+            home_entity_id(session, user_id),
+        ),
         details=details,
-        key=key,
     )

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from app.audit.service import audit_key, record_event
+from app.audit.service import AuditedObject, EventRecorder, audit_key
 from app.auth import throttle
 from app.auth.errors import (
     AccountDisabled,
@@ -26,7 +26,7 @@ from app.auth.tokens import mint_token
 from app.config import Settings
 from app.db import utcnow
 from app.entities.models import LegalEntity
-from app.kit.pagination import paginate
+from app.kit.pagination import paginate_table
 from app.problems import Forbidden, NotFound, ValidationProblem
 
 
@@ -138,20 +138,16 @@ def _record_user_created(
     settings: Settings,
 ) -> None:
     # The profile (passenger name, ID digits) stays out: the log is kept for 30 years.
-    record_event(
+    EventRecorder(actor, audit_key(settings)).record(
         session,
-        actor=actor,
-        action="user.created",
-        object_type="user",
-        object_id=str(user.id),
-        entity_id=entity_ids[0] if len(entity_ids) == 1 else None,
+        "user.created",
+        AuditedObject("user", user.id, entity_ids[0] if len(entity_ids) == 1 else None),
         details={
             "username": user.username,
             "roles": user.roles,
             "is_service": user.is_service,
             "entity_ids": [str(eid) for eid in entity_ids],
         },
-        key=audit_key(settings),
     )
 
 
@@ -202,14 +198,7 @@ def user_out(session: Session, user: User) -> UserOut:
 def list_users(
     session: Session, *, cursor: str | None, limit: int
 ) -> tuple[list[UserOut], str | None]:
-    rows, next_cursor = paginate(
-        session,
-        select(User),
-        created_col=User.created_at,
-        id_col=User.id,
-        cursor=cursor,
-        limit=limit,
-    )
+    rows, next_cursor = paginate_table(session, select(User), User, cursor=cursor, limit=limit)
     return [user_out(session, u) for u in rows], next_cursor
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
-from app.audit.service import record_event
+from app.audit.service import AuditedObject, EventRecorder
 from app.auth.models import User, UserEntity
 from app.auth.principal import Principal
 from app.claims.models import ClaimPolicy
@@ -76,15 +76,11 @@ def replace_policy(
 def _audit(
     session: Session, principal: Principal, entity_id: uuid.UUID, data: ClaimPolicyIn, key: bytes
 ) -> None:
-    record_event(
+    EventRecorder(principal.user, key).record(
         session,
-        actor=principal.user,
-        action="claim-policy.updated",
-        object_type="claim_policy",
-        object_id=str(entity_id),
-        entity_id=entity_id,
+        "claim-policy.updated",
+        AuditedObject("claim_policy", entity_id, entity_id),
         details=data.model_dump(mode="json"),
-        key=key,
     )
 
 

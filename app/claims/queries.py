@@ -15,7 +15,7 @@ from app.claims.models import Claim
 from app.claims.schemas import ClaimOut
 from app.claims.substitutes import awaits_as_substitute
 from app.claims.views import ClaimVouchers, claim_out, claims_out
-from app.kit.pagination import paginate
+from app.kit.pagination import paginate_table
 from app.problems import Forbidden
 
 # Whose decision the listed claims wait for: the caller's, or a deactivated approver's.
@@ -53,14 +53,7 @@ def list_claims(
         if not principal.is_admin:
             raise Forbidden("Only admins list the claims waiting for deactivated approvers.")
         statement = statement.where(waiting_for_inactive())
-    rows, next_cursor = paginate(
-        session,
-        statement,
-        created_col=Claim.created_at,
-        id_col=Claim.id,
-        cursor=cursor,
-        limit=limit,
-    )
+    rows, next_cursor = paginate_table(session, statement, Claim, cursor=cursor, limit=limit)
     return claims_out(session, rows, vouchers), next_cursor
 
 

@@ -9,13 +9,13 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.audit.service import record_event
+from app.audit.service import AuditedObject, EventRecorder
 from app.auth.models import Role, User, UserEntity
 from app.auth.principal import Principal
 from app.claims.models import ApprovalSubstitute, Claim
 from app.claims.schemas import SubstituteCreate, SubstituteOut
 from app.kit.dates import business_today
-from app.kit.pagination import paginate
+from app.kit.pagination import paginate_table
 from app.problems import Forbidden, NotFound, ValidationProblem
 
 
@@ -128,13 +128,8 @@ def list_substitutes(
                 col(ApprovalSubstitute.substitute_id) == principal.id,
             )
         )
-    rows, next_cursor = paginate(
-        session,
-        statement,
-        created_col=ApprovalSubstitute.created_at,
-        id_col=ApprovalSubstitute.id,
-        cursor=cursor,
-        limit=limit,
+    rows, next_cursor = paginate_table(
+        session, statement, ApprovalSubstitute, cursor=cursor, limit=limit
     )
     return [substitute_out(r) for r in rows], next_cursor
 
@@ -156,17 +151,14 @@ def substitute_out(row: ApprovalSubstitute) -> SubstituteOut:
 def _audit(
     session: Session, principal: Principal, row: ApprovalSubstitute, action: str, key: bytes
 ) -> None:
-    record_event(
+    EventRecorder(principal.user, key).record(
         session,
-        actor=principal.user,
-        action=action,
-        object_type="approval_substitute",
-        object_id=str(row.id),
+        action,
+        AuditedObject("approval_substitute", row.id),
         details={
             "approver_id": str(row.approver_id),
             "substitute_id": str(row.substitute_id),
             "starts_on": row.starts_on.isoformat(),
             "ends_on": row.ends_on.isoformat(),
         },
-        key=key,
     )

@@ -9,12 +9,12 @@ from typing import Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.audit.service import AuditedActor, audit_key, record_event
+from app.audit.service import AuditedActor, AuditedObject, EventRecorder, audit_key
 from app.config import Settings
 from app.entities.errors import DuplicateEntity
 from app.entities.models import LegalEntity
 from app.entities.schemas import EntityCreate, EntityOut
-from app.kit.pagination import paginate
+from app.kit.pagination import paginate_table
 
 
 class EntityViewer(Protocol):
@@ -46,15 +46,11 @@ def create_entity(
         raise DuplicateEntity(
             f"A legal entity with USCC {data.uscc} exists.", uscc=data.uscc
         ) from exc
-    record_event(
+    EventRecorder(actor, audit_key(settings)).record(
         session,
-        actor=actor,
-        action="entity.created",
-        object_type="legal_entity",
-        object_id=str(entity.id),
-        entity_id=entity.id,
+        "entity.created",
+        AuditedObject("legal_entity", entity.id, entity.id),
         details={"name": entity.name, "uscc": entity.uscc, "taxpayer_type": entity.taxpayer_type},
-        key=audit_key(settings),
     )
     session.commit()
     return EntityOut.model_validate(entity, from_attributes=True)
@@ -67,12 +63,5 @@ def list_entities(
     statement = select(LegalEntity)
     if not principal.is_admin:
         statement = statement.where(col(LegalEntity.id).in_(principal.entity_ids))
-    rows, next_cursor = paginate(
-        session,
-        statement,
-        created_col=LegalEntity.created_at,
-        id_col=LegalEntity.id,
-        cursor=cursor,
-        limit=limit,
-    )
+    rows, next_cursor = paginate_table(session, statement, LegalEntity, cursor=cursor, limit=limit)
     return [EntityOut.model_validate(e, from_attributes=True) for e in rows], next_cursor

@@ -11,7 +11,7 @@ import uuid
 
 from sqlmodel import Session
 
-from app.audit.service import record_event
+from app.audit.service import AuditedObject, EventRecorder
 from app.auth.principal import Principal
 from app.db import utcnow
 from app.invoices.errors import InvoiceStateConflict
@@ -60,15 +60,11 @@ def settle_business_type(
             drop_warning(invoice, code)
     invoice.updated_at = utcnow()
     relink_for_business_type(session, invoice, previous_key)
-    record_event(
+    EventRecorder(principal.user, audit_key).record(
         session,
-        actor=principal.user,
-        action="invoice.business-type-set",
-        object_type="invoice",
-        object_id=str(invoice.id),
-        entity_id=invoice.entity_id,
+        "invoice.business-type-set",
+        AuditedObject("invoice", invoice.id, invoice.entity_id),
         details={"business_type": business_type, "previous": previous, "comment": comment},
-        key=audit_key,
     )
     session.commit()
     return invoice

@@ -7,7 +7,7 @@ import uuid
 
 from sqlmodel import Session
 
-from app.audit.service import record_event
+from app.audit.service import AuditedObject, EventRecorder
 from app.auth.principal import Principal
 from app.db import utcnow
 from app.invoices.errors import InvoiceStateConflict
@@ -32,18 +32,14 @@ def confirm_deduction(
     invoice.deduction_confirmed_on = confirmed_on
     invoice.updated_at = utcnow()
     session.add(invoice)
-    record_event(
+    EventRecorder(principal.user, audit_key).record(
         session,
-        actor=principal.user,
-        action="invoice.deduction-confirmed",
-        object_type="invoice",
-        object_id=str(invoice.id),
-        entity_id=invoice.entity_id,
+        "invoice.deduction-confirmed",
+        AuditedObject("invoice", invoice.id, invoice.entity_id),
         details={
             "confirmed_on": confirmed_on.isoformat(),
             "previous": previous.isoformat() if previous else None,
         },
-        key=audit_key,
     )
     session.commit()
     return invoice

@@ -19,7 +19,7 @@ from app.invoices.recording import Ingested
 from app.invoices.schemas import InvoiceOut, RenditionOut, SegmentOut, WarningOut
 from app.invoices.sight import Sight, invoice_sight
 from app.kit.dates import business_today
-from app.kit.pagination import paginate
+from app.kit.pagination import paginate, paginate_table
 from app.kit.ranges import require_ordered
 from app.problems import NotFound
 from app.storage import FileStore
@@ -85,14 +85,7 @@ def list_invoices(
     if _window_first(filters):
         rows, next_cursor = _page_in_travel_window(session, statement, cursor, limit)
     else:
-        rows, next_cursor = paginate(
-            session,
-            statement,
-            created_col=Invoice.created_at,
-            id_col=Invoice.id,
-            cursor=cursor,
-            limit=limit,
-        )
+        rows, next_cursor = paginate_table(session, statement, Invoice, cursor=cursor, limit=limit)
     return invoices_out(session, principal, rows), next_cursor
 
 
@@ -281,12 +274,5 @@ def list_awaiting_deduction_confirmation(
     clause = visibility_clause(principal, col(Invoice.owner_id), col(Invoice.entity_id))
     if clause is not None:
         statement = statement.where(clause)
-    rows, next_cursor = paginate(
-        session,
-        statement,
-        created_col=Invoice.created_at,
-        id_col=Invoice.id,
-        cursor=cursor,
-        limit=limit,
-    )
+    rows, next_cursor = paginate_table(session, statement, Invoice, cursor=cursor, limit=limit)
     return invoices_out(session, principal, rows), next_cursor

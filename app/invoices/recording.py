@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session
 
-from app.audit.service import record_event
+from app.audit.service import AuditedObject, EventRecorder
 from app.db import utcnow
 from app.invoices.air import kind_columns
 from app.invoices.decision import (
@@ -271,13 +271,9 @@ def _file_row(invoice_id: uuid.UUID, rendition: Rendition) -> InvoiceFile:
 def _audit(
     session: Session, ctx: IntakeContext, invoice: Invoice, action: str, kinds: list[str]
 ) -> None:
-    record_event(
+    EventRecorder(ctx.principal.user, ctx.audit_key).record(
         session,
-        actor=ctx.principal.user,
-        action=action,
-        object_type="invoice",
-        object_id=str(invoice.id),
-        entity_id=invoice.entity_id,
+        action,
+        AuditedObject("invoice", invoice.id, invoice.entity_id),
         details={"invoice_number": invoice.invoice_number, "renditions": kinds},
-        key=ctx.audit_key,
     )

@@ -75,3 +75,17 @@ def paginate(
         return rows, None
     last = rows[limit - 1]
     return rows[:limit], encode_cursor(getattr(last, "created_at"), getattr(last, "id"))  # noqa: B009
+
+
+def paginate_table(
+    session: Session, statement: SelectOfScalar[Row], table: Any, *, cursor: str | None, limit: int
+) -> tuple[list[Row], str | None]:
+    """`paginate` over the table's own `created_at` and `id`, as every list of one table's rows."""
+    return paginate(
+        session,
+        statement,
+        created_col=table.created_at,
+        id_col=table.id,
+        cursor=cursor,
+        limit=limit,
+    )

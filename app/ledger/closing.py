@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from app.audit.service import record_event
+from app.audit.service import AuditedObject
 from app.auth.actor import Actor
 from app.db import utcnow
 from app.entities.models import LegalEntity
@@ -48,15 +48,11 @@ def set_period_status(
     if not changed:
         session.rollback()
         raise InvalidState(f"The period {period} is already {wanted}.", period=period)
-    record_event(
+    actor.recorder.record(
         session,
-        actor=actor.principal.user,
-        action=f"period.{'closed' if close else 'reopened'}",
-        object_type="period",
-        object_id=f"{entity_id}:{period}",
-        entity_id=entity_id,
+        f"period.{'closed' if close else 'reopened'}",
+        AuditedObject("period", f"{entity_id}:{period}", entity_id),
         details={"period": period},
-        key=actor.audit_key,
     )
     session.commit()
     return next(p for p in list_periods(session, actor.principal, entity_id) if p.period == period)

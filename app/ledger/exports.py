@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlmodel import Session, col, select
 
-from app.audit.service import record_event
+from app.audit.service import AuditedObject, EventRecorder
 from app.auth.principal import Principal
 from app.invoices.models import Invoice, PaperVoucher
 from app.ledger.models import JournalLine, JournalVoucher
@@ -105,15 +105,11 @@ def record_export(
     key: bytes,
 ) -> VoucherExport:
     """Audits the export and commits before a byte is streamed (API and web alike)."""
-    record_event(
+    EventRecorder(principal.user, key).record(
         session,
-        actor=principal.user,
-        action="vouchers.exported",
-        object_type="period",
-        object_id=f"{entity_id}:{period}",
-        entity_id=entity_id,
+        "vouchers.exported",
+        AuditedObject("period", f"{entity_id}:{period}", entity_id),
         details={"format": export_format},
-        key=key,
     )
     session.commit()
     return VoucherExport(entity_id, period, export_format)

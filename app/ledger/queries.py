@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, func, select
 
 from app.auth.principal import Principal
-from app.kit.pagination import paginate
+from app.kit.pagination import paginate_table
 from app.ledger.models import JournalLine, JournalVoucher, Period
 from app.ledger.schemas import LineOut, PeriodOut, VoucherOut
 from app.ledger.words import amount_in_words
@@ -52,13 +52,8 @@ def list_vouchers(
         statement = statement.where(JournalVoucher.period == period)
     if updated_since:
         statement = statement.where(col(JournalVoucher.updated_at) >= updated_since)
-    rows, next_cursor = paginate(
-        session,
-        statement,
-        created_col=JournalVoucher.created_at,
-        id_col=JournalVoucher.id,
-        cursor=cursor,
-        limit=limit,
+    rows, next_cursor = paginate_table(
+        session, statement, JournalVoucher, cursor=cursor, limit=limit
     )
     return vouchers_out(session, rows), next_cursor
 

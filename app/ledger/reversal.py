@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.audit.service import record_event
+from app.audit.service import AuditedObject
 from app.auth.actor import Actor
 from app.kit.dates import business_today
 from app.ledger.errors import InvalidState
@@ -78,19 +78,15 @@ def announce_reversal(
     session: Session, actor: Actor, plan: ReversalPlan, reversal: JournalVoucher
 ) -> None:
     original = plan.original
-    record_event(
+    actor.recorder.record(
         session,
-        actor=actor.principal.user,
-        action="voucher.reversed",
-        object_type="voucher",
-        object_id=str(original.id),
-        entity_id=original.entity_id,
+        "voucher.reversed",
+        AuditedObject("voucher", original.id, original.entity_id),
         details={
             "reversal": reversal.number_text,
             "original": original.number_text,
             "reason": plan.reason,
         },
-        key=actor.audit_key,
     )
 
 

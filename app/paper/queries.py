@@ -8,7 +8,7 @@ from app.auth.principal import Principal
 from app.auth.visibility import visibility_clause
 from app.invoices.air import paper_total
 from app.invoices.models import PaperVoucher
-from app.kit.pagination import paginate
+from app.kit.pagination import paginate_table
 from app.paper.schemas import PaperVoucherOut, ScanOut
 
 
@@ -42,12 +42,5 @@ def list_vouchers(
         statement = statement.where(col(PaperVoucher.received_on).is_not(None))
     elif received is False:
         statement = statement.where(col(PaperVoucher.received_on).is_(None))
-    rows, next_cursor = paginate(
-        session,
-        statement,
-        created_col=PaperVoucher.created_at,
-        id_col=PaperVoucher.id,
-        cursor=cursor,
-        limit=limit,
-    )
+    rows, next_cursor = paginate_table(session, statement, PaperVoucher, cursor=cursor, limit=limit)
     return [voucher_out(v) for v in rows], next_cursor

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.audit.service import record_event
+from app.audit.service import AuditedObject
 from app.auth.actor import Actor
 from app.auth.principal import Principal
 from app.auth.visibility import visibility_clause
@@ -201,13 +201,9 @@ def receive_original(
 def _audit(
     session: Session, actor: Actor, voucher: PaperVoucher, action: str, details: dict[str, str]
 ) -> None:
-    record_event(
+    actor.recorder.record(
         session,
-        actor=actor.principal.user,
-        action=action,
-        object_type="paper_voucher",
-        object_id=str(voucher.id),
-        entity_id=voucher.entity_id,
+        action,
+        AuditedObject("paper_voucher", voucher.id, voucher.entity_id),
         details=details,
-        key=actor.audit_key,
     )

@@ -9,11 +9,11 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.audit.service import audit_key, record_event
+from app.audit.service import AuditedObject, EventRecorder, audit_key
 from app.auth.models import User
 from app.config import Settings
 from app.db import utcnow
-from app.kit.pagination import paginate
+from app.kit.pagination import paginate_table
 from app.problems import NotFound
 from app.webhooks.errors import DeliveryNotDead
 from app.webhooks.models import WebhookDelivery, WebhookSubscription
@@ -40,19 +40,16 @@ def create_subscription(
     )
     session.add(subscription)
     session.flush()
-    record_event(
+    EventRecorder(actor, audit_key(settings)).record(
         session,
-        actor=actor,
-        action="webhook.created",
-        object_type="webhook_subscription",
-        object_id=str(subscription.id),
+        "webhook.created",
+        AuditedObject("webhook_subscription", subscription.id),
         # Never the secret: the audit log is readable by auditors.
         details={
             "url": _audited_url(subscription.url),
             "event_types": data.event_types,
             "active": data.active,
         },
-        key=audit_key(settings),
     )
     session.commit()
     return SubscriptionCreated(**_subscription_out(subscription).model_dump(), secret=secret)
@@ -62,13 +59,8 @@ def list_subscriptions(
     session: Session, *, cursor: str | None, limit: int
 ) -> tuple[list[SubscriptionOut], str | None]:
     statement = select(WebhookSubscription).where(col(WebhookSubscription.deleted_at).is_(None))
-    rows, next_cursor = paginate(
-        session,
-        statement,
-        created_col=WebhookSubscription.created_at,
-        id_col=WebhookSubscription.id,
-        cursor=cursor,
-        limit=limit,
+    rows, next_cursor = paginate_table(
+        session, statement, WebhookSubscription, cursor=cursor, limit=limit
     )
     return [_subscription_out(s) for s in rows], next_cursor
 
@@ -101,14 +93,11 @@ def delete_subscription(
         )
         .values(status="cancelled")
     )
-    record_event(
+    EventRecorder(actor, audit_key(settings)).record(
         session,
-        actor=actor,
-        action="webhook.deleted",
-        object_type="webhook_subscription",
-        object_id=str(subscription_id),
+        "webhook.deleted",
+        AuditedObject("webhook_subscription", subscription_id),
         details={"url": _audited_url(deleted[0])},
-        key=audit_key(settings),
     )
     session.commit()
 
@@ -128,13 +117,8 @@ def list_deliveries(
     )
     if status is not None:
         statement = statement.where(col(WebhookDelivery.status) == status)
-    rows, next_cursor = paginate(
-        session,
-        statement,
-        created_col=WebhookDelivery.created_at,
-        id_col=WebhookDelivery.id,
-        cursor=cursor,
-        limit=limit,
+    rows, next_cursor = paginate_table(
+        session, statement, WebhookDelivery, cursor=cursor, limit=limit
     )
     return [delivery_out(d) for d in rows], next_cursor
 
@@ -166,18 +150,15 @@ def retry_delivery(
         _refuse_retry(session, subscription_id, delivery_id)
     delivery = session.get(WebhookDelivery, delivery_id, populate_existing=True)
     assert delivery is not None
-    record_event(
+    EventRecorder(actor, audit_key(settings)).record(
         session,
-        actor=actor,
-        action="webhook.delivery_retried",
-        object_type="webhook_delivery",
-        object_id=str(delivery_id),
+        "webhook.delivery_retried",
+        AuditedObject("webhook_delivery", delivery_id),
         details={
             "subscription_id": str(subscription_id),
             "event_id": str(delivery.event_id),
             "event_type": delivery.event_type,
         },
-        key=audit_key(settings),
     )
     session.commit()
     return delivery_out(delivery)

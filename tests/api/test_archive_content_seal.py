@@ -15,8 +15,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
-from app.archive import records as archive_records
 from app.archive.models import ArchiveRecord
+from app.audit.service import EventRecorder
 from app.config import Settings
 from app.ledger.models import JournalLine
 from tests.api.archive_helpers import (
@@ -255,13 +255,16 @@ def test_the_database_refuses_to_change_or_delete_ledger_rows(client: TestClient
 @pytest.fixture
 def sealed_before_content_seal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Records as an installation older than issue 15 wrote them: no `content` in the event."""
-    recording = archive_records.record_event
+    recording = EventRecorder.record
 
-    def without_content(session: Session, **fields: Any) -> Any:
-        details = {k: v for k, v in fields.pop("details").items() if k != "content"}
-        return recording(session, details=details, **fields)
+    def without_content(
+        recorder: EventRecorder, session: Session, action: str, about: Any, details: Any = None
+    ) -> Any:
+        if action == "archive.recorded":
+            details = {k: v for k, v in details.items() if k != "content"}
+        return recording(recorder, session, action, about, details)
 
-    monkeypatch.setattr(archive_records, "record_event", without_content)
+    monkeypatch.setattr(EventRecorder, "record", without_content)
 
 
 @pytest.mark.usefixtures("sealed_before_content_seal")

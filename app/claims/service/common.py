@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from app.audit.service import record_event
+from app.audit.service import AuditedObject
 from app.auth.actor import Actor
 from app.auth.models import User
 from app.claims.models import Claim, ClaimApproval, ClaimHistory, ClaimItem
@@ -45,15 +45,11 @@ def record_transition(
 def audit_claim(
     session: Session, actor: Actor, claim: Claim, action: str, details: dict[str, Any]
 ) -> None:
-    record_event(
+    actor.recorder.record(
         session,
-        actor=actor.principal.user,
-        action=action,
-        object_type="claim",
-        object_id=str(claim.id),
-        entity_id=claim.entity_id,
+        action,
+        AuditedObject("claim", claim.id, claim.entity_id),
         details={"state": claim.state, "total": str(claim.total), **details},
-        key=actor.audit_key,
     )
 
 
