@@ -36,7 +36,9 @@ Email = Annotated[
 Language = Literal["zh-CN", "en"]
 
 
-class ProfileIn(BaseModel):
+class _ProfileFields(BaseModel):
+    """The profile fields a request may set, each optional; the employment type differs by use."""
+
     model_config = ConfigDict(extra="forbid")
 
     passenger_name: ShortText | None = None
@@ -45,6 +47,9 @@ class ProfileIn(BaseModel):
     department: ShortText | None = None
     cost_centre: ShortText | None = None
     manager_id: uuid.UUID | None = None
+
+
+class ProfileIn(_ProfileFields):
     employment_type: EmploymentType = "contract"
 
 
@@ -58,17 +63,9 @@ class ProfileOut(BaseModel):
     employment_type: str
 
 
-class ProfilePatch(BaseModel):
+class ProfilePatch(_ProfileFields):
     """Profile fields to change; a field left out stays, a null clears it."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    passenger_name: ShortText | None = None
-    id_last4: IdLast4 | None = None
-    grade: int | None = Field(default=None, ge=0, le=99)
-    department: ShortText | None = None
-    cost_centre: ShortText | None = None
-    manager_id: uuid.UUID | None = None
     employment_type: EmploymentType | None = None
 
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Protocol, Self, TypeVar
 
 from sqlalchemy import ColumnElement, or_
-from sqlmodel import col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.auth.models import EmployeeProfile, Role
 from app.auth.principal import Principal
+from app.problems import NotFound
+
+
+class _Filterable(Protocol):
+    def where(self, *clauses: Any) -> Self: ...
+
+
+Statement = TypeVar("Statement", bound=_Filterable)
+Row = TypeVar("Row", bound=SQLModel)
 
 
 def visibility_clause(
@@ -27,6 +36,24 @@ def visibility_clause(
         )
         clauses.append(owner_col.in_(reports))
     return or_(*clauses)
+
+
+def visible_only(statement: Statement, principal: Principal, model: Any) -> Statement:
+    """`statement` kept to the rows of `model` (owner, entity) that `principal` may see."""
+    clause = visibility_clause(principal, col(model.owner_id), col(model.entity_id))
+    return statement if clause is None else statement.where(clause)
+
+
+def get_visible(
+    session: Session, principal: Principal, model: type[Row], row_id: uuid.UUID, missing: str
+) -> Row:
+    """The row `row_id` of `model` if `principal` may see it; NotFound saying `missing` if not."""
+    table: Any = model
+    statement = visible_only(select(model).where(col(table.id) == row_id), principal, model)
+    row = session.exec(statement).first()
+    if row is None:
+        raise NotFound(missing)
+    return row
 
 
 def can_see(

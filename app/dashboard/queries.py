@@ -14,7 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.models import Role
 from app.auth.principal import Principal
-from app.auth.visibility import visibility_clause
+from app.auth.visibility import visible_only
 from app.claims.access import claim_visibility
 from app.claims.models import Claim
 from app.claims.substitutes import awaits_as_substitute
@@ -101,9 +101,7 @@ def _claims(session: Session, principal: Principal, *where: ColumnElement[bool])
 
 def _invoices(session: Session, principal: Principal, *where: ColumnElement[bool]) -> int:
     statement = select(func.count()).select_from(Invoice).where(*where)
-    clause = visibility_clause(principal, col(Invoice.owner_id), col(Invoice.entity_id))
-    if clause is not None:
-        statement = statement.where(clause)
+    statement = visible_only(statement, principal, Invoice)
     return _count(session, statement)
 
 
@@ -113,7 +111,5 @@ def _originals(session: Session, principal: Principal) -> int:
         .select_from(PaperVoucher)
         .where(col(PaperVoucher.received_on).is_(None))
     )
-    clause = visibility_clause(principal, col(PaperVoucher.owner_id), col(PaperVoucher.entity_id))
-    if clause is not None:
-        statement = statement.where(clause)
+    statement = visible_only(statement, principal, PaperVoucher)
     return _count(session, statement)

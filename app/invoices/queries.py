@@ -12,7 +12,7 @@ from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.principal import Principal
-from app.auth.visibility import visibility_clause
+from app.auth.visibility import get_visible, visible_only
 from app.invoices.cabins import DEFAULT_CABIN_LETTERS, CabinLetters, load_cabin_letters
 from app.invoices.models import INVOICE_SEARCH_TEXT, Invoice, InvoiceFile
 from app.invoices.recording import Ingested
@@ -39,14 +39,7 @@ class InvoiceFilters:
 
 
 def get_visible_invoice(session: Session, principal: Principal, invoice_id: uuid.UUID) -> Invoice:
-    statement = select(Invoice).where(Invoice.id == invoice_id)
-    clause = visibility_clause(principal, col(Invoice.owner_id), col(Invoice.entity_id))
-    if clause is not None:
-        statement = statement.where(clause)
-    invoice = session.exec(statement).first()
-    if invoice is None:
-        raise NotFound("No such invoice.")
-    return invoice
+    return get_visible(session, principal, Invoice, invoice_id, "No such invoice.")
 
 
 def list_invoices(
@@ -59,9 +52,7 @@ def list_invoices(
 ) -> tuple[list[InvoiceOut], str | None]:
     require_ordered(filters.travel_date_from, filters.travel_date_to, upper_field="travel_date_to")
     statement = select(Invoice)
-    clause = visibility_clause(principal, col(Invoice.owner_id), col(Invoice.entity_id))
-    if clause is not None:
-        statement = statement.where(clause)
+    statement = visible_only(statement, principal, Invoice)
     if filters.status:
         statement = statement.where(Invoice.status == filters.status)
     if filters.kind:
@@ -271,8 +262,6 @@ def list_awaiting_deduction_confirmation(
         Invoice.status != "void",
         col(Invoice.is_red_letter).is_(False),
     )
-    clause = visibility_clause(principal, col(Invoice.owner_id), col(Invoice.entity_id))
-    if clause is not None:
-        statement = statement.where(clause)
+    statement = visible_only(statement, principal, Invoice)
     rows, next_cursor = paginate_table(session, statement, Invoice, cursor=cursor, limit=limit)
     return invoices_out(session, principal, rows), next_cursor

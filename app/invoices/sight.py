@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.auth.principal import Principal
-from app.auth.visibility import visibility_clause
+from app.auth.visibility import visible_only
 from app.invoices.models import Invoice, PaperVoucher
 from app.invoices.warnings import warning_refs
 
@@ -58,9 +58,7 @@ def readable_ids(
     if not ids:
         return set()
     statement = select(model.id).where(col(model.id).in_(ids))
-    clause = visibility_clause(principal, col(model.owner_id), col(model.entity_id))
-    if clause is not None:
-        statement = statement.where(clause)
+    statement = visible_only(statement, principal, model)
     return set(session.exec(statement).all())
 
 
@@ -138,9 +136,7 @@ def invoice_sight(session: Session, principal: Principal, invoices: Iterable[Inv
     if not named:
         return Sight({}, frozenset())
     statement = select(Invoice.id, Invoice.invoice_number).where(col(Invoice.id).in_(named))
-    clause = visibility_clause(principal, col(Invoice.owner_id), col(Invoice.entity_id))
-    if clause is not None:
-        statement = statement.where(clause)
+    statement = visible_only(statement, principal, Invoice)
     readable = dict(session.exec(statement).all())
     hidden = named - readable.keys()
     outside = _outside_entities(session, principal, Invoice, hidden) if hidden else set()

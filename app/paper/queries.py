@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from app.auth.principal import Principal
-from app.auth.visibility import visibility_clause
+from app.auth.visibility import visible_only
 from app.invoices.air import paper_total
 from app.invoices.models import PaperVoucher
 from app.kit.pagination import paginate_table
@@ -35,9 +35,7 @@ def list_vouchers(
     session: Session, principal: Principal, *, received: bool | None, cursor: str | None, limit: int
 ) -> tuple[list[PaperVoucherOut], str | None]:
     statement = select(PaperVoucher)
-    clause = visibility_clause(principal, col(PaperVoucher.owner_id), col(PaperVoucher.entity_id))
-    if clause is not None:
-        statement = statement.where(clause)
+    statement = visible_only(statement, principal, PaperVoucher)
     if received is True:
         statement = statement.where(col(PaperVoucher.received_on).is_not(None))
     elif received is False:

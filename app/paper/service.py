@@ -7,12 +7,12 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.audit.service import AuditedObject
 from app.auth.actor import Actor
 from app.auth.principal import Principal
-from app.auth.visibility import visibility_clause
+from app.auth.visibility import get_visible
 from app.db import utcnow
 from app.invoices.errors import FileRefused
 from app.invoices.models import PaperVoucher
@@ -120,14 +120,7 @@ def _owner_for(
 def get_visible_voucher(
     session: Session, principal: Principal, voucher_id: uuid.UUID
 ) -> PaperVoucher:
-    statement = select(PaperVoucher).where(PaperVoucher.id == voucher_id)
-    clause = visibility_clause(principal, PaperVoucher.owner_id, PaperVoucher.entity_id)
-    if clause is not None:
-        statement = statement.where(clause)
-    voucher = session.exec(statement).first()
-    if voucher is None:
-        raise NotFound("No such paper voucher.")
-    return voucher
+    return get_visible(session, principal, PaperVoucher, voucher_id, "No such paper voucher.")
 
 
 def attach_scan(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal, get_args
 
 from sqlalchemy import (
     JSON,
@@ -20,14 +21,15 @@ from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
 
-EVENT_TYPES = (
+EventType = Literal[
     "invoice.created",
     "claim.submitted",
     "claim.approved",
     "claim.rejected",
     "claim.booked",
     "claim.paid",
-)
+]
+EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
 # `cancelled`: the subscription was deleted before the delivery went out; never listed.
 DELIVERY_STATUSES = ("pending", "delivered", "dead", "cancelled")
 

@@ -17,14 +17,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-EventType = Literal[
-    "invoice.created",
-    "claim.submitted",
-    "claim.approved",
-    "claim.rejected",
-    "claim.booked",
-    "claim.paid",
-]
+from app.webhooks.models import EventType as EventType  # re-exported: the pages list the types
+
 DeliveryStatus = Literal["pending", "delivered", "dead"]
 
 ReceiverUrl = Annotated[HttpUrl, UrlConstraints(max_length=2000, allowed_schemes=["http", "https"])]

@@ -118,13 +118,7 @@ def run_once(settings: Settings, *, limit: int = 10_000) -> int:
     engine = make_engine(settings.database_url)
     try:
         with _client(settings) as client:
-            return deliver_due(
-                lambda: Session(engine, expire_on_commit=False),
-                client=client,
-                limit=limit,
-                policy=RetryPolicy.from_settings(settings),
-                lease=_lease(settings),
-            )
+            return _deliver_pass(engine, client, settings, limit=limit)
     finally:
         engine.dispose()
 
@@ -138,15 +132,20 @@ def _lease(settings: Settings) -> dt.timedelta:
     return max(DEFAULT_LEASE, dt.timedelta(seconds=4 * settings.webhook_timeout_seconds + 60))
 
 
+def _deliver_pass(engine: Engine, client: httpx.Client, settings: Settings, *, limit: int) -> int:
+    """`deliver_due` with the installation's retry policy and lease."""
+    return deliver_due(
+        lambda: Session(engine, expire_on_commit=False),
+        client=client,
+        limit=limit,
+        policy=RetryPolicy.from_settings(settings),
+        lease=_lease(settings),
+    )
+
+
 def _deliver_safely(engine: Engine, client: httpx.Client, settings: Settings, *, limit: int) -> int:
     try:
-        return deliver_due(
-            lambda: Session(engine, expire_on_commit=False),
-            client=client,
-            limit=limit,
-            policy=RetryPolicy.from_settings(settings),
-            lease=_lease(settings),
-        )
+        return _deliver_pass(engine, client, settings, limit=limit)
     except SQLAlchemyError:
         # The database may be restarting; leases make a retry after the pause safe.
         logger.exception("webhook delivery pass failed")

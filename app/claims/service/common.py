@@ -12,11 +12,13 @@ from sqlmodel import Session, col, func, select
 from app.audit.service import AuditedObject
 from app.auth.actor import Actor
 from app.auth.models import User
+from app.claims.access import get_visible_claim, require_claimant, require_state
 from app.claims.models import Claim, ClaimApproval, ClaimHistory, ClaimItem
 from app.db import utcnow
 from app.kit.money import to_cents
 from app.notifications.messages import ClaimNotice
 from app.notifications.outbox import notify_user
+from app.problems import NotFound
 from app.webhooks.outbox import enqueue_event
 
 
@@ -40,6 +42,23 @@ def record_transition(
     session.add(entry)
     audit_claim(session, actor, claim, f"claim.{action}", {"comment": comment, **(details or {})})
     return entry
+
+
+def own_draft(session: Session, actor: Actor, claim_id: uuid.UUID, action: str) -> Claim:
+    """The actor's own draft, locked for the change `action`."""
+    claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
+    require_claimant(actor.principal, claim, "change")
+    require_state(claim, action, "draft")
+    return claim
+
+
+def item_of(session: Session, claim: Claim, item_id: uuid.UUID) -> ClaimItem:
+    item = session.exec(
+        select(ClaimItem).where(ClaimItem.id == item_id, ClaimItem.claim_id == claim.id)
+    ).first()
+    if item is None:
+        raise NotFound("This claim has no such item.")
+    return item
 
 
 def audit_claim(

@@ -20,17 +20,22 @@ from sqlmodel import Session, col, select
 
 from app.auth.actor import Actor
 from app.auth.principal import Principal
-from app.claims.access import get_visible_claim, require_claimant, require_state
 from app.claims.errors import ItemAlreadyClaimed, ItemNotClaimable
 from app.claims.models import Claim, ClaimItem
 from app.claims.numbering import next_claim_number
 from app.claims.schemas import ClaimCreate, ClaimOut, ItemRef
-from app.claims.service.common import audit_claim, record_transition, refresh_total
+from app.claims.service.common import (
+    audit_claim,
+    item_of,
+    own_draft,
+    record_transition,
+    refresh_total,
+)
 from app.claims.views import claim_out
 from app.db import utcnow
 from app.invoices.air import reimbursed_amount
 from app.invoices.models import Invoice, PaperVoucher
-from app.problems import Forbidden, NotFound, ValidationProblem
+from app.problems import Forbidden, ValidationProblem
 
 Document = type[Invoice] | type[PaperVoucher]
 
@@ -62,7 +67,7 @@ def create_claim(session: Session, actor: Actor, data: ClaimCreate) -> ClaimOut:
 
 def add_item(session: Session, actor: Actor, claim_id: uuid.UUID, ref: ItemRef) -> ClaimOut:
     with _claiming(session):
-        claim = _draft_of_claimant(session, actor, claim_id, "changed")
+        claim = own_draft(session, actor, claim_id, "changed")
         item = _attach(session, claim, ref, "")
         refresh_total(session, claim)
         claim.updated_at = utcnow()
@@ -75,12 +80,8 @@ def remove_item(
     session: Session, actor: Actor, claim_id: uuid.UUID, item_id: uuid.UUID
 ) -> ClaimOut:
     """Deletes the item of a draft and frees its document for another claim."""
-    claim = _draft_of_claimant(session, actor, claim_id, "changed")
-    item = session.exec(
-        select(ClaimItem).where(ClaimItem.id == item_id, ClaimItem.claim_id == claim.id)
-    ).first()
-    if item is None:
-        raise NotFound("This claim has no such item.")
+    claim = own_draft(session, actor, claim_id, "changed")
+    item = item_of(session, claim, item_id)
     model: Document = Invoice if item.invoice_id else PaperVoucher
     document_id = item.invoice_id or item.paper_voucher_id
     details = _item_details(item)
@@ -96,13 +97,6 @@ def remove_item(
     audit_claim(session, actor, claim, "claim.item-removed", details)
     session.commit()
     return claim_out(session, claim)
-
-
-def _draft_of_claimant(session: Session, actor: Actor, claim_id: uuid.UUID, action: str) -> Claim:
-    claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
-    require_claimant(actor.principal, claim, "change")
-    require_state(claim, action, "draft")
-    return claim
 
 
 def _entity_for(principal: Principal, entity: uuid.UUID | None) -> uuid.UUID:

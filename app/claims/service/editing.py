@@ -8,21 +8,19 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from app.auth.actor import Actor
-from app.claims.access import get_visible_claim, require_claimant, require_state
 from app.claims.models import Claim, ClaimApproval, ClaimHistory, ClaimItem
 from app.claims.schemas import ClaimOut, ClaimPatch
-from app.claims.service.common import audit_claim
+from app.claims.service.common import audit_claim, item_of, own_draft
 from app.claims.views import claim_out
 from app.db import utcnow
 from app.invoices.models import Invoice, PaperVoucher
-from app.problems import NotFound
 
 
 def update_draft(
     session: Session, actor: Actor, claim_id: uuid.UUID, patch: ClaimPatch
 ) -> ClaimOut:
     """The claimant changes the title and/or purpose of their draft."""
-    claim = _own_draft(session, actor, claim_id, "changed")
+    claim = own_draft(session, actor, claim_id, "changed")
     changed = sorted(patch.model_fields_set)
     if patch.title is not None:
         claim.title = patch.title
@@ -44,12 +42,8 @@ def set_item_justification(
 ) -> ClaimOut:
     """Sets (or clears, with None) why the claimant claims this item, e.g. a colleague's ticket;
     the blocking `passenger-not-claimant` finding goes once a justification is there."""
-    claim = _own_draft(session, actor, claim_id, "changed")
-    item = session.exec(
-        select(ClaimItem).where(ClaimItem.id == item_id, ClaimItem.claim_id == claim.id)
-    ).first()
-    if item is None:
-        raise NotFound("This claim has no such item.")
+    claim = own_draft(session, actor, claim_id, "changed")
+    item = item_of(session, claim, item_id)
     item.justification = justification
     session.add(item)
     claim.updated_at = utcnow()
@@ -69,7 +63,7 @@ def delete_draft(session: Session, actor: Actor, claim_id: uuid.UUID) -> None:
     """Deletes the claimant's draft and frees its documents; the audit log keeps the deletion.
 
     Its number is not given out again (the only gap in claim numbers)."""
-    claim = _own_draft(session, actor, claim_id, "deleted")
+    claim = own_draft(session, actor, claim_id, "deleted")
     items = session.exec(select(ClaimItem).where(ClaimItem.claim_id == claim.id)).all()
     audit_claim(
         session,
@@ -97,10 +91,3 @@ def _free(
         .where(col(model.id).in_(ids), col(model.status) == "claimed")
         .values(status="available", updated_at=utcnow())
     )
-
-
-def _own_draft(session: Session, actor: Actor, claim_id: uuid.UUID, action: str) -> Claim:
-    claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
-    require_claimant(actor.principal, claim, "change")
-    require_state(claim, action, "draft")
-    return claim
