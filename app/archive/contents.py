@@ -8,7 +8,6 @@ posting that holds nothing (a reversal) has it all read (`load_folder_documents`
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
@@ -20,6 +19,7 @@ from app.claims.models import Claim, ClaimApproval, ClaimHistory
 from app.claims.trail import ClaimTrail, load_trail
 from app.entities.models import LegalEntity
 from app.invoices.models import Invoice, InvoiceFile, PaperVoucher
+from app.invoices.queries import files_by_invoice
 from app.ledger.models import JournalLine, JournalVoucher
 from app.ledger.posting import PostedVoucher
 from app.ledger.queries import posted_voucher_out
@@ -94,7 +94,7 @@ def folder_documents(
         entity=entity,
         claim=claim,
         invoices=invoices,
-        renditions=_renditions(session, invoices),
+        renditions=files_by_invoice(session, invoices, order_by=col(InvoiceFile.kind)),
         papers=papers,
         approvals=trail.approvals,
         history=trail.history,
@@ -147,20 +147,6 @@ def _documents(
     invoices = session.exec(select(Invoice).where(col(Invoice.id).in_(invoice_ids))).all()
     papers = session.exec(select(PaperVoucher).where(col(PaperVoucher.id).in_(paper_ids))).all()
     return documents_in_line_order(lines, invoices, papers)
-
-
-def _renditions(session: Session, invoices: list[Invoice]) -> dict[uuid.UUID, list[InvoiceFile]]:
-    grouped: dict[uuid.UUID, list[InvoiceFile]] = defaultdict(list)
-    if not invoices:
-        return grouped
-    rows = session.exec(
-        select(InvoiceFile)
-        .where(col(InvoiceFile.invoice_id).in_([i.id for i in invoices]))
-        .order_by(col(InvoiceFile.kind))
-    ).all()
-    for row in rows:
-        grouped[row.invoice_id].append(row)
-    return grouped
 
 
 def _names(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import asdict, fields
 
 from sqlmodel import Session, col, select
 
@@ -15,6 +16,7 @@ from app.claims.policy import DEFAULT_POLICY, PolicySettings
 from app.claims.schemas import CabinClassesOut, ClaimPolicyIn, ClaimPolicyOut
 from app.db import insert_ignore, utcnow
 from app.entities.models import LegalEntity
+from app.entities.settings import settings_by_entity
 from app.invoices.cabins import CabinLetters, load_cabin_letters, store_cabin_letters
 from app.problems import NotFound, ValidationProblem
 
@@ -22,14 +24,7 @@ from app.problems import NotFound, ValidationProblem
 def load_policies(
     session: Session, entity_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, PolicySettings]:
-    wanted = set(entity_ids)
-    rows = (
-        session.exec(select(ClaimPolicy).where(col(ClaimPolicy.entity_id).in_(wanted))).all()
-        if wanted
-        else []
-    )
-    found = {row.entity_id: _settings(row) for row in rows}
-    return {entity_id: found.get(entity_id, DEFAULT_POLICY) for entity_id in wanted}
+    return settings_by_entity(session, ClaimPolicy, entity_ids, _settings, DEFAULT_POLICY)
 
 
 def load_policy(session: Session, entity_id: uuid.UUID) -> PolicySettings:
@@ -101,13 +96,9 @@ def _require_member(session: Session, entity_id: uuid.UUID, user_id: uuid.UUID) 
 
 
 def _settings(row: ClaimPolicy) -> PolicySettings:
+    """Each field of `PolicySettings` read off the row's column of the same name."""
     return PolicySettings(
-        approval_threshold=row.approval_threshold,
-        fallback_approver_id=row.fallback_approver_id,
-        first_class_min_grade=row.first_class_min_grade,
-        business_class_min_grade=row.business_class_min_grade,
-        late_submission_days=row.late_submission_days,
-        segregation_of_duties=row.segregation_of_duties,
+        **{field.name: getattr(row, field.name) for field in fields(PolicySettings)}
     )
 
 
@@ -119,12 +110,7 @@ def _out(
 ) -> ClaimPolicyOut:
     return ClaimPolicyOut(
         entity=entity_id,
-        approval_threshold=policy.approval_threshold,
-        fallback_approver_id=policy.fallback_approver_id,
-        first_class_min_grade=policy.first_class_min_grade,
-        business_class_min_grade=policy.business_class_min_grade,
-        late_submission_days=policy.late_submission_days,
-        segregation_of_duties=policy.segregation_of_duties,
+        **asdict(policy),
         cabin_classes=CabinClassesOut(
             economy=cabins.economy, business=cabins.business, first=cabins.first
         ),

@@ -12,7 +12,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -23,6 +22,7 @@ from app.invoices.cabins import DEFAULT_CABIN_LETTERS
 from app.kit.bulk import MAX_BULK_ITEMS, BulkIds
 from app.kit.dates import Day
 from app.kit.money import Money
+from app.kit.ranges import not_below
 from app.kit.text import Name, Paragraph
 
 ClaimState = Literal["draft", "submitted", "approved", "booked", "paid"]
@@ -212,15 +212,7 @@ class SubstituteCreate(BaseModel):
     approver_id: uuid.UUID | None = None
     substitute_id: uuid.UUID
     starts_on: Day
-    ends_on: Day
-
-    @field_validator("ends_on")
-    @classmethod
-    def _range_in_order(cls, ends_on: dt.date, info: ValidationInfo) -> dt.date:
-        starts_on = info.data.get("starts_on")
-        if starts_on is not None and ends_on < starts_on:
-            raise PydanticCustomError("date_range_reversed", "is before starts_on")
-        return ends_on
+    ends_on: Annotated[Day, not_below("starts_on", "date_range_reversed", "is before starts_on")]
 
 
 class SubstituteOut(BaseModel):
@@ -281,21 +273,14 @@ class ClaimPolicyIn(BaseModel):
     fallback_approver_id: uuid.UUID | None = None
     first_class_min_grade: int = Field(default=DEFAULT_POLICY.first_class_min_grade, ge=0, le=99)
     # validate_default: the order check must also run when only the first-class grade is sent.
-    business_class_min_grade: int = Field(
-        default=DEFAULT_POLICY.business_class_min_grade, ge=0, le=99, validate_default=True
-    )
+    business_class_min_grade: Annotated[
+        int,
+        not_below("first_class_min_grade", "grades_out_of_order", "is below first_class_min_grade"),
+    ] = Field(default=DEFAULT_POLICY.business_class_min_grade, ge=0, le=99, validate_default=True)
     late_submission_days: int = Field(default=DEFAULT_POLICY.late_submission_days, ge=1, le=3650)
     segregation_of_duties: bool = DEFAULT_POLICY.segregation_of_duties
     # Air booking-class letters per cabin (README "Air travel"); left out: the defaults.
     cabin_classes: CabinClassesIn = Field(default_factory=CabinClassesIn)
-
-    @field_validator("business_class_min_grade")
-    @classmethod
-    def _grades_in_order(cls, grade: int, info: ValidationInfo) -> int:
-        first = info.data.get("first_class_min_grade")
-        if first is not None and grade < first:
-            raise PydanticCustomError("grades_out_of_order", "is below first_class_min_grade")
-        return grade
 
 
 class ClaimPolicyOut(BaseModel):

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.db import insert_ignore, utcnow
+from app.entities.settings import settings_by_entity
 from app.invoices.models import CabinTable
 
 CabinClass = Literal["economy", "business", "first"]
@@ -46,14 +47,11 @@ def load_cabin_letters(
     session: Session, entity_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, CabinLetters]:
     """Each entity's table (the defaults for one that set none), in one query."""
-    wanted = set(entity_ids)
-    rows = (
-        session.exec(select(CabinTable).where(col(CabinTable.entity_id).in_(wanted))).all()
-        if wanted
-        else []
-    )
-    found = {row.entity_id: CabinLetters(row.economy, row.business, row.first) for row in rows}
-    return {entity_id: found.get(entity_id, DEFAULT_CABIN_LETTERS) for entity_id in wanted}
+    return settings_by_entity(session, CabinTable, entity_ids, _letters, DEFAULT_CABIN_LETTERS)
+
+
+def _letters(row: CabinTable) -> CabinLetters:
+    return CabinLetters(row.economy, row.business, row.first)
 
 
 def store_cabin_letters(session: Session, entity_id: uuid.UUID, letters: CabinLetters) -> None:

@@ -7,6 +7,7 @@ import uuid
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.models import EmployeeProfile, Role, User, UserEntity
 from app.auth.principal import Principal
@@ -96,14 +97,21 @@ def passenger_employee(
     if not name or not id_masked:
         return None
     matches = session.exec(
+        employees_named(entity_id, name, id_masked)
+        .join(User, col(User.id) == col(EmployeeProfile.user_id))
+        .where(col(User.is_active).is_(True))
+    ).all()
+    return matches[0] if len(matches) == 1 else None
+
+
+def employees_named(entity_id: uuid.UUID, name: str, id_masked: str) -> SelectOfScalar[uuid.UUID]:
+    """The entity's people whose profile carries a ticket's passenger name and ID last 4."""
+    return (
         select(EmployeeProfile.user_id)
         .join(UserEntity, col(UserEntity.user_id) == col(EmployeeProfile.user_id))
-        .join(User, col(User.id) == col(EmployeeProfile.user_id))
         .where(
             EmployeeProfile.passenger_name == name,
             EmployeeProfile.id_last4 == id_masked[-4:].upper(),
             UserEntity.entity_id == entity_id,
-            col(User.is_active).is_(True),
         )
-    ).all()
-    return matches[0] if len(matches) == 1 else None
+    )

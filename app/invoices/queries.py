@@ -130,18 +130,27 @@ def invoices_out(
 ) -> list[InvoiceOut]:
     """The JSON of several invoices for `principal`, with their renditions, in one query for all
     the files; other invoices they name are named only if `principal` may read them."""
-    files: dict[uuid.UUID, list[InvoiceFile]] = defaultdict(list)
-    if invoices:
-        rows = session.exec(
-            select(InvoiceFile)
-            .where(col(InvoiceFile.invoice_id).in_([i.id for i in invoices]))
-            .order_by(col(InvoiceFile.created_at))
-        ).all()
-        for row in rows:
-            files[row.invoice_id].append(row)
+    files = files_by_invoice(session, invoices, order_by=col(InvoiceFile.created_at))
     sight = invoice_sight(session, principal, invoices)
     cabins = _cabin_letters(session, invoices)
     return [_invoice_out(i, files[i.id], sight, cabins) for i in invoices]
+
+
+def files_by_invoice(
+    session: Session, invoices: list[Invoice], *, order_by: Any
+) -> dict[uuid.UUID, list[InvoiceFile]]:
+    """The file rows of `invoices`, in one query, grouped by invoice and ordered by `order_by`."""
+    grouped: dict[uuid.UUID, list[InvoiceFile]] = defaultdict(list)
+    if not invoices:
+        return grouped
+    rows = session.exec(
+        select(InvoiceFile)
+        .where(col(InvoiceFile.invoice_id).in_([i.id for i in invoices]))
+        .order_by(order_by)
+    ).all()
+    for row in rows:
+        grouped[row.invoice_id].append(row)
+    return grouped
 
 
 def _cabin_letters(session: Session, invoices: list[Invoice]) -> dict[uuid.UUID, CabinLetters]:

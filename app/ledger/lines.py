@@ -6,12 +6,13 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from app.auth.models import EmployeeProfile, User, UserEntity
+from app.auth.models import EmployeeProfile, User
 from app.entities.models import LegalEntity
 from app.invoices.air import reimbursed_amount, route_number
 from app.invoices.models import Invoice, PaperVoucher
+from app.invoices.owners import employees_named
 from app.ledger.accounts import Account, account_for
 from app.ledger.posting import ZERO, LineDraft
 from app.ledger.vat import VatInput, deductible_tax
@@ -50,13 +51,8 @@ def passenger_is_deductible(
     if not name or not id_masked:
         return False
     found = session.exec(
-        select(EmployeeProfile.user_id)
-        .join(UserEntity, col(UserEntity.user_id) == col(EmployeeProfile.user_id))
-        .where(
-            EmployeeProfile.passenger_name == name,
-            EmployeeProfile.id_last4 == id_masked[-4:].upper(),
-            UserEntity.entity_id == entity_id,
-            col(EmployeeProfile.employment_type).in_(DEDUCTIBLE_EMPLOYMENT),
+        employees_named(entity_id, name, id_masked).where(
+            col(EmployeeProfile.employment_type).in_(DEDUCTIBLE_EMPLOYMENT)
         )
     ).first()
     return found is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from sqlmodel import Session
@@ -99,17 +99,5 @@ def write_voucher(session: Session, draft: VoucherDraft) -> PostedVoucher:
 
 
 def _line_row(voucher_id: uuid.UUID, line_no: int, line: LineDraft) -> JournalLine:
-    return JournalLine(
-        voucher_id=voucher_id,
-        line_no=line_no,
-        account_code=line.account_code,
-        account_name=line.account_name,
-        debit=line.debit,
-        credit=line.credit,
-        memo=line.memo,
-        department=line.department,
-        cost_centre=line.cost_centre,
-        invoice_id=line.invoice_id,
-        paper_voucher_id=line.paper_voucher_id,
-        tax_basis=line.tax_basis,
-    )
+    # A draft line's fields are the row's columns of the same names.
+    return JournalLine(voucher_id=voucher_id, line_no=line_no, **asdict(line))

@@ -194,9 +194,5 @@ def receive_original(
 def _audit(
     session: Session, actor: Actor, voucher: PaperVoucher, action: str, details: dict[str, str]
 ) -> None:
-    actor.recorder.record(
-        session,
-        action,
-        AuditedObject("paper_voucher", voucher.id, voucher.entity_id),
-        details=details,
-    )
+    about = AuditedObject("paper_voucher", voucher.id, voucher.entity_id)
+    actor.recorder.record(session, action, about, details=details)

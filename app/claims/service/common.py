@@ -44,12 +44,20 @@ def record_transition(
     return entry
 
 
+def own_claim(
+    session: Session, actor: Actor, claim_id: uuid.UUID, step: str, action: str, *states: str
+) -> Claim:
+    """The actor's own claim, locked: only its claimant may `step`, and only from `states`
+    (`require_state`'s `action` and `states`)."""
+    claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
+    require_claimant(actor.principal, claim, step)
+    require_state(claim, action, *states)
+    return claim
+
+
 def own_draft(session: Session, actor: Actor, claim_id: uuid.UUID, action: str) -> Claim:
     """The actor's own draft, locked for the change `action`."""
-    claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
-    require_claimant(actor.principal, claim, "change")
-    require_state(claim, action, "draft")
-    return claim
+    return own_claim(session, actor, claim_id, "change", action, "draft")
 
 
 def item_of(session: Session, claim: Claim, item_id: uuid.UUID) -> ClaimItem:

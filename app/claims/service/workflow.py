@@ -14,7 +14,6 @@ from app.auth.actor import Actor
 from app.claims.access import (
     get_visible_claim,
     is_entity_finance,
-    require_claimant,
     require_state,
 )
 from app.claims.errors import (
@@ -31,6 +30,7 @@ from app.claims.schemas import ApproveBody, ClaimOut
 from app.claims.service.common import (
     current_approver_ids,
     notify_claim,
+    own_claim,
     publish,
     record_transition,
     reset_route,
@@ -45,9 +45,7 @@ from app.problems import Forbidden
 def submit_claim(
     session: Session, actor: Actor, claim_id: uuid.UUID, comment: str | None
 ) -> ClaimOut:
-    claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
-    require_claimant(actor.principal, claim, "submit")
-    require_state(claim, "submitted", "draft")
+    claim = own_claim(session, actor, claim_id, "submit", "submitted", "draft")
     blockers = blocking(findings_of(session, claim, submission_date=business_today()))
     if blockers:
         raise BlockingFindings(blockers)
@@ -75,9 +73,7 @@ def withdraw_claim(
     session: Session, actor: Actor, claim_id: uuid.UUID, comment: str | None
 ) -> ClaimOut:
     """The claimant takes a submitted claim back, as long as nobody has approved it yet."""
-    claim = get_visible_claim(session, actor.principal, claim_id, for_update=True)
-    require_claimant(actor.principal, claim, "withdraw")
-    require_state(claim, "withdrawn", "submitted")
+    claim = own_claim(session, actor, claim_id, "withdraw", "withdrawn", "submitted")
     if claim.approved_levels > 0:
         raise InvalidState(
             "The claim has a first approval: only an approver or finance can return it now.",
