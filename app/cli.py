@@ -154,10 +154,8 @@ def entities_add(
             entity = create_entity(session, data, actor=None, settings=get_settings())
     except ValidationError as exc:
         _fail_with(exc, as_options=True)
-        return
     except AppError as exc:
         _fail_with(exc)
-        return
     typer.echo(f"entity {entity.id} {entity.name} ({entity.uscc})")
 
 
@@ -217,7 +215,6 @@ def users_create(
             user = create_user(session, data, actor=None, settings=get_settings())
         except AppError as exc:
             _fail_with(exc)
-            return
     typer.echo(f"user {user.id} {user.username} roles={','.join(user.roles)}")
 
 
@@ -232,7 +229,6 @@ def tokens_create(
         target = session.exec(select(User).where(User.username == user.lower())).first()
         if target is None or not target.is_active:
             _fail(f"no active user {user!r}")
-            return
         _row, plaintext = mint_api_token(
             session,
             user=target,
@@ -316,7 +312,6 @@ def archive_export(
 
     if not output.parent.is_dir():
         _fail(f"the folder {output.parent.resolve()} does not exist (for --output {output})")
-        return
     try:
         plan = export_to_file(
             get_settings(),
@@ -328,7 +323,6 @@ def archive_export(
         )
     except AppError as exc:
         _fail_with(exc)
-        return
     typer.echo(f"wrote {output}; audit chain head {plan.head_seq} {plan.head_mac}")
 
 
@@ -358,7 +352,6 @@ def archive_verify(
         )
     except AppError as exc:
         _fail_with(exc)
-        return
     typer.echo(ArchiveReportOut.of(report).model_dump_json(indent=2))
     if not report.ok:
         raise typer.Exit(1)

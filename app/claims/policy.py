@@ -65,6 +65,13 @@ class ItemFacts:
     justification: str | None = None
     original_received: bool = True
 
+    def blocks(self, code: str, message: str) -> Finding:
+        """A finding that stops the claim until this item changes."""
+        return Finding(code, "block", message, self.item_id)
+
+    def warns(self, code: str, message: str, *, blocks_booking: bool = False) -> Finding:
+        return Finding(code, "warn", message, self.item_id, blocks_booking)
+
 
 @dataclass(frozen=True)
 class ClaimFacts:
@@ -119,23 +126,19 @@ Rule = Callable[[ItemFacts, ClaimFacts, PolicySettings], Finding | None]
 def _void(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
     if item.status != "void" and not item.is_red_letter:
         return None
-    return Finding(
+    return item.blocks(
         "item-void",
-        "block",
         f"{item.label} is void (reversed by a red-letter invoice): remove it from the claim.",
-        item.item_id,
     )
 
 
 def _reissued(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
     if "ticket-reissued" not in item.warning_codes:
         return None
-    return Finding(
+    return item.blocks(
         "ticket-reissued",
-        "block",
         f"{item.label} shares its ticket with another live invoice (a 换开 re-issue): wait for "
         "the red-letter invoice that voids one of them.",
-        item.item_id,
     )
 
 
@@ -144,23 +147,19 @@ def _business_type_unclear(
 ) -> Finding | None:
     if "business-type-unclear" not in item.warning_codes:
         return None
-    return Finding(
+    return item.blocks(
         "business-type-unclear",
-        "block",
         f"The files of {item.label} disagree on whether it is a sale, a refund or a change fee: "
         "finance must set its business type before it is claimed.",
-        item.item_id,
     )
 
 
 def _passenger(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
     if item.passenger_is_claimant or item.justification:
         return None
-    return Finding(
+    return item.blocks(
         "passenger-not-claimant",
-        "block",
         f"The passenger of {item.label} is not the claimant: add a justification to the item.",
-        item.item_id,
     )
 
 
@@ -169,17 +168,13 @@ def _verification(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) 
         return None
     if item.verification == "mismatch":
         # The tax platform disagrees with the file: a tamper signal, never reimbursed as is.
-        return Finding(
+        return item.blocks(
             "verification-mismatch",
-            "block",
             f"The 查验 answer for {item.label} differs from the invoice's data.",
-            item.item_id,
         )
-    return Finding(
+    return item.warns(
         "unverified",
-        "warn",
         f"{item.label} has not been verified (查验) with the tax platform.",
-        item.item_id,
     )
 
 
@@ -193,16 +188,7 @@ def _seat_class(item: ItemFacts, _claim: ClaimFacts, policy: PolicySettings) -> 
         needed = policy.first_class_min_grade
     else:
         return None
-    if item.traveller_grade is not None and item.traveller_grade >= needed:
-        return None
-    grade = "unknown" if item.traveller_grade is None else str(item.traveller_grade)
-    return Finding(
-        "seat-class-above-grade",
-        "warn",
-        f"{item.label} is a {item.seat_class} ticket, allowed from grade {needed}; the "
-        f"traveller's grade is {grade}.",
-        item.item_id,
-    )
+    return _above_grade(item, needed, "seat-class-above-grade", f"is a {item.seat_class} ticket")
 
 
 # A cabin above economy and the grade setting that allows it (SPEC "Air travel").
@@ -217,15 +203,18 @@ def _cabin(item: ItemFacts, _claim: ClaimFacts, policy: PolicySettings) -> Findi
     if not above:
         return None
     needed: int = getattr(policy, _CABIN_GRADES[above[0]])
+    return _above_grade(item, needed, "cabin-above-grade", f"flies {_CABIN_NAMES[above[0]]}")
+
+
+def _above_grade(item: ItemFacts, needed: int, code: str, travels: str) -> Finding | None:
+    """The warning that the item `travels` (a seat class, a cabin) allowed only from grade
+    `needed`, unless the traveller's grade reaches it."""
     if item.traveller_grade is not None and item.traveller_grade >= needed:
         return None
     grade = "unknown" if item.traveller_grade is None else str(item.traveller_grade)
-    return Finding(
-        "cabin-above-grade",
-        "warn",
-        f"{item.label} flies {_CABIN_NAMES[above[0]]}, allowed from grade {needed}; the "
-        f"traveller's grade is {grade}.",
-        item.item_id,
+    return item.warns(
+        code,
+        f"{item.label} {travels}, allowed from grade {needed}; the traveller's grade is {grade}.",
     )
 
 
@@ -235,13 +224,11 @@ def _issued_in_future(
     # Judged against the submission date: no invoice is issued after the claim that holds it.
     if item.issue_date is None or item.issue_date <= claim.submission_date:
         return None
-    return Finding(
+    return item.blocks(
         "issued-in-future",
-        "block",
         f"{item.label} is dated {item.issue_date.isoformat()}, after "
         f"{claim.submission_date.isoformat()} (today in China): no invoice is issued in the "
         "future.",
-        item.item_id,
     )
 
 
@@ -251,35 +238,29 @@ def _late(item: ItemFacts, claim: ClaimFacts, policy: PolicySettings) -> Finding
     days = (claim.submission_date - item.travel_date).days
     if days <= policy.late_submission_days:
         return None
-    return Finding(
+    return item.warns(
         "late-submission",
-        "warn",
         f"{item.label} is claimed {days} days after travel (policy: "
         f"{policy.late_submission_days}).",
-        item.item_id,
     )
 
 
 def _sale_unknown(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
     if item.business_type not in FEE_TYPES or item.sale_known:
         return None
-    return Finding(
+    return item.warns(
         "sale-unknown",
-        "warn",
         f"{item.label} is a refund or change fee whose sale invoice is not stored.",
-        item.item_id,
     )
 
 
 def _paper_original(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
     if item.kind != "paper" or item.original_received:
         return None
-    return Finding(
+    return item.warns(
         "paper-original-missing",
-        "warn",
         f"The original of {item.label} has not reached finance; the claim cannot be booked "
         "before it does.",
-        item.item_id,
         blocks_booking=True,
     )
 
@@ -300,12 +281,10 @@ _RULES: tuple[Rule, ...] = (
 
 
 def _near_duplicate(item: ItemFacts) -> Finding:
-    return Finding(
+    return item.warns(
         "near-duplicate",
-        "warn",
         f"Another document has the same passenger, train or flight and travel date as "
         f"{item.label}.",
-        item.item_id,
     )
 
 

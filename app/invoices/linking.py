@@ -115,20 +115,10 @@ def void_original(session: Session, original: Invoice, red: Invoice) -> None:
     original.voided_by_id = red.id
     original.updated_at = utcnow()
     if original.status == "booked":
-        add_warning(
-            original,
-            "booked-original-voided",
-            worded("booked-original-voided", [red.invoice_number]),
-            refs=[red.id],
-        )
+        _warn_voided_by(original, red, "booked-original-voided")
     else:
         if original.status == "claimed":
-            add_warning(
-                original,
-                "voided-while-claimed",
-                worded("voided-while-claimed", [red.invoice_number]),
-                refs=[red.id],
-            )
+            _warn_voided_by(original, red, "voided-while-claimed")
         original.status = "void"
         # Void, it no longer competes with a re-issue of its ticket.
         drop_warning(original, "ticket-reissued")
@@ -136,6 +126,11 @@ def void_original(session: Session, original: Invoice, red: Invoice) -> None:
     session.flush()
     if original.ticket_key:
         refresh_reissue_flags(session, original.ticket_key)
+
+
+def _warn_voided_by(original: Invoice, red: Invoice, code: str) -> None:
+    """A warning on the original, in `code`'s words, naming the red-letter invoice that voids it."""
+    add_warning(original, code, worded(code, [red.invoice_number]), refs=[red.id])
 
 
 def refresh_reissue_flags(session: Session, key: str) -> None:

@@ -1,11 +1,13 @@
-"""What the two outboxes (webhooks, e-mail) share: the backoff and the lease of an attempt."""
+"""What the two outboxes (webhooks, e-mail) share: the backoff, the lease of an attempt and the
+pass that sends one leased row after the other."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel
@@ -13,6 +15,8 @@ from sqlmodel import Session, SQLModel
 _FACTOR = 4
 
 Values = dict[str, object]
+Job = TypeVar("Job")
+Outcome = TypeVar("Outcome")
 
 
 @dataclass(frozen=True)
@@ -80,3 +84,41 @@ def record_attempt(
         .returning(columns.status)
     ).one_or_none()
     return None if updated is None else str(updated[0])
+
+
+def lease_first_due(session: Session, due: Any, take: Callable[[Any], Job | None]) -> Job | None:
+    """Reads the first row of the `due` statement until `take` leases one (its job) or none is
+    left (None); `take` settles each row it passes over (dead, expired, cancelled), so the next
+    read finds the one after it. The caller commits."""
+    while True:
+        row = session.exec(due).first()
+        if row is None:
+            return None
+        job = take(row)
+        session.flush()
+        if job is not None:
+            return job
+
+
+def attempt_due(
+    session_factory: Callable[[], Session],
+    *,
+    limit: int,
+    take_next: Callable[[Session], Job | None],
+    send: Callable[[Job], Outcome],
+    record: Callable[[Session, Job, Outcome], object],
+) -> Iterator[Outcome]:
+    """Up to `limit` attempts, one after the other: `take_next` leases a due row in one short
+    transaction, `send` runs with none open, `record` stores the outcome in a second. Yields each
+    outcome (the caller may stop early); ends when nothing is due."""
+    for _ in range(limit):
+        with session_factory() as session:
+            job = take_next(session)
+            session.commit()
+        if job is None:
+            return
+        outcome = send(job)
+        with session_factory() as session:
+            record(session, job, outcome)
+            session.commit()
+        yield outcome

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
 from app.invoices.models import Invoice, PaperVoucher
@@ -81,46 +81,39 @@ def _sum(figures: Iterable[VatFigures]) -> VatFigures:
 
 def _e_invoice_rows(session: Session, entity_id: uuid.UUID, period: str) -> list[Row]:
     start, end = _month_bounds(period)
-    rows = session.execute(
-        select(
-            col(Invoice.id),
-            col(Invoice.kind),
-            col(Invoice.fare),
-            col(Invoice.fuel_surcharge),
-            col(JournalLine.debit),
-            col(JournalVoucher.kind),
-        )
-        .join(JournalLine, col(JournalLine.invoice_id) == col(Invoice.id))
-        .join(JournalVoucher, col(JournalVoucher.id) == col(JournalLine.voucher_id))
-        .where(
-            col(Invoice.entity_id) == entity_id,
-            col(Invoice.deduction_confirmed_on) >= start,
-            col(Invoice.deduction_confirmed_on) < end,
-            col(JournalLine.tax_basis).is_not(None),
-        )
-    ).all()
-    return [tuple(row) for row in rows]
+    statement = _taxed_lines(Invoice, JournalLine.invoice_id).where(
+        col(Invoice.entity_id) == entity_id,
+        col(Invoice.deduction_confirmed_on) >= start,
+        col(Invoice.deduction_confirmed_on) < end,
+    )
+    return [tuple(row) for row in session.execute(statement).all()]
 
 
 def _paper_rows(session: Session, entity_id: uuid.UUID, period: str) -> list[Row]:
-    rows = session.execute(
+    statement = _taxed_lines(PaperVoucher, JournalLine.paper_voucher_id).where(
+        col(JournalVoucher.entity_id) == entity_id, col(JournalVoucher.period) == period
+    )
+    return [tuple(row) for row in session.execute(statement).all()]
+
+
+def _taxed_lines(
+    document: type[Invoice] | type[PaperVoucher], line_document: Any
+) -> Select[uuid.UUID, str, Decimal, Decimal | None, Decimal, str]:
+    """The journal lines that carry a `document`'s deductible tax (those with a tax basis): per
+    line the document's id, kind, fare and fuel surcharge, the line's debit, the voucher's kind."""
+    return (
         select(
-            col(PaperVoucher.id),
-            col(PaperVoucher.kind),
-            col(PaperVoucher.fare),
-            col(PaperVoucher.fuel_surcharge),
+            col(document.id),
+            col(document.kind),
+            col(document.fare),
+            col(document.fuel_surcharge),
             col(JournalLine.debit),
             col(JournalVoucher.kind),
         )
-        .join(JournalLine, col(JournalLine.paper_voucher_id) == col(PaperVoucher.id))
+        .join(JournalLine, col(line_document) == col(document.id))
         .join(JournalVoucher, col(JournalVoucher.id) == col(JournalLine.voucher_id))
-        .where(
-            col(JournalVoucher.entity_id) == entity_id,
-            col(JournalVoucher.period) == period,
-            col(JournalLine.tax_basis).is_not(None),
-        )
-    ).all()
-    return [tuple(row) for row in rows]
+        .where(col(JournalLine.tax_basis).is_not(None))
+    )
 
 
 def _net(rows: Iterable[Row]) -> VatFigures:

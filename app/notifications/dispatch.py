@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.config import Settings
-from app.kit.retries import Backoff, after_failure, lease_attempt, record_attempt
+from app.kit.retries import Backoff, after_failure, lease_attempt, lease_first_due, record_attempt
 from app.notifications.models import Notification
 
 logger = logging.getLogger("railclaim.notifications")
@@ -91,25 +91,25 @@ def lease_next(
     session: Session, *, now: dt.datetime, lease: dt.timedelta, schedule: RetrySchedule
 ) -> MailJob | None:
     """Leases the next due e-mail and counts its attempt; the caller commits."""
-    while True:
-        row = session.exec(_due_statement(now)).first()
-        if row is None:
-            return None
+
+    def take(row: Notification) -> MailJob | None:
         if row.created_at < now - schedule.max_age:
             row.status = "expired"
             row.last_error = "not sent within the age limit (e-mail was off or failing)"
-        elif lease_attempt(row, now=now, lease=lease, backoff=schedule, sender="sender"):
-            session.flush()
-            return MailJob(
-                notification_id=row.id,
-                attempt=row.attempts,
-                claim_id=row.claim_id,
-                to_address=row.to_address,
-                language=row.language,
-                subject=row.subject,
-                body=row.body,
-            )
-        session.flush()
+            return None
+        if not lease_attempt(row, now=now, lease=lease, backoff=schedule, sender="sender"):
+            return None
+        return MailJob(
+            notification_id=row.id,
+            attempt=row.attempts,
+            claim_id=row.claim_id,
+            to_address=row.to_address,
+            language=row.language,
+            subject=row.subject,
+            body=row.body,
+        )
+
+    return lease_first_due(session, _due_statement(now), take)
 
 
 def record_outcome(

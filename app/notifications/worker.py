@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import make_engine, utcnow
+from app.kit.retries import attempt_due
 from app.notifications.dispatch import RetrySchedule, lease_next, record_outcome
 from app.notifications.smtp import SmtpConfig, SmtpConnection
 
@@ -52,17 +53,19 @@ def send_due(
     clock: Callable[[], dt.datetime] = (lambda: now) if now is not None else utcnow
     attempted = 0
     with SmtpConnection(config) as connection:
-        while attempted < limit:
-            with session_factory() as session:
-                job = lease_next(session, now=clock(), lease=lease, schedule=schedule)
-                session.commit()
-            if job is None:
-                break
+        attempts = attempt_due(
+            session_factory,
+            limit=limit,
+            take_next=lambda session: lease_next(
+                session, now=clock(), lease=lease, schedule=schedule
+            ),
+            send=lambda job: connection.send(job, now=clock()),
+            record=lambda session, job, outcome: record_outcome(
+                session, job, outcome, now=clock(), schedule=schedule
+            ),
+        )
+        for outcome in attempts:
             attempted += 1
-            outcome = connection.send(job, now=clock())
-            with session_factory() as session:
-                record_outcome(session, job, outcome, now=clock(), schedule=schedule)
-                session.commit()
             if outcome.server_unusable:
                 logger.warning("SMTP server unusable, pass ends", extra={"error": outcome.error})
                 return PassReport(attempted, server_unusable=True)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
-from app.kit.retries import after_failure, lease_attempt, record_attempt
+from app.kit.retries import after_failure, lease_attempt, lease_first_due, record_attempt
 from app.webhooks.backoff import RetryPolicy
 from app.webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
@@ -89,25 +89,25 @@ def claim_next(
     session: Session, *, now: dt.datetime, lease: dt.timedelta, policy: RetryPolicy
 ) -> DeliveryJob | None:
     """Leases the next due delivery and counts its attempt; the caller commits."""
-    while True:
-        row = session.exec(_due_statement(now)).first()
-        if row is None:
-            return None
+
+    def take(row: tuple[WebhookDelivery, WebhookSubscription, str]) -> DeliveryJob | None:
         delivery, subscription, body = row
         if subscription.deleted_at is not None or not subscription.active:
             # Enqueued while a concurrent delete committed; the delete cancelled the rest.
             delivery.status = "cancelled"
-        elif lease_attempt(delivery, now=now, lease=lease, backoff=policy, sender="worker"):
-            session.flush()
-            return DeliveryJob(
-                delivery_id=delivery.id,
-                attempt=delivery.attempts,
-                event_type=delivery.event_type,
-                url=subscription.url,
-                secret=subscription.secret,
-                body=body.encode("utf-8"),
-            )
-        session.flush()
+            return None
+        if not lease_attempt(delivery, now=now, lease=lease, backoff=policy, sender="worker"):
+            return None
+        return DeliveryJob(
+            delivery_id=delivery.id,
+            attempt=delivery.attempts,
+            event_type=delivery.event_type,
+            url=subscription.url,
+            secret=subscription.secret,
+            body=body.encode("utf-8"),
+        )
+
+    return lease_first_due(session, _due_statement(now), take)
 
 
 def record_outcome(

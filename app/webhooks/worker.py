@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import make_engine, utcnow
+from app.kit.retries import attempt_due
 from app.webhooks.backoff import RetryPolicy
 from app.webhooks.dispatch import DeliveryJob, Outcome, claim_next, record_outcome
 from app.webhooks.signing import signature_header
@@ -47,19 +48,16 @@ def deliver_due(
     """
     policy = policy or RetryPolicy()
     clock: Callable[[], dt.datetime] = (lambda: now) if now is not None else utcnow
-    attempted = 0
-    while attempted < limit:
-        with session_factory() as session:
-            job = claim_next(session, now=clock(), lease=lease, policy=policy)
-            session.commit()
-        if job is None:
-            break
-        attempted += 1
-        outcome = send_delivery(client, job, timestamp=int(clock().timestamp()))
-        with session_factory() as session:
-            record_outcome(session, job, outcome, now=clock(), policy=policy)
-            session.commit()
-    return attempted
+    attempts = attempt_due(
+        session_factory,
+        limit=limit,
+        take_next=lambda session: claim_next(session, now=clock(), lease=lease, policy=policy),
+        send=lambda job: send_delivery(client, job, timestamp=int(clock().timestamp())),
+        record=lambda session, job, outcome: record_outcome(
+            session, job, outcome, now=clock(), policy=policy
+        ),
+    )
+    return sum(1 for _ in attempts)
 
 
 def send_delivery(client: httpx.Client, job: DeliveryJob, *, timestamp: int) -> Outcome:
