@@ -13,7 +13,6 @@ from app.auth.deps import CurrentUser, FinanceUser
 from app.auth.principal import Principal
 from app.db import SessionDep
 from app.invoices import queries
-from app.invoices.business_type import settle_business_type
 from app.invoices.deduction import bulk_confirm_deduction, confirm_deduction
 from app.invoices.deps import Uploader, UploadServicesDep
 from app.invoices.schemas import (
@@ -28,6 +27,7 @@ from app.invoices.service import (
     IntakeContext,
     ItemResult,
     is_bundle,
+    settle_business_type,
     upload_batch,
     upload_invoice,
 )

@@ -1,6 +1,7 @@
-"""The invoice package's upload commands: one file, or a batch of files and ZIPs.
+"""The invoice package's commands: uploading one file, or a batch of files and ZIPs; finance
+settling the business type of an invoice whose files disagree on it.
 
-Each runs the same four steps and commits once: parse; decide by reading (refusals raised
+Each upload runs the same four steps and commits once: parse; decide by reading (refusals raised
 before any bytes are stored, the read ended before any 查验 network call); store the bytes
 durably; record the decided rows. A crash between storing and committing leaves at most an
 unreferenced file, which `storage gc` removes.
@@ -14,13 +15,16 @@ race never sinks the others.
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.db import begin_read
+from app.audit.service import AuditedObject, EventRecorder
+from app.auth.principal import Principal
+from app.db import begin_read, utcnow
 from app.invoices.batch_members import (
     ItemResult,
     Member,
@@ -32,11 +36,16 @@ from app.invoices.batch_members import (
     the_only_invoice,
 )
 from app.invoices.decision import IntakeContext, IntakeDecision, NewInvoice, decide_intake
-from app.invoices.errors import FileRefused
-from app.invoices.parsing import ParsedInvoice, ParseError, ParseLimits, parse_file
+from app.invoices.errors import FileRefused, InvoiceStateConflict
+from app.invoices.linking import relink_for_business_type
+from app.invoices.models import Invoice
+from app.invoices.parsing import BusinessType, ParsedInvoice, ParseError, ParseLimits, parse_file
+from app.invoices.queries import get_visible_invoice
 from app.invoices.recording import Ingested, record_intake
+from app.invoices.tickets import E_INVOICE, hold_ticket, ticket_key
 from app.invoices.verification.offline import OfflineProvider
 from app.invoices.verification.provider import VerificationProvider, VerificationResult
+from app.invoices.warnings import drop_warning
 from app.problems import AppError
 from app.storage import FileStore
 
@@ -187,3 +196,55 @@ def _record_member(session: Session, ctx: IntakeContext, m: Member) -> ItemResul
     except AppError as exc:
         return rejected_item(m.filename, m.member, exc)
     return ItemResult(m.filename, m.member, ingested.outcome, ingested.invoice)
+
+
+UNCLEAR = "business-type-unclear"
+# Raised for a sale only: once finance names a fee, the premise is gone.
+_SALE_ONLY_WARNINGS = ("issue-before-travel",)
+
+
+def settle_business_type(
+    session: Session,
+    principal: Principal,
+    invoice_id: uuid.UUID,
+    business_type: BusinessType,
+    comment: str | None,
+    audit_key: bytes,
+) -> Invoice:
+    """Finance sets the business type of an invoice flagged `business-type-unclear`: the XBRL's
+    TypeOfBusiness and the face's evidence (the label carrying the amount, the red markers)
+    contradict each other, and claims holding the invoice are blocked until finance has read the
+    document."""
+    invoice = get_visible_invoice(session, principal, invoice_id)
+    if not any(w["code"] == UNCLEAR for w in invoice.warnings):
+        raise InvoiceStateConflict(
+            "Only an invoice whose business type is unclear takes a business type from finance.",
+            invoice_status=invoice.status,
+        )
+    if invoice.status == "booked":
+        raise InvoiceStateConflict(
+            "A booked invoice keeps its business type; reverse its voucher first.",
+            invoice_status="booked",
+        )
+    previous, previous_key = invoice.business_type, invoice.ticket_key
+    invoice.business_type = business_type
+    if not invoice.is_red_letter:
+        invoice.ticket_key = ticket_key(invoice.e_ticket_number, business_type, invoice.kind)
+        if invoice.ticket_key is not None and invoice.ticket_key != previous_key:
+            hold_ticket(
+                session, principal, invoice.ticket_key, E_INVOICE
+            )  # 409 if a paper voucher has it
+    drop_warning(invoice, UNCLEAR)
+    if business_type != "sale":
+        for code in _SALE_ONLY_WARNINGS:
+            drop_warning(invoice, code)
+    invoice.updated_at = utcnow()
+    relink_for_business_type(session, invoice, previous_key)
+    EventRecorder(principal.user, audit_key).record(
+        session,
+        "invoice.business-type-set",
+        AuditedObject("invoice", invoice.id, invoice.entity_id),
+        details={"business_type": business_type, "previous": previous, "comment": comment},
+    )
+    session.commit()
+    return invoice

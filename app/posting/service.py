@@ -23,7 +23,7 @@ from app.archive.contents import (
     folder_documents,
     load_folder_documents,
 )
-from app.archive.records import PreparedFolder, archive_voucher, prepare_folder
+from app.archive.service import PreparedFolder, archive_voucher, prepare_folder
 from app.auth.actor import Actor
 from app.claims.access import get_visible_claim
 from app.claims.errors import InvalidState
@@ -33,20 +33,22 @@ from app.claims.schemas import ClaimOut
 from app.claims.trail import ClaimTrail, load_trail
 from app.claims.views import claim_out_from_rows
 from app.entities.models import LegalEntity
-from app.ledger.booking import (
-    BookingPlan,
-    announce_booking,
-    announce_payment,
-    finish_booking,
-    finish_payment,
-    plan_booking,
-    plan_payment,
-)
 from app.ledger.models import BookedDocument, JournalVoucher
 from app.ledger.periods import refuse_closed_period
 from app.ledger.posting import PostedVoucher, write_voucher
 from app.ledger.queries import voucher_ids_by_claim
-from app.ledger.reversal import already_reversed, announce_reversal, plan_reversal
+from app.ledger.service import (
+    BookingPlan,
+    already_reversed,
+    announce_booking,
+    announce_payment,
+    announce_reversal,
+    finish_booking,
+    finish_payment,
+    plan_booking,
+    plan_payment,
+    plan_reversal,
+)
 from app.storage import FileStore
 
 

@@ -1,13 +1,17 @@
-"""The ledger's part of booking an approved claim and paying a booked one: the checks, the
-voucher drafts and the rows that finish the claim. app/posting runs them in one transaction."""
+"""The ledger's part of posting: booking an approved claim, paying a booked one and reversing a
+voucher (a 红字 voucher with negated lines in the period of the reversal date). Each gives the
+checks, the voucher draft and the rows that finish it; app/posting runs them with the archive
+record in one transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app.audit.service import AuditedObject
 from app.auth.actor import Actor
 from app.auth.models import User
 from app.claims.access import require_state
@@ -19,10 +23,12 @@ from app.claims.service.common import notify_claim, publish, record_transition
 from app.claims.trail import ClaimTrail
 from app.entities.models import LegalEntity
 from app.kit.dates import business_today
-from app.ledger.errors import PaperOriginalMissing, SegregationOfDuties
+from app.ledger.errors import InvalidState, PaperOriginalMissing, SegregationOfDuties
 from app.ledger.lines import BookedItem, booking_lines, payment_lines
-from app.ledger.models import BookedDocument, ClaimPosting, JournalVoucher
-from app.ledger.posting import VoucherDraft
+from app.ledger.models import BookedDocument, ClaimPosting, JournalLine, JournalVoucher
+from app.ledger.posting import LineDraft, VoucherDraft
+from app.ledger.queries import get_voucher
+from app.problems import ValidationProblem
 
 
 @dataclass(frozen=True)
@@ -204,3 +210,89 @@ def announce_payment(
     publish(session, claim, "claim.paid", voucher_id=voucher.id, paid_on=paid_on)
     notify_claim(session, claim, "claim.paid", claim.claimant_id, paid_on=paid_on)
     return entry
+
+
+@dataclass(frozen=True)
+class ReversalPlan:
+    original: JournalVoucher
+    original_lines: list[JournalLine]
+    draft: VoucherDraft
+    reason: str
+
+
+def plan_reversal(
+    session: Session,
+    actor: Actor,
+    voucher_id: uuid.UUID,
+    *,
+    reversal_date: dt.date | None,
+    reason: str,
+) -> ReversalPlan:
+    """Corrections never edit a posted voucher: the reversal carries the same lines in red."""
+    original = get_voucher(session, actor.principal, voucher_id)
+    if original.kind == "reversal":
+        raise InvalidState("A reversal is not reversed again; post a new voucher instead.")
+    on = reversal_date or business_today()
+    if on < original.date:  # a correction cannot predate what it corrects
+        raise ValidationProblem("reversal_date", f"not before the voucher's date {original.date}")
+    reversed_by = select(JournalVoucher.id).where(JournalVoucher.reverses_id == original.id)
+    if session.exec(reversed_by).first() is not None:  # refused before anything is prepared
+        raise _already_reversed(original)
+    lines = list(
+        session.exec(
+            select(JournalLine)
+            .where(JournalLine.voucher_id == original.id)
+            .order_by(col(JournalLine.line_no))
+        ).all()
+    )
+    draft = VoucherDraft(
+        entity_id=original.entity_id,
+        date=on,
+        kind="reversal",
+        lines=tuple(_negated(line, original, reason) for line in lines),
+        prepared_by_id=actor.principal.id,
+        claim_id=original.claim_id,
+        reverses_id=original.id,
+        attachments_count=original.attachments_count,
+    )
+    return ReversalPlan(original, lines, draft, reason)
+
+
+def already_reversed(plan: ReversalPlan) -> InvalidState:
+    """The refusal when the voucher's reverses_id is taken: a voucher is reversed once."""
+    return _already_reversed(plan.original)
+
+
+def _already_reversed(original: JournalVoucher) -> InvalidState:
+    return InvalidState(f"Voucher {original.number_text} is already reversed.")
+
+
+def announce_reversal(
+    session: Session, actor: Actor, plan: ReversalPlan, reversal: JournalVoucher
+) -> None:
+    original = plan.original
+    actor.recorder.record(
+        session,
+        "voucher.reversed",
+        AuditedObject("voucher", original.id, original.entity_id),
+        details={
+            "reversal": reversal.number_text,
+            "original": original.number_text,
+            "reason": plan.reason,
+        },
+    )
+
+
+def _negated(line: JournalLine, original: JournalVoucher, reason: str) -> LineDraft:
+    return LineDraft(
+        account_code=line.account_code,
+        account_name=line.account_name,
+        debit=-line.debit,
+        credit=-line.credit,
+        memo=f"冲销 {original.number_text}: {reason}"[:200],
+        department=line.department,
+        cost_centre=line.cost_centre,
+        invoice_id=line.invoice_id,
+        paper_voucher_id=line.paper_voucher_id,
+        tax_basis=line.tax_basis,
+    )
