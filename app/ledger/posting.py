@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 
 from sqlmodel import Session
@@ -75,20 +75,14 @@ def write_voucher(session: Session, draft: VoucherDraft) -> PostedVoucher:
     total = check_balanced(draft)
     period = period_of(draft.date)
     number = next_voucher_number(session, draft.entity_id, period)
+    # The draft's fields but its lines are the voucher's columns of the same names.
+    header = {f.name: getattr(draft, f.name) for f in fields(draft) if f.name != "lines"}
     voucher = JournalVoucher(
-        entity_id=draft.entity_id,
+        **header,
         period=period,
         number=number,
         number_text=voucher_number_text(period, number),
-        date=draft.date,
-        kind=draft.kind,
-        claim_id=draft.claim_id,
-        reverses_id=draft.reverses_id,
-        attachments_count=draft.attachments_count,
-        prepared_by_id=draft.prepared_by_id,
-        approved_by_id=draft.approved_by_id,
         total=total,
-        payment_reference=draft.payment_reference,
     )
     session.add(voucher)
     session.flush()
