@@ -95,9 +95,10 @@ _FACTS, _FLIGHT = _Names.of(_FACT_NAMES), _Names.of(_FLIGHT_NAMES)
 _DOMESTIC = {"国内": True, "国际": False, "true": True, "false": False, "1": True, "0": False}
 _DOMESTIC |= {"domestic": True, "international": False}
 
+_ISO_OR_CHINESE_DATE = rf"({DATE[1:-1]}|\d{{4}}-\d{{1,2}}-\d{{1,2}})"
 _ROW = re.compile(
-    rf"自{COLON}([{HAN}A-Za-z·]+)\s+([{HAN}A-Za-z·]+)\s+([A-Z0-9]{{2}}\d{{1,4}})\s*([A-Z])\s*"
-    rf"{DATE}\s*(\d{{1,2}}:\d{{2}})"
+    rf"自{COLON}([{HAN}A-Za-z·]+)\s+([{HAN}A-Za-z·]+)\s+([A-Z0-9]{{2}}\d{{1,4}})\s*([A-Z])?\s*"
+    rf"{_ISO_OR_CHINESE_DATE}\s*(\d{{1,2}}:\d{{2}})"
 )
 _TO = re.compile(rf"至{COLON}([{HAN}A-Za-z·]+)")
 _HEADER_LABEL = re.compile("承运人|航班号|座位等级|日期|时间")
@@ -110,15 +111,19 @@ _LABEL_FIELDS |= {"民航发展基金": "civil_aviation_fund", "其他税费": "
 _FARE_LABELS = ("票价", "退票费", "改签费")
 # Two decimals at most: a wide (full-width) amount may run into the rate next to it (`18.359%`).
 _CNY = re.compile(r"CNY\s*(-?\s*\d[\d,]*(?:\.\d{1,2})?)")
-# In column order when no label row can be read: 票价, 燃油, 税额, 基金, 其他, 合计.
-_AMOUNT_ORDER: tuple[str, ...] = ("fare", "fuel_surcharge", "tax_amount", "civil_aviation_fund")
-_AMOUNT_ORDER += ("other_taxes", "total_amount")
+# The amounts' columns in DOMAIN §5's order, for a row whose labels cannot be read.
+_DEFAULT_COLUMNS = ("票价", "燃油附加费", "增值税税额", "民航发展基金", "其他税费", "合计")
 _RATE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d+)?)\s*%")
 _DOMESTIC_FACE = re.compile(rf"国内国际标识{COLON}(国内|国际)")
 _NAME = re.compile(rf"旅客姓名{COLON}([{HAN}·A-Za-z]+)")
 _MASKED_ID = r"([0-9A-Z]{4,10}\*{2,}[0-9A-Z]{1,4})"
 _ID_LABELLED = re.compile(rf"有效身份证件号码{COLON}{_MASKED_ID}")
 _ID_ANYWHERE = re.compile(_MASKED_ID)
+# Without the 旅客姓名 label: the name beside the masked ID on its line, after it or before it.
+_NAMES_BESIDE_ID = (
+    re.compile(rf"{_MASKED_ID}[ \t]*([{HAN}·]{{2,}})"),
+    re.compile(rf"([{HAN}·]{{2,}})[ \t]*{_MASKED_ID}"),
+)
 E_TICKET = re.compile(rf"电子客票号码{COLON}(\d{{13}})(?!\d)")
 _BARE_E_TICKET = re.compile(r"(?<![\d*])(\d{13})(?![\d*])")
 PRINTED_FIELDS: tuple[str, ...] = (
@@ -241,7 +246,7 @@ def read_air_face(lines: list[TextLine], text: str) -> tuple[InvoiceFields, Busi
     fare_label = _read_amounts(lines, fields)
     domestic = first(_DOMESTIC_FACE, text)
     fields.domestic = None if domestic is None else domestic == "国内"
-    fields.passenger_name = first(_NAME, text)
+    fields.passenger_name = first(_NAME, text) or _name_beside_id(text)
     fields.passenger_id_masked = first(_ID_LABELLED, text) or first(_ID_ANYWHERE, text)
     fields.e_ticket_number = first(E_TICKET, text) or first(_BARE_E_TICKET, text)
     fields.buyer_name, fields.buyer_tax_id = face_text.buyer(text)
@@ -249,6 +254,14 @@ def read_air_face(lines: list[TextLine], text: str) -> tuple[InvoiceFields, Busi
     business = BusinessEvidence(fare_label) if fare_label is not None else NO_EVIDENCE
     fields.business_type = business.clear_type()
     return fields, business
+
+
+def _name_beside_id(text: str) -> str | None:
+    for pattern, group in zip(_NAMES_BESIDE_ID, (2, 1), strict=True):
+        name = first(pattern, text, group)
+        if name is not None and not name.endswith(("号码", "证件")):
+            return name
+    return None
 
 
 def _flights(lines: list[TextLine]) -> Iterator[FlightSegment]:
@@ -304,32 +317,36 @@ def _face_segment(row: re.Match[str], arrival: str | None) -> FlightSegment:
 
 
 def _read_amounts(lines: list[TextLine], fields: InvoiceFields) -> str | None:
-    """The amounts row into `fields`, each `CNY` value under the label nearest above it; the
-    label of the first column (票价, or the fee a refund or change bills) is returned."""
+    """The amounts row into `fields`, and the label of its first column (票价, or the fee a
+    refund or change bills), None when no label row is read.
+
+    With as many labels as `CNY` values they pair in order (however wide each was drawn); else
+    each value goes to the label nearest above it; without a label row, DOMAIN §5's order."""
     values = max(lines, key=lambda line: len(_CNY.findall(line.text)), default=None)
     if values is None or not _CNY.search(values.text):
         return None
-    labels = [line for line in lines if line.y < values.y and _AMOUNT_LABEL.search(line.text)]
     rate = _RATE.search(_CNY.sub(" ", values.text))
     fields.tax_rate = Decimal(rate[1]) / 100 if rate else None
     xs = char_xs(values)
     found = [
         (xs[m.start()], parse_amount(m[1].replace(" ", ""))) for m in _CNY.finditer(values.text)
     ]
-    if not labels:
-        for name, (_, amount) in zip(_AMOUNT_ORDER, found, strict=False):
-            setattr(fields, name, amount)
-        return None
-    header = labels[-1]
-    columns = _columns(header, _AMOUNT_LABEL)
+    headers = [line for line in lines if line.y < values.y and _AMOUNT_LABEL.search(line.text)]
+    labelled = _columns(headers[-1], _AMOUNT_LABEL) if headers else []
+    columns = [(x, label) for x, label in labelled if label != "增值税税率"]
+    if len(columns) == len(found):
+        pairs = [(label, amount) for (_, label), (_, amount) in zip(columns, found, strict=True)]
+    elif columns:
+        pairs = [(min(columns, key=lambda c: abs(c[0] - x))[1], amount) for x, amount in found]
+    else:
+        pairs = list(zip(_DEFAULT_COLUMNS, (amount for _, amount in found), strict=False))
     fare_label = None
-    for x, amount in found:
-        label = min(columns, key=lambda column: abs(column[0] - x))[1]
+    for label, amount in pairs:
         if label in _FARE_LABELS:
             fields.fare, fare_label = amount, label
         elif label in _LABEL_FIELDS:
             setattr(fields, _LABEL_FIELDS[label], amount)
-    return fare_label
+    return fare_label if columns else None
 
 
 def looks_air(text: str, fields: InvoiceFields) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import random
 from decimal import Decimal
 
@@ -350,3 +351,48 @@ def test_drawing_order_does_not_matter_only_positions_do() -> None:
     random.Random(5).shuffle(shuffled)
     assert read(shuffled).fields == read(AIR_RUNS).fields
     assert read(AIR_RUNS).fields.tax_amount == Decimal("35.50")
+
+
+def _with_lines(add: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """AIR_RUNS with the table and amount rows replaced by `add`."""
+    return [run for run in AIR_RUNS if run[1] not in (126, 147, 276, 294)] + add
+
+
+WHOLE_LINES = [
+    (66, 126, "承运人 航班号 座位等级 日期 时间"),
+    (66, 147, "自:北京首都 中国国际航空 CA1831 Y 2025-03-15 08:30"),
+    (66, 276, "票价 燃油附加费 增值税税率 增值税税额 民航发展基金 其他税费 合计"),
+    (66, 294, "CNY330.28 CNY64.22 9% CNY35.50 CNY50.00 CNY0.00 CNY480.00"),
+]
+
+
+@pytest.mark.parametrize(
+    ("layout", "expected"),
+    [
+        # Each line drawn as one string: label and value widths no longer line up by position.
+        (
+            _with_lines(WHOLE_LINES),
+            {"fare": Decimal("330.28"), "total_amount": Decimal("480.00")},
+        ),
+        # No label row at all: the amounts in DOMAIN §5's order.
+        (
+            _with_lines([WHOLE_LINES[0], WHOLE_LINES[1], WHOLE_LINES[3]]),
+            {"tax_amount": Decimal("35.50"), "civil_aviation_fund": Decimal("50.00")},
+        ),
+        # The passenger without labels, the name run into the masked ID.
+        (
+            [r for r in AIR_RUNS if not r[2].startswith(("旅客姓名", "有效身份"))]
+            + [(66, 99, "1101011990****1234张三")],
+            {"passenger_name": "张三", "passenger_id_masked": "1101011990****1234"},
+        ),
+    ],
+    ids=["whole-lines", "no-label-row", "unlabelled-passenger"],
+)
+def test_other_face_layouts_still_read(
+    layout: list[tuple[float, float, str]], expected: dict[str, object]
+) -> None:
+    reading = read(layout)
+    assert reading.kind == "air"
+    assert {name: getattr(reading.fields, name) for name in expected} == expected
+    assert reading.fields.segments is not None
+    assert [s.travel_date for s in reading.fields.segments] == [dt.date(2025, 3, 15)]
