@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from dataclasses import dataclass
-from typing import Any, Literal, assert_never
+from typing import Any, Literal
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
@@ -76,30 +76,15 @@ def record_intake(
             with scope:
                 if attempt > 0:
                     decision = decide_intake(session, ctx, parsed)
-                return _write(session, ctx, parsed, decision, verification, xbrl_sha256)
+                if isinstance(decision, NewRenditions):
+                    return _add_renditions(session, ctx, decision, xbrl_sha256)
+                return _create(session, ctx, parsed, decision, verification, xbrl_sha256)
         except IntegrityError:
             if not savepoint:
                 session.rollback()
             if attempt == INGEST_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
-
-
-def _write(
-    session: Session,
-    ctx: IntakeContext,
-    parsed: ParsedInvoice,
-    decision: IntakeDecision,
-    verification: VerificationResult,
-    xbrl_sha256: str | None,
-) -> Ingested:
-    match decision:
-        case NewInvoice():
-            return _create(session, ctx, parsed, decision, verification, xbrl_sha256)
-        case NewRenditions():
-            return _add_renditions(session, ctx, decision, xbrl_sha256)
-        case _:
-            assert_never(decision)
 
 
 def _add_renditions(
