@@ -18,11 +18,16 @@ DATE = r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
 INVOICE_NUMBER = re.compile(rf"(?<!原)发票号码{COLON}(\d{{20}})(?!\d)")
 BARE_INVOICE_NUMBER = re.compile(r"(?<![\d*])(\d{20})(?![\d*])")
 ORIGINAL_NUMBER = re.compile(rf"原发票号码{COLON}(\d{{20}})")
-ISSUE_DATE = re.compile(rf"开票日期{COLON}{DATE}")
+ISSUE_DATE = re.compile(rf"开票日期{COLON}({DATE[1:-1]}|\d{{4}}-\d{{1,2}}-\d{{1,2}})")
 ANY_DATE = re.compile(DATE)
-BUYER_LABELLED = re.compile(rf"购买方名称{COLON}([^\n]*?)\s*(?=统一社会信用代码|$)", re.MULTILINE)
+BUYER_LABELLED = re.compile(
+    rf"购买方名称{COLON}([^\n]*?)\s*(?=统一社会信用代码|纳税人识别号|$)", re.MULTILINE
+)
 BUYER_GLUED = re.compile(r"([^\s:]+)\s*统一社会信用代码")
-BUYER_TAX_ID = re.compile(rf"统一社会信用代码{COLON}([0-9A-Z]{{15,20}})?")
+# 数电票 print `统一社会信用代码/纳税人识别号:`; either label alone is read too.
+BUYER_TAX_ID = re.compile(
+    rf"(?:统一社会信用代码(?:\s*/\s*纳税人识别号)?|纳税人识别号){COLON}([0-9A-Z]{{15,20}})?"
+)
 
 
 def first(pattern: re.Pattern[str], text: str, group: int = 1) -> str | None:

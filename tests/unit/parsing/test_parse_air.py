@@ -385,8 +385,15 @@ WHOLE_LINES = [
             + [(66, 99, "1101011990****1234张三")],
             {"passenger_name": "张三", "passenger_id_masked": "1101011990****1234"},
         ),
+        # The 数电票 buyer label and an ISO issue date.
+        (
+            [r for r in AIR_RUNS if not r[2].startswith(("统一社会信用代码", "开票日期"))]
+            + [(354, 360, "统一社会信用代码/纳税人识别号：91110108MA01ABCD1E")]
+            + [(420, 51, "开票日期: 2025-03-20")],
+            {"buyer_tax_id": "91110108MA01ABCD1E", "issue_date": dt.date(2025, 3, 20)},
+        ),
     ],
-    ids=["whole-lines", "no-label-row", "unlabelled-passenger"],
+    ids=["whole-lines", "no-label-row", "unlabelled-passenger", "vat-invoice-labels"],
 )
 def test_other_face_layouts_still_read(
     layout: list[tuple[float, float, str]], expected: dict[str, object]
