@@ -7,6 +7,7 @@ import datetime as dt
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from railclaim_devkit.synthetic import AirInvoiceSpec, generate_mixed_zips
 from tests.air_support import AirFiles, air_segment
 from tests.claims_support import API, days_ago, make_org, trip_spec, upload
 
@@ -117,3 +118,32 @@ def test_lists_filter_by_kind(client: TestClient, session: Session, air_files: A
     assert ids("") == [air["id"], rail["id"]]
     bad = client.get(f"{API}/invoices?kind=ship", headers=org.h("employee"))
     assert bad.status_code == 422
+
+
+def test_a_zip_of_trains_and_flights_takes_in_each_with_its_kind(
+    client: TestClient, session: Session
+):
+    """A mailbox ZIP mixing 12306 invoices and itineraries (PDF and OFD of each): one invoice
+    per document, two renditions each, railway and air told apart by the parser."""
+    org = make_org(session)
+    buyer = {"buyer_name": org.entity.name, "buyer_tax_id": org.entity.uscc}
+    [bundle] = generate_mixed_zips(18, 1, per_zip=4, **buyer)
+    response = client.post(
+        f"{API}/invoice-batches",
+        files=[("files", (bundle.filename, bundle.data))],
+        headers=org.h("finance"),
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    created = [r for r in body["results"] if r["outcome"] == "created"]
+    added = [r for r in body["results"] if r["outcome"] == "rendition-added"]
+    assert body["counts"]["rejected"] == 0
+    assert len(created) == len(added) == len(bundle.specs)
+    kinds = {r["invoice"]["invoice_number"]: r["invoice"]["kind"] for r in created}
+    expected = {
+        s.invoice_number: "air" if isinstance(s, AirInvoiceSpec) else "railway"
+        for s in bundle.specs
+    }
+    assert kinds == expected
+    flights = [r["invoice"] for r in created if r["invoice"]["kind"] == "air"]
+    assert all(f["segments"] and f["total_amount"] for f in flights)
