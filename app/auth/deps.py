@@ -102,14 +102,25 @@ async def get_principal(
 CurrentUser = Annotated[Principal, Depends(get_principal)]
 
 
+def role_gate(roles: tuple[Role, ...], *, needed_by: str) -> Callable[[Principal], Principal]:
+    """The check admitting principals holding any of `roles`; else a 403 problem saying which
+    roles `needed_by` (an action of the API, a page of the web) needs."""
+    refusal = f"This {needed_by} needs one of the roles: {', '.join(r.value for r in roles)}."
+
+    def admit(principal: Principal) -> Principal:
+        if not principal.has_role(*roles):
+            raise Forbidden(refusal)
+        return principal
+
+    return admit
+
+
 def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that admits principals holding any of `roles`, else a 403 problem."""
-    names = ", ".join(r.value for r in roles)
+    admit = role_gate(roles, needed_by="action")
 
     async def dependency(principal: CurrentUser) -> Principal:
-        if not principal.has_role(*roles):
-            raise Forbidden(f"This action needs one of the roles: {names}.")
-        return principal
+        return admit(principal)
 
     return dependency
 

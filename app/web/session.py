@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
-from app.auth.deps import gate_resolved, principal_for_token
+from app.auth.deps import gate_resolved, principal_for_token, role_gate
 from app.auth.models import ApiToken, Role
 from app.auth.principal import Principal
 from app.db import SessionDep
-from app.problems import AppError, Forbidden
+from app.problems import AppError
 from app.web.nav import LEDGER_READERS
 
 SESSION_COOKIE = "railclaim_session"
@@ -85,12 +85,11 @@ WebUser = Annotated[Principal, Depends(web_principal)]
 
 
 def require_web_roles(*roles: Role) -> Callable[[Principal], Principal]:
-    names = ", ".join(r.value for r in roles)
+    """A dependency that admits signed-in users holding any of `roles`, else a 403 problem."""
+    admit = role_gate(roles, needed_by="page")
 
     def dependency(principal: WebUser) -> Principal:
-        if not principal.has_role(*roles):
-            raise Forbidden(f"This page needs one of the roles: {names}.")
-        return principal
+        return admit(principal)
 
     return dependency
 
