@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Request
 from pydantic import BaseModel
@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.audit.deps import AuditKeyDep
 from app.auth.actor import Actor
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.auth.principal import Principal
 from app.config import Settings, SettingsDep
 from app.db import SessionDep
@@ -30,6 +30,17 @@ from app.web.templating import render
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
+M_contra = TypeVar("M_contra", bound=BaseModel, contravariant=True)
+R_co = TypeVar("R_co", covariant=True)
+
+
+class UserCommand(Protocol[M_contra, R_co]):
+    """A command of the shared domains (users, entities, webhooks): a user runs it on a request
+    body; it records its audit event with the settings' key."""
+
+    def __call__(
+        self, session: Session, data: M_contra, /, *, actor: User, settings: Settings
+    ) -> R_co: ...
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,14 @@ class FormPost(PageCall):
     ) -> tuple[M | None, FormErrors]:
         """The form (or `data` read from it) as `model`, or its field errors in the user's words."""
         return parse_form(model, self.form if data is None else data, self.lang)
+
+    def by_user(self, command: UserCommand[M, R]) -> Callable[[M], R]:
+        """`command` as the posting user runs it on the posted data."""
+
+        def run(data: M) -> R:
+            return command(self.session, data, actor=self.principal.user, settings=self.settings)
+
+        return run
 
     def submit(
         self,

@@ -9,9 +9,9 @@ from starlette.responses import Response
 
 from app.auth import service as auth_service
 from app.auth.models import Role
-from app.auth.schemas import UserCreate, UserOut
+from app.auth.schemas import UserCreate
 from app.entities import service as entity_service
-from app.entities.schemas import EntityCreate, EntityOut
+from app.entities.schemas import EntityCreate
 from app.kit.pagination import CursorQuery
 from app.web.errors import WEB_PAGE_TAG
 from app.web.form_page import render_form
@@ -50,14 +50,9 @@ def users_page(page: AdminPage, cursor: CursorQuery = None) -> Response:
 
 @router.post("/admin/users")
 def create_user(post: AdminPost) -> Response:
-    def create(data: UserCreate) -> UserOut:
-        return auth_service.create_user(
-            post.session, data, actor=post.principal.user, settings=post.settings
-        )
-
     return post.submit(
         UserCreate,
-        create,
+        post.by_user(auth_service.create_user),
         again=lambda errors: _users_page(post, None, post.form, errors),
         then=lambda user: see_other(f"/admin/users?created={user.username}"),
         data=user_payload(post.form),
@@ -79,14 +74,9 @@ def entities_page(page: AdminPage) -> Response:
 
 @router.post("/admin/entities")
 def create_entity(post: AdminPost) -> Response:
-    def create(data: EntityCreate) -> EntityOut:
-        return entity_service.create_entity(
-            post.session, data, actor=post.principal.user, settings=post.settings
-        )
-
     return post.submit(
         EntityCreate,
-        create,
+        post.by_user(entity_service.create_entity),
         again=lambda errors: _entities_page(post, post.form, errors),
         then=lambda _entity: see_other("/admin/entities"),
     )

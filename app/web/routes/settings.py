@@ -20,7 +20,7 @@ from app.web.forms import FormErrors, refused
 from app.web.page_call import AdminPage, AdminPost, PageCall, see_other
 from app.web.scope import scope_of
 from app.webhooks import service as webhooks
-from app.webhooks.schemas import EventType, SubscriptionCreate, SubscriptionCreated
+from app.webhooks.schemas import EventType, SubscriptionCreate
 
 router = APIRouter(tags=[WEB_PAGE_TAG], include_in_schema=False)
 PAGE_SIZE = 50
@@ -116,15 +116,10 @@ def webhooks_page(page: AdminPage) -> Response:
 
 @router.post("/admin/webhooks")
 def create_webhook(post: AdminPost) -> Response:
-    def create(data: SubscriptionCreate) -> SubscriptionCreated:
-        return webhooks.create_subscription(
-            post.session, data, actor=post.principal.user, settings=post.settings
-        )
-
     types = post.form.get("event_types") or []
     return post.submit(
         SubscriptionCreate,
-        create,
+        post.by_user(webhooks.create_subscription),
         again=lambda errors: _webhooks_page(post, values=post.form, errors=errors),
         # Rendered, not redirected: the secret must never travel in a URL.
         then=lambda created: _webhooks_page(post, created=created),
