@@ -124,7 +124,8 @@ _NAMES_BESIDE_ID = (
     re.compile(rf"{_MASKED_ID}[ \t]*([{HAN}·]{{2,}})"),
     re.compile(rf"([{HAN}·]{{2,}})[ \t]*{_MASKED_ID}"),
 )
-E_TICKET = re.compile(rf"电子客票号码{COLON}(\d{{13}})(?!\d)")
+# 13 digits; paper itineraries print the carrier's 3 apart (`999-1234567890`): read as digits.
+E_TICKET = re.compile(rf"电子客票号码{COLON}(\d{{3}}-?\d{{10}})(?!\d)")
 _BARE_E_TICKET = re.compile(r"(?<![\d*])(\d{13})(?![\d*])")
 PRINTED_FIELDS: tuple[str, ...] = (
     "invoice_number",
@@ -248,7 +249,8 @@ def read_air_face(lines: list[TextLine], text: str) -> tuple[InvoiceFields, Busi
     fields.domestic = None if domestic is None else domestic == "国内"
     fields.passenger_name = first(_NAME, text) or _name_beside_id(text)
     fields.passenger_id_masked = first(_ID_LABELLED, text) or first(_ID_ANYWHERE, text)
-    fields.e_ticket_number = first(E_TICKET, text) or first(_BARE_E_TICKET, text)
+    ticket = first(E_TICKET, text) or first(_BARE_E_TICKET, text)
+    fields.e_ticket_number = ticket.replace("-", "") if ticket is not None else None
     fields.buyer_name, fields.buyer_tax_id = face_text.buyer(text)
     # The label over the first amount says what the itinerary bills: 票价, 退票费 or 改签费.
     business = BusinessEvidence(fare_label) if fare_label is not None else NO_EVIDENCE

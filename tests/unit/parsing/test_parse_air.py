@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.invoices.parsing import ParsedInvoice, parse_file
+from app.invoices.parsing.air_fields import check_air_amounts
+from app.invoices.parsing.fields import InvoiceFields
 from railclaim_devkit.synthetic import (
     AIR_REAL_VARIANT_NAMES,
     AIR_VARIANTS,
@@ -42,10 +44,15 @@ GRID = settings(max_examples=2, deadline=None, suppress_health_check=[HealthChec
 
 
 def air_spec_of(rng: random.Random, kind: str, *, segments: int | None = None) -> AirInvoiceSpec:
-    """A sale, its refund or change fee, or its red-letter reversal, as the builders make them."""
-    personal = rng.random() < 0.3
+    """A sale, its refund or change fee, or its red-letter reversal, as the builders make them;
+    now and then an international trip (国际, zero-rated, foreign taxes as 其他税费)."""
+    personal, domestic = rng.random() < 0.3, rng.random() >= 0.15
     sale = random_air_spec(
-        rng, business_type="sale", personal_buyer=personal, segment_count=segments
+        rng,
+        business_type="sale",
+        personal_buyer=personal,
+        segment_count=segments,
+        domestic=domestic,
     )
     if kind == "red-letter":
         return air_red_letter_of(sale, rng)
@@ -136,7 +143,7 @@ def test_a_red_letter_itinerary_reads_negative_and_names_its_original(
     [invoice] = parse_file(render_air_pdf(spec, PdfVariant(with_xbrl=with_xbrl)))
     assert invoice.is_red_letter
     assert invoice.total_amount == spec.total_amount < 0
-    assert invoice.tax_amount == spec.tax_amount < 0
+    assert invoice.tax_amount == spec.tax_amount <= 0  # an international trip is zero-rated
     [finding] = invoice.findings
     assert finding.code == "red-letter"
     # The original's number is an XBRL fact; the face does not print it.
@@ -403,3 +410,50 @@ def test_other_face_layouts_still_read(
     assert {name: getattr(reading.fields, name) for name in expected} == expected
     assert reading.fields.segments is not None
     assert [s.travel_date for s in reading.fields.segments] == [dt.date(2025, 3, 15)]
+
+
+def test_an_e_ticket_number_printed_with_its_carrier_apart_reads_as_13_digits() -> None:
+    runs = [r for r in AIR_RUNS if not r[2].startswith("电子客票号码")]
+    reading = read([*runs, (66, 318, "电子客票号码: 999-1234567890")])
+    assert reading.fields.e_ticket_number == "9991234567890"
+
+
+CENTS = st.integers(0, 500_000).map(lambda c: Decimal(c) / 100)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    fare=CENTS,
+    fuel=CENTS,
+    fund=st.sampled_from((Decimal("0.00"), Decimal("50.00"), Decimal("90.00"))),
+    other=CENTS,
+    tax_off=st.sampled_from((0, 2, -2, 5)),
+    total_off=st.sampled_from((0, 1, -1)),
+    negative=st.booleans(),
+)
+def test_the_arithmetic_finding_follows_spec_rules(
+    fare: Decimal,
+    fuel: Decimal,
+    fund: Decimal,
+    other: Decimal,
+    tax_off: int,
+    total_off: int,
+    negative: bool,
+) -> None:
+    """合计 must be the exact sum; the tax within one cent of 9 % × (票价 + 燃油): the printed
+    tax rounds once (≤ half a cent off), two cents off is always reported."""
+    sign = -1 if negative else 1
+    tax = ((fare + fuel) * Decimal("0.09")).quantize(Decimal("0.01")) + Decimal(tax_off) / 100
+    parts = [sign * v for v in (fare, fuel, tax, fund, other)]
+    fields = InvoiceFields(
+        fare=parts[0],
+        fuel_surcharge=parts[1],
+        tax_amount=parts[2],
+        civil_aviation_fund=parts[3],
+        other_taxes=parts[4],
+        tax_rate=Decimal("0.09"),
+        total_amount=sum(parts, Decimal(0)) + Decimal(total_off) / 100,
+    )
+    found = [f.field for f in check_air_amounts(fields) if f.code == "arithmetic"]
+    expected = [name for name, off in (("total_amount", total_off), ("tax_amount", tax_off)) if off]
+    assert found == expected
