@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from xml.etree.ElementTree import Element
 
@@ -31,7 +30,7 @@ from app.invoices.parsing.fields import (
 from app.invoices.parsing.kind_rules import KindRules, XbrlReading
 from app.invoices.parsing.layout import TextLine, char_xs
 from app.invoices.parsing.model import Finding, FlightSegment
-from app.invoices.parsing.xbrl import split_tag, taxonomy_namespace
+from app.invoices.parsing.xbrl import LenientNames, split_tag, taxonomy_namespace
 
 AIR_TITLE = "航空运输电子客票行程单"
 _AEI_NAMESPACE = taxonomy_namespace("aei", re.IGNORECASE)
@@ -65,33 +64,10 @@ _FLIGHT_NAMES: dict[str, tuple[str, ...]] = {
     "departure_airport": ("departureairport", "origin", "originairport"),
     "arrival_airport": ("arrivalairport", "destination", "destinationairport"),
 }
-_PREFIXES = ("", "electronicinvoiceair", "electronicinvoice", "aei", "air")
-
-
-@dataclass(frozen=True, slots=True)
-class _Names:
-    """A name table: each known name, bare or prefixed, and the names by which one may end."""
-
-    exact: dict[str, str]
-    endings: tuple[tuple[str, str], ...]  # longest first
-
-    @classmethod
-    def of(cls, names: dict[str, tuple[str, ...]]) -> _Names:
-        pairs = [(alias, field) for field, aliases in names.items() for alias in aliases]
-        exact = {prefix + alias: field for alias, field in pairs for prefix in _PREFIXES}
-        return cls(exact, tuple(sorted(pairs, key=lambda pair: -len(pair[0]))))
-
-    def lookup(self, local: str) -> tuple[str, bool] | None:
-        """(field, exact) for an element's local name: the name itself, bare or prefixed, else
-        the field whose known name ends the element's (the longest such name)."""
-        name = local.lower()
-        exact = self.exact.get(name)
-        if exact is not None:
-            return exact, True
-        return next(((field, False) for alias, field in self.endings if name.endswith(alias)), None)
-
-
-_FACTS, _FLIGHT = _Names.of(_FACT_NAMES), _Names.of(_FLIGHT_NAMES)
+# Prefixes a real taxonomy may put before a name (the railway one: ElectronicInvoiceRailway…).
+_PREFIXES = ("electronicinvoiceair", "electronicinvoice", "aei", "air")
+_FACTS = LenientNames.of(_FACT_NAMES, _PREFIXES)
+_FLIGHT = LenientNames.of(_FLIGHT_NAMES, _PREFIXES)
 _DOMESTIC = {"国内": True, "国际": False, "true": True, "false": False, "1": True, "0": False}
 _DOMESTIC |= {"domestic": True, "international": False}
 
@@ -151,18 +127,6 @@ AIR_TAX_RATE = Decimal("0.09")
 _CENT = Decimal("0.01")
 
 
-def _values(elements: list[Element], names: _Names) -> dict[str, str]:
-    """Each field's text: from its first exactly named element, else its first by ending."""
-    exact: dict[str, str] = {}
-    ending: dict[str, str] = {}
-    for element in elements:
-        tag = split_tag(element)
-        found = names.lookup(tag[1]) if tag is not None else None
-        if found is not None:
-            (exact if found[1] else ending).setdefault(found[0], (element.text or "").strip())
-    return ending | exact
-
-
 def _in_namespace(element: Element) -> bool:
     tag = split_tag(element)
     return tag is not None and _is_aei(tag[0])
@@ -186,12 +150,12 @@ def read_aei_xbrl(root: Element) -> XbrlReading | None:
             facts.append(element)
             continue
         inside.update(id(child) for child in element.iter())
-        segment = _segment(_values(children, _FLIGHT))
+        segment = _segment(_FLIGHT.values(children))
         if segment is not None:
             flights.append(segment)
     if not facts and not flights:
         return None
-    fields = _fields_from_facts(_values(facts, _FACTS))
+    fields = _fields_from_facts(_FACTS.values(facts))
     fields.segments = tuple(flights) or None
     return XbrlReading(fields, fields.invoice_number is not None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XmlSyntaxError
 
@@ -40,6 +41,39 @@ def facts_in(root: Element, namespace: re.Pattern[str]) -> dict[str, str]:
         if tag is not None and namespace.match(tag[0]):
             facts.setdefault(tag[1], (element.text or "").strip())
     return facts
+
+
+@dataclass(frozen=True, slots=True)
+class LenientNames:
+    """Fields by element names that are not confirmed: each known name (lower case), bare or
+    after a known prefix, matches exactly; else the longest known name ending the element's."""
+
+    exact: dict[str, str]
+    endings: tuple[tuple[str, str], ...]  # (known name, field), longest first
+
+    @classmethod
+    def of(cls, names: dict[str, tuple[str, ...]], prefixes: tuple[str, ...]) -> LenientNames:
+        pairs = [(alias, field) for field, aliases in names.items() for alias in aliases]
+        exact = {p + alias: field for alias, field in pairs for p in ("", *prefixes)}
+        return cls(exact, tuple(sorted(pairs, key=lambda pair: -len(pair[0]))))
+
+    def lookup(self, local: str) -> tuple[str, bool] | None:
+        """(field, exact) for an element's local name, or None for an unknown element."""
+        name = local.lower()
+        exact = self.exact.get(name)
+        if exact is not None:
+            return exact, True
+        return next(((field, False) for alias, field in self.endings if name.endswith(alias)), None)
+
+    def values(self, elements: list[Element]) -> dict[str, str]:
+        """Each field's text: from its first exactly named element, else its first by ending."""
+        exact: dict[str, str] = {}
+        ending: dict[str, str] = {}
+        for element in elements:
+            found = self.lookup(local_name(element))
+            if found is not None:
+                (exact if found[1] else ending).setdefault(found[0], (element.text or "").strip())
+        return ending | exact
 
 
 def parse_xml(data: bytes) -> Element:
