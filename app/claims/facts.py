@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
@@ -167,13 +167,6 @@ def _traveller_grades(
     return {key: found[0] if len(found) == 1 else None for key, found in matches.items()}
 
 
-@dataclass(frozen=True)
-class _Traveller:
-    passenger_key: str | None
-    is_claimant: bool
-    grade: int | None
-
-
 def _item_facts(
     loaded: LoadedItem,
     claim: Claim,
@@ -188,11 +181,18 @@ def _item_facts(
         grade = profile.grade if profile else None
     else:
         grade = grades.get((claim.entity_id, name, last4)) if name and last4 else None
-    traveller = _Traveller(f"{name}|{last4}" if name and last4 else None, own, grade)
     if loaded.invoice is not None:
-        return _invoice_facts(loaded.item, loaded.invoice, traveller, cabins)
-    assert loaded.paper is not None
-    return _paper_facts(loaded.item, loaded.paper, traveller, cabins)
+        document = _invoice_facts(loaded.item.id, loaded.invoice, cabins)
+    else:
+        assert loaded.paper is not None
+        document = _paper_facts(loaded.item.id, loaded.paper, cabins)
+    return replace(
+        document,
+        passenger_key=f"{name}|{last4}" if name and last4 else None,
+        passenger_is_claimant=own,
+        traveller_grade=grade,
+        justification=loaded.item.justification,
+    )
 
 
 def _cabin_classes(
@@ -203,12 +203,11 @@ def _cabin_classes(
     return tuple(cabins.cabin_class(letter) for letter in letters)
 
 
-def _invoice_facts(
-    item: ClaimItem, invoice: Invoice, traveller: _Traveller, cabins: CabinLetters | None
-) -> ItemFacts:
+def _invoice_facts(item_id: uuid.UUID, invoice: Invoice, cabins: CabinLetters | None) -> ItemFacts:
+    """What the invoice itself tells the rules; `_item_facts` adds the traveller's."""
     air = invoice.kind == "air"
     return ItemFacts(
-        item_id=item.id,
+        item_id=item_id,
         label=f"invoice {invoice.invoice_number}",
         kind="invoice",
         business_type=invoice.business_type,
@@ -225,20 +224,14 @@ def _invoice_facts(
         issue_date=invoice.issue_date,
         # For the near-duplicate rule a flight is the train of an itinerary.
         train_number=flight_numbers(invoice.segments) if air else invoice.train_number,
-        passenger_key=traveller.passenger_key,
         ticket_key=invoice.ticket_key,
-        passenger_is_claimant=traveller.is_claimant,
-        traveller_grade=traveller.grade,
-        justification=item.justification,
     )
 
 
-def _paper_facts(
-    item: ClaimItem, paper: PaperVoucher, traveller: _Traveller, cabins: CabinLetters | None
-) -> ItemFacts:
+def _paper_facts(item_id: uuid.UUID, paper: PaperVoucher, cabins: CabinLetters | None) -> ItemFacts:
     air = paper.kind == "air"
     return ItemFacts(
-        item_id=item.id,
+        item_id=item_id,
         label=f"paper voucher {paper.serial_number}",
         kind="paper",
         business_type="sale",
@@ -248,10 +241,6 @@ def _paper_facts(
         cabin_classes=_cabin_classes([paper.seat_class], cabins) if air else (),
         travel_date=paper.travel_date,
         train_number=paper.flight_number if air else paper.train_number,
-        passenger_key=traveller.passenger_key,
         ticket_key=paper.ticket_key,
-        passenger_is_claimant=traveller.is_claimant,
-        traveller_grade=traveller.grade,
-        justification=item.justification,
         original_received=paper.received_on is not None,
     )
