@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from xml.etree.ElementTree import Element
 
@@ -72,11 +71,18 @@ _DOMESTIC = {"国内": True, "国际": False, "true": True, "false": False, "1":
 _DOMESTIC |= {"domestic": True, "international": False}
 
 _ISO_OR_CHINESE_DATE = rf"({DATE[1:-1]}|\d{{4}}-\d{{1,2}}-\d{{1,2}})"
+# An airport as printed, its terminal included (`北京首都T3`, `上海浦东 T2`, `广州白云(T1)`).
+_AIRPORT = rf"[{HAN}A-Za-z·][{HAN}A-Za-z0-9·()\-]*(?:[ \t]+T\d{{1,2}}(?![\dA-Za-z]))?"
+# A flight row: `自:<airport> <carrier> <flight> <cabin> <date> <time>`; the paper itinerary's
+# chained layout prints the next flight on the `至:` line of the previous one's arrival.
 _ROW = re.compile(
-    rf"自{COLON}([{HAN}A-Za-z·]+)\s+([{HAN}A-Za-z·]+)\s+([A-Z0-9]{{2}}\d{{1,4}})\s*([A-Z])?\s*"
+    rf"([自至]){COLON}({_AIRPORT})\s+([{HAN}A-Za-z·]+)\s+([A-Z0-9]{{2}}\d{{1,4}})\s*([A-Z])?\s*"
     rf"{_ISO_OR_CHINESE_DATE}\s*(\d{{1,2}}:\d{{2}})"
 )
-_TO = re.compile(rf"至{COLON}([{HAN}A-Za-z·]+)")
+_TO = re.compile(rf"至{COLON}({_AIRPORT})")
+# A line of the flight table that holds a flight (a `自`/`至` line with a time or a flight
+# number): one the row pattern cannot read makes the whole table unreadable.
+_FLIGHT_LIKE = re.compile(r"^\s*[自至].*(?:\d{1,2}:\d{2}|(?<![A-Z0-9])[A-Z0-9]{2}\d{3,4}\b)")
 _HEADER_LABEL = re.compile("承运人|航班号|座位等级|日期|时间")
 _HEADER = re.compile(r"承运人.*航班号")
 _AMOUNT_LABEL = re.compile(
@@ -207,7 +213,7 @@ def read_air_face(lines: list[TextLine], text: str) -> tuple[InvoiceFields, Busi
     fields = InvoiceFields()
     fields.invoice_number = face_text.invoice_number(text)
     fields.issue_date = face_text.issue_date(text)[0]
-    fields.segments = tuple(_flights(lines)) or None
+    fields.segments = _flights(lines)
     fare_label = _read_amounts(lines, fields)
     domestic = first(_DOMESTIC_FACE, text)
     fields.domestic = None if domestic is None else domestic == "国内"
@@ -230,23 +236,34 @@ def _name_beside_id(text: str) -> str | None:
     return None
 
 
-def _flights(lines: list[TextLine]) -> Iterator[FlightSegment]:
-    """Each `自:` row with the `至:` line below it, top to bottom (positions, not stream order)."""
+def _flights(lines: list[TextLine]) -> tuple[FlightSegment, ...] | None:
+    """Each flight row with the `至:` line below it, top to bottom (positions, not stream order);
+    None when the table shows a flight row that cannot be read (never a silent drop)."""
     header = next((line for line in lines if _HEADER.search(line.text)), None)
     columns = [x for x, _ in _columns(header, _HEADER_LABEL)] if header is not None else []
+    flights: list[FlightSegment] = []
     row: re.Match[str] | None = None
     for line in lines:
-        found = _ROW.search(_split_at(line, columns)) if "自" in line.text else None
+        found = _ROW.search(_split_at(line, columns)) if re.search("[自至]", line.text) else None
+        if found is None and _FLIGHT_LIKE.match(line.text):
+            return None  # a flight row whose flight, date or time cannot be read
         arrival = _TO.search(line.text) if found is None else None
         if found is not None:
             if row is not None:
-                yield _face_segment(row, None)
+                # Chained (`至:<airport> <next flight>`): the previous flight lands there.
+                chained = found[1] == "至"
+                flights.append(_face_segment(row, _clean_airport(found[2]) if chained else None))
             row = found
         elif arrival is not None and row is not None:
-            yield _face_segment(row, arrival[1])
+            flights.append(_face_segment(row, _clean_airport(arrival[1])))
             row = None
     if row is not None:
-        yield _face_segment(row, None)
+        flights.append(_face_segment(row, None))
+    return tuple(flights) or None
+
+
+def _clean_airport(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _columns(line: TextLine, labels: re.Pattern[str]) -> list[tuple[float, str]]:
@@ -272,12 +289,12 @@ def _split_at(line: TextLine, columns: list[float]) -> str:
 
 def _face_segment(row: re.Match[str], arrival: str | None) -> FlightSegment:
     return FlightSegment(
-        carrier=row[2],
-        flight_number=row[3],
-        cabin=row[4],
-        travel_date=parse_date(row[5]),
-        departure_time=parse_time(row[6]),
-        departure_airport=row[1],
+        carrier=row[3],
+        flight_number=row[4],
+        cabin=row[5],
+        travel_date=parse_date(row[6]),
+        departure_time=parse_time(row[7]),
+        departure_airport=_clean_airport(row[2]),
         arrival_airport=arrival,
     )
 
@@ -366,7 +383,8 @@ AIR = KindRules(
     read_face=read_air_face,
     looks_like=looks_air,
     printed_fields=PRINTED_FIELDS,
-    always_printed=("invoice_number", "fare", "total_amount"),
+    always_printed=("invoice_number", "fare", "total_amount", "segments"),
+    field_labels={"segments": "flight (the flight table's 自:/至: rows)"},
     check_amounts=check_air_amounts,
     derive=derive_air_fields,
 )

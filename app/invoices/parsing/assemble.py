@@ -31,7 +31,7 @@ def assemble(extraction: Extraction, rendition: Rendition) -> ParsedInvoice:
     fields = rules.derive(fields)
     for name in rules.always_printed:
         if getattr(fields, name) is None:
-            raise UnreadableFile(f"no {name.replace('_', ' ')} could be read from the file")
+            raise UnreadableFile(f"no {rules.label(name)} could be read from the file")
     if fields.invoice_number is None or fields.fare is None:  # always printed by every kind
         raise UnreadableFile("no invoice number or fare could be read from the file")
     business_type, settled = _business_type(fields, source, extraction)

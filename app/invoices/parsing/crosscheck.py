@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from app.invoices.parsing.fields import InvoiceFields
 from app.invoices.parsing.kind_rules import KindRules
-from app.invoices.parsing.model import Finding
+from app.invoices.parsing.model import Finding, FlightSegment
 
 
 def cross_check(xbrl: InvoiceFields, face: InvoiceFields, rules: KindRules) -> list[Finding]:
@@ -19,11 +19,14 @@ def cross_check(xbrl: InvoiceFields, face: InvoiceFields, rules: KindRules) -> l
         stated, printed = getattr(xbrl, name), getattr(face, name)
         if printed is None:
             if name in rules.always_printed and stated is not None:
-                message = f"the face does not show the {_label(name)} the XBRL states ({stated})"
+                shown = _shown(stated)
+                message = (
+                    f"the face does not show the {rules.label(name)} the XBRL states ({shown})"
+                )
                 findings.append(Finding("face-xbrl-mismatch", message, name))
             continue
         if stated is not None and not _same(name, stated, printed):
-            message = f"{_label(name)}: face shows {printed}, XBRL states {stated}"
+            message = f"{_label(name)}: face shows {_shown(printed)}, XBRL states {_shown(stated)}"
             findings.append(Finding("face-xbrl-mismatch", message, name))
     return findings
 
@@ -57,6 +60,16 @@ def _same(name: str, stated: object, printed: object) -> bool:
 def _canonical(text: str) -> str:
     # The face went through NFKC and loses spacing between glyph runs; compare the XBRL likewise.
     return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+
+
+def _shown(value: object) -> str:
+    """A value as a message quotes it; flights briefly (`CA1831 2025-03-15 北京首都→上海虹桥`)."""
+    if isinstance(value, tuple):
+        return "; ".join(_shown(item) for item in value)
+    if isinstance(value, FlightSegment):
+        route = f"{value.departure_airport or '?'}→{value.arrival_airport or '?'}"
+        return f"{value.flight_number} {value.travel_date or '?'} {route}"
+    return str(value)
 
 
 def _label(name: str) -> str:

@@ -7,8 +7,9 @@ read by position, which fields the face prints, and the checks on its amounts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from xml.etree.ElementTree import Element
 
 from app.invoices.parsing.business_evidence import NO_EVIDENCE, BusinessEvidence
@@ -59,6 +60,11 @@ class KindRules:
     check_amounts: Callable[[InvoiceFields], list[Finding]]
     # Fields the kind computes from others once its sources are merged (air: 票价 + 燃油).
     derive: Callable[[InvoiceFields], InvoiceFields] = lambda fields: fields
+    # How messages name a field where its name alone says too little (air: the flight table).
+    field_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def label(self, name: str) -> str:
+        return self.field_labels.get(name, name.replace("_", " "))
 
     @property
     def compared_fields(self) -> tuple[str, ...]:

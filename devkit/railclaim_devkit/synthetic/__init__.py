@@ -25,7 +25,7 @@ from railclaim_devkit.synthetic.air_corpus import (
     generate_mixed_zips,
     render_air_variant,
 )
-from railclaim_devkit.synthetic.air_face import layout_air_face
+from railclaim_devkit.synthetic.air_face import AirFaceOptions, layout_air_face
 from railclaim_devkit.synthetic.air_render import render_air_ofd, render_air_pdf
 from railclaim_devkit.synthetic.air_spec import AIR_TAX_RATE, AirInvoiceSpec, AirSegment
 from railclaim_devkit.synthetic.air_variants import (
@@ -88,6 +88,7 @@ __all__ = [
     "PDF_VARIANTS",
     "VARIANT_NAMES",
     "AirCorpusFile",
+    "AirFaceOptions",
     "AirInvoiceSpec",
     "AirRealVariant",
     "AirSegment",

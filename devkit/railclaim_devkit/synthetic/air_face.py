@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from railclaim_devkit.synthetic.air_spec import AIR_TITLE, AirInvoiceSpec, AirSegment
 from railclaim_devkit.synthetic.face_blocks import Piece, TextBlock, text_width
@@ -45,14 +47,37 @@ _AMOUNT_X = (22.0, 47.0, 72.0, 97.0, 122.0, 147.0, 172.0)
 _HEADER_Y, _FIRST_ROW_Y, _ROW_STEP, _TO_OFFSET = 42.0, 49.0, 10.0, 5.0
 _AMOUNT_LABEL_Y, _AMOUNT_Y = 92.0, 98.0
 _VALUE_ROLES = frozenset({"amount_value", "amount_currency"})
+_CHAIN_STEP = 6.0
+# How an amount is marked: `CNY 330.28` (DOMAIN §5), `¥330.28`, `￥330.28` or bare `330.28`.
+AirCurrency = Literal["CNY", "yen", "fullwidth-yen", "bare"]
+_CURRENCY_MARKS: dict[str, str] = {"CNY": "CNY ", "yen": "¥", "fullwidth-yen": "￥", "bare": ""}
+
+
+@dataclass(frozen=True, slots=True)
+class AirFaceOptions:
+    """Air-only face shapes beyond DOMAIN §5's (each unconfirmed, reported for paper itineraries
+    or drawn by other issuers): `chained` prints the old paper layout, one line per airport
+    (`自:A <flight 1>` / `至:B <flight 2>` / `至:C`); `currency` how amounts are marked;
+    `zero_rate_text` the rate cell of a zero-rated (international) itinerary (`免税`, `不征税`)."""
+
+    chained: bool = False
+    currency: AirCurrency = "CNY"
+    zero_rate_text: str = "0%"
+
+
+DEFAULT_AIR_FACE = AirFaceOptions()
 
 
 def layout_air_face(
-    spec: AirInvoiceSpec, style: FaceStyle = DEFAULT_STYLE, *, extra_columns: bool = False
+    spec: AirInvoiceSpec,
+    style: FaceStyle = DEFAULT_STYLE,
+    *,
+    extra_columns: bool = False,
+    options: AirFaceOptions = DEFAULT_AIR_FACE,
 ) -> list[TextBlock]:
     """The itinerary face's text blocks in drawing order; `extra_columns` adds 客票级别 and
-    免费行李 after 时间, as the paper itinerary prints them."""
-    blocks = _reading_blocks(spec, style, extra_columns)
+    免费行李 after 时间, as the paper itinerary prints them; `options` the air-only shapes."""
+    blocks = _reading_blocks(spec, style, extra_columns, options)
     if style.order == "scrambled":
         blocks = _scramble(spec, blocks, style)
     elif style.order == "shuffled":
@@ -67,16 +92,20 @@ def rate_text(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
 
 
-def amount_texts(spec: AirInvoiceSpec) -> tuple[str, ...]:
+def amount_texts(
+    spec: AirInvoiceSpec, options: AirFaceOptions = DEFAULT_AIR_FACE
+) -> tuple[str, ...]:
     """The amounts row's seven values in column order: `CNY 330.28` … `9%` … `CNY 480.00`."""
+    mark = _CURRENCY_MARKS[options.currency]
+    rate = rate_text(spec.tax_rate) if spec.tax_rate else options.zero_rate_text
     return (
-        f"CNY {money(spec.fare)}",
-        f"CNY {money(spec.fuel_surcharge)}",
-        rate_text(spec.tax_rate),
-        f"CNY {money(spec.tax_amount)}",
-        f"CNY {money(spec.civil_aviation_fund)}",
-        f"CNY {money(spec.other_taxes)}",
-        f"CNY {money(spec.total_amount)}",
+        f"{mark}{money(spec.fare)}",
+        f"{mark}{money(spec.fuel_surcharge)}",
+        rate,
+        f"{mark}{money(spec.tax_amount)}",
+        f"{mark}{money(spec.civil_aviation_fund)}",
+        f"{mark}{money(spec.other_taxes)}",
+        f"{mark}{money(spec.total_amount)}",
     )
 
 
@@ -107,18 +136,21 @@ def _one(role: str, x: float, y: float, text: str, size: float = BODY_SIZE) -> T
     return TextBlock(role, size, (Piece(x, y, text),))
 
 
-def _reading_blocks(spec: AirInvoiceSpec, style: FaceStyle, extra_columns: bool) -> list[TextBlock]:
+def _reading_blocks(
+    spec: AirInvoiceSpec, style: FaceStyle, extra_columns: bool, options: AirFaceOptions
+) -> list[TextBlock]:
     colon = label_separator(style)
+    flights = _chained_blocks if options.chained else _flight_blocks
     return [
         *_head_blocks(spec, colon),
-        *_flight_blocks(spec, colon, extra_columns),
+        *flights(spec, colon, extra_columns),
         *[
             _one("amount_label", x, _AMOUNT_LABEL_Y, label)
             for x, label in zip(_AMOUNT_X, amount_labels(spec, style), strict=True)
         ],
         *[
             _one("amount_value", x, _AMOUNT_Y, text)
-            for x, text in zip(_AMOUNT_X, amount_texts(spec), strict=True)
+            for x, text in zip(_AMOUNT_X, amount_texts(spec, options), strict=True)
         ],
         *_foot_blocks(spec, colon),
     ]
@@ -155,6 +187,25 @@ def _flight_blocks(spec: AirInvoiceSpec, colon: str, extra_columns: bool) -> lis
         to = f"至{colon}{segment.arrival_airport}"
         blocks.append(_one("segment_to", _FLIGHT_X[0], y + _TO_OFFSET, to))
     return blocks
+
+
+def _chained_blocks(spec: AirInvoiceSpec, colon: str, extra_columns: bool) -> list[TextBlock]:
+    """The paper itinerary's chain: the first flight on the `自:` line, each next one on the
+    `至:` line of the airport it leaves from, the last arrival alone on the last `至:` line."""
+    header = zip(_FLIGHT_X[1:], _header(extra_columns), strict=False)
+    blocks = [_one("flight_header", x, _HEADER_Y, label) for x, label in header]
+    for index, segment in enumerate(spec.segments):
+        y = _FIRST_ROW_Y + index * _CHAIN_STEP
+        label, role = ("自", "segment_from") if index == 0 else ("至", "segment_to")
+        blocks.append(_one(role, _FLIGHT_X[0], y, f"{label}{colon}{segment.departure_airport}"))
+        values = segment_texts(segment, extra_columns=extra_columns)
+        blocks += [
+            _one("segment_value", x, y, text)
+            for x, text in zip(_FLIGHT_X[1:], values, strict=False)
+        ]
+    last_y = _FIRST_ROW_Y + len(spec.segments) * _CHAIN_STEP
+    last = f"至{colon}{spec.segments[-1].arrival_airport}"
+    return [*blocks, _one("segment_to", _FLIGHT_X[0], last_y, last)]
 
 
 def _foot_blocks(spec: AirInvoiceSpec, colon: str) -> list[TextBlock]:

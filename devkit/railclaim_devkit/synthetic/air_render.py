@@ -3,7 +3,7 @@ attachment places and OFD package; only the face layout, the XBRL and the QR typ
 
 from __future__ import annotations
 
-from railclaim_devkit.synthetic.air_face import layout_air_face
+from railclaim_devkit.synthetic.air_face import DEFAULT_AIR_FACE, AirFaceOptions, layout_air_face
 from railclaim_devkit.synthetic.air_spec import AIR_TITLE, AirInvoiceSpec
 from railclaim_devkit.synthetic.air_xbrl import (
     DEFAULT_AIR_XBRL,
@@ -27,6 +27,7 @@ def render_air_pdf(
     xbrl: AirXbrlOptions = DEFAULT_AIR_XBRL,
     face: AirInvoiceSpec | None = None,
     extra_columns: bool = False,
+    air_face: AirFaceOptions = DEFAULT_AIR_FACE,
 ) -> bytes:
     """The itinerary as PDF bytes; the same arguments always give the same bytes.
 
@@ -34,7 +35,8 @@ def render_air_pdf(
     name, `with_xbrl=False` for a face-only file); its `xbrl` options are the railway ones and
     are ignored here: `xbrl` shapes the air instance. `face` prints another spec's values while
     the XBRL keeps `spec`'s (a tampered file, for the face-XBRL cross-check). `extra_columns`
-    prints the paper itinerary's 客票级别 and 免费行李 columns after 时间.
+    prints the paper itinerary's 客票级别 and 免费行李 columns after 时间; `air_face` the air-only
+    face shapes (chained flight table, currency marks, zero-rate wording).
     """
     attachment = None
     if variant.with_xbrl:
@@ -42,7 +44,7 @@ def render_air_pdf(
         attachment = (name, render_air_xbrl(spec, xbrl))
     printed = face or spec
     return render_face_pdf(
-        layout_air_face(printed, variant.face, extra_columns=extra_columns),
+        layout_air_face(printed, variant.face, extra_columns=extra_columns, options=air_face),
         variant=variant,
         attachment=attachment,
         created_on=spec.issue_date,
@@ -63,6 +65,7 @@ def render_air_ofd(
     decoy_attachment: bool = False,
     font_name: str = "SimSun",
     extra_columns: bool = False,
+    air_face: AirFaceOptions = DEFAULT_AIR_FACE,
 ) -> bytes:
     """The itinerary as an OFD zip, the XBRL under `Doc_0/Attachs/` (options as `render_ofd`
     and `render_air_pdf`)."""
@@ -70,7 +73,7 @@ def render_air_ofd(
     return render_ofd_package(
         spec.invoice_number,
         spec.issue_date,
-        layout_air_face(face or spec, style, extra_columns=extra_columns),
+        layout_air_face(face or spec, style, extra_columns=extra_columns, options=air_face),
         attachment=(name, render_air_xbrl(spec, xbrl)) if with_xbrl else None,
         declare_attachment=declare_attachment,
         decoy_attachment=decoy_attachment,
