@@ -4,7 +4,7 @@ The XBRL's element names are UNCONFIRMED (DOMAIN §5): facts are matched by loca
 aside, with or without a prefix such as `ElectronicInvoiceAir`, or by a known name ending theirs;
 unknown elements are ignored. A flight is any element whose children name a flight number. The
 face is read by position like the railway one: the flight table row by row (`自:` … / `至:` …),
-the amounts by the column label above each `CNY` value.
+the amounts by the column label above each value (`CNY`, `¥` or bare).
 """
 
 from __future__ import annotations
@@ -91,8 +91,14 @@ _AMOUNT_LABEL = re.compile(
 _LABEL_FIELDS = {"燃油附加费": "fuel_surcharge", "增值税税额": "tax_amount", "合计": "total_amount"}
 _LABEL_FIELDS |= {"民航发展基金": "civil_aviation_fund", "其他税费": "other_taxes"}
 _FARE_LABELS = ("票价", "退票费", "改签费")
-# Two decimals at most: a wide (full-width) amount may run into the rate next to it (`18.359%`).
-_CNY = re.compile(r"CNY\s*(-?\s*\d[\d,]*(?:\.\d{1,2})?)")
+# An amount as DOMAIN §5 prints it (`CNY 330.28`), marked `¥`/`￥` instead, or bare with its two
+# decimals (`330.28`) under its label; a sign may stand before the mark (`-¥330.28`). Two
+# decimals at most: a wide (full-width) amount may run into the rate next to it (`18.359%`), or
+# a bare one into the next (`64.2235.50`, `-2366.97-0.00`).
+_MONEY = re.compile(
+    r"(?:(-)\s*)?(?:CNY|[¥￥])\s*(-?\s*\d[\d,]*(?:\.\d{1,2})?)"
+    r"|(?:(?<![\d.,:/\-])|(?<=\.\d\d))(-?\d[\d,]*\.\d{2})"
+)
 # The amounts' columns in DOMAIN §5's order, for a row whose labels cannot be read.
 _DEFAULT_COLUMNS = ("票价", "燃油附加费", "增值税税额", "民航发展基金", "其他税费", "合计")
 _RATE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d+)?)\s*%")
@@ -303,17 +309,15 @@ def _read_amounts(lines: list[TextLine], fields: InvoiceFields) -> str | None:
     """The amounts row into `fields`, and the label of its first column (票价, or the fee a
     refund or change bills), None when no label row is read.
 
-    With as many labels as `CNY` values they pair in order (however wide each was drawn); else
+    With as many labels as values they pair in order (however wide each was drawn); else
     each value goes to the label nearest above it; without a label row, DOMAIN §5's order."""
-    values = max(lines, key=lambda line: len(_CNY.findall(line.text)), default=None)
-    if values is None or not _CNY.search(values.text):
+    values = max(lines, key=lambda line: len(_MONEY.findall(line.text)), default=None)
+    if values is None or not _MONEY.search(values.text):
         return None
-    rate = _RATE.search(_CNY.sub(" ", values.text))
+    rate = _RATE.search(_MONEY.sub(" ", values.text))
     fields.tax_rate = Decimal(rate[1]) / 100 if rate else None
     xs = char_xs(values)
-    found = [
-        (xs[m.start()], parse_amount(m[1].replace(" ", ""))) for m in _CNY.finditer(values.text)
-    ]
+    found = [(xs[m.start()], _money(m)) for m in _MONEY.finditer(values.text)]
     headers = [line for line in lines if line.y < values.y and _AMOUNT_LABEL.search(line.text)]
     labelled = _columns(headers[-1], _AMOUNT_LABEL) if headers else []
     columns = [(x, label) for x, label in labelled if label != "增值税税率"]
@@ -330,6 +334,13 @@ def _read_amounts(lines: list[TextLine], fields: InvoiceFields) -> str | None:
         elif label in _LABEL_FIELDS:
             setattr(fields, _LABEL_FIELDS[label], amount)
     return fare_label if columns else None
+
+
+def _money(match: re.Match[str]) -> Decimal | None:
+    sign, marked, bare = match.groups()
+    number = (marked if marked is not None else bare).replace(" ", "")
+    amount = parse_amount(number)
+    return -amount if amount is not None and sign and amount > 0 else amount
 
 
 def looks_air(text: str, fields: InvoiceFields) -> bool:

@@ -48,9 +48,10 @@ _HEADER_Y, _FIRST_ROW_Y, _ROW_STEP, _TO_OFFSET = 42.0, 49.0, 10.0, 5.0
 _AMOUNT_LABEL_Y, _AMOUNT_Y = 92.0, 98.0
 _VALUE_ROLES = frozenset({"amount_value", "amount_currency"})
 _CHAIN_STEP = 6.0
-# How an amount is marked: `CNY 330.28` (DOMAIN §5), `¥330.28`, `￥330.28` or bare `330.28`.
-AirCurrency = Literal["CNY", "yen", "fullwidth-yen", "bare"]
-_CURRENCY_MARKS: dict[str, str] = {"CNY": "CNY ", "yen": "¥", "fullwidth-yen": "￥", "bare": ""}
+# How an amount is marked: `CNY 330.28` (DOMAIN §5), `￥330.28` (the yen sign Chinese fonts and
+# GBK carry; the half-width `¥` is what text extraction's NFKC makes of it) or bare `330.28`.
+AirCurrency = Literal["CNY", "yen", "bare"]
+_CURRENCY_MARKS: dict[str, str] = {"CNY": "CNY ", "yen": "￥", "bare": ""}
 
 
 @dataclass(frozen=True, slots=True)

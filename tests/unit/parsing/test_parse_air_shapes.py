@@ -22,6 +22,7 @@ from railclaim_devkit.synthetic import (
     random_air_spec,
     render_air_pdf,
 )
+from tests.fixtures.air_strategies import air_invoice_specs
 from tests.fixtures.strategies import face_styles
 from tests.unit.parsing.test_parse_air import assert_air_round_trip
 
@@ -111,3 +112,20 @@ def test_chained_sample_of_two_flights() -> None:
     first, second = invoice.segments
     assert first.arrival_airport == second.departure_airport == spec.segments[1].departure_airport
     assert [s.flight_number for s in invoice.segments] == [s.flight_number for s in spec.segments]
+
+
+@SHAPES
+@given(
+    spec=air_invoice_specs(),
+    style=face_styles(),
+    currency=st.sampled_from(("yen", "bare")),
+    xbrl=st.booleans(),
+)
+def test_amounts_marked_yen_or_bare(
+    spec: AirInvoiceSpec, style: FaceStyle, currency: str, xbrl: bool
+) -> None:
+    """`¥330.28`, `￥330.28` or `330.28` under their labels read as `CNY 330.28` does (the probe
+    found them refused as `no fare`, and beside a correct XBRL a false face-xbrl-mismatch)."""
+    face = AirFaceOptions(currency=currency)  # type: ignore[arg-type]
+    invoice = _parse(spec, PdfVariant(face=style, with_xbrl=xbrl), face)
+    assert_air_round_trip(invoice, spec, from_xbrl=xbrl)
