@@ -102,8 +102,11 @@ _MONEY = re.compile(
 # The amounts' columns in DOMAIN §5's order, for a row whose labels cannot be read.
 _DEFAULT_COLUMNS = ("票价", "燃油附加费", "增值税税额", "民航发展基金", "其他税费", "合计")
 _RATE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d+)?)\s*%")
+# A zero-rated or exempt itinerary (international) may word its rate instead of `0%`.
+_ZERO_RATE = re.compile("免税|不征税|免征")
 _DOMESTIC_FACE = re.compile(rf"国内国际标识{COLON}(国内|国际)")
-_NAME = re.compile(rf"旅客姓名{COLON}([{HAN}·A-Za-z]+)")
+# A Latin name keeps its slash as the ticket prints it (`ZHANG/SAN`).
+_NAME = re.compile(rf"旅客姓名{COLON}([{HAN}·A-Za-z](?:[{HAN}·A-Za-z/]*[{HAN}·A-Za-z])?)")
 _MASKED_ID = r"([0-9A-Z]{4,10}\*{2,}[0-9A-Z]{1,4})"
 _ID_LABELLED = re.compile(rf"有效身份证件号码{COLON}{_MASKED_ID}")
 _ID_ANYWHERE = re.compile(_MASKED_ID)
@@ -314,8 +317,11 @@ def _read_amounts(lines: list[TextLine], fields: InvoiceFields) -> str | None:
     values = max(lines, key=lambda line: len(_MONEY.findall(line.text)), default=None)
     if values is None or not _MONEY.search(values.text):
         return None
-    rate = _RATE.search(_MONEY.sub(" ", values.text))
+    unmarked = _MONEY.sub(" ", values.text)
+    rate = _RATE.search(unmarked)
     fields.tax_rate = Decimal(rate[1]) / 100 if rate else None
+    if rate is None and _ZERO_RATE.search(unmarked):
+        fields.tax_rate = Decimal(0)  # 免税 / 不征税: no VAT, so the tax must be 0
     xs = char_xs(values)
     found = [(xs[m.start()], _money(m)) for m in _MONEY.finditer(values.text)]
     headers = [line for line in lines if line.y < values.y and _AMOUNT_LABEL.search(line.text)]

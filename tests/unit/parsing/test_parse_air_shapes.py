@@ -129,3 +129,51 @@ def test_amounts_marked_yen_or_bare(
     face = AirFaceOptions(currency=currency)  # type: ignore[arg-type]
     invoice = _parse(spec, PdfVariant(face=style, with_xbrl=xbrl), face)
     assert_air_round_trip(invoice, spec, from_xbrl=xbrl)
+
+
+@SHAPES
+@given(
+    seed=st.integers(0, 2**32),
+    style=face_styles(),
+    name=st.sampled_from(("ZHANG/SAN", "LI/XIAOMING", "O/BRIEN")),
+    xbrl=st.booleans(),
+)
+def test_latin_passenger_name_keeps_its_slash(
+    seed: int, style: FaceStyle, name: str, xbrl: bool
+) -> None:
+    """`旅客姓名:ZHANG/SAN` is `ZHANG/SAN` (the probe read `ZHANG`)."""
+    spec = random_air_spec(random.Random(seed), passenger_name=name)
+    invoice = _parse(spec, PdfVariant(face=style, with_xbrl=xbrl))
+    assert_air_round_trip(invoice, spec, from_xbrl=xbrl)
+    assert invoice.passenger_name == name
+
+
+@SHAPES
+@given(
+    seed=st.integers(0, 2**32),
+    style=face_styles(),
+    wording=st.sampled_from(("免税", "不征税")),
+    xbrl=st.booleans(),
+)
+def test_exempt_rate_wording_is_rate_zero(
+    seed: int, style: FaceStyle, wording: str, xbrl: bool
+) -> None:
+    """An international itinerary printing `免税`/`不征税` for its rate and tax 0.00: rate 0, no
+    `arithmetic` finding (the probe's fell back to 9 %)."""
+    spec = random_air_spec(random.Random(seed), domestic=False, business_type="sale")
+    face = AirFaceOptions(zero_rate_text=wording)
+    invoice = _parse(spec, PdfVariant(face=style, with_xbrl=xbrl), face)
+    assert_air_round_trip(invoice, spec, from_xbrl=xbrl)
+    assert invoice.tax_rate == 0
+
+
+def test_exempt_rate_with_a_tax_is_an_arithmetic_finding() -> None:
+    """免税 means no VAT: a printed tax beside it is reported, not taken at 9 %."""
+    spec = random_air_spec(random.Random(5), domestic=False, business_type="sale")
+    base = spec.fare + spec.fuel_surcharge
+    taxed = dataclasses.replace(
+        spec, tax_amount=(base * 9 / 100).quantize(spec.fare), total_amount=spec.total_amount
+    )
+    invoice = _parse(taxed, air_face=AirFaceOptions(zero_rate_text="免税"))
+    assert invoice.tax_rate == 0
+    assert "arithmetic" in [f.code for f in invoice.findings]
