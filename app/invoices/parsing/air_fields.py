@@ -29,10 +29,13 @@ from app.invoices.parsing.fields import (
 from app.invoices.parsing.kind_rules import KindRules, XbrlReading
 from app.invoices.parsing.layout import TextLine, char_xs
 from app.invoices.parsing.model import Finding, FlightSegment
-from app.invoices.parsing.xbrl import LenientNames, split_tag, taxonomy_namespace
+from app.invoices.parsing.xbrl import LenientNames, local_name, split_tag, taxonomy_namespace
 
 AIR_TITLE = "航空运输电子客票行程单"
 _AEI_NAMESPACE = taxonomy_namespace("aei", re.IGNORECASE)
+_ANY_TAXONOMY = re.compile(r"^https?://xbrl\.mof\.gov\.cn/taxonomy/[^/{}]+/[A-Za-z0-9_]+$")
+_INVOICE_DIGITS = re.compile(r"\d{20}")
+_TICKET_DIGITS = re.compile(r"\d{13}")
 # Names seen or guessed for each fact, lower case; `ElectronicInvoiceAir…` and the like are
 # prefixes a real taxonomy may add (the railway one names its number that way).
 _FACT_NAMES: dict[str, tuple[str, ...]] = {
@@ -144,13 +147,21 @@ _CENT = Decimal("0.01")
 
 def _in_namespace(element: Element) -> bool:
     tag = split_tag(element)
-    return tag is not None and _is_aei(tag[0])
+    return tag is not None and _namespace_kind(tag[0]) is not None
 
 
 @functools.lru_cache(maxsize=64)
-def _is_aei(namespace: str) -> bool:
-    """Whether a namespace is the air taxonomy's; an instance uses a handful, matched once."""
-    return bool(_AEI_NAMESPACE.match(namespace))
+def _namespace_kind(namespace: str) -> str | None:
+    """`aei` for the air taxonomy's namespace, `other` for another 财政部 taxonomy's (the air
+    name is unconfirmed: its facts decide), None for the rest; an instance uses a handful."""
+    if _AEI_NAMESPACE.match(namespace):
+        return "aei"
+    return "other" if _ANY_TAXONOMY.match(namespace) else None
+
+
+def _namespace(element: Element) -> str:
+    tag = split_tag(element)
+    return tag[0] if tag is not None else ""
 
 
 def read_aei_xbrl(root: Element) -> XbrlReading | None:
@@ -170,8 +181,13 @@ def read_aei_xbrl(root: Element) -> XbrlReading | None:
             flights.append(segment)
     if not facts and not flights:
         return None
-    fields = _fields_from_facts(_FACTS.values(facts))
+    fields = _fields_from_facts(facts)
     fields.segments = tuple(flights) or None
+    if not any(_namespace_kind(_namespace(element)) == "aei" for element in facts):
+        # Another taxonomy's name: an air itinerary only if its facts are an air itinerary's.
+        air_only = (fields.segments, fields.fuel_surcharge, fields.civil_aviation_fund)
+        if all(value is None for value in air_only):
+            return None
     return XbrlReading(fields, fields.invoice_number is not None)
 
 
@@ -190,7 +206,26 @@ def _segment(values: dict[str, str]) -> FlightSegment | None:
     )
 
 
-def _fields_from_facts(facts: dict[str, str]) -> InvoiceFields:
+def _fields_from_facts(elements: list[Element]) -> InvoiceFields:
+    """The facts by lenient name; a number's length tells the invoice number (20 digits) from
+    the e-ticket's (13): an element named like the e-ticket (`…ETicketNumber`, as the railway
+    taxonomy names its invoice number) holding 20 digits is the invoice number, never the ticket."""
+    numbers: list[Element] = []
+    rest: list[Element] = []
+    for element in elements:
+        found = _FACTS.lookup(local_name(element))
+        is_ticket = found is not None and found[0] == "e_ticket_number"
+        digits = (element.text or "").strip()
+        (numbers if is_ticket and _INVOICE_DIGITS.fullmatch(digits) else rest).append(element)
+    facts = _FACTS.values(rest)
+    if numbers and "invoice_number" not in facts:
+        facts["invoice_number"] = (numbers[0].text or "").strip()
+    ticket = (facts.get("e_ticket_number") or "").strip().replace("-", "")
+    if _TICKET_DIGITS.fullmatch(ticket):
+        facts["e_ticket_number"] = ticket  # `999-1234567890` as its 13 digits
+    else:
+        facts.pop("e_ticket_number", None)  # not 13 digits: the face's is read instead
+
     def text(name: str) -> str | None:
         return clean_text(facts.get(name))
 

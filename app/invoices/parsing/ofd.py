@@ -15,6 +15,7 @@ from app.invoices.parsing.safezip import open_zip, read_member
 from app.invoices.parsing.xbrl import parse_xml
 from app.invoices.parsing.xbrl_discovery import (
     MAX_ATTACHMENTS,
+    UnusedXbrl,
     XbrlInstance,
     is_issuer_name,
     read_instance,
@@ -75,18 +76,24 @@ def read_ofd(
     if document is None:
         raise UnreadableFile(f"the OFD package lacks its document {doc_path}")
     deadline.check()
-    found = _find_xbrl(package, document, doc_path)
+    searched = _find_xbrl(package, document, doc_path)
+    found = searched if isinstance(searched, XbrlInstance) else None
     if found is not None and not want_face:
         return Extraction("ofd", found, None)
     runs = _face_runs(package, document, doc_path, limits)
     deadline.check()
     face = read_face_fields(group_lines(runs), found.kind if found is not None else None)
-    return Extraction("ofd", found, face)
+    unused = (searched.finding(),) if isinstance(searched, UnusedXbrl) else ()
+    return Extraction("ofd", found, face, unused)
 
 
-def _find_xbrl(package: _Package, document: Element, doc_path: str) -> XbrlInstance | None:
+def _find_xbrl(
+    package: _Package, document: Element, doc_path: str
+) -> XbrlInstance | UnusedXbrl | None:
     """The attachment that is an issuer's instance, whatever its name: those `Attachments.xml`
-    declares first, then every file under an `Attachs` folder, then any `*_issuer_*.xml`."""
+    declares first, then every file under an `Attachs` folder, then any `*_issuer_*.xml`; else
+    the first XBRL instance of no known kind (reported)."""
+    unused: UnusedXbrl | None = None
     for path in _attachment_candidates(package, document, doc_path)[:MAX_ATTACHMENTS]:
         size = package.size(path)
         if size is None or size > package.max_xml_bytes:
@@ -96,9 +103,10 @@ def _find_xbrl(package: _Package, document: Element, doc_path: str) -> XbrlInsta
             continue
         package.charge(data)
         found = read_instance(data, path)
-        if found is not None:
+        if isinstance(found, XbrlInstance):
             return found
-    return None
+        unused = unused or found
+    return unused
 
 
 def _attachment_candidates(package: _Package, document: Element, doc_path: str) -> list[str]:

@@ -20,7 +20,8 @@ def read_pdf(
     if xbrl is not None and not want_face:
         return Extraction("pdf", xbrl, None)
     reading = read_face(parts.content, parts.fonts, deadline)
-    runs, findings = reading.runs, []
+    runs = reading.runs
+    findings = [parts.unused_xbrl.finding()] if parts.unused_xbrl is not None else []
     if reading.undecodable_text or not runs:
         # Fonts outside the Chinese CMaps (a ToUnicode map, a standard font): pypdf decodes them.
         deadline.check()  # pypdf's extractor cannot be interrupted: only start it within time

@@ -17,6 +17,7 @@ from app.invoices.parsing.model import ParseLimits
 from app.invoices.parsing.pdf_budget import DecodeBudget
 from app.invoices.parsing.xbrl_discovery import (
     MAX_ATTACHMENTS,
+    UnusedXbrl,
     XbrlInstance,
     is_issuer_name,
     read_instance,
@@ -30,8 +31,9 @@ _FILE_KEYS = ("/UF", "/F")
 
 def find_embedded_xbrl(
     reader: PdfReader, limits: ParseLimits, budget: DecodeBudget
-) -> XbrlInstance | None:
-    """The first embedded file that is an issuer's instance of a known kind (issuer-named first).
+) -> XbrlInstance | UnusedXbrl | None:
+    """The first embedded file that is an issuer's instance of a known kind (issuer-named first),
+    else the first XBRL instance that is not one (reported), else None.
 
     At most MAX_ATTACHMENTS files are looked at, and all of them inflate from the file's one
     decode budget: thirty-two attachments of 10 MiB cost the stream limit once, not 32 times.
@@ -40,23 +42,25 @@ def find_embedded_xbrl(
     catalog = (c for c in _catalog_files(reader) if _first_sight(c[1], seen))
     candidates = list(islice(catalog, MAX_ATTACHMENTS))
     found = _first_instance(candidates, limits, budget)
-    if found is not None or len(candidates) >= MAX_ATTACHMENTS:
+    if isinstance(found, XbrlInstance) or len(candidates) >= MAX_ATTACHMENTS:
         return found
     on_pages = (c for c in _page_files(reader, limits.max_pages) if _first_sight(c[1], seen))
     pages = list(islice(on_pages, MAX_ATTACHMENTS - len(candidates)))
-    return _first_instance(pages, limits, budget)
+    return _first_instance(pages, limits, budget) or found
 
 
 def _first_instance(
     candidates: list[tuple[str, StreamObject]], limits: ParseLimits, budget: DecodeBudget
-) -> XbrlInstance | None:
+) -> XbrlInstance | UnusedXbrl | None:
     ordered = sorted(candidates, key=lambda c: not is_issuer_name(c[0]))
+    unused: UnusedXbrl | None = None
     for name, stream in ordered:
         data = budget.decode(stream)
         found = read_instance(data, name) if len(data) <= limits.xml_limit else None
-        if found is not None:
+        if isinstance(found, XbrlInstance):
             return found
-    return None
+        unused = unused or found
+    return unused
 
 
 def _first_sight(stream: StreamObject, seen: set[int]) -> bool:

@@ -33,7 +33,7 @@ from app.invoices.parsing.pdf_budget import (
     structure_configuration,
 )
 from app.invoices.parsing.pdf_fonts import FontCodec, codec_for_encoding
-from app.invoices.parsing.xbrl_discovery import XbrlInstance
+from app.invoices.parsing.xbrl_discovery import UnusedXbrl, XbrlInstance
 
 # A content stream split over more parts than this, or more fonts than this, is no invoice face.
 _MAX_CONTENT_PARTS = 16
@@ -47,6 +47,8 @@ class PdfParts:
     xbrl: XbrlInstance | None
     content: bytes
     fonts: dict[str, FontCodec | None]
+    # An attached XBRL instance of no known kind, when no issuer's instance was found.
+    unused_xbrl: UnusedXbrl | None = None
 
 
 @contextmanager
@@ -77,7 +79,8 @@ def read_pdf_parts(
         # The declared /Count is cheap; walking the page tree costs a third of an XBRL-only read.
         _check_page_count(_declared_page_count(reader), limits)
         budget = DecodeBudget(limits)
-        xbrl = find_embedded_xbrl(reader, limits, budget)
+        found = find_embedded_xbrl(reader, limits, budget)
+        xbrl = found if isinstance(found, XbrlInstance) else None
         deadline.check()
         if not want_face and xbrl is not None:
             return PdfParts(xbrl, b"", {})
@@ -85,7 +88,8 @@ def read_pdf_parts(
         if len(reader.pages) == 0:
             raise UnreadableFile("the PDF has no pages")
         page = reader.pages[0]
-        return PdfParts(xbrl, _page_content(page, budget), _page_fonts(page))
+        unused = found if isinstance(found, UnusedXbrl) else None
+        return PdfParts(xbrl, _page_content(page, budget), _page_fonts(page), unused)
 
 
 def _declared_page_count(reader: PdfReader) -> int:

@@ -62,13 +62,18 @@ class AirXbrlOptions:
     # Empty optional elements written (`True`) or left out.
     empty_elements: bool = True
     comment: bool = True
+    # The namespace's last segment (`…/taxonomy/<date>/aei`); the real air name is unconfirmed.
+    taxonomy: str = "aei"
+    # The invoice number's element under another name (`ElectronicInvoiceAirETicketNumber`,
+    # by analogy with the railway taxonomy's), written as is whatever `naming` says.
+    invoice_number_element: str | None = None
 
 
 DEFAULT_AIR_XBRL = AirXbrlOptions()
 
 
-def aei_namespace(taxonomy_date: str = DEFAULT_AIR_TAXONOMY_DATE) -> str:
-    return f"http://xbrl.mof.gov.cn/taxonomy/{taxonomy_date}/aei"
+def aei_namespace(taxonomy_date: str = DEFAULT_AIR_TAXONOMY_DATE, taxonomy: str = "aei") -> str:
+    return f"http://xbrl.mof.gov.cn/taxonomy/{taxonomy_date}/{taxonomy}"
 
 
 def element_name(vendor_name: str, naming: AirXbrlNaming = "vendor") -> str:
@@ -114,10 +119,18 @@ def air_xbrl_items(spec: AirInvoiceSpec, options: AirXbrlOptions = DEFAULT_AIR_X
 def render_air_xbrl(spec: AirInvoiceSpec, options: AirXbrlOptions = DEFAULT_AIR_XBRL) -> bytes:
     """The XBRL instance, UTF-8, laid out like the railway one."""
     items = [_renamed(item, options.naming) for item in air_xbrl_items(spec, options)]
+    if options.invoice_number_element is not None:
+        number = element_name("InvoiceNumber", options.naming)
+        items = [
+            Fact(options.invoice_number_element, item.text, item.unit, item.nil)
+            if isinstance(item, Fact) and item.name == number
+            else item
+            for item in items
+        ]
     return write_instance(
         items,
         prefix=options.prefix,
-        namespace=aei_namespace(options.taxonomy_date),
+        namespace=aei_namespace(options.taxonomy_date, options.taxonomy),
         identifier=spec.invoice_number,
         instant=spec.issue_date,
         comment="SYNTHETIC air e-itinerary: generated, not a real invoice."

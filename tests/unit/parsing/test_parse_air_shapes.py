@@ -16,10 +16,12 @@ from app.invoices.parsing import ParsedInvoice, UnreadableFile, parse_file
 from railclaim_devkit.synthetic import (
     AirFaceOptions,
     AirInvoiceSpec,
+    AirXbrlOptions,
     FaceStyle,
     PdfVariant,
     domain_sample_air_spec,
     random_air_spec,
+    render_air_ofd,
     render_air_pdf,
 )
 from tests.fixtures.air_strategies import air_invoice_specs
@@ -177,3 +179,36 @@ def test_exempt_rate_with_a_tax_is_an_arithmetic_finding() -> None:
     invoice = _parse(taxed, air_face=AirFaceOptions(zero_rate_text="免税"))
     assert invoice.tax_rate == 0
     assert "arithmetic" in [f.code for f in invoice.findings]
+
+
+@SHAPES
+@given(
+    spec=air_invoice_specs(),
+    taxonomy=st.sampled_from(("aei", "air", "aeit")),
+    number=st.sampled_from((None, "ElectronicInvoiceAirETicketNumber")),
+)
+def test_xbrl_under_another_taxonomy_name_or_number_element(
+    spec: AirInvoiceSpec, taxonomy: str, number: str | None
+) -> None:
+    """`…/taxonomy/<date>/air` instead of `/aei`, the invoice number named like the railway's
+    (`…ETicketNumber`): still the itinerary's XBRL, the 20 digits never taken as the e-ticket."""
+    options = AirXbrlOptions(taxonomy=taxonomy, invoice_number_element=number)
+    [invoice] = parse_file(render_air_pdf(spec, xbrl=options), "itinerary.pdf")
+    assert_air_round_trip(invoice, spec, from_xbrl=True)
+
+
+@pytest.mark.parametrize("rendition", ["pdf", "ofd"])
+def test_an_attached_xbrl_not_recognised_is_a_finding(rendition: str) -> None:
+    """An instance whose invoice number is under an unknown name is not used, and says so."""
+    spec = domain_sample_air_spec()
+    options = AirXbrlOptions(invoice_number_element="Fapiaohao")
+    if rendition == "pdf":
+        data = render_air_pdf(spec, xbrl=options)
+    else:
+        data = render_air_ofd(spec, xbrl=options)
+    [invoice] = parse_file(data, f"itinerary.{rendition}")
+    assert invoice.source == "text"
+    assert invoice.total_amount == spec.total_amount
+    [finding] = invoice.findings
+    assert finding.code == "xbrl-unrecognised"
+    assert "aei_issuer_" in finding.message

@@ -152,7 +152,6 @@ def test_several_flights_keep_their_order() -> None:
 @pytest.mark.parametrize(
     "namespace",
     [
-        "http://xbrl.mof.gov.cn/taxonomy/2024-11-30/air",
         "http://xbrl.mof.gov.cn/taxonomy/2024-11-30/aei/extra",
         "urn:example:aei",
     ],
@@ -161,6 +160,45 @@ def test_an_unknown_taxonomy_is_no_travel_invoice(namespace: str) -> None:
     with pytest.raises(NotTravelInvoice) as refused:
         parse_file(instance(VENDOR_FACTS, namespace))
     assert refused.value.code == "not-a-travel-invoice"
+
+
+@pytest.mark.parametrize("name", ["air", "aei2025", "eticket"])
+def test_another_mof_taxonomy_name_with_air_facts_is_read(name: str) -> None:
+    """The air taxonomy's name is unconfirmed: any 财政部 taxonomy whose facts are an air
+    itinerary's (flights, 燃油附加费, 民航发展基金) is read as one."""
+    [invoice] = parse_file(
+        instance(VENDOR_FACTS, f"http://xbrl.mof.gov.cn/taxonomy/2025-05-19/{name}")
+    )
+    assert {key: getattr(invoice, key) for key in EXPECTED} == EXPECTED
+
+
+def test_another_mof_taxonomy_without_air_facts_is_no_travel_invoice() -> None:
+    facts = "<a:InvoiceNumber>25111000000012345678</a:InvoiceNumber><a:Fare>330.28</a:Fare>"
+    with pytest.raises(NotTravelInvoice):
+        parse_file(instance(facts, "http://xbrl.mof.gov.cn/taxonomy/2025-05-19/vat"))
+
+
+def test_an_invoice_number_named_like_the_e_ticket_is_the_invoice_number() -> None:
+    """`ElectronicInvoiceAirETicketNumber`, named as the railway taxonomy names its invoice
+    number, holding 20 digits: the invoice number, never the 13-digit e-ticket number."""
+    facts = VENDOR_FACTS.replace("<a:InvoiceNumber>", "<a:ElectronicInvoiceAirETicketNumber>")
+    facts = facts.replace("</a:InvoiceNumber>", "</a:ElectronicInvoiceAirETicketNumber>")
+    [invoice] = parse_file(instance(facts))
+    assert (invoice.invoice_number, invoice.e_ticket_number) == (
+        "25111000000012345678",
+        "9991234567890",
+    )
+    alone = facts.replace("<a:ElectronicTicketNum>9991234567890</a:ElectronicTicketNum>", "")
+    [invoice] = parse_file(instance(alone))
+    assert (invoice.invoice_number, invoice.e_ticket_number) == ("25111000000012345678", None)
+
+
+def test_an_e_ticket_of_the_wrong_length_is_not_taken() -> None:
+    facts = VENDOR_FACTS.replace("9991234567890", "99912345678")
+    [invoice] = parse_file(instance(facts))
+    assert invoice.e_ticket_number is None
+    dashed = VENDOR_FACTS.replace("9991234567890", "999-1234567890")
+    assert parse_file(instance(dashed))[0].e_ticket_number == "9991234567890"
 
 
 def test_an_instance_without_an_invoice_number_is_unreadable() -> None:
@@ -203,14 +241,25 @@ def _pdf_with(attachment: bytes, name: str) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "xml",
+    ("xml", "codes"),
     [
-        instance(VENDOR_FACTS, "http://xbrl.mof.gov.cn/taxonomy/2024-11-30/air"),
-        instance(VENDOR_FACTS.replace("InvoiceNumber>", "Number>")),  # no invoice number named
+        (instance(VENDOR_FACTS, "urn:example:aei"), []),  # no XBRL of 财政部's at all
+        (
+            instance(VENDOR_FACTS.replace("InvoiceNumber>", "Number>")),  # no invoice number
+            ["xbrl-unrecognised"],
+        ),
+        (instance("<a:Fare>330.28</a:Fare>", "http://xbrl.mof.gov.cn/t/x"), []),
+        (
+            instance("<a:Fare>330.28</a:Fare>", "http://xbrl.mof.gov.cn/taxonomy/2025-05-19/vat"),
+            ["xbrl-unrecognised"],
+        ),
     ],
-    ids=["other-taxonomy", "no-invoice-number"],
+    ids=["foreign-namespace", "no-invoice-number", "not-a-taxonomy", "no-air-facts"],
 )
-def test_an_xbrl_that_is_not_recognised_leaves_the_face_to_read(xml: bytes) -> None:
+def test_an_xbrl_that_is_not_recognised_leaves_the_face_to_read(
+    xml: bytes, codes: list[str]
+) -> None:
+    """The face alone is read; an attached XBRL instance of 财政部's that was not used says so."""
     [invoice] = parse_file(_pdf_with(xml, "itinerary.xml"))
     assert (invoice.source, invoice.xbrl) == ("text", None)
     assert (invoice.kind, invoice.total_amount, invoice.segments) == (
@@ -218,4 +267,6 @@ def test_an_xbrl_that_is_not_recognised_leaves_the_face_to_read(xml: bytes) -> N
         Decimal("480.00"),
         (FLIGHT,),
     )
-    assert invoice.findings == ()
+    assert [f.code for f in invoice.findings] == codes
+    if codes:
+        assert "itinerary.xml" in invoice.findings[0].message
