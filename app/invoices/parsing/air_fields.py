@@ -209,7 +209,8 @@ def _segment(values: dict[str, str]) -> FlightSegment | None:
 def _fields_from_facts(elements: list[Element]) -> InvoiceFields:
     """The facts by lenient name; a number's length tells the invoice number (20 digits) from
     the e-ticket's (13): an element named like the e-ticket (`…ETicketNumber`, as the railway
-    taxonomy names its invoice number) holding 20 digits is the invoice number, never the ticket."""
+    taxonomy names its invoice number) holding 20 digits is the invoice number, never the ticket
+    (other lengths are kept as stated: the ticket key compares them)."""
     numbers: list[Element] = []
     rest: list[Element] = []
     for element in elements:
@@ -220,11 +221,11 @@ def _fields_from_facts(elements: list[Element]) -> InvoiceFields:
     facts = _FACTS.values(rest)
     if numbers and "invoice_number" not in facts:
         facts["invoice_number"] = (numbers[0].text or "").strip()
-    ticket = (facts.get("e_ticket_number") or "").strip().replace("-", "")
-    if _TICKET_DIGITS.fullmatch(ticket):
-        facts["e_ticket_number"] = ticket  # `999-1234567890` as its 13 digits
-    else:
-        facts.pop("e_ticket_number", None)  # not 13 digits: the face's is read instead
+    ticket = (facts.get("e_ticket_number") or "").strip()
+    if _TICKET_DIGITS.fullmatch(ticket.replace("-", "")):
+        facts["e_ticket_number"] = ticket.replace("-", "")  # `999-1234567890` as 13 digits
+    elif _INVOICE_DIGITS.fullmatch(ticket):
+        facts.pop("e_ticket_number")  # an invoice number's 20 digits: the face's ticket instead
 
     def text(name: str) -> str | None:
         return clean_text(facts.get(name))

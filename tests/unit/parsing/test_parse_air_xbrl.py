@@ -193,8 +193,8 @@ def test_an_invoice_number_named_like_the_e_ticket_is_the_invoice_number() -> No
     assert (invoice.invoice_number, invoice.e_ticket_number) == ("25111000000012345678", None)
 
 
-def test_an_e_ticket_of_the_wrong_length_is_not_taken() -> None:
-    facts = VENDOR_FACTS.replace("9991234567890", "99912345678")
+def test_an_e_ticket_element_holding_an_invoice_number_is_not_the_e_ticket() -> None:
+    facts = VENDOR_FACTS.replace("9991234567890", "25111000000012345678")
     [invoice] = parse_file(instance(facts))
     assert invoice.e_ticket_number is None
     dashed = VENDOR_FACTS.replace("9991234567890", "999-1234567890")
