@@ -161,8 +161,13 @@ def _event_data(invoice: Invoice) -> dict[str, object]:
 def _initial_warnings(
     ctx: IntakeContext, invoice: Invoice, parsed: ParsedInvoice, decision: NewInvoice
 ) -> None:
+    # A warning is kept once per code: two findings of one code (the total and the tax both off)
+    # become one warning whose message names both.
+    messages: dict[str, list[str]] = {}
     for finding in parsed.findings:
-        add_warning(invoice, finding.code, finding.message)
+        messages.setdefault(finding.code, []).append(finding.message)
+    for code, texts in messages.items():
+        add_warning(invoice, code, "; ".join(dict.fromkeys(texts)))
     if not parsed.e_ticket_number and not parsed.is_red_letter:
         add_warning(
             invoice,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -147,3 +148,15 @@ def test_a_zip_of_trains_and_flights_takes_in_each_with_its_kind(
     assert kinds == expected
     flights = [r["invoice"] for r in created if r["invoice"]["kind"] == "air"]
     assert all(f["segments"] and f["total_amount"] for f in flights)
+
+
+def test_two_arithmetic_problems_are_one_warning_naming_both(
+    client: TestClient, session: Session, air_files: AirFiles
+):
+    """Warnings are kept once per code: the total and the tax both off make one `arithmetic`
+    warning whose message names both, not the first alone."""
+    org = make_org(session)
+    body = air_files.upload(client, session, org, tax_amount=Decimal("45.50"))
+    [warning] = [w for w in body["warnings"] if w["code"] == "arithmetic"]
+    assert "total 480.00" in warning["message"]
+    assert "tax 45.50" in warning["message"]
