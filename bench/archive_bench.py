@@ -291,7 +291,7 @@ def run_export(url: str, storage: Path, output: str) -> dict[str, Any]:
     """In this (fresh) process: the export exactly as the CLI runs it, streamed to `output`."""
     from sqlmodel import select
 
-    from app.archive.export import start_export, stream_export
+    from app.archive.service import start_export, stream_export
 
     engine, read_engine = make_engine(url), make_engine(url, sqlite_immediate=False)
     rss_before = peak_rss_mb()
@@ -354,7 +354,7 @@ def run_verify(url: str, storage: Path, since_last: bool = False) -> dict[str, A
     """A full verify (recorded as a checkpoint when it passes, as the CLI does), or with
     `since_last` one from the last such checkpoint."""
     from app.archive.checkpoint import record_full_verify, since_last_full_verify
-    from app.archive.verify import verify_archive
+    from app.archive.service import verify_archive
 
     read_engine = make_engine(url, sqlite_immediate=False)
     engine = make_engine(url)

@@ -9,9 +9,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from app.archive.checkpoint import record_full_verify, since_last_full_verify
-from app.archive.export import ExportPlan, start_export, stream_export
 from app.archive.findings import ArchiveReport
-from app.archive.verify import verify_archive
+from app.archive.service import ExportPlan, start_export, stream_export, verify_archive
 from app.audit.service import audit_key
 from app.auth.models import Role, User
 from app.config import Settings

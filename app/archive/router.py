@@ -8,10 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from app.archive.export import start_export, stream_export
 from app.archive.retention import purge_record
 from app.archive.schemas import ArchiveReportOut
-from app.archive.verify import verify_archive_today
+from app.archive.service import start_export, stream_export, verify_archive_today
 from app.audit.deps import AuditKeyDep
 from app.auth.deps import AdminUser, require_roles
 from app.auth.models import Role

@@ -13,7 +13,6 @@ from app.auth.deps import CurrentUser, FinanceUser
 from app.auth.principal import Principal
 from app.db import SessionDep
 from app.invoices import queries
-from app.invoices.deduction import bulk_confirm_deduction, confirm_deduction
 from app.invoices.deps import Uploader, UploadServicesDep
 from app.invoices.schemas import (
     BatchItem,
@@ -26,6 +25,8 @@ from app.invoices.schemas import (
 from app.invoices.service import (
     IntakeContext,
     ItemResult,
+    bulk_confirm_deduction,
+    confirm_deduction,
     is_bundle,
     settle_business_type,
     upload_batch,

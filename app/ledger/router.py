@@ -21,9 +21,9 @@ from app.kit.idempotency import Idempotency, Idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.kit.streaming import streamed_download
 from app.ledger import exports, queries
-from app.ledger.closing import set_period_status
 from app.ledger.periods import check_period_text
 from app.ledger.schemas import InputVatReport, PeriodOut, VoucherOut
+from app.ledger.service import set_period_status
 from app.ledger.vat_report import input_vat_report
 
 router = APIRouter(tags=["ledger"])

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.responses import Response
 
-from app.archive.export import start_export, stream_export
-from app.archive.verify import verify_archive_today
+from app.archive.service import start_export, stream_export, verify_archive_today
 from app.audit import service as audit_service
 from app.audit.deps import AuditKeyDep
 from app.audit.models import AuditEvent

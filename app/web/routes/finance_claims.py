@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from app.auth.names import display_names
 from app.invoices import queries as invoice_queries
-from app.invoices.deduction import bulk_confirm_deduction
+from app.invoices.service import bulk_confirm_deduction
 from app.kit.bulk import BulkResult
 from app.kit.dates import business_today
 from app.kit.pagination import CursorQuery

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from app.auth.models import Role
 from app.db import SessionDep
 from app.invoices import queries
-from app.invoices.deduction import confirm_deduction
+from app.invoices.service import confirm_deduction
 from app.kit.dates import Day, business_today
 from app.kit.filenames import content_disposition
 from app.kit.pagination import CursorQuery

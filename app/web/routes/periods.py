@@ -15,8 +15,8 @@ from app.auth.names import display_names
 from app.auth.principal import Principal
 from app.kit.dates import business_today
 from app.ledger.calendar import period_calendar
-from app.ledger.closing import set_period_status
 from app.ledger.periods import check_period_text
+from app.ledger.service import set_period_status
 from app.problems import AppError
 from app.web.errors import WEB_PAGE_TAG
 from app.web.form_page import render_refusal
