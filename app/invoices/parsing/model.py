@@ -148,10 +148,6 @@ class NotTravelInvoice(ParseError):
     code = "not-a-travel-invoice"
 
 
-# The name before air e-itineraries were read; kept for callers that import it.
-NotRailwayInvoice = NotTravelInvoice
-
-
 class UnsupportedFormat(ParseError):
     code = "unsupported-format"
 

@@ -14,7 +14,6 @@ import pytest
 
 from app.invoices.parsing import (
     EncryptedFile,
-    NotRailwayInvoice,
     NotTravelInvoice,
     ParseError,
     ParseLimits,
@@ -67,7 +66,6 @@ def test_hostile_file_is_refused_with_its_code_in_bounded_time_and_memory(
         (UnreadableFile, "unreadable-file"),
         (EncryptedFile, "encrypted-file"),
         (NotTravelInvoice, "not-a-travel-invoice"),
-        (NotRailwayInvoice, "not-a-travel-invoice"),
         (UnsupportedFormat, "unsupported-format"),
         (TooLarge, "too-large"),
     ],
