@@ -124,12 +124,18 @@ def serving(
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a server process and its worker processes, from /proc."""
-    total = 0.0
+    return sum(cpu_split(pid))
+
+
+def cpu_split(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of a server process and its worker processes, from /proc."""
+    user = system = 0.0
     for each in [pid, *child_pids(pid)]:
         with contextlib.suppress(OSError):
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+            user += int(fields[11]) / os.sysconf("SC_CLK_TCK")
+            system += int(fields[12]) / os.sysconf("SC_CLK_TCK")
+    return user, system
 
 
 def railclaim(env: dict[str, str], cwd: Path, *args: str, check: bool = True) -> str:
