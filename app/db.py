@@ -71,28 +71,36 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 # The execution option that marks a transaction as reading only (see `begin_read`).
 _READS_ONLY = "railclaim_reads_only"
+_READER_OPTIONS = {
+    "sqlite": {_READS_ONLY: True},
+    # Each statement of a READ COMMITTED transaction reads its own snapshot anyway, so a reader
+    # loses nothing in autocommit; it saves the BEGIN and COMMIT round trips.
+    "postgresql": {_READS_ONLY: True, "isolation_level": "AUTOCOMMIT"},
+}
 
 
 def begin_read(session: Session) -> None:
-    """Starts the session's next transaction as a reader: on SQLite it takes no write lock.
+    """Starts the session's next transaction as a reader: it takes no write lock on SQLite, and
+    its statements run in autocommit on both engines, each reading its own snapshot (what
+    PostgreSQL's READ COMMITTED gives each statement anyway), without a BEGIN or a COMMIT.
 
     In WAL mode readers never wait for writers, so a lookup that only reads (a token, an
     upload's refusal checks) need not queue behind every write of the other requests. Only for
-    transactions that write nothing: one that wrote after all would fail at once with
-    "database is locked" whenever another writer committed since it began. No effect on
-    PostgreSQL, or if the session is already in a transaction.
+    work that writes nothing, and whose reads need no common snapshot. No effect if the session
+    is already in a transaction.
     """
     if session.new or session.dirty or session.deleted:
         # The first query would flush them, writing inside the reader transaction.
         raise RuntimeError("begin_read with unflushed changes in the session")
     if not session.in_transaction():
-        session.connection(execution_options={_READS_ONLY: True})
+        dialect = session.get_bind().dialect.name
+        session.connection(execution_options=_READER_OPTIONS[dialect])
 
 
 def _begin_sqlite(connection: Connection) -> None:
     if connection.get_execution_options().get(_READS_ONLY):
-        # A reader (see begin_read): a deferred BEGIN takes no lock; WAL gives it a snapshot.
-        _begin_deferred(connection)
+        # A reader (see begin_read) sends no BEGIN: each statement runs in a transaction of its
+        # own, takes no write lock and reads its own WAL snapshot, as on PostgreSQL.
         return
     # A writer takes the write lock up front: a deferred transaction that reads and then writes
     # fails at once with "database is locked" when another writer got there first, instead of

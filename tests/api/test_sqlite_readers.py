@@ -1,4 +1,5 @@
-"""On SQLite, lookups that only read (token, upload checks) take no write lock and write nothing."""
+"""On SQLite, lookups that only read (token, upload checks) take no write lock and write nothing:
+they run outside any transaction, each statement on its own snapshot."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ from tests.factories import bearer, invoice_spec, make_employee, make_entity
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
+# What a statement outside BEGIN ... COMMIT is part of: SQLite's autocommit, one per statement.
+AUTOCOMMIT = "autocommit"
+
+
 @dataclass
 class Transaction:
     begin: str
@@ -32,20 +37,32 @@ class Transaction:
 
 @pytest.fixture
 def transactions(app: FastAPI) -> Iterator[list[Transaction]]:
-    """Every transaction the app's engine runs: how it began, and its statements."""
+    """Every transaction the app's engine runs, how it began and its statements; statements run
+    outside one are gathered, in order, into AUTOCOMMIT entries."""
     seen: list[Transaction] = []
+    open_: list[Transaction] = []
 
     def record(_conn: Connection, _cursor: object, statement: str, *_args: object) -> None:
         words = statement.split()
         if words[0] == "BEGIN":
-            seen.append(Transaction(" ".join(words)))
-        elif seen and words[0] not in {"COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}:
-            seen[-1].statements.append(statement)
+            open_[:] = [Transaction(" ".join(words))]
+            seen.append(open_[0])
+        elif words[0] not in {"SAVEPOINT", "RELEASE"}:
+            if not open_ and (not seen or seen[-1].begin != AUTOCOMMIT):
+                seen.append(Transaction(AUTOCOMMIT))
+            (open_[0] if open_ else seen[-1]).statements.append(statement)
+
+    def end(_conn: Connection) -> None:
+        open_.clear()
 
     engine = app.state.engine
     event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "commit", end)
+    event.listen(engine, "rollback", end)
     yield seen
     event.remove(engine, "before_cursor_execute", record)
+    event.remove(engine, "commit", end)
+    event.remove(engine, "rollback", end)
 
 
 def test_an_upload_takes_the_write_lock_once(
@@ -64,12 +81,14 @@ def test_an_upload_takes_the_write_lock_once(
     )
 
     assert response.status_code == 201, response.text
+    # The token lookup and the upload's checks read outside any transaction; one writer follows.
     begins = [t.begin for t in transactions]
-    assert begins == ["BEGIN", "BEGIN", "BEGIN IMMEDIATE"], begins
-    for reader in transactions[:2]:
-        assert reader.statements, "a reader that ran nothing"
-        assert reader.writes == []
-    assert any(s.startswith("INSERT INTO invoice ") for s in transactions[2].writes)
+    assert begins == [AUTOCOMMIT, "BEGIN IMMEDIATE"], begins
+    reads = transactions[0].statements
+    assert any("FROM api_token" in s for s in reads), reads
+    assert any("FROM invoice_file" in s for s in reads), reads
+    assert transactions[0].writes == []
+    assert any(s.startswith("INSERT INTO invoice ") for s in transactions[1].writes)
 
 
 def test_a_stale_token_stamp_is_written_in_a_write_transaction(
@@ -89,7 +108,7 @@ def test_a_stale_token_stamp_is_written_in_a_write_transaction(
     stamp = [t for t in transactions if t.writes]
     assert [t.begin for t in stamp] == ["BEGIN IMMEDIATE"]
     assert all(w.startswith("UPDATE api_token") for w in stamp[0].writes)
-    assert all(not t.writes for t in transactions if t.begin == "BEGIN")
+    assert all(not t.writes for t in transactions if t.begin == AUTOCOMMIT)
     session.expire_all()
     stamped = session.get_one(ApiToken, token.id).last_used_at
     assert stamped is not None
