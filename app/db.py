@@ -71,7 +71,7 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 # The execution option that marks a transaction as reading only (see `begin_read`).
 _READS_ONLY = "railclaim_reads_only"
-_READER_OPTIONS = {
+_READER_OPTIONS: dict[str, dict[str, Any]] = {
     "sqlite": {_READS_ONLY: True},
     # Each statement of a READ COMMITTED transaction reads its own snapshot anyway, so a reader
     # loses nothing in autocommit; it saves the BEGIN and COMMIT round trips.
