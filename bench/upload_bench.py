@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -46,10 +47,16 @@ from bench._servers import (
     free_port,
     railclaim,
     serve_argv,
+    server_env,
     serving,
 )
 from bench._workflow import invoices
 from railclaim_devkit.synthetic import render_zip, uscc_with_check_digit
+
+if TYPE_CHECKING:  # the app is imported late, so that --help and the served runs stay light
+    from fastapi import FastAPI
+
+    from app.config import Settings
 
 WARMUP = 30
 LOGS: Path | None = None  # --logs: keep each server's log there
@@ -254,6 +261,37 @@ def bench_echo(args: argparse.Namespace) -> list[str]:
 # --- in process: statements and CPU per upload -------------------------------------------
 
 
+@dataclass(frozen=True)
+class LocalApp:
+    """The app in this process on a fresh, bootstrapped database (see `local_app`)."""
+
+    app: FastAPI
+    settings: Settings
+    token: str
+    uscc: str
+
+
+@contextlib.contextmanager
+def local_app(engine: str) -> Iterator[LocalApp]:
+    """A fresh database of `engine` bootstrapped as for the served runs, and the app built on it
+    in this process; the database and its files are removed on the way out."""
+    from app.config import Settings
+    from app.main import create_app
+
+    workdir = Path(tempfile.mkdtemp(prefix=f"rc_bench_{engine}_"))
+    uscc = uscc_with_check_digit("91310000MA1BENCH0")
+    try:
+        with database(engine, workdir) as url:
+            token = bootstrap(server_env(url, workdir), workdir, uscc)
+            settings = Settings(
+                database_url=url, storage_dir=workdir / "storage", environment="dev",
+                log_level="WARNING",
+            )  # fmt: skip
+            yield LocalApp(create_app(settings), settings, token, uscc)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def in_process(engine: str, args: argparse.Namespace) -> None:
     """The app in this process (Starlette's TestClient, one client): statements and CPU per
     upload, and with --cprofile a cProfile of the uploads. The CPU includes the client's side
@@ -264,76 +302,58 @@ def in_process(engine: str, args: argparse.Namespace) -> None:
     from fastapi.testclient import TestClient
     from sqlalchemy import event
 
-    from app.config import Settings
-    from app.main import create_app
     from bench.echo_app import app as echo
 
-    workdir = Path(tempfile.mkdtemp(prefix=f"rc_bench_{engine}_"))
-    uscc = uscc_with_check_digit("91310000MA1BENCH0")
-    try:
-        with database(engine, workdir) as url:
-            env = {
-                **os.environ,
-                "RAILCLAIM_DATABASE_URL": url,
-                "RAILCLAIM_STORAGE_DIR": str(workdir / "storage"),
-                "RAILCLAIM_ENVIRONMENT": "dev",
-            }
-            token = bootstrap(env, workdir, uscc)
-            settings = Settings(
-                database_url=url, storage_dir=workdir / "storage", environment="dev",
-                log_level="WARNING",
-            )  # fmt: skip
-            app = create_app(settings)
-            statements: Counter[str] = Counter()
+    with local_app(engine) as local:
+        app, token, uscc = local.app, local.token, local.uscc
+        statements: Counter[str] = Counter()
 
-            seen: Counter[str] = Counter()
+        seen: Counter[str] = Counter()
 
-            def count(_c: object, _cur: object, sql: str, *_a: object) -> None:
-                statements[sql.split(None, 1)[0].upper()] += 1
-                seen[" ".join(sql.split())[:110]] += 1
+        def count(_c: object, _cur: object, sql: str, *_a: object) -> None:
+            statements[sql.split(None, 1)[0].upper()] += 1
+            seen[" ".join(sql.split())[:110]] += 1
 
-            for each in {app.state.engine, app.state.read_engine}:
-                event.listen(each, "before_cursor_execute", count)
-            headers = {"Authorization": f"Bearer {token}"}
-            files = invoices(args.seed, args.uploads, uscc)
-            warm = invoices(args.seed - 1, WARMUP, uscc)
-            with TestClient(app, headers=headers) as client, TestClient(echo) as echo_client:
-                for item in warm:
-                    assert client.post("/api/v1/invoices", files={"file": item}).status_code == 201
-                    echo_client.post("/echo", files={"file": item})
-                statements.clear()
-                seen.clear()
-                profile = cProfile.Profile() if args.cprofile else None
-                cpu, echo_cpu = 0.0, 0.0
-                for item in files:
-                    started = time.process_time()
-                    if profile is not None:
-                        profile.enable()
-                    answered = client.post("/api/v1/invoices", files={"file": item})
-                    if profile is not None:
-                        profile.disable()
-                    cpu += time.process_time() - started
-                    assert answered.status_code == 201, answered.text
-                    started = time.process_time()
-                    echo_client.post("/echo", files={"file": item})
-                    echo_cpu += time.process_time() - started
-            n = len(files)
-            per_kind = ", ".join(f"{k} {v / n:.2f}" for k, v in statements.most_common())
-            ms, echo_ms = cpu * 1000 / n, echo_cpu * 1000 / n
-            print(
-                f"{engine}: {n} uploads, {sum(statements.values()) / n:.2f} statements/upload "
-                f"({per_kind}); CPU {ms:.2f} ms/upload, echo {echo_ms:.2f} ms, "
-                f"difference {ms - echo_ms:.2f} ms"
-            )
-            if args.statements:
-                for sql, times in seen.most_common():
-                    print(f"  {times / n:5.2f}  {sql}")
-            if profile is not None:
-                out = args.cprofile / f"{engine}.prof"
-                profile.dump_stats(out)
-                pstats.Stats(str(out)).sort_stats("cumulative").print_stats(40)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        for each in {app.state.engine, app.state.read_engine}:
+            event.listen(each, "before_cursor_execute", count)
+        headers = {"Authorization": f"Bearer {token}"}
+        files = invoices(args.seed, args.uploads, uscc)
+        warm = invoices(args.seed - 1, WARMUP, uscc)
+        with TestClient(app, headers=headers) as client, TestClient(echo) as echo_client:
+            for item in warm:
+                assert client.post("/api/v1/invoices", files={"file": item}).status_code == 201
+                echo_client.post("/echo", files={"file": item})
+            statements.clear()
+            seen.clear()
+            profile = cProfile.Profile() if args.cprofile else None
+            cpu, echo_cpu = 0.0, 0.0
+            for item in files:
+                started = time.process_time()
+                if profile is not None:
+                    profile.enable()
+                answered = client.post("/api/v1/invoices", files={"file": item})
+                if profile is not None:
+                    profile.disable()
+                cpu += time.process_time() - started
+                assert answered.status_code == 201, answered.text
+                started = time.process_time()
+                echo_client.post("/echo", files={"file": item})
+                echo_cpu += time.process_time() - started
+        n = len(files)
+        per_kind = ", ".join(f"{k} {v / n:.2f}" for k, v in statements.most_common())
+        ms, echo_ms = cpu * 1000 / n, echo_cpu * 1000 / n
+        print(
+            f"{engine}: {n} uploads, {sum(statements.values()) / n:.2f} statements/upload "
+            f"({per_kind}); CPU {ms:.2f} ms/upload, echo {echo_ms:.2f} ms, "
+            f"difference {ms - echo_ms:.2f} ms"
+        )
+        if args.statements:
+            for sql, times in seen.most_common():
+                print(f"  {times / n:5.2f}  {sql}")
+        if profile is not None:
+            out = args.cprofile / f"{engine}.prof"
+            profile.dump_stats(out)
+            pstats.Stats(str(out)).sort_stats("cumulative").print_stats(40)
 
 
 def main() -> None:

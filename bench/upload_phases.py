@@ -14,20 +14,14 @@ dependencies and threads.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from bench._servers import database
 from bench._workflow import invoices
-from bench.upload_bench import WARMUP, bootstrap
-from railclaim_devkit.synthetic import uscc_with_check_digit
+from bench.upload_bench import WARMUP, local_app
 
 # (module, function): the calls of `upload_invoice` and `record_intake` timed on their own.
 _STEPS = [
@@ -80,63 +74,45 @@ def phases(engine: str, uploads: int, seed: int) -> None:
 
     from app.audit.service import audit_key
     from app.auth.deps import principal_for_token
-    from app.config import Settings
     from app.invoices import queries
     from app.invoices.parsing import ParseLimits
     from app.invoices.service import IntakeContext, UploadServices, upload_invoice
-    from app.main import create_app
 
-    workdir = Path(tempfile.mkdtemp(prefix=f"rc_phases_{engine}_"))
-    uscc = uscc_with_check_digit("91310000MA1BENCH0")
-    try:
-        with database(engine, workdir) as url:
-            env = {
-                **os.environ,
-                "RAILCLAIM_DATABASE_URL": url,
-                "RAILCLAIM_STORAGE_DIR": str(workdir / "storage"),
-                "RAILCLAIM_ENVIRONMENT": "dev",
-            }
-            token = bootstrap(env, workdir, uscc)
-            settings = Settings(
-                database_url=url, storage_dir=workdir / "storage", environment="dev",
-                log_level="WARNING",
-            )  # fmt: skip
-            state = create_app(settings).state
-            services = UploadServices(
-                store=state.store,
-                verifier=state.verifier,
-                limits=ParseLimits(max_bytes=settings.max_upload_bytes),
-            )
-            key = audit_key(settings)
-            spent: defaultdict[str, float] = defaultdict(float)
+    with local_app(engine) as local:
+        state, settings, token = local.app.state, local.settings, local.token
+        services = UploadServices(
+            store=state.store,
+            verifier=state.verifier,
+            limits=ParseLimits(max_bytes=settings.max_upload_bytes),
+        )
+        key = audit_key(settings)
+        spent: defaultdict[str, float] = defaultdict(float)
 
-            def upload(name: str, data: bytes) -> None:
-                started = time.process_time()
-                with Session(state.engine, expire_on_commit=False) as session:
-                    principal = principal_for_token(session, token)
-                assert principal is not None
-                looked_up = time.process_time()
-                with Session(state.engine, expire_on_commit=False) as session:
-                    ctx = IntakeContext(principal=principal, owner_hint=None, audit_key=key)
-                    ingested = upload_invoice(session, ctx, services, name, data)
-                    uploaded = time.process_time()
-                    queries.ingested_out(session, principal, ingested).model_dump_json()
-                spent["token lookup"] += looked_up - started
-                spent["upload_invoice"] += uploaded - looked_up
-                spent["response body"] += time.process_time() - uploaded
+        def upload(name: str, data: bytes) -> None:
+            started = time.process_time()
+            with Session(state.engine, expire_on_commit=False) as session:
+                principal = principal_for_token(session, token)
+            assert principal is not None
+            looked_up = time.process_time()
+            with Session(state.engine, expire_on_commit=False) as session:
+                ctx = IntakeContext(principal=principal, owner_hint=None, audit_key=key)
+                ingested = upload_invoice(session, ctx, services, name, data)
+                uploaded = time.process_time()
+                queries.ingested_out(session, principal, ingested).model_dump_json()
+            spent["token lookup"] += looked_up - started
+            spent["upload_invoice"] += uploaded - looked_up
+            spent["response body"] += time.process_time() - uploaded
 
-            with timed_steps(spent):
-                for name, data in invoices(seed - 1, WARMUP, uscc):
-                    upload(name, data)
-                spent.clear()
-                for name, data in invoices(seed, uploads, uscc):
-                    upload(name, data)
-            total = spent["token lookup"] + spent["upload_invoice"] + spent["response body"]
-            print(f"{engine}: {uploads} uploads, {total * 1000 / uploads:.2f} ms CPU per upload")
-            for name, seconds in spent.items():
-                print(f"  {name:16s} {seconds * 1000 / uploads:5.2f} ms")
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        with timed_steps(spent):
+            for name, data in invoices(seed - 1, WARMUP, local.uscc):
+                upload(name, data)
+            spent.clear()
+            for name, data in invoices(seed, uploads, local.uscc):
+                upload(name, data)
+        total = spent["token lookup"] + spent["upload_invoice"] + spent["response body"]
+        print(f"{engine}: {uploads} uploads, {total * 1000 / uploads:.2f} ms CPU per upload")
+        for name, seconds in spent.items():
+            print(f"  {name:16s} {seconds * 1000 / uploads:5.2f} ms")
 
 
 def main() -> None:
