@@ -1,5 +1,6 @@
-"""On SQLite, lookups that only read (token, upload checks) take no write lock and write nothing:
-they run outside any transaction, each statement on its own snapshot."""
+"""Lookups that only read (token, upload checks) run outside any transaction, each statement on
+its own snapshot, and write nothing: on SQLite they take no write lock, on PostgreSQL they cost
+no BEGIN and COMMIT round trips. The upload's writes stay in one transaction."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from app.auth.models import ApiToken
 from railclaim_devkit.synthetic import render_pdf
 from tests.factories import bearer, invoice_spec, make_employee, make_entity
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
 # What a statement outside BEGIN ... COMMIT is part of: SQLite's autocommit, one per statement.
@@ -65,20 +67,27 @@ def transactions(app: FastAPI) -> Iterator[list[Transaction]]:
     event.remove(engine, "rollback", end)
 
 
-def test_an_upload_takes_the_write_lock_once(
-    client: TestClient, session: Session, transactions: list[Transaction]
-):
+def _employee_with_a_stamped_token(
+    client: TestClient, session: Session
+) -> tuple[dict[str, str], bytes]:
+    """An employee's bearer header, its token's last use already stamped (the first request
+    writes that stamp, in a write of its own), and a PDF invoice of theirs to upload."""
     entity = make_entity(session)
     employee = make_employee(session, entity)
     headers = bearer(session, employee)
     spec = invoice_spec(entity, passenger=employee, session=session)
-    # The first request stamps the token's last use, in a write of its own.
     assert client.get("/api/v1/users/me", headers=headers).status_code == 200
+    return headers, render_pdf(spec)
+
+
+@ON_SQLITE
+def test_an_upload_takes_the_write_lock_once(
+    client: TestClient, session: Session, transactions: list[Transaction]
+):
+    headers, pdf = _employee_with_a_stamped_token(client, session)
     transactions.clear()
 
-    response = client.post(
-        "/api/v1/invoices", files={"file": ("a.pdf", render_pdf(spec))}, headers=headers
-    )
+    response = client.post("/api/v1/invoices", files={"file": ("a.pdf", pdf)}, headers=headers)
 
     assert response.status_code == 201, response.text
     # The token lookup and the upload's checks read outside any transaction; one writer follows.
@@ -91,6 +100,7 @@ def test_an_upload_takes_the_write_lock_once(
     assert any(s.startswith("INSERT INTO invoice ") for s in transactions[1].writes)
 
 
+@ON_SQLITE
 def test_a_stale_token_stamp_is_written_in_a_write_transaction(
     client: TestClient, session: Session, transactions: list[Transaction]
 ):
@@ -113,3 +123,36 @@ def test_a_stale_token_stamp_is_written_in_a_write_transaction(
     stamped = session.get_one(ApiToken, token.id).last_used_at
     assert stamped is not None
     assert dt.datetime.now(dt.UTC) - stamped < dt.timedelta(minutes=1)
+
+
+@pytest.fixture
+def statements(app: FastAPI) -> Iterator[list[tuple[str, bool]]]:
+    """Every statement the app's engine runs, with whether its connection was in autocommit."""
+    seen: list[tuple[str, bool]] = []
+
+    def record(conn: Connection, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append((statement, bool(conn.connection.dbapi_connection.autocommit)))
+
+    engine = app.state.engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+@ON_POSTGRESQL
+def test_an_upload_reads_in_autocommit_and_writes_in_one_transaction(
+    client: TestClient, session: Session, statements: list[tuple[str, bool]]
+):
+    headers, pdf = _employee_with_a_stamped_token(client, session)
+    statements.clear()
+
+    response = client.post("/api/v1/invoices", files={"file": ("a.pdf", pdf)}, headers=headers)
+
+    assert response.status_code == 201, response.text
+    autocommit = [s for s, auto in statements if auto]
+    in_transaction = [s for s, auto in statements if not auto]
+    assert any("FROM api_token" in s for s in autocommit), autocommit
+    assert any("FROM invoice_file" in s for s in autocommit), autocommit
+    assert all(s.lstrip().startswith("SELECT") for s in autocommit), autocommit
+    assert any(s.startswith("INSERT INTO invoice ") for s in in_transaction), in_transaction
+    assert any(s.startswith("INSERT INTO audit_event ") for s in in_transaction), in_transaction
