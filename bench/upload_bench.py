@@ -89,12 +89,15 @@ class RunResult:
         index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))
         return ordered[index] * 1000
 
-    def row(self) -> str:
+    def row(self, echo_rate: float | None = None) -> str:
+        """The table row; `echo_rate`: the echo's rate at the same client count, for the ratio
+        SPEC's bar names (an empty cell without one)."""
         codes = ", ".join(
             f"{code or 'conn. error'}×{n}" for code, n in sorted(self.statuses.items())
         )
+        ratio = f"{100 * self.rate / echo_rate:.1f} %" if echo_rate else ""
         return (
-            f"| {self.label} | {self.clients} | {self.count} | {self.rate:.0f}/s "
+            f"| {self.label} | {self.clients} | {self.count} | {self.rate:.0f}/s | {ratio} "
             f"| {self.percentile(50):.0f} | {self.percentile(95):.0f} "
             f"| {self.percentile(99):.0f} | {self.cpu_ms:.1f} ({self.system_ms:.1f}) | {codes} |"
         )
@@ -200,7 +203,7 @@ def echo_argv(workers: int, port: int) -> list[str]:
             "--no-access-log", "--log-level", "warning"]  # fmt: skip
 
 
-def bench_engine(engine: str, args: argparse.Namespace) -> list[str]:
+def bench_engine(engine: str, args: argparse.Namespace, echo_rates: dict[int, float]) -> list[str]:
     rows: list[str] = []
     workdir = Path(tempfile.mkdtemp(prefix=f"rc_bench_{engine}_"))
     uscc = uscc_with_check_digit("91310000MA1BENCH0")
@@ -225,14 +228,14 @@ def bench_engine(engine: str, args: argparse.Namespace) -> list[str]:
                     output = args.profile / f"{engine}-{clients}.txt" if args.profile else None
                     with profiling(pid, output):
                         result = drive(target, files, clients, f"railclaim {engine}", pid)
-                    rows.append(result.row())
+                    rows.append(result.row(echo_rates.get(clients)))
                     print(rows[-1], flush=True)
                 if args.batch:
                     batch_files = invoices(args.seed + 99_999, args.batch, uscc)
                     seconds, counts = post_batch(target, batch_files)
                     rows.append(
                         f"| batch ZIP {engine} | 1 | {args.batch} | {args.batch / seconds:.0f}/s "
-                        f"| {seconds * 1000:.0f} (one request) | | | | {counts} |"
+                        f"| | {seconds * 1000:.0f} (one request) | | | | {counts} |"
                     )
                     print(rows[-1], flush=True)
     finally:
@@ -240,8 +243,9 @@ def bench_engine(engine: str, args: argparse.Namespace) -> list[str]:
     return rows
 
 
-def bench_echo(args: argparse.Namespace) -> list[str]:
-    rows: list[str] = []
+def bench_echo(args: argparse.Namespace) -> dict[int, float]:
+    """The echo's rows, printed; returns its rate per client count."""
+    rates: dict[int, float] = {}
     port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix="rc_bench_echo_"))
     with serving(echo_argv(args.workers, port), dict(os.environ), workdir, port, LOGS) as (
@@ -252,10 +256,11 @@ def bench_echo(args: argparse.Namespace) -> list[str]:
         drive(target, invoices(args.seed - 1, WARMUP, "91310000MA1BENCH0X"), 4, "warm-up", pid)
         for n, clients in enumerate(args.clients):
             files = invoices(args.seed + 1000 * n, args.uploads, "91310000MA1BENCH0X")
-            rows.append(drive(target, files, clients, "bare FastAPI echo", pid).row())
-            print(rows[-1], flush=True)
+            result = drive(target, files, clients, "bare FastAPI echo", pid)
+            rates[clients] = result.rate
+            print(result.row(), flush=True)
     shutil.rmtree(workdir, ignore_errors=True)
-    return rows
+    return rates
 
 
 # --- in process: statements and CPU per upload -------------------------------------------
@@ -386,14 +391,13 @@ def main() -> None:
         return
     print(f"# {platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, workers={args.workers}, uploads={args.uploads}")  # fmt: skip
-    print("| server | clients | uploads | rate | p50 ms | p95 ms | p99 ms "
+    print("| server | clients | uploads | rate | of the echo | p50 ms | p95 ms | p99 ms "
           "| server CPU ms/upload (kernel) "
           "| statuses |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-    if not args.no_echo:
-        bench_echo(args)
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    echo_rates = {} if args.no_echo else bench_echo(args)
     for engine in args.engines:
-        bench_engine(engine, args)
+        bench_engine(engine, args, echo_rates)
 
 
 if __name__ == "__main__":
