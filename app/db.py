@@ -1,5 +1,5 @@
-"""Database engine, metadata naming convention, column types, the request session dependency and
-SQLite reader (deferred) and writer (queued, immediate) transactions."""
+"""Database engine, metadata naming convention, column types, the request session dependency,
+readers (autocommit, writes refused) and SQLite's writers (queued, immediate)."""
 
 from __future__ import annotations
 
@@ -81,6 +81,24 @@ _READER_OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 
+class WriteInReader(RuntimeError):
+    """A statement other than a SELECT ran in a reader (see `begin_read`): a bug, not bad input."""
+
+
+def _refuse_writes_in_readers(
+    connection: Connection, _cursor: Any, statement: str, *_args: Any
+) -> None:
+    """Statements of a reader run in autocommit: a write there would be applied at once, outside
+    any transaction and (on SQLite) past the writers' queue, and no rollback could undo it."""
+    if connection.get_execution_options().get(_READS_ONLY) and not _is_select(statement):
+        raise WriteInReader(f"a reader may only SELECT; refused: {statement[:60]!r}")
+
+
+def _is_select(statement: str) -> bool:
+    # WITH is left out on purpose: PostgreSQL's WITH may hold an INSERT, UPDATE or DELETE.
+    return statement.lstrip()[:6].upper() == "SELECT"
+
+
 def begin_read(session: Session) -> None:
     """Starts the session's next transaction as a reader: it takes no write lock on SQLite, and
     its statements run in autocommit on both engines, each reading its own snapshot (what
@@ -88,12 +106,12 @@ def begin_read(session: Session) -> None:
 
     In WAL mode readers never wait for writers, so a lookup that only reads (a token, an
     upload's refusal checks) need not queue behind every write of the other requests. Only for
-    work that writes nothing, and whose reads need no common snapshot. No effect if the session
-    is already in a transaction.
+    work that writes nothing (any statement but a SELECT raises WriteInReader), and whose reads
+    need no common snapshot. No effect if the session is already in a transaction.
     """
     if session.new or session.dirty or session.deleted:
-        # The first query would flush them, writing inside the reader transaction.
-        raise RuntimeError("begin_read with unflushed changes in the session")
+        # The first query would flush them, writing inside the reader.
+        raise WriteInReader("begin_read with unflushed changes in the session")
     if not session.in_transaction():
         dialect = session.get_bind().dialect.name
         session.connection(execution_options=_READER_OPTIONS[dialect])
@@ -121,7 +139,8 @@ def _begin_sqlite(connection: Connection) -> None:
 
 
 def _begin_deferred(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    if not connection.get_execution_options().get(_READS_ONLY):  # a reader sends no BEGIN
+        connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
@@ -145,9 +164,10 @@ def make_engine(database_url: str, *, sqlite_immediate: bool = True) -> Engine:
                 engine, "connect", lambda conn, _record: setattr(conn, "queue", writer_queue(path))
             )
         event.listen(engine, "begin", _begin_sqlite if sqlite_immediate else _begin_deferred)
-        return engine
-    engine = create_engine(database_url, pool_size=10, max_overflow=20)
-    _ping_when_idle(engine)
+    else:
+        engine = create_engine(database_url, pool_size=10, max_overflow=20)
+        _ping_when_idle(engine)
+    event.listen(engine, "before_cursor_execute", _refuse_writes_in_readers)
     return engine
 
 

@@ -6,7 +6,7 @@ before any bytes are stored, the read ended before any 查验 network call); sto
 durably; record the decided rows. A crash between storing and committing leaves at most an
 unreferenced file, which `storage gc` removes.
 
-A batch takes its members in by groups: a group is decided in one read transaction, its bytes
+A batch takes its members in by groups: a group is decided by reads alone, its bytes
 are stored in parallel (their fsyncs overlap instead of queueing), then one write transaction
 records the members, each under its own savepoint, so a refused member or one that lost a
 race never sinks the others.
@@ -141,7 +141,7 @@ def _store_bytes(store: FileStore, parsed: ParsedInvoice) -> str | None:
 def _decide_group(
     session: Session, ctx: IntakeContext, services: UploadServices, group: list[Member]
 ) -> None:
-    """The group's decisions in one read transaction, ended before any 查验 network call."""
+    """The group's decisions by reads alone (see `begin_read`), ended before any 查验 call."""
     begin_read(session)
     try:
         for m in pending(group):

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from app.auth.models import ApiToken
+from app.db import WriteInReader, begin_read
+from app.entities.models import LegalEntity
 from railclaim_devkit.synthetic import render_pdf
 from tests.factories import bearer, invoice_spec, make_employee, make_entity
 
@@ -156,3 +158,35 @@ def test_an_upload_reads_in_autocommit_and_writes_in_one_transaction(
     assert all(s.lstrip().startswith("SELECT") for s in autocommit), autocommit
     assert any(s.startswith("INSERT INTO invoice ") for s in in_transaction), in_transaction
     assert any(s.startswith("INSERT INTO audit_event ") for s in in_transaction), in_transaction
+
+
+def test_a_reader_refuses_a_write_which_autocommit_would_apply_at_once(
+    app: FastAPI, session: Session
+):
+    entity = make_entity(session)
+    with Session(app.state.engine) as reader:
+        begin_read(reader)
+        with pytest.raises(WriteInReader):
+            reader.execute(
+                text("UPDATE legal_entity SET name = 'renamed' WHERE id = :id"), {"id": entity.id}
+            )
+        reader.rollback()
+
+        # An object added after begin_read would be flushed by the next query: refused too.
+        begin_read(reader)
+        reader.add(
+            LegalEntity(name="不该存在的公司", uscc="91310000MA1NOTHERE", taxpayer_type="general")
+        )
+        with pytest.raises(WriteInReader):
+            reader.exec(select(LegalEntity)).all()
+        reader.rollback()
+
+        # The session's next transaction writes as any other: the reader mark does not linger.
+        reader.add(reader.get_one(LegalEntity, entity.id))
+        reader.get_one(LegalEntity, entity.id).fonds_code = "Z999"
+        reader.commit()
+
+    session.expire_all()
+    names = session.exec(select(LegalEntity.name)).all()
+    assert names == [entity.name]
+    assert session.get_one(LegalEntity, entity.id).fonds_code == "Z999"
