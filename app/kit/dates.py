@@ -4,10 +4,11 @@ type for every month (YYYY-MM), date and instant a request carries."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
 BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -21,8 +22,21 @@ MONTH_PATTERN = r"^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])$"
 YearMonth = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
 """An accounting period, YYYY-MM, 1900-01 to 2999-12."""
 
-Day = Annotated[dt.date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
-"""A calendar date, 1900-01-01 to 2999-12-31."""
+_DAY_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _written_as_a_day(value: object) -> object:
+    """Only YYYY-MM-DD (or a date itself): pydantic also reads a number as seconds since 1970,
+    so `{"booking_date": 0}` booked into 1970-01, and a timestamp's text as its day."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _DAY_TEXT.fullmatch(value):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+Day = Annotated[dt.date, BeforeValidator(_written_as_a_day), Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
+"""A calendar date written YYYY-MM-DD, 1900-01-01 to 2999-12-31."""
 
 
 def _within_days(moment: dt.datetime) -> dt.datetime:

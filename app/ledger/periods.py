@@ -15,6 +15,11 @@ from app.ledger.errors import PeriodClosed
 from app.ledger.models import Period
 from app.problems import ValidationProblem
 
+# Railway e-invoices, and with them the transition's paper vouchers, began on 2024-11-01: no
+# claim railclaim holds can be booked or paid earlier. The floor also keeps a backdated voucher
+# from an archive retention that has already run out (retention counts from the voucher's year).
+FIRST_POSTING_DAY = dt.date(2024, 11, 1)
+
 # fullmatch, not match: `$` would let a trailing newline through.
 _PERIOD = re.compile(MONTH_PATTERN.removeprefix("^").removesuffix("$"))
 
@@ -46,6 +51,13 @@ def ensure_period(session: Session, entity_id: uuid.UUID, period: str) -> Period
     return session.exec(
         select(Period).where(Period.entity_id == entity_id, Period.period == period)
     ).one()
+
+
+def refuse_before_first_posting_day(field: str, day: dt.date) -> None:
+    if day < FIRST_POSTING_DAY:
+        raise ValidationProblem(
+            field, f"not before {FIRST_POSTING_DAY}, when railway e-invoices began"
+        )
 
 
 def refuse_closed_period(session: Session, entity_id: uuid.UUID, day: dt.date) -> None:

@@ -175,6 +175,10 @@ def receive_original(
     session: Session, actor: Actor, voucher_id: uuid.UUID, data: ReceiveOriginal
 ) -> PaperVoucher:
     voucher = get_visible_voucher(session, actor.principal, voucher_id)
+    if voucher.status == "booked":
+        # The archive recorded where the original lies when it was booked; a later change
+        # here would leave the archive and the voucher telling two places.
+        raise Conflict("A booked voucher's archive record is closed; its receipt cannot change.")
     voucher.received_on = data.received_on
     voucher.location = data.location
     voucher.received_by_id = actor.principal.id

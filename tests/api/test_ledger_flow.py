@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -88,3 +89,55 @@ def test_closed_period_refuses_booking(client: TestClient, session: Session):
         ]
         == "approved"
     )
+
+
+@pytest.mark.parametrize(
+    "booking_date",
+    [0, 1_700_000_000, "2026-11-20T00:00:00", "20261120", "2024-10-31", "1970-01-01"],
+)
+def test_a_booking_date_is_a_day_of_the_e_invoice_era_written_yyyy_mm_dd(
+    client: TestClient, session: Session, booking_date: object
+):
+    # A number read as seconds since 1970 once booked into 1970-01, whose archive retention
+    # (the voucher's year + 30) had run out the day it was booked.
+    office = make_office(session)
+    invoice = upload_invoice(client, office, session)
+    claim = approved_claim(client, office, [{"invoice_id": invoice["id"]}])
+
+    refused = client.post(
+        f"/api/v1/claims/{claim['id']}/book",
+        json={"booking_date": booking_date},
+        headers=office.headers["finance"],
+    )
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"].endswith("booking_date"), refused.json()
+    assert client.get("/api/v1/vouchers", headers=office.headers["finance"]).json()["items"] == []
+
+
+def test_a_claim_whose_booking_was_reversed_is_not_paid(client: TestClient, session: Session):
+    office = make_office(session)
+    invoice = upload_invoice(client, office, session)
+    claim = approved_claim(client, office, [{"invoice_id": invoice["id"]}])
+    finance, cashier = office.headers["finance"], office.headers["finance2"]
+    booked = client.post(
+        f"/api/v1/claims/{claim['id']}/book", json={"booking_date": "2026-11-20"}, headers=finance
+    )
+    assert booked.status_code == 200, booked.text
+    (booking_id,) = booked.json()["voucher_ids"]
+    reversed_ = client.post(
+        f"/api/v1/vouchers/{booking_id}/reverse", json={"reason": "wrong claim"}, headers=finance
+    )
+    assert reversed_.status_code == 201, reversed_.text
+
+    paid = client.post(
+        f"/api/v1/claims/{claim['id']}/pay",
+        json={"paid_on": "2026-11-21", "reference": "BANK-1"},
+        headers=cashier,
+    )
+
+    assert paid.status_code == 409, paid.text
+    assert paid.json()["type"] == "/problems/invalid-state"
+    assert reversed_.json()["number"] in paid.json()["detail"]
+    kinds = [v["kind"] for v in client.get("/api/v1/vouchers", headers=finance).json()["items"]]
+    assert sorted(kinds) == ["booking", "reversal"]

@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 
 from app.invoices.models import Invoice, PaperVoucher
 from railclaim_devkit.synthetic import red_letter_of, render_pdf
+from tests.api.archive_helpers import booked_paper_claim
 from tests.factories import bearer, invoice_spec, make_employee, make_entity, make_user
 
 
@@ -219,3 +220,18 @@ def test_visibility_and_finance_registration(client: TestClient, session: Sessio
     )
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "owner"
+
+
+def test_a_booked_vouchers_receipt_stays_as_archived(client: TestClient, session: Session):
+    archived = booked_paper_claim(client, session)
+    finance, paper_id = archived.office.headers["finance"], archived.invoice["id"]
+
+    moved = client.post(
+        f"/api/v1/paper-vouchers/{paper_id}/receive",
+        json={"received_on": "2026-11-25", "location": "别处"},
+        headers=finance,
+    )
+
+    assert moved.status_code == 409, moved.text
+    voucher = client.get(f"/api/v1/paper-vouchers/{paper_id}", headers=finance).json()
+    assert (voucher["received_on"], voucher["location"]) == ("2026-11-01", "财务室 A-3 档案柜")

@@ -26,6 +26,7 @@ from app.kit.dates import business_today
 from app.ledger.errors import InvalidState, PaperOriginalMissing, SegregationOfDuties
 from app.ledger.lines import BookedItem, booking_lines, payment_lines
 from app.ledger.models import BookedDocument, ClaimPosting, JournalLine, JournalVoucher
+from app.ledger.periods import refuse_before_first_posting_day
 from app.ledger.posting import LineDraft, VoucherDraft
 from app.ledger.queries import get_voucher
 from app.problems import ValidationProblem
@@ -65,6 +66,8 @@ def plan_booking(
     """Refuses what may not be booked (state, segregation of duties, blocking findings) and
     drafts the voucher; writes nothing. `claim` is locked by the caller."""
     require_state(claim, "booked", "approved")
+    if booking_date is not None:
+        refuse_before_first_posting_day("booking_date", booking_date)
     if policy_of(session, claim).segregation_of_duties and actor.id in trail.current_approver_ids(
         claim
     ):
@@ -158,6 +161,7 @@ def plan_payment(
 ) -> PaymentPlan:
     """Refuses what may not be paid and drafts the payment voucher Dr 2241 / Cr 1002."""
     require_state(claim, "paid", "booked")
+    refuse_before_first_posting_day("paid_on", paid_on)
     booking = session.exec(
         select(ClaimPosting).where(
             ClaimPosting.claim_id == claim.id, ClaimPosting.kind == "booking"
@@ -169,6 +173,7 @@ def plan_payment(
     booked = session.get(JournalVoucher, booking.voucher_id)
     assert claimant is not None
     assert booked is not None  # foreign keys guarantee both
+    _refuse_reversed_booking(session, booked)
     lines = payment_lines(session, claim.entity_id, claimant, claim.total, reference)
     draft = VoucherDraft(
         entity_id=claim.entity_id,
@@ -182,6 +187,20 @@ def plan_payment(
         payment_reference=reference,
     )
     return PaymentPlan(claim, claimant, draft, reference)
+
+
+def _refuse_reversed_booking(session: Session, booked: JournalVoucher) -> None:
+    """A reversed booking cancelled the payable (Cr 2241) that a payment would settle: paying
+    it would pay out money the books no longer owe."""
+    reversal = session.exec(
+        select(JournalVoucher).where(JournalVoucher.reverses_id == booked.id)
+    ).first()
+    if reversal is not None:
+        raise InvalidState(
+            f"The booking voucher {booked.number_text} was reversed by {reversal.number_text}; "
+            "there is nothing left to pay.",
+            state="booked",
+        )
 
 
 def finish_payment(
