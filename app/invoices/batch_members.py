@@ -17,6 +17,7 @@ from app.invoices.parsing import (
     bundle_members,
     detect_kind,
 )
+from app.invoices.parsing.bundle import NO_INVOICE_IN_ZIP
 from app.invoices.parsing.parallel import ParseOutcome, parse_in_background, parse_outcome
 from app.invoices.verification.provider import VerificationResult
 from app.kit.filenames import without_hidden_controls
@@ -93,11 +94,15 @@ def expand_members(files: list[tuple[str, bytes]], limits: ParseLimits) -> Itera
             yield Member(filename, None, data)
             continue
         try:
+            found = False
             for entry in bundle_members(data, limits):
+                found = True
                 member = Member(filename, without_hidden_controls(entry.name), entry.data)
                 if is_bundle(entry.data):
                     member.reject(FileRefused(UnreadableFile(_NESTED_ZIP)))
                 yield member
+            if not found:  # only folders or an unpacker's metadata: still an answer for the file
+                raise UnreadableFile(NO_INVOICE_IN_ZIP)
         except ParseError as exc:
             rejected = Member(filename, None, b"")
             rejected.reject(FileRefused(exc))

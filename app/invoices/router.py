@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, UploadFile, status
 
 from app.audit.deps import AuditKeyDep
 from app.auth.deps import CurrentUser, FinanceUser
@@ -36,6 +36,7 @@ from app.kit.bulk import BulkResult
 from app.kit.dates import Day
 from app.kit.filenames import content_disposition
 from app.kit.pagination import CursorQuery, LimitQuery, Page
+from app.kit.single_file import one_file_part
 from app.kit.text import QueryText
 from app.storage.deps import StoreDep
 
@@ -73,7 +74,12 @@ def _batch_json(
     return BatchResult(results=items, counts=counts)
 
 
-@router.post("/invoices", status_code=status.HTTP_201_CREATED, responses=UPLOAD_RESPONSES)
+@router.post(
+    "/invoices",
+    status_code=status.HTTP_201_CREATED,
+    responses=UPLOAD_RESPONSES,
+    dependencies=[Depends(one_file_part("file", several_go_to="/api/v1/invoice-batches"))],
+)
 def upload_invoice_file(
     session: SessionDep,
     key: AuditKeyDep,

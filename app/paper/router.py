@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
 from app.audit.deps import AuditKeyDep
@@ -15,6 +15,7 @@ from app.db import SessionDep
 from app.invoices.deps import Uploader
 from app.kit.idempotency import Idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
+from app.kit.single_file import one_file_part
 from app.paper import queries, service
 from app.paper.schemas import PaperVoucherCreate, PaperVoucherOut, ReceiveOriginal
 from app.storage.deps import StoreDep
@@ -57,7 +58,7 @@ def read_paper_voucher(
     return queries.voucher_out(service.get_visible_voucher(session, principal, voucher_id))
 
 
-@router.post("/paper-vouchers/{voucher_id}/scan")
+@router.post("/paper-vouchers/{voucher_id}/scan", dependencies=[Depends(one_file_part("file"))])
 def upload_scan(
     session: SessionDep,
     key: AuditKeyDep,

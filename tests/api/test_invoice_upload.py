@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -298,3 +300,42 @@ def test_a_batch_is_taken_in_by_groups_with_each_member_on_its_own(
     assert count(session, WebhookEvent) == 4
     on_disk = {p.name for p in stored_files(settings)}
     assert {f.sha256 for f in session.exec(select(InvoiceFile)).all()} <= on_disk
+
+
+def test_two_file_parts_are_refused_not_one_dropped(client: TestClient, session: Session, world):
+    entity, employee, headers = world
+    first, second = (
+        render_pdf(invoice_spec(entity, passenger=employee, session=session)) for _ in range(2)
+    )
+    parts = [("file", ("a.pdf", first)), ("file", ("b.pdf", second))]
+
+    response = client.post("/api/v1/invoices", files=parts, headers=headers)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "file"
+    assert "/api/v1/invoice-batches" in response.json()["errors"][0]["message"]
+    assert count(session, Invoice) == 0
+
+
+@pytest.mark.parametrize(
+    "members",
+    [[], [("dir/", b"")], [("__MACOSX/._a.pdf", b"x"), (".DS_Store", b"x")]],
+    ids=["empty", "a-folder", "unpacker-metadata"],
+)
+def test_a_zip_without_an_invoice_is_one_rejected_result(
+    client: TestClient, world, members: list[tuple[str, bytes]]
+):
+    _entity, _employee, headers = world
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    files = [("files", ("bundle.zip", buffer.getvalue()))]
+
+    response = client.post("/api/v1/invoice-batches", files=files, headers=headers)
+
+    assert response.status_code == 200, response.text
+    (result,) = response.json()["results"]
+    assert (result["file"], result["outcome"]) == ("bundle.zip", "rejected")
+    assert result["problem"]["type"] == "/problems/unreadable-file"
+    assert result["problem"]["detail"] == "the ZIP file holds no invoice"

@@ -20,6 +20,8 @@ ParseMember = Callable[[bytes, str, FileKind], ParsedInvoice]
 _METADATA_PREFIXES = ("__macosx/",)
 _METADATA_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
 
+NO_INVOICE_IN_ZIP = "the ZIP file holds no invoice"
+
 
 def read_bundle(data: bytes, limits: ParseLimits, parse_member: ParseMember) -> list[ParsedInvoice]:
     """Parse each member in order (one bundle level only) and merge renditions of one invoice."""
@@ -41,7 +43,7 @@ def read_bundle(data: bytes, limits: ParseLimits, parse_member: ParseMember) -> 
             exc.member = exc.member or name
             raise
     if not parsed:
-        raise UnreadableFile("the ZIP file holds no invoice")
+        raise UnreadableFile(NO_INVOICE_IN_ZIP)
     return merge_renditions(parsed)
 
 

@@ -7,6 +7,7 @@ typed refusal here, and nothing else in the parser touches a pypdf object.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from app.invoices.parsing.pdf_budget import (
 )
 from app.invoices.parsing.pdf_fonts import FontCodec, codec_for_encoding
 from app.invoices.parsing.xbrl_discovery import UnusedXbrl, XbrlInstance
+
+_log = logging.getLogger(__name__)
 
 # A content stream split over more parts than this, or more fonts than this, is no invoice face.
 _MAX_CONTENT_PARTS = 16
@@ -63,8 +66,11 @@ def pypdf_boundary(configuration: AbstractContextManager[None]) -> Iterator[None
         raise TooLarge(f"the PDF expands beyond the safety limits: {exc}") from exc
     # pypdf raises a zoo of types (its own, ValueError, KeyError, RecursionError on reference
     # loops, ...) on hostile files; at this boundary all of them mean "cannot read this PDF".
+    # Their text speaks of pypdf's insides (an attribute without a setter, a key), nothing the
+    # sender can act on: the answer names the fault, the operators' log keeps the cause.
     except Exception as exc:
-        raise UnreadableFile(f"the PDF cannot be read: {type(exc).__name__}: {exc}") from exc
+        _log.info("unreadable PDF: %s: %s", type(exc).__name__, exc)
+        raise UnreadableFile("the PDF cannot be read: its structure is damaged") from exc
 
 
 def read_pdf_parts(

@@ -91,6 +91,8 @@ def _check_no_overlap(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], wh
     one small archive declare many members made of the same bytes; zipfile catches some of it
     in `open()`, which `read_member` does not use.
     """
+    if not infos:
+        return
     by_offset = sorted(infos, key=lambda info: info.header_offset)
     ends = [info.header_offset for info in by_offset[1:]] + [archive.start_dir]
     for info, end in zip(by_offset, ends, strict=True):
