@@ -12,12 +12,16 @@ from app.storage.base import FileStore
 
 # Every column that holds a SHA-256 of a stored file. A new kind of stored file adds its column
 # here, or gc would collect it.
+# Each is kept even where another column names the same file: a lost or damaged row of one must
+# leave a file that verify can still find through the others, not one gc has already taken.
 REFERENCE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("invoice_file", "sha256"),
+    ("invoice", "sha256"),
     ("invoice", "xbrl_sha256"),
     ("paper_voucher", "scan_sha256"),
     # Archived files are kept for their retention (30 years), whatever else refers to them.
     ("archive_file", "sha256"),
+    ("archive_record", "metadata_sha256"),
 )
 # Bytes are written before the row that refers to them commits; a young file may be in flight.
 DEFAULT_GRACE = dt.timedelta(hours=1)
@@ -35,7 +39,8 @@ def referenced_hashes(session: Session) -> set[str]:
     found: set[str] = set()
     for table, column in REFERENCE_COLUMNS:
         rows = session.execute(text(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"))
-        found.update(row[0] for row in rows)
+        # Stored names are lower-case hex; a row's hash in capitals still means its file.
+        found.update(row[0].lower() for row in rows)
     return found
 
 
