@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 GENESIS_MAC = "0" * 64
 
-BrokenReason = Literal["edited", "inserted", "deleted", "head-mismatch"]
+BrokenReason = Literal["edited", "inserted", "deleted", "head-mismatch", "unreadable"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,15 @@ class ChainEvent:
     details: dict[str, Any]
     prev_mac: str
     mac: str = ""
+
+
+@dataclass(frozen=True)
+class UnreadableEvent:
+    """A stored row that does not read as an event (a date, a type or JSON no writer produces):
+    a broken link, not a reason for the walk to stop with a traceback."""
+
+    seq: int
+    problem: str
 
 
 @dataclass(frozen=True)
@@ -105,7 +114,7 @@ def mac_matches(key: bytes, event: ChainEvent) -> bool:
 
 
 def verify_events(
-    events: Iterable[ChainEvent],
+    events: Iterable[ChainEvent | UnreadableEvent],
     key: bytes,
     *,
     recorded_head: ChainHead | None = None,
@@ -126,7 +135,9 @@ def verify_events(
     return walk.report(walk.finish())
 
 
-def _with_successor(events: Iterable[ChainEvent]) -> Iterator[tuple[ChainEvent, ChainEvent | None]]:
+def _with_successor(
+    events: Iterable[ChainEvent | UnreadableEvent],
+) -> Iterator[tuple[ChainEvent | UnreadableEvent, ChainEvent | UnreadableEvent | None]]:
     iterator = iter(events)
     current = next(iterator, None)
     while current is not None:
@@ -152,10 +163,16 @@ class _Walk:
         self.checked = 0
         self.expected_head_seen = expected_head_mac in (None, GENESIS_MAC, start.mac)
 
-    def step(self, event: ChainEvent, successor: ChainEvent | None) -> BrokenLink | None:
+    def step(
+        self, event: ChainEvent | UnreadableEvent, successor: ChainEvent | UnreadableEvent | None
+    ) -> BrokenLink | None:
         missing = self.head.seq + 1
         if event.seq != missing:
             return BrokenLink(missing, "deleted", f"events {missing}..{event.seq - 1} are missing")
+        if isinstance(event, UnreadableEvent):
+            return BrokenLink(
+                event.seq, "unreadable", f"the stored event cannot be read: {event.problem}"
+            )
         if not mac_matches(self.key, event):
             if self._looks_inserted(event, successor):
                 return BrokenLink(event.seq, "inserted", "the event was not written by the log")
@@ -172,10 +189,12 @@ class _Walk:
         self.expected_head_seen = self.expected_head_seen or event.mac == self.expected_head_mac
         return None
 
-    def _looks_inserted(self, event: ChainEvent, successor: ChainEvent | None) -> bool:
+    def _looks_inserted(
+        self, event: ChainEvent, successor: ChainEvent | UnreadableEvent | None
+    ) -> bool:
         # An edited event keeps its MAC, which its successor still links to; a forged one does
         # not, so the successor links past it. A forged tail lies beyond the recorded head.
-        if successor is not None:
+        if isinstance(successor, ChainEvent):
             return successor.prev_mac == self.head.mac
         return self.recorded_head is not None and event.seq > self.recorded_head.seq
 

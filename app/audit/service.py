@@ -20,6 +20,7 @@ from app.audit.chain import (
     ChainEvent,
     ChainHead,
     ChainReport,
+    UnreadableEvent,
     canonical_json,
     seal,
     verify_events,
@@ -208,20 +209,46 @@ def verify_chain(
     )
 
 
-def _stream_events(session: Session, *, after: int = 0) -> Iterator[ChainEvent]:
+def _stream_events(session: Session, *, after: int = 0) -> Iterator[ChainEvent | UnreadableEvent]:
     # Core rows in keyset batches: constant memory, and no ORM identity map growing per event.
-    table = AuditEvent.__table__  # type: ignore[attr-defined]
     last = after
     while True:
-        statement = (
-            select(*table.c).where(table.c.seq > last).order_by(table.c.seq).limit(_VERIFY_BATCH)
-        )
-        rows = session.execute(statement).all()
-        for row in rows:
-            yield _to_chain_event(row)
-        if len(rows) < _VERIFY_BATCH:
+        events: list[ChainEvent | UnreadableEvent]
+        try:
+            events = [_to_chain_event(row) for row in session.execute(_batch_after(last)).all()]
+        except _UNREADABLE:
+            events = _one_by_one(session, after=last)
+        yield from events
+        if len(events) < _VERIFY_BATCH or isinstance(events[-1], UnreadableEvent):
             return
-        last = rows[-1].seq
+        last = events[-1].seq
+
+
+def _batch_after(seq: int) -> Any:
+    table = AuditEvent.__table__  # type: ignore[attr-defined]
+    return select(*table.c).where(table.c.seq > seq).order_by(table.c.seq).limit(_VERIFY_BATCH)
+
+
+# What reading a row whose stored values no writer produced raises: SQLite keeps any text in a
+# timestamp or JSON column, and a JSON value of the wrong shape fails where it is used.
+_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError)
+
+
+def _one_by_one(session: Session, *, after: int) -> list[ChainEvent | UnreadableEvent]:
+    """The batch that failed to read, row by row, up to and with the first unreadable one."""
+    table = AuditEvent.__table__  # type: ignore[attr-defined]
+    seqs = session.execute(
+        select(table.c.seq).where(table.c.seq > after).order_by(table.c.seq).limit(_VERIFY_BATCH)
+    ).scalars()
+    events: list[ChainEvent | UnreadableEvent] = []
+    for seq in list(seqs):
+        try:
+            row = session.execute(select(*table.c).where(table.c.seq == seq)).one()
+            events.append(_to_chain_event(row))
+        except _UNREADABLE as exc:
+            events.append(UnreadableEvent(seq, f"{type(exc).__name__}: {exc}"[:200]))
+            break
+    return events
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from sqlmodel import Session
 
 from app.config import Settings
@@ -198,3 +199,50 @@ def test_the_cli_verifies_and_fails_on_a_failure(
     code, out = run("archive", "verify")
     assert code == 1
     assert "file-hash" in out
+
+
+def test_json_of_another_shape_in_the_log_fails_the_report_not_the_request(
+    client: TestClient, session: Session
+):
+    archived = booked_claim(client, session)
+    drop_triggers(session)
+    as_json = (
+        "CAST(:details AS jsonb)" if session.get_bind().dialect.name == "postgresql" else ":details"
+    )
+    run_sql(
+        session,
+        f"UPDATE audit_event SET details = {as_json} WHERE action = 'archive.recorded'",
+        details="[1]",
+    )
+
+    body = verify(client, archived.auditor)
+
+    assert any(check == "check-incomplete" for check, _ in failures(body)), body["failures"]
+    assert any(f["check"] == "audit-chain" for f in body["failures"]), body["failures"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("column", "value"), [("occurred_at", "yesterday"), ("details", "not json")]
+)
+def test_an_audit_row_that_cannot_be_read_is_a_broken_link_not_a_crash(
+    client: TestClient, session: Session, column: str, value: str
+):
+    # SQLite keeps any text in any column: values no writer of ours produced.
+    archived = booked_claim(client, session)
+    drop_triggers(session)
+    seq = session.execute(text("SELECT min(seq) + 1 FROM audit_event")).scalar_one()
+    run_sql(
+        session, f"UPDATE audit_event SET {column} = :value WHERE seq = :seq", value=value, seq=seq
+    )
+
+    chain = client.get("/api/v1/audit-events/verify", headers=archived.auditor)
+    body = verify(client, archived.auditor)
+
+    assert chain.status_code == 200, chain.text
+    assert chain.json()["ok"] is False
+    assert chain.json()["first_broken"]["seq"] == seq
+    assert chain.json()["first_broken"]["reason"] == "unreadable"
+    assert f"audit_event {seq}" in {
+        f["object"] for f in body["failures"] if f["check"] == "audit-chain"
+    }
