@@ -72,20 +72,44 @@ def record_full_verify(
 
 def since_last_full_verify(session: Session, *, key: bytes) -> Since:
     """The start of a --since-last verify; a problem when there is none or it was tampered with."""
-    row = session.exec(
-        select(VerifyCheckpoint).order_by(col(VerifyCheckpoint.id).desc()).limit(1)
-    ).first()
+    row = _latest(session)
     if row is None:
         raise NoVerifiedCheckpoint(
             "No full verify has passed yet: run `railclaim archive verify` once first."
         )
-    if not hmac.compare_digest(row.seal, _seal(key, row)):
+    if not _seal_holds(key, row):
         raise NoVerifiedCheckpoint(
             f"The recorded verify checkpoint {row.id} does not match its seal: "
             "run a full `railclaim archive verify`."
         )
     assert row.id is not None
     return Since(row.started_at - OVERLAP, ChainHead(row.audit_seq, row.audit_mac), row.id)
+
+
+@dataclass(frozen=True)
+class TamperedCheckpoint:
+    checkpoint_id: int | None
+
+
+def last_verified_link(session: Session, *, key: bytes) -> ChainHead | TamperedCheckpoint | None:
+    """The audit link the last passed full verify reached, which the chain must still hold (a
+    full verify checks it is there: a chain cut back behind it was cut after that verify)."""
+    row = _latest(session)
+    if row is None:
+        return None
+    if not _seal_holds(key, row):
+        return TamperedCheckpoint(row.id)
+    return ChainHead(row.audit_seq, row.audit_mac)
+
+
+def _latest(session: Session) -> VerifyCheckpoint | None:
+    return session.exec(
+        select(VerifyCheckpoint).order_by(col(VerifyCheckpoint.id).desc()).limit(1)
+    ).first()
+
+
+def _seal_holds(key: bytes, row: VerifyCheckpoint) -> bool:
+    return hmac.compare_digest(row.seal, _seal(key, row))
 
 
 def _seal(key: bytes, row: VerifyCheckpoint) -> str:

@@ -143,3 +143,30 @@ def test_a_checkpoint_moved_by_hand_is_refused(client: TestClient, session: Sess
     assert code == 1
     assert isinstance(out, str)
     assert "does not match its seal" in out
+
+
+def test_a_chain_cut_back_behind_the_checkpoint_fails_both_verifies(
+    client: TestClient, session: Session
+) -> None:
+    booked_claim(client, session)
+    code, full = verify_cli()
+    assert code == 0, full
+    assert isinstance(full, dict)
+    verified = full["audit_head"]["seq"]
+    kept = session.exec(select(AuditEvent).where(AuditEvent.seq == verified - 2)).one()
+    drop_triggers(session)
+    # The tail after `kept` cut off, and the head row moved to match: the chain links up.
+    run_sql(
+        session,
+        "DELETE FROM audit_event WHERE seq > :seq",
+        "UPDATE audit_head SET seq = :seq, mac = :mac",
+        seq=kept.seq,
+        mac=kept.mac,
+    )
+
+    for args in (("--since-last",), ()):
+        code, report = verify_cli(*args)
+        assert code == 1, (args, report)
+        assert isinstance(report, dict)
+        named = {(f["check"], f["object"]) for f in report["failures"]}
+        assert ("audit-chain", f"audit_event {verified}") in named, (args, report["failures"])

@@ -17,11 +17,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from app.archive import verify_content, verify_records
-from app.archive.checkpoint import Since, made_since
+from app.archive.checkpoint import Since, TamperedCheckpoint, last_verified_link, made_since
 from app.archive.findings import ArchiveReport, Aspect
 from app.archive.models import ArchiveFile, ArchiveRecord
 from app.archive.schemas import ArchiveReportOut
 from app.audit.chain import GENESIS, ChainHead
+from app.audit.models import AuditEvent
 from app.audit.service import verify_chain
 from app.invoices.models import Invoice, InvoiceFile, PaperVoucher
 from app.invoices.parsing import ParseError, parse_file
@@ -80,6 +81,7 @@ def verify_archive(
                 session, key, expected_head, report, since.audit if since else GENESIS
             ),
         ),
+        ("verified link", "security", lambda: check_verified_link(session, key, report, since)),
     ]
     for name, aspect, check in checks:
         _run_to_the_end(session, report, name, aspect, check)
@@ -226,4 +228,30 @@ def check_audit_chain(
         report.fail(
             "audit-chain", f"audit_event {broken.seq}", f"{broken.reason}: {broken.message}",
             "security",
+        )  # fmt: skip
+
+
+def check_verified_link(
+    session: Session, key: bytes, report: ArchiveReport, since: Since | None
+) -> None:
+    """Security: the audit link the last passed full verify reached is still in the chain.
+
+    A chain cut back behind it, its head row reset to match, links up and reaches its head; only
+    a head recorded earlier shows the cut, and the checkpoint is one (--since-last starts there,
+    so without this it checked nothing and passed)."""
+    link = since.audit if since else last_verified_link(session, key=key)
+    if isinstance(link, TamperedCheckpoint):
+        report.fail(
+            "verify-checkpoint", f"archive_verify_checkpoint {link.checkpoint_id}",
+            "does not match its seal", "security",
+        )  # fmt: skip
+        return
+    if link is None or link.seq == 0:
+        return
+    mac = session.exec(select(AuditEvent.mac).where(AuditEvent.seq == link.seq)).first()
+    if mac != link.mac:
+        report.fail(
+            "audit-chain", f"audit_event {link.seq}",
+            "the link the last full verify reached is gone or rewritten: the chain was cut back "
+            "or rewritten after that verify", "security",
         )  # fmt: skip
