@@ -8,8 +8,10 @@ import uuid
 from sqlalchemy import delete, text
 from sqlmodel import Session, col, select
 
-from app.archive.errors import RetentionActive
+from app.archive.errors import RecordNotAsSealed, RetentionActive
 from app.archive.models import ArchiveFile, ArchiveRecord
+from app.archive.seal import record_digest
+from app.audit.models import AuditEvent
 from app.audit.service import AuditedObject, EventRecorder
 from app.auth.models import User
 from app.problems import Conflict, NotFound
@@ -24,6 +26,7 @@ def purge_record(
     record = session.get(ArchiveRecord, record_id)
     if record is None:
         raise NotFound("No such archive record.")
+    _refuse_unless_as_sealed(session, record)
     if today <= record.retention_until:
         raise RetentionActive(
             f"{record.reference} is kept until {record.retention_until.isoformat()}.",
@@ -39,6 +42,33 @@ def purge_record(
         details={"reference": record.reference, "metadata_sha256": record.metadata_sha256},
     )
     session.commit()
+
+
+def _refuse_unless_as_sealed(session: Session, record: ArchiveRecord) -> None:
+    """The retention date decides, so it must be the one sealed: a row edited to an earlier
+    date (and then purged) would leave nothing for verify to compare."""
+    sealed = session.exec(
+        select(AuditEvent.details).where(
+            AuditEvent.action == "archive.recorded",
+            AuditEvent.object_type == "archive_record",
+            AuditEvent.object_id == str(record.id),
+        )
+    ).first()
+    content = sealed.get("content") if isinstance(sealed, dict) else None
+    as_sealed = (
+        isinstance(sealed, dict)
+        and sealed.get("metadata_sha256") == record.metadata_sha256
+        # Records archived before the content seal carry the metadata hash only.
+        and (
+            content is None
+            or (isinstance(content, dict) and content.get("record") == record_digest(record))
+        )
+    )
+    if not as_sealed:
+        raise RecordNotAsSealed(
+            f"{record.reference} does not match what the audit chain sealed; it is not purged.",
+            reference=record.reference,
+        )
 
 
 def delete_archived_file(

@@ -104,7 +104,7 @@ def content_seal(rows: SealedRows) -> dict[str, Any]:
     voucher, claim = rows.voucher, rows.claim
     return {
         "version": SEAL_VERSION,
-        "record": digest(_fields(rows.record, RECORD_FIELDS)),
+        "record": record_digest(rows.record),
         "voucher": digest(_fields(voucher, VOUCHER_FIELDS)) if voucher else None,
         "lines": digest([_fields(ln, LINE_FIELDS) for ln in _by_line_no(rows.lines)]),
         "line_count": len(rows.lines),
@@ -115,6 +115,11 @@ def content_seal(rows: SealedRows) -> dict[str, Any]:
         "claim": digest(_fields(claim, CLAIM_FIELDS)) if claim else None,
         "claim_state": claim.state if claim else None,
     }
+
+
+def record_digest(record: ArchiveRecord) -> str:
+    """The digest of the record row itself, as `content_seal` seals it under `record`."""
+    return digest(_fields(record, RECORD_FIELDS))
 
 
 def digest(value: Any) -> str:

@@ -21,6 +21,8 @@ from app.storage import LocalFileStore
 from app.storage.gc import collect_garbage
 from tests.api.archive_helpers import booked_claim, files_of, records, stored_path
 from tests.api.ledger_helpers import approved_claim, make_office
+from tests.api.test_archive_verify import drop_archive_triggers
+from tests.api.test_audit import run_sql
 from tests.api.test_auth import assert_problem
 from tests.factories import bearer, make_user
 
@@ -213,3 +215,24 @@ def test_a_paper_voucher_is_archived_with_its_scan_and_where_the_original_is_kep
     metadata = json.loads(store.get(files["metadata.json"].sha256))
     assert metadata["documents"][0]["original_location"] == "财务室 A-3 档案柜"
     assert "财务室 A-3 档案柜" in store.get(files["report.html"].sha256).decode()
+
+
+def test_a_record_is_purged_only_as_sealed_never_on_an_edited_retention(
+    client: TestClient, session: Session
+):
+    booked_claim(client, session)
+    (record,) = records(session)
+    admin = bearer(session, make_user(session, "admin"))
+    drop_archive_triggers(session)
+    run_sql(session, "UPDATE archive_record SET retention_until = '2020-12-31'")
+
+    refused = client.delete(f"/api/v1/archive/records/{record.id}", headers=admin)
+
+    assert refused.status_code == 409, refused.text
+    assert_problem(refused.json(), 409, "record-not-as-sealed")
+    assert len(records(session)) == 1
+    # As sealed, the record goes once its real retention has ended.
+    run_sql(session, "UPDATE archive_record SET retention_until = '2056-12-31'")
+    session.expire_all()
+    purge_record(session, record_id=record.id, today=dt.date(2057, 1, 1), actor=None, key=b"k")
+    assert records(session) == []

@@ -246,3 +246,16 @@ def test_an_audit_row_that_cannot_be_read_is_a_broken_link_not_a_crash(
     assert f"audit_event {seq}" in {
         f["object"] for f in body["failures"] if f["check"] == "audit-chain"
     }
+
+
+def test_a_number_given_out_that_no_voucher_holds_is_named(client: TestClient, session: Session):
+    archived = booked_claim(client, session, pay=True)
+    assert verify(client, archived.auditor)["ok"] is True
+    # As after a voucher deleted with its record: the period gave out a number nobody holds.
+    run_sql(session, "UPDATE accounting_period SET last_number = last_number + 1")
+
+    body = verify(client, archived.auditor)
+
+    (numbering,) = [f for f in body["failures"] if f["check"] == "voucher-numbering"]
+    assert numbering["object"].endswith(" 2026-11"), numbering
+    assert "numbers 1..3 were given out, 2 vouchers hold them" in numbering["message"]
