@@ -1,5 +1,5 @@
-"""HTTP endpoints for invoice uploads, batches, reads, original files, 用途确认 and the business
-type finance settles."""
+"""HTTP endpoints for invoice uploads, batches, reads, original files and the business type
+finance settles (the 用途确认's are the ledger's, app/ledger/router.py)."""
 
 from __future__ import annotations
 
@@ -17,22 +17,17 @@ from app.invoices.deps import Uploader, UploadServicesDep
 from app.invoices.schemas import (
     BatchItem,
     BatchResult,
-    BulkDeductionConfirmation,
     BusinessTypeSetting,
-    DeductionConfirmation,
     InvoiceOut,
 )
 from app.invoices.service import (
     IntakeContext,
     ItemResult,
-    bulk_confirm_deduction,
-    confirm_deduction,
     is_bundle,
     settle_business_type,
     upload_batch,
     upload_invoice,
 )
-from app.kit.bulk import BulkResult
 from app.kit.dates import Day
 from app.kit.filenames import content_disposition
 from app.kit.pagination import CursorQuery, LimitQuery, Page
@@ -176,18 +171,6 @@ def download_original(
     return Response(original.data, media_type=original.media_type, headers=headers)
 
 
-@router.post("/invoices/{invoice_id}/deduction-confirmation")
-def confirm_invoice_deduction(
-    session: SessionDep,
-    key: AuditKeyDep,
-    principal: FinanceUser,
-    invoice_id: uuid.UUID,
-    body: DeductionConfirmation,
-) -> InvoiceOut:
-    invoice = confirm_deduction(session, principal, invoice_id, body.confirmed_on, key)
-    return queries.invoice_out(session, principal, invoice)
-
-
 @router.post(
     "/invoices/{invoice_id}/business-type",
     responses={409: {"description": "invalid-state (not flagged unclear, or booked)"}},
@@ -204,14 +187,3 @@ def set_invoice_business_type(
         session, principal, invoice_id, body.business_type, body.comment, key
     )
     return queries.invoice_out(session, principal, invoice)
-
-
-@router.post("/invoices/bulk-deduction-confirmation", response_model_exclude_none=True)
-def bulk_confirm_invoice_deduction(
-    session: SessionDep,
-    key: AuditKeyDep,
-    principal: FinanceUser,
-    body: BulkDeductionConfirmation,
-) -> BulkResult:
-    """Each invoice is confirmed (or refused) as its single confirmation would be."""
-    return bulk_confirm_deduction(session, principal, body.invoice_ids, body.confirmed_on, key)

@@ -124,6 +124,8 @@ class BusinessTypeSetting(BaseModel):
 
 
 class DeductionConfirmation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     confirmed_on: Day
 
 

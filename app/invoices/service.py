@@ -1,5 +1,6 @@
 """The invoice package's commands: uploading one file, or a batch of files and ZIPs; finance
-settling the business type of an invoice whose files disagree on it; recording the 用途确认.
+settling the business type of an invoice whose files disagree on it (the 用途确认 is the
+ledger's: app/ledger/deduction.py).
 
 Each upload runs the same four steps and commits once: parse; decide by reading (refusals raised
 before any bytes are stored, the read ended before any 查验 network call); store the bytes
@@ -15,7 +16,6 @@ race never sinks the others.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -47,7 +47,6 @@ from app.invoices.tickets import E_INVOICE, hold_ticket, ticket_key
 from app.invoices.verification.offline import OfflineProvider
 from app.invoices.verification.provider import VerificationProvider, VerificationResult
 from app.invoices.warnings import drop_warning
-from app.kit.bulk import BulkResult, run_each
 from app.problems import AppError
 from app.storage import FileStore
 
@@ -250,50 +249,3 @@ def settle_business_type(
     )
     session.commit()
     return invoice
-
-
-# 用途确认: the deduction-use confirmation finance did in the 税务数字账户, recorded here.
-def confirm_deduction(
-    session: Session,
-    principal: Principal,
-    invoice_id: uuid.UUID,
-    confirmed_on: dt.date,
-    audit_key: bytes,
-) -> Invoice:
-    invoice = get_visible_invoice(session, principal, invoice_id)
-    if invoice.status == "void":
-        raise InvoiceStateConflict(
-            "A void invoice is not confirmed for deduction.", invoice_status="void"
-        )
-    previous = invoice.deduction_confirmed_on
-    invoice.deduction_confirmed_on = confirmed_on
-    invoice.updated_at = utcnow()
-    session.add(invoice)
-    EventRecorder(principal.user, audit_key).record(
-        session,
-        "invoice.deduction-confirmed",
-        AuditedObject("invoice", invoice.id, invoice.entity_id),
-        details={
-            "confirmed_on": confirmed_on.isoformat(),
-            "previous": previous.isoformat() if previous else None,
-        },
-    )
-    session.commit()
-    return invoice
-
-
-def bulk_confirm_deduction(
-    session: Session,
-    principal: Principal,
-    invoice_ids: list[uuid.UUID],
-    confirmed_on: dt.date,
-    audit_key: bytes,
-) -> BulkResult:
-    """The 用途确认 of many invoices, each as the single confirmation in its own transaction."""
-    return run_each(
-        session,
-        invoice_ids,
-        lambda invoice_id: confirm_deduction(
-            session, principal, invoice_id, confirmed_on, audit_key
-        ),
-    )

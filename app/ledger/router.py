@@ -12,15 +12,19 @@ from sqlmodel import Session
 
 from app.audit.deps import AuditKeyDep
 from app.auth.actor import Actor
-from app.auth.deps import AdminActor, FinanceActor, require_roles
+from app.auth.deps import AdminActor, FinanceActor, FinanceUser, require_roles
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.db import SessionDep
+from app.invoices import queries as invoice_queries
+from app.invoices.schemas import BulkDeductionConfirmation, DeductionConfirmation, InvoiceOut
+from app.kit.bulk import BulkResult
 from app.kit.dates import Instant, YearMonth
 from app.kit.idempotency import Idempotency, Idempotent
 from app.kit.pagination import CursorQuery, LimitQuery, Page
 from app.kit.streaming import streamed_download
 from app.ledger import exports, queries
+from app.ledger.deduction import bulk_confirm_deduction, confirm_deduction
 from app.ledger.periods import check_period_text
 from app.ledger.schemas import InputVatReport, PeriodOut, VoucherOut
 from app.ledger.service import set_period_status
@@ -134,3 +138,29 @@ def read_input_vat_report(
     entity: uuid.UUID | None = None,
 ) -> InputVatReport:
     return input_vat_report(session, queries.resolve_entity(principal, entity), period)
+
+
+@router.post("/invoices/{invoice_id}/deduction-confirmation", tags=["invoices"])
+def confirm_invoice_deduction(
+    session: SessionDep,
+    key: AuditKeyDep,
+    principal: FinanceUser,
+    invoice_id: uuid.UUID,
+    body: DeductionConfirmation,
+) -> InvoiceOut:
+    """The 用途确认 done in the 税务数字账户; not into or out of a closed period."""
+    invoice = confirm_deduction(session, principal, invoice_id, body.confirmed_on, key)
+    return invoice_queries.invoice_out(session, principal, invoice)
+
+
+@router.post(
+    "/invoices/bulk-deduction-confirmation", response_model_exclude_none=True, tags=["invoices"]
+)
+def bulk_confirm_invoice_deduction(
+    session: SessionDep,
+    key: AuditKeyDep,
+    principal: FinanceUser,
+    body: BulkDeductionConfirmation,
+) -> BulkResult:
+    """Each invoice is confirmed (or refused) as its single confirmation would be."""
+    return bulk_confirm_deduction(session, principal, body.invoice_ids, body.confirmed_on, key)

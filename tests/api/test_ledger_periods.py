@@ -211,3 +211,55 @@ def test_finance_closes_admins_reopen_both_audited_and_a_closed_period_refuses_b
 
     # The refused attempt took no number: the first voucher of October is still 0001.
     assert booked_voucher(client, office, claim["id"], "2026-10-31")["number"] == "记-2026-10-0001"
+
+
+def test_a_closed_periods_input_vat_neither_loses_nor_gains_a_confirmation(
+    client: TestClient, session: Session
+):
+    office = make_office(session)
+    finance = office.headers["finance"]
+    inside, outside = (
+        upload_invoice(client, office, session),
+        upload_invoice(client, office, session),
+    )
+    _confirm(client, office, inside["id"], "2026-10-20")
+    declared = _report(client, office, "2026-10")
+    closed = client.post(f"{API}/periods/2026-10/close", headers=finance)
+    assert closed.status_code == 200, closed.text
+
+    def confirm(invoice_id: str, on: str) -> Any:
+        return client.post(
+            f"{API}/invoices/{invoice_id}/deduction-confirmation",
+            json={"confirmed_on": on},
+            headers=finance,
+        )
+
+    moved_out = confirm(inside["id"], "2026-12-01")
+    moved_in = confirm(outside["id"], "2026-10-25")
+    bulk_in = client.post(
+        f"{API}/invoices/bulk-deduction-confirmation",
+        json={"invoice_ids": [outside["id"]], "confirmed_on": "2026-10-25"},
+        headers=finance,
+    )
+
+    problem(moved_out, 409, "period-closed")
+    problem(moved_in, 409, "period-closed")
+    assert bulk_in.status_code == 200, bulk_in.text
+    (refused,) = bulk_in.json()["results"]
+    assert (refused["outcome"], refused["problem"]["type"]) == (
+        "refused",
+        "/problems/period-closed",
+    )
+    assert _report(client, office, "2026-10") == declared
+    # The same date again moves nothing: answered as it stands, even in a closed month.
+    assert confirm(inside["id"], "2026-10-20").json()["deduction_confirmed_on"] == "2026-10-20"
+    # An unknown field is refused, as on every other body.
+    assert confirm(outside["id"], "2026-11-02").status_code == 200
+    assert (
+        client.post(
+            f"{API}/invoices/{outside['id']}/deduction-confirmation",
+            json={"confirmed_on": "2026-11-03", "confirmd_by": "x"},
+            headers=finance,
+        ).status_code
+        == 422
+    )

@@ -12,10 +12,10 @@ from starlette.responses import Response
 
 from app.auth.names import display_names
 from app.invoices import queries as invoice_queries
-from app.invoices.service import bulk_confirm_deduction
 from app.kit.bulk import BulkResult
 from app.kit.dates import business_today
 from app.kit.pagination import CursorQuery
+from app.ledger.deduction import bulk_confirm_deduction
 from app.ledger.schemas import BookRequest, PayRequest
 from app.posting import bulk as posting_bulk
 from app.posting.service import book_claim, pay_claim

@@ -11,11 +11,11 @@ from starlette.responses import Response
 from app.auth.models import Role
 from app.db import SessionDep
 from app.invoices import queries
-from app.invoices.service import confirm_deduction
 from app.kit.dates import Day, business_today
 from app.kit.filenames import content_disposition
 from app.kit.pagination import CursorQuery
 from app.kit.text import QueryText
+from app.ledger.deduction import confirm_deduction
 from app.problems import AppError
 from app.storage.deps import StoreDep
 from app.web.errors import WEB_PAGE_TAG
