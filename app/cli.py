@@ -312,6 +312,7 @@ def archive_export(
 
     if not output.parent.is_dir():
         _fail(f"the folder {output.parent.resolve()} does not exist (for --output {output})")
+    failures: list[str] = []
     try:
         plan = export_to_file(
             get_settings(),
@@ -320,10 +321,16 @@ def archive_export(
             period_to=check_period_text(period_to),
             username=user,
             output=output,
+            failures=failures,
         )
     except AppError as exc:
         _fail_with(exc)
     typer.echo(f"wrote {output}; audit chain head {plan.head_seq} {plan.head_mac}")
+    if failures:
+        # The bag is written (an auditor may want to see it) but is no faithful copy: say so.
+        for failure in failures[:20]:
+            typer.echo(f"integrity failure: {failure}", err=True)
+        _fail(f"{len(failures)} archived files are missing or not as recorded; the bag says so")
 
 
 @archive_cli.command("verify")

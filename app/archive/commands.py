@@ -38,9 +38,10 @@ def _sessions(settings: Settings) -> Iterator[tuple[Session, Session]]:
 
 def export_to_file(
     settings: Settings, *, uscc: str, period_from: str, period_to: str, username: str | None,
-    output: Path,
+    output: Path, failures: list[str] | None = None,
 ) -> ExportPlan:  # fmt: skip
-    """Writes the bag to `output` (via a temporary name, so a failed export leaves no zip).
+    """Writes the bag to `output` (via a temporary name, so a failed export leaves no zip);
+    `failures` receives the files the bag could not hold as recorded.
 
     The file is opened before the export is audited: a place that cannot be written to fails
     the command without an `archive.exported` event for an export that never happened.
@@ -58,7 +59,7 @@ def export_to_file(
                     session, entity_id=entity.id, period_from=period_from, period_to=period_to,
                     actor=actor, key=audit_key(settings),
                 )  # fmt: skip
-                for chunk in stream_export(reader, store=store, plan=plan):
+                for chunk in stream_export(reader, store=store, plan=plan, failures=failures):
                     handle.write(chunk)
             except BaseException:
                 partial.unlink(missing_ok=True)

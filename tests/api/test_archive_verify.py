@@ -259,3 +259,23 @@ def test_a_number_given_out_that_no_voucher_holds_is_named(client: TestClient, s
     (numbering,) = [f for f in body["failures"] if f["check"] == "voucher-numbering"]
     assert numbering["object"].endswith(" 2026-11"), numbering
     assert "numbers 1..3 were given out, 2 vouchers hold them" in numbering["message"]
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_the_cli_export_fails_when_the_bag_holds_a_damaged_file(
+    client: TestClient, session: Session, settings: Settings, tmp_path: Path
+):
+    archived = booked_claim(client, session)
+    flip_byte(settings, archived.invoice["sha256"])
+    output = tmp_path / "bag.zip"
+    uscc = archived.office.entity.uscc
+
+    code, out = run(
+        "archive", "export", "--entity", uscc, "--from", "2026-11", "--to", "2026-11",
+        "--output", str(output),
+    )  # fmt: skip
+
+    assert code == 1, out
+    assert "integrity failure: " in out
+    assert "content differs from its recorded SHA-256" in out
+    assert output.exists()  # written, and its bag-info says Integrity-Failures: 1

@@ -107,10 +107,20 @@ class _Totals:
         return cls(dict.fromkeys(KINDS, 0), {k: Decimal("0.00") for k in KINDS})
 
 
-def stream_export(read_session: Session, *, store: FileStore, plan: ExportPlan) -> Iterator[bytes]:
-    """The bag's bytes. `read_session` should be fresh: it is put in one snapshot here."""
+def stream_export(
+    read_session: Session,
+    *,
+    store: FileStore,
+    plan: ExportPlan,
+    failures: list[str] | None = None,
+) -> Iterator[bytes]:
+    """The bag's bytes. `read_session` should be fresh: it is put in one snapshot here.
+    `failures`, when given, receives what bag-info counts as Integrity-Failures (files missing
+    or not as recorded), for a caller that can still say so (the CLI, not a streamed reply)."""
     _snapshot(read_session)
     bag = StreamedBag("bag", plan.exported_at.astimezone(dt.UTC))
+    if failures is not None:
+        bag.failures = failures
     index = IndexWriter()
     totals = _Totals.empty()
     yield from bag.start()
