@@ -19,7 +19,7 @@ from sqlalchemy import JSON, Column, ForeignKey, UniqueConstraint, delete, updat
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.db import SessionDep, UTCDateTime, insert_ignore, utcnow
-from app.problems import PROBLEM_MEDIA_TYPE, AppError, Conflict, problem_body
+from app.problems import PROBLEM_MEDIA_TYPE, AppError, Conflict, ValidationProblem, problem_body
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -82,8 +82,8 @@ class Idempotency:
         route's response model; repeats get the stored status and body."""
         if self.key is None:
             return action()
-        if not 1 <= len(self.key) <= 200:
-            raise IdempotencyKeyReused("An Idempotency-Key has 1 to 200 characters.")
+        if not 1 <= len(self.key) <= 200:  # the header's own check takes the long ones first
+            raise ValidationProblem("Idempotency-Key", "an Idempotency-Key has 1 to 200 characters")
         record, mine = self._claim(user_id, fingerprint(self.method, self.path, payload))
         if record.status_code is not None:
             return _replay(record.status_code, record.body)

@@ -149,3 +149,12 @@ def test_close_reopen_and_receive_replay_and_a_refusal_replays_too(
     )
     current = client.get(f"{API}/paper-vouchers/{paper['id']}", headers=office.headers["finance"])
     assert current.json()["location"] == "档案柜 B-1"
+
+
+def test_an_empty_key_is_a_bad_header_not_a_reused_key(client: TestClient, session: Session):
+    office = make_office(session)
+
+    response = _post(client, office, "finance", "/periods/2026-10/close", "")
+
+    body = problem(response, 422, "validation-error")
+    assert body["errors"][0]["field"] == "Idempotency-Key"
