@@ -4,8 +4,9 @@ A full verify hashes every stored file, parses every archived XBRL, compares eve
 sealed content with its rows and walks the whole audit chain: tens of seconds at 10,000
 vouchers, and a 30-year archive only grows. After one passes, its start time and the audit
 link it reached are recorded; --since-last then checks only what was added after that (files,
-records and vouchers made since, audit events after the link) and that the chain still runs
-on from it. Edits to rows checked before are the full verify's job, which stays what the
+records and vouchers made since, or named by an audit event after the link, so a timestamp set
+back does not hide a row; audit events after the link) and that the chain still runs on from
+it. Edits to rows checked before are the full verify's job, which stays what the
 auditors' report names.
 """
 
@@ -14,14 +15,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from app.archive.findings import ArchiveReport
 from app.archive.models import VerifyCheckpoint
 from app.audit.chain import ChainHead
+from app.audit.models import AuditEvent
 from app.problems import AppError
 
 # Rows stamped shortly before a verify began may commit after its snapshot (a booking that
@@ -30,13 +34,28 @@ OVERLAP = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
+class Changed:
+    """The rows a --since-last verify re-checks: made at or after `at`, or named by an audit
+    event after the verified link. Timestamps are plain columns a database hand can set back;
+    the events are chained, so a row moved behind the checkpoint is still found by them."""
+
+    at: dt.datetime
+    logged: dict[str, frozenset[uuid.UUID]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Since:
-    """What a --since-last verify re-checks: rows made at or after `changed_since`, and the
-    audit chain from the verified link `audit` on."""
+    """What a --since-last verify re-checks: rows made at or after `changed_since` (or logged
+    after the link), and the audit chain from the verified link `audit` on."""
 
     changed_since: dt.datetime
     audit: ChainHead
     checkpoint_id: int
+    logged: dict[str, frozenset[uuid.UUID]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> Changed:
+        return Changed(self.changed_since, self.logged)
 
 
 class NoVerifiedCheckpoint(AppError):
@@ -45,9 +64,35 @@ class NoVerifiedCheckpoint(AppError):
     explanation = "`archive verify --since-last` needs a full verify that passed before it."
 
 
-def made_since(column: Any, changed: dt.datetime | None) -> list[Any]:
-    """The WHERE clause that keeps rows made at or after `changed`; none for a full verify."""
-    return [] if changed is None else [col(column) >= changed]
+# The objects whose rows --since-last re-checks, by the audit events that name them.
+LOGGED_OBJECTS = ("archive_record", "invoice", "paper_voucher", "voucher")
+
+
+def made_since(
+    column: Any, changed: Changed | None, *, logged: tuple[str, Any] | None = None
+) -> list[Any]:
+    """The WHERE clause that keeps rows made at or after `changed` and, with `logged` (an
+    object type and the row's id column), those its audit events name; none for a full verify."""
+    if changed is None:
+        return []
+    recent = col(column) >= changed.at
+    ids = changed.logged.get(logged[0], frozenset()) if logged else frozenset()
+    return [or_(recent, col(logged[1]).in_(ids))] if logged and ids else [recent]
+
+
+def _logged_after(session: Session, seq: int) -> dict[str, frozenset[uuid.UUID]]:
+    rows = session.exec(
+        select(AuditEvent.object_type, AuditEvent.object_id).where(
+            AuditEvent.seq > seq, col(AuditEvent.object_type).in_(LOGGED_OBJECTS)
+        )
+    ).all()
+    found: dict[str, set[uuid.UUID]] = {}
+    for object_type, object_id in rows:
+        try:
+            found.setdefault(object_type, set()).add(uuid.UUID(object_id or ""))
+        except ValueError:
+            continue  # an id that names no row: the chain walk judges the event itself
+    return {kind: frozenset(ids) for kind, ids in found.items()}
 
 
 def record_full_verify(
@@ -83,7 +128,8 @@ def since_last_full_verify(session: Session, *, key: bytes) -> Since:
             "run a full `railclaim archive verify`."
         )
     assert row.id is not None
-    return Since(row.started_at - OVERLAP, ChainHead(row.audit_seq, row.audit_mac), row.id)
+    logged = _logged_after(session, row.audit_seq)
+    return Since(row.started_at - OVERLAP, ChainHead(row.audit_seq, row.audit_mac), row.id, logged)
 
 
 @dataclass(frozen=True)

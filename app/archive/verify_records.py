@@ -13,7 +13,7 @@ from sqlalchemy import case, func
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
-from app.archive.checkpoint import made_since
+from app.archive.checkpoint import Changed, made_since
 from app.archive.documents import retention_until
 from app.archive.findings import ArchiveReport
 from app.archive.models import ArchiveFile, ArchiveRecord
@@ -27,10 +27,13 @@ from app.storage import FileStore
 REQUIRED_ROLES = ("voucher", "report", "metadata")
 _ROWS = 1000
 _BATCH = 500
+# How --since-last finds rows by the audit events that name them (see checkpoint.made_since).
+_RECORDS = ("archive_record", ArchiveRecord.id)
+_VOUCHERS = ("voucher", JournalVoucher.id)
 
 
 def check_completeness(
-    session: Session, report: ArchiveReport, today: dt.date, changed: dt.datetime | None = None
+    session: Session, report: ArchiveReport, today: dt.date, changed: Changed | None = None
 ) -> None:
     """Integrity: each journal voucher has a record (until its retention ended and the record
     may have been purged), and each record all the files it had; of those made at or after
@@ -44,7 +47,7 @@ def check_completeness(
         )
         .join(LegalEntity, col(LegalEntity.id) == col(JournalVoucher.entity_id))
         .outerjoin(ArchiveRecord, col(ArchiveRecord.voucher_id) == col(JournalVoucher.id))
-        .where(*made_since(JournalVoucher.created_at, changed))
+        .where(*made_since(JournalVoucher.created_at, changed, logged=_VOUCHERS))
         .execution_options(yield_per=_ROWS)
     )
     for number, period, uscc, record_id in vouchers:
@@ -88,7 +91,7 @@ def _check_numbering(session: Session, report: ArchiveReport) -> None:
             )  # fmt: skip
 
 
-def _check_folders(session: Session, report: ArchiveReport, changed: dt.datetime | None) -> None:
+def _check_folders(session: Session, report: ArchiveReport, changed: Changed | None) -> None:
     required = func.sum(case((col(ArchiveFile.role).in_(REQUIRED_ROLES), 1), else_=0))
     history = func.sum(case((col(ArchiveFile.role) == "approval-history", 1), else_=0))
     rows = session.execute(
@@ -100,7 +103,7 @@ def _check_folders(session: Session, report: ArchiveReport, changed: dt.datetime
         )
         .join(JournalVoucher, col(JournalVoucher.id) == col(ArchiveRecord.voucher_id))
         .outerjoin(ArchiveFile, col(ArchiveFile.record_id) == col(ArchiveRecord.id))
-        .where(*made_since(ArchiveRecord.archived_at, changed))
+        .where(*made_since(ArchiveRecord.archived_at, changed, logged=_RECORDS))
         .group_by(col(ArchiveRecord.id), col(JournalVoucher.id))
         .execution_options(yield_per=_ROWS)
     )  # fmt: skip
@@ -121,14 +124,12 @@ def _check_folders(session: Session, report: ArchiveReport, changed: dt.datetime
             )  # fmt: skip
 
 
-def _record_batches(
-    session: Session, changed: dt.datetime | None
-) -> Iterator[Sequence[ArchiveRecord]]:
+def _record_batches(session: Session, changed: Changed | None) -> Iterator[Sequence[ArchiveRecord]]:
     last: uuid.UUID | None = None
     while True:
         statement = (
             select(ArchiveRecord)
-            .where(*made_since(ArchiveRecord.archived_at, changed))
+            .where(*made_since(ArchiveRecord.archived_at, changed, logged=_RECORDS))
             .order_by(col(ArchiveRecord.id))
             .limit(_BATCH)
         )
@@ -143,7 +144,7 @@ def _record_batches(
 
 
 def check_records(
-    session: Session, store: FileStore, report: ArchiveReport, changed: dt.datetime | None = None
+    session: Session, store: FileStore, report: ArchiveReport, changed: Changed | None = None
 ) -> None:
     """Authenticity and security, a batch of records at a time: the metadata lists the folder's
     files as recorded, its hash is the one sealed in the audit chain when the record was made,

@@ -20,6 +20,7 @@ from app.archive.models import VerifyCheckpoint
 from app.audit.models import AuditEvent
 from app.config import Settings
 from tests.api.archive_helpers import booked_claim, flip_byte
+from tests.api.test_archive_verify import drop_archive_triggers
 from tests.api.test_audit import drop_triggers, run_sql
 from tests.api.test_cli import cli_env, run  # noqa: F401  (fixture)
 
@@ -170,3 +171,30 @@ def test_a_chain_cut_back_behind_the_checkpoint_fails_both_verifies(
         assert isinstance(report, dict)
         named = {(f["check"], f["object"]) for f in report["failures"]}
         assert ("audit-chain", f"audit_event {verified}") in named, (args, report["failures"])
+
+
+def test_rows_set_back_behind_the_checkpoint_are_still_rechecked(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    booked_claim(client, session)
+    assert verify_cli()[0] == 0
+    later = booked_claim(client, session)
+    flip_byte(settings, later.invoice["sha256"])
+    drop_archive_triggers(session)
+    # Timestamps are plain columns: set back, they hid the new rows from a window by time.
+    long_ago = "2001-01-01 00:00:00"
+    run_sql(
+        session,
+        "UPDATE archive_record SET archived_at = :at",
+        "UPDATE invoice SET created_at = :at",
+        "UPDATE invoice_file SET created_at = :at",
+        "UPDATE journal_voucher SET created_at = :at",
+        at=long_ago,
+    )
+
+    code, since = verify_cli("--since-last")
+
+    assert code == 1, since
+    assert isinstance(since, dict)
+    assert since["checked"]["archive_records"] == 1
+    assert "file-hash" in {f["check"] for f in since["failures"]}, since["failures"]

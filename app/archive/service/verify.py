@@ -17,7 +17,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from app.archive import verify_content, verify_records
-from app.archive.checkpoint import Since, TamperedCheckpoint, last_verified_link, made_since
+from app.archive.checkpoint import (
+    Changed,
+    Since,
+    TamperedCheckpoint,
+    last_verified_link,
+    made_since,
+)
 from app.archive.findings import ArchiveReport, Aspect
 from app.archive.models import ArchiveFile, ArchiveRecord
 from app.archive.schemas import ArchiveReportOut
@@ -30,6 +36,11 @@ from app.kit.dates import business_today
 from app.storage import FileStore
 
 _CHUNK = 1024 * 1024
+# How --since-last finds rows by the audit events that name them (see checkpoint.made_since).
+_RECORDS = ("archive_record", ArchiveRecord.id)
+_INVOICES = ("invoice", Invoice.id)
+_INVOICE_FILES = ("invoice", InvoiceFile.invoice_id)
+_PAPERS = ("paper_voucher", PaperVoucher.id)
 _ROWS = 1000
 
 
@@ -47,7 +58,7 @@ def verify_archive(
     With `since` (app/archive/checkpoint.py), only what was added after the last full verify
     that passed: its files, records and vouchers, and the audit chain on from its link."""
     report = ArchiveReport(since=since)
-    changed = since.changed_since if since else None
+    changed = since.changed if since else None
     checks: list[tuple[str, Aspect, Callable[[], None]]] = [
         ("stored files", "integrity", lambda: check_stored_files(session, store, report, changed)),
         ("XBRL", "authenticity", lambda: check_xbrl(session, store, report, changed)),
@@ -117,7 +128,7 @@ def verify_archive_today(
     return ArchiveReportOut.of(report)
 
 
-def _references(session: Session, changed: dt.datetime | None) -> Iterator[Any]:
+def _references(session: Session, changed: Changed | None) -> Iterator[Any]:
     """(sha256, source, name, part) of every row that names a stored file (made at or after
     `changed`, when given), grouped by hash."""
     parts: list[Select[Any, Any, Any, Any]] = [
@@ -127,22 +138,25 @@ def _references(session: Session, changed: dt.datetime | None) -> Iterator[Any]:
             col(ArchiveRecord.reference).label("name"),
             col(ArchiveFile.path).label("part"),
         ).join(ArchiveRecord, col(ArchiveRecord.id) == col(ArchiveFile.record_id))
-        .where(*made_since(ArchiveRecord.archived_at, changed)),
+        .where(*made_since(ArchiveRecord.archived_at, changed, logged=_RECORDS)),
         columns(
             col(InvoiceFile.sha256), literal("invoice_file"), col(Invoice.invoice_number),
             col(InvoiceFile.kind),
         ).join(Invoice, col(Invoice.id) == col(InvoiceFile.invoice_id))
-        .where(*made_since(InvoiceFile.created_at, changed)),
+        .where(*made_since(InvoiceFile.created_at, changed, logged=_INVOICE_FILES)),
         columns(
             col(Invoice.xbrl_sha256), literal("invoice_xbrl"), col(Invoice.invoice_number),
             literal("xbrl"),
-        ).where(col(Invoice.xbrl_sha256).is_not(None), *made_since(Invoice.created_at, changed)),
+        ).where(
+            col(Invoice.xbrl_sha256).is_not(None),
+            *made_since(Invoice.created_at, changed, logged=_INVOICES),
+        ),
         columns(
             col(PaperVoucher.scan_sha256), literal("paper_scan"), col(PaperVoucher.serial_number),
             literal("scan"),
         ).where(
             col(PaperVoucher.scan_sha256).is_not(None),
-            *made_since(PaperVoucher.created_at, changed),
+            *made_since(PaperVoucher.created_at, changed, logged=_PAPERS),
         ),
     ]  # fmt: skip
     statement = union_all(*parts).order_by("sha256")
@@ -161,7 +175,7 @@ def _hash_stored(store: FileStore, sha256: str) -> str | None:
 
 
 def check_stored_files(
-    session: Session, store: FileStore, report: ArchiveReport, changed: dt.datetime | None = None
+    session: Session, store: FileStore, report: ArchiveReport, changed: Changed | None = None
 ) -> None:
     """Authenticity and integrity: each referenced file is there and hashes to its address."""
     current: str | None = None
@@ -183,7 +197,7 @@ def check_stored_files(
 
 
 def check_xbrl(
-    session: Session, store: FileStore, report: ArchiveReport, changed: dt.datetime | None = None
+    session: Session, store: FileStore, report: ArchiveReport, changed: Changed | None = None
 ) -> None:
     """Usability: each archived XBRL still parses, and names the invoice it is filed under."""
     rows = session.execute(
@@ -192,7 +206,10 @@ def check_xbrl(
         )
         .join(ArchiveRecord, col(ArchiveRecord.id) == col(ArchiveFile.record_id))
         .join(Invoice, col(Invoice.id) == col(ArchiveFile.invoice_id))
-        .where(ArchiveFile.role == "invoice-xbrl", *made_since(ArchiveRecord.archived_at, changed))
+        .where(
+            ArchiveFile.role == "invoice-xbrl",
+            *made_since(ArchiveRecord.archived_at, changed, logged=_RECORDS),
+        )
         .execution_options(yield_per=_ROWS)
     )
     for sha256, reference, path, number in rows:
