@@ -46,7 +46,7 @@ def _station(value: str) -> str:
 
 Station = Annotated[ShortText, StringConstraints(max_length=32), AfterValidator(_station)]
 SerialNumber = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{6,64}$")
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9]{6,64}$")
 ]
 ETicketNumber = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9]{8,64}$")

@@ -126,6 +126,14 @@ def test_duplicates(client: TestClient, world):
     )
     assert same_serial.status_code == 409
     assert same_serial.json()["type"] == "/problems/duplicate-paper-voucher"
+    # The serial as printed is capitals; typed in small letters it is the same voucher.
+    same_in_small_letters = client.post(
+        "/api/v1/paper-vouchers",
+        json=voucher_body(serial_number="a12345678", e_ticket_number="E888888888"),
+        headers=headers,
+    )
+    assert same_in_small_letters.status_code == 409
+    assert same_in_small_letters.json()["type"] == "/problems/duplicate-paper-voucher"
     same_ticket = client.post(
         "/api/v1/paper-vouchers", json=voucher_body(serial_number="B7654321"), headers=headers
     )
