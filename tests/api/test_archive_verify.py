@@ -279,3 +279,23 @@ def test_the_cli_export_fails_when_the_bag_holds_a_damaged_file(
     assert "integrity failure: " in out
     assert "content differs from its recorded SHA-256" in out
     assert output.exists()  # written, and its bag-info says Integrity-Failures: 1
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "DELETE FROM invoice_file",
+        "UPDATE invoice_file SET sha256 = 'ab' || substr(sha256, 3)",
+    ],
+    ids=["file-row-deleted", "file-row-pointed-elsewhere"],
+)
+def test_an_invoice_without_its_own_file_row_is_named(
+    client: TestClient, session: Session, tamper: str
+):
+    archived = booked_claim(client, session)
+    run_sql(session, tamper)
+
+    body = verify(client, archived.auditor)
+
+    number = archived.invoice["invoice_number"]
+    assert ("invoice-file-missing", f"invoice {number}") in failures(body), body["failures"]

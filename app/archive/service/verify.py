@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Select, literal, union_all
+from sqlalchemy import Select, exists, literal, union_all
 from sqlalchemy import select as columns
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
@@ -62,6 +62,7 @@ def verify_archive(
     checks: list[tuple[str, Aspect, Callable[[], None]]] = [
         ("stored files", "integrity", lambda: check_stored_files(session, store, report, changed)),
         ("XBRL", "authenticity", lambda: check_xbrl(session, store, report, changed)),
+        ("invoice files", "integrity", lambda: check_invoice_files(session, report, changed)),
         (
             "completeness",
             "integrity",
@@ -226,6 +227,28 @@ def check_xbrl(
             report.fail(
                 "xbrl-mismatch", label, f"does not read as invoice {number}", "authenticity"
             )
+
+
+def check_invoice_files(
+    session: Session, report: ArchiveReport, changed: Changed | None = None
+) -> None:
+    """Integrity: each invoice's own file (`invoice.sha256`, its first rendition, which an
+    archive seals) is among its file rows, the rows that the downloads serve. A file row
+    deleted or pointed at other bytes leaves the invoice without it."""
+    own_file = exists().where(
+        col(InvoiceFile.invoice_id) == col(Invoice.id),
+        col(InvoiceFile.sha256) == col(Invoice.sha256),
+    )
+    rows = session.execute(
+        columns(col(Invoice.invoice_number), col(Invoice.sha256)).where(
+            ~own_file, *made_since(Invoice.created_at, changed, logged=_INVOICES)
+        )
+    )
+    for number, sha256 in rows:
+        report.fail(
+            "invoice-file-missing", f"invoice {number}",
+            f"no file row holds its own file {sha256}", "integrity",
+        )  # fmt: skip
 
 
 def check_audit_chain(
