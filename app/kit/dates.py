@@ -9,6 +9,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -30,9 +31,15 @@ def _written_as_a_day(value: object) -> object:
     so `{"booking_date": 0}` booked into 1970-01, and a timestamp's text as its day."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if isinstance(value, str) and _DAY_TEXT.fullmatch(value):
-        return value
-    raise ValueError("a date is written YYYY-MM-DD")
+    if isinstance(value, str):
+        if _DAY_TEXT.fullmatch(value):
+            return value  # pydantic judges the digits (a 13th month, say) as before
+        # pydantic's own error types, which the pages translate.
+        raise PydanticCustomError("date_from_datetime_parsing", _WRITTEN_AS)
+    raise PydanticCustomError("date_type", _WRITTEN_AS)
+
+
+_WRITTEN_AS = "Input should be a valid date written YYYY-MM-DD"
 
 
 Day = Annotated[dt.date, BeforeValidator(_written_as_a_day), Field(ge=EARLIEST_DAY, le=LATEST_DAY)]

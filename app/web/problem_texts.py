@@ -130,6 +130,12 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "A paper voucher is booked only after finance has received its original.",
     ),
     "retention-active": ("档案仍在保管期内", "", ""),
+    "record-not-as-sealed": (
+        "档案记录与封存内容不符",
+        "该档案记录已被改动，不予销毁；请先运行档案检测（四性检测）查明差异。",
+        "The record was changed since it was sealed and is not purged; run the archive check "
+        "to see what differs.",
+    ),
     "request-in-progress": ("请求正在处理中", "", ""),
     "internal-error": (
         "系统出错了",
