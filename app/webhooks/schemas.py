@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import uuid
 from typing import Annotated, Literal
 
@@ -21,7 +22,29 @@ from app.webhooks.models import EventType as EventType  # re-exported: the pages
 
 DeliveryStatus = Literal["pending", "delivered", "dead"]
 
-ReceiverUrl = Annotated[HttpUrl, UrlConstraints(max_length=2000, allowed_schemes=["http", "https"])]
+
+def _not_link_local(url: HttpUrl) -> HttpUrl:
+    """A cloud machine's metadata service answers on a link-local address (169.254.169.254):
+    a receiver there would post event bodies to it and store its answers in the delivery log.
+    Loopback and private addresses stay allowed: receivers on the same host or network are
+    common (and the tests use one)."""
+    host = (url.host or "").strip("[]")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return url  # a name: resolved at delivery
+    if address.is_link_local or address.is_unspecified:
+        raise PydanticCustomError(
+            "link_local_receiver", "a link-local or unspecified address is no webhook receiver"
+        )
+    return url
+
+
+ReceiverUrl = Annotated[
+    HttpUrl,
+    UrlConstraints(max_length=2000, allowed_schemes=["http", "https"]),
+    AfterValidator(_not_link_local),
+]
 
 
 def _printable(value: str) -> str:

@@ -80,6 +80,10 @@ def test_a_given_secret_is_kept_and_duplicate_types_collapse(
         "http://",
         "",
         "https://erp.example.com/" + "a" * 2000,
+        # A cloud machine's metadata service, and addresses that name no receiver.
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fe80::1]/hook",
+        "http://0.0.0.0:8080/hook",
     ],
 )
 def test_urls_other_than_http_or_https_are_refused(
