@@ -39,8 +39,8 @@ from app.audit.service import record_event
 from app.auth.models import User
 from app.db import make_engine, utcnow
 from app.entities.models import LegalEntity
-from app.invoices.models import Invoice
-from app.ledger.models import BookedDocument, JournalLine, JournalVoucher
+from app.invoices.models import Invoice, InvoiceFile
+from app.ledger.models import BookedDocument, JournalLine, JournalVoucher, Period
 from app.migrate import upgrade_to_head
 from app.storage import LocalFileStore
 from railclaim_devkit.synthetic import random_spec, render_pdf
@@ -113,6 +113,17 @@ def generate(url: str, storage: Path, count: int, pdf_kb: int) -> None:
             for r in rows:
                 seal(session, r)
             session.commit()
+        # The periods the numbers came from, as posting leaves them (verify checks 1..n).
+        numbers = Counter(f"2026-{n % 12 + 1:02d}" for n in range(count))
+        session.execute(
+            insert(Period.__table__),  # type: ignore[attr-defined]
+            [
+                {"entity_id": entity_id, "period": period, "status": "open", "last_number": n,
+                 "updated_at": utcnow()}
+                for period, n in sorted(numbers.items())
+            ],
+        )  # fmt: skip
+        session.commit()
     engine.dispose()
 
 
@@ -150,6 +161,7 @@ def seal(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None:
 TABLES: dict[str, Any] = {  # in foreign-key order
     "journal_voucher": JournalVoucher,
     "invoice": Invoice,
+    "invoice_file": InvoiceFile,
     "journal_line": JournalLine,
     "booked_document": BookedDocument,
     "archive_record": ArchiveRecord,
@@ -222,6 +234,18 @@ def _voucher_rows(
                 "updated_at": now,
                 "travel_date": spec.travel_date,
                 "train_number": spec.train_number,
+            }
+        ],
+        # The uploaded file as intake records it (verify finds the invoice's own file there).
+        "invoice_file": [
+            {
+                "id": uuid.uuid4(),
+                "invoice_id": invoice_id,
+                "kind": "pdf",
+                "filename": f"{spec.invoice_number}.pdf",
+                "sha256": files["invoices/x/original.pdf"][0],
+                "size": files["invoices/x/original.pdf"][1],
+                "created_at": now,
             }
         ],
         "archive_record": [

@@ -64,30 +64,33 @@ def check_completeness(
 def _check_numbering(session: Session, report: ArchiveReport) -> None:
     """Integrity: each entity's vouchers of a month are numbered 1..n without a gap, n being the
     period's last number. A voucher deleted with its record (after an early purge, say) leaves
-    no record to miss, but its number stays missing. One grouped query, so --since-last too."""
-    rows = session.execute(
+    no record to miss, but its number stays missing; a period row deleted to hide that leaves
+    vouchers of a month no period gave out. One grouped query each way, so --since-last too."""
+    given_out = {
+        (entity_id, period): last_number
+        for entity_id, period, last_number in session.execute(
+            columns(col(Period.entity_id), col(Period.period), col(Period.last_number))
+        )
+    }
+    held = session.execute(
         columns(
-            col(LegalEntity.uscc),
-            col(Period.period),
-            col(Period.last_number),
+            col(JournalVoucher.entity_id),
+            col(JournalVoucher.period),
             func.count(col(JournalVoucher.id)),
             func.max(col(JournalVoucher.number)),
-        )
-        .select_from(Period)
-        .join(LegalEntity, col(LegalEntity.id) == col(Period.entity_id))
-        .outerjoin(
-            JournalVoucher,
-            (col(JournalVoucher.entity_id) == col(Period.entity_id))
-            & (col(JournalVoucher.period) == col(Period.period)),
-        )
-        .group_by(col(LegalEntity.uscc), col(Period.period), col(Period.last_number))
+        ).group_by(col(JournalVoucher.entity_id), col(JournalVoucher.period))
     )
-    for uscc, period, last_number, count, highest in rows:
-        if count != last_number or (highest or 0) != last_number:
+    counts = {(entity_id, period): (n, top) for entity_id, period, n, top in held}
+    uscc = dict(session.execute(columns(col(LegalEntity.id), col(LegalEntity.uscc))).all())
+    for key in sorted(given_out.keys() | counts.keys(), key=lambda k: (str(k[0]), k[1])):
+        last_number = given_out.get(key, 0)
+        count, highest = counts.get(key, (0, 0))
+        if count != last_number or highest != last_number:
+            entity_id, period = key
             report.fail(
-                "voucher-numbering", f"period {uscc} {period}",
+                "voucher-numbering", f"period {uscc.get(entity_id, entity_id)} {period}",
                 f"numbers 1..{last_number} were given out, {count} vouchers hold them "
-                f"(highest {highest or 0})", "integrity",
+                f"(highest {highest})", "integrity",
             )  # fmt: skip
 
 
