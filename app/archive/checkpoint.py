@@ -20,12 +20,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import or_
+from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from app.archive.findings import ArchiveReport
-from app.archive.models import VerifyCheckpoint
+from app.archive.models import ArchiveRecord, VerifyCheckpoint
 from app.audit.chain import ChainHead
 from app.audit.models import AuditEvent
+from app.invoices.models import Invoice, InvoiceFile, PaperVoucher
+from app.ledger.models import JournalVoucher
 from app.problems import AppError
 
 # Rows stamped shortly before a verify began may commit after its snapshot (a booking that
@@ -64,8 +67,16 @@ class NoVerifiedCheckpoint(AppError):
     explanation = "`archive verify --since-last` needs a full verify that passed before it."
 
 
-# The objects whose rows --since-last re-checks, by the audit events that name them.
-LOGGED_OBJECTS = ("archive_record", "invoice", "paper_voucher", "voucher")
+# The objects whose rows --since-last re-checks by the audit events that name them, each with
+# the (id, made-at) columns of its rows: an object counts as set back when any of them is.
+_LOGGED: dict[str, tuple[tuple[Any, Any], ...]] = {
+    "archive_record": ((ArchiveRecord.id, ArchiveRecord.archived_at),),
+    "invoice": ((Invoice.id, Invoice.created_at), (InvoiceFile.invoice_id, InvoiceFile.created_at)),
+    "paper_voucher": ((PaperVoucher.id, PaperVoucher.created_at),),
+    "voucher": ((JournalVoucher.id, JournalVoucher.created_at),),
+}
+# Ids per statement: well under PostgreSQL's 65,535 bind parameters.
+_ID_CHUNK = 5000
 
 
 def made_since(
@@ -80,19 +91,35 @@ def made_since(
     return [or_(recent, col(logged[1]).in_(ids))] if logged and ids else [recent]
 
 
-def _logged_after(session: Session, seq: int) -> dict[str, frozenset[uuid.UUID]]:
-    rows = session.exec(
+def _set_back(session: Session, seq: int, at: dt.datetime) -> dict[str, frozenset[uuid.UUID]]:
+    """The objects an audit event after `seq` names whose rows say they were made before `at`:
+    rows made since are found by their timestamps anyway, so only these need naming (usually
+    none, so the re-check's statements stay as small as its window)."""
+    named: dict[str, set[uuid.UUID]] = {}
+    events = session.exec(
         select(AuditEvent.object_type, AuditEvent.object_id).where(
-            AuditEvent.seq > seq, col(AuditEvent.object_type).in_(LOGGED_OBJECTS)
+            AuditEvent.seq > seq, col(AuditEvent.object_type).in_(list(_LOGGED))
         )
-    ).all()
-    found: dict[str, set[uuid.UUID]] = {}
-    for object_type, object_id in rows:
+    )
+    for object_type, object_id in events:
         try:
-            found.setdefault(object_type, set()).add(uuid.UUID(object_id or ""))
+            named.setdefault(object_type, set()).add(uuid.UUID(object_id or ""))
         except ValueError:
             continue  # an id that names no row: the chain walk judges the event itself
-    return {kind: frozenset(ids) for kind, ids in found.items()}
+    found: dict[str, frozenset[uuid.UUID]] = {}
+    for kind, ids in named.items():
+        older: set[uuid.UUID] = set()
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _ID_CHUNK):
+            chunk = ordered[start : start + _ID_CHUNK]
+            for id_column, made_column in _LOGGED[kind]:
+                statement = columns(id_column).where(
+                    col(id_column).in_(chunk), col(made_column) < at
+                )
+                older.update(session.execute(statement).scalars())
+        if older:
+            found[kind] = frozenset(older)
+    return found
 
 
 def record_full_verify(
@@ -128,8 +155,9 @@ def since_last_full_verify(session: Session, *, key: bytes) -> Since:
             "run a full `railclaim archive verify`."
         )
     assert row.id is not None
-    logged = _logged_after(session, row.audit_seq)
-    return Since(row.started_at - OVERLAP, ChainHead(row.audit_seq, row.audit_mac), row.id, logged)
+    changed_since = row.started_at - OVERLAP
+    logged = _set_back(session, row.audit_seq, changed_since)
+    return Since(changed_since, ChainHead(row.audit_seq, row.audit_mac), row.id, logged)
 
 
 @dataclass(frozen=True)
