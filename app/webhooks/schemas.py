@@ -33,6 +33,8 @@ def _not_link_local(url: HttpUrl) -> HttpUrl:
         address = ipaddress.ip_address(host)
     except ValueError:
         return url  # a name: resolved at delivery
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:169.254.169.254 is 169.254.169.254
     if address.is_link_local or address.is_unspecified:
         raise PydanticCustomError(
             "link_local_receiver", "a link-local or unspecified address is no webhook receiver"

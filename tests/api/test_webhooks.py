@@ -83,6 +83,7 @@ def test_a_given_secret_is_kept_and_duplicate_types_collapse(
         # A cloud machine's metadata service, and addresses that name no receiver.
         "http://169.254.169.254/latest/meta-data/",
         "http://[fe80::1]/hook",
+        "http://[::ffff:169.254.169.254]/latest/meta-data/",
         "http://0.0.0.0:8080/hook",
     ],
 )
