@@ -206,7 +206,11 @@ def _check_record_metadata(
         report.fail("metadata-unreadable", label, "the metadata is not the JSON this service "
                     "writes", "usability")  # fmt: skip
         return
-    actual = {path: row.sha256 for path, row in files.items() if path != "metadata.json"}
+    actual = {
+        path: (row.sha256, row.role if listed.get(path, ("", None))[1] else None)
+        for path, row in files.items()
+        if path != "metadata.json"
+    }
     differing = sorted(p for p in listed.keys() | actual.keys() if listed.get(p) != actual.get(p))
     if differing:
         report.fail("metadata-mismatch", label,
@@ -214,11 +218,16 @@ def _check_record_metadata(
                     "authenticity")  # fmt: skip
 
 
-def _listed_files(data: bytes) -> dict[str, str] | None:
+def _listed_files(data: bytes) -> dict[str, tuple[str, str | None]] | None:
+    """Path → (sha256, role) as the sealed metadata lists them. The role decides which checks a
+    file meets (an XBRL is parsed): a row's role changed by hand would take it out of them."""
     try:
         files = json.loads(data)["files"]
-        return {str(f["path"]): str(f["sha256"]) for f in files}
-    except (ValueError, KeyError, TypeError):
+        return {
+            str(f["path"]): (str(f["sha256"]), str(f["role"]) if f.get("role") else None)
+            for f in files
+        }
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -299,3 +299,17 @@ def test_an_invoice_without_its_own_file_row_is_named(
 
     number = archived.invoice["invoice_number"]
     assert ("invoice-file-missing", f"invoice {number}") in failures(body), body["failures"]
+
+
+def test_a_file_row_whose_role_was_changed_is_named(client: TestClient, session: Session):
+    archived = booked_claim(client, session)
+    drop_archive_triggers(session)
+    # As an XBRL no more, it would skip the XBRL check.
+    run_sql(
+        session, "UPDATE archive_file SET role = 'invoice-original' WHERE role = 'invoice-xbrl'"
+    )
+
+    body = verify(client, archived.auditor)
+
+    (mismatch,) = [f for f in body["failures"] if f["check"] == "metadata-mismatch"]
+    assert "xbrl" in mismatch["message"], mismatch
