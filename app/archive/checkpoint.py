@@ -48,17 +48,16 @@ class Changed:
 
 @dataclass(frozen=True)
 class Since:
-    """What a --since-last verify re-checks: rows made at or after `changed_since` (or logged
-    after the link), and the audit chain from the verified link `audit` on."""
+    """What a --since-last verify re-checks: the rows `changed` names, and the audit chain from
+    the verified link `audit` on."""
 
-    changed_since: dt.datetime
+    changed: Changed
     audit: ChainHead
     checkpoint_id: int
-    logged: dict[str, frozenset[uuid.UUID]] = field(default_factory=dict)
 
     @property
-    def changed(self) -> Changed:
-        return Changed(self.changed_since, self.logged)
+    def changed_since(self) -> dt.datetime:
+        return self.changed.at
 
 
 class NoVerifiedCheckpoint(AppError):
@@ -75,6 +74,12 @@ _LOGGED: dict[str, tuple[tuple[Any, Any], ...]] = {
     "paper_voucher": ((PaperVoucher.id, PaperVoucher.created_at),),
     "voucher": ((JournalVoucher.id, JournalVoucher.created_at),),
 }
+# What `made_since(..., logged=...)` takes: an object type and the column holding its id.
+BY_RECORD = ("archive_record", ArchiveRecord.id)
+BY_INVOICE = ("invoice", Invoice.id)
+BY_INVOICE_OF_FILE = ("invoice", InvoiceFile.invoice_id)
+BY_PAPER = ("paper_voucher", PaperVoucher.id)
+BY_VOUCHER = ("voucher", JournalVoucher.id)
 # Ids per statement: well under PostgreSQL's 65,535 bind parameters.
 _ID_CHUNK = 5000
 
@@ -155,9 +160,9 @@ def since_last_full_verify(session: Session, *, key: bytes) -> Since:
             "run a full `railclaim archive verify`."
         )
     assert row.id is not None
-    changed_since = row.started_at - OVERLAP
-    logged = _set_back(session, row.audit_seq, changed_since)
-    return Since(changed_since, ChainHead(row.audit_seq, row.audit_mac), row.id, logged)
+    at = row.started_at - OVERLAP
+    changed = Changed(at, _set_back(session, row.audit_seq, at))
+    return Since(changed, ChainHead(row.audit_seq, row.audit_mac), row.id)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.archive.errors import RecordNotAsSealed, RetentionActive
 from app.archive.models import ArchiveFile, ArchiveRecord
 from app.archive.seal import record_digest
-from app.audit.models import AuditEvent
+from app.archive.verify_records import recorded_seals
 from app.audit.service import AuditedObject, EventRecorder
 from app.auth.models import User
 from app.problems import Conflict, NotFound
@@ -47,13 +47,7 @@ def purge_record(
 def _refuse_unless_as_sealed(session: Session, record: ArchiveRecord) -> None:
     """The retention date decides, so it must be the one sealed: a row edited to an earlier
     date (and then purged) would leave nothing for verify to compare."""
-    sealed = session.exec(
-        select(AuditEvent.details).where(
-            AuditEvent.action == "archive.recorded",
-            AuditEvent.object_type == "archive_record",
-            AuditEvent.object_id == str(record.id),
-        )
-    ).first()
+    sealed = recorded_seals(session, [record.id]).get(record.id)
     content = sealed.get("content") if isinstance(sealed, dict) else None
     as_sealed = (
         isinstance(sealed, dict)

@@ -13,7 +13,7 @@ from sqlalchemy import case, func
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
-from app.archive.checkpoint import Changed, made_since
+from app.archive.checkpoint import BY_RECORD, BY_VOUCHER, Changed, made_since
 from app.archive.documents import retention_until
 from app.archive.findings import ArchiveReport
 from app.archive.models import ArchiveFile, ArchiveRecord
@@ -27,9 +27,6 @@ from app.storage import FileStore
 REQUIRED_ROLES = ("voucher", "report", "metadata")
 _ROWS = 1000
 _BATCH = 500
-# How --since-last finds rows by the audit events that name them (see checkpoint.made_since).
-_RECORDS = ("archive_record", ArchiveRecord.id)
-_VOUCHERS = ("voucher", JournalVoucher.id)
 
 
 def check_completeness(
@@ -47,7 +44,7 @@ def check_completeness(
         )
         .join(LegalEntity, col(LegalEntity.id) == col(JournalVoucher.entity_id))
         .outerjoin(ArchiveRecord, col(ArchiveRecord.voucher_id) == col(JournalVoucher.id))
-        .where(*made_since(JournalVoucher.created_at, changed, logged=_VOUCHERS))
+        .where(*made_since(JournalVoucher.created_at, changed, logged=BY_VOUCHER))
         .execution_options(yield_per=_ROWS)
     )
     for number, period, uscc, record_id in vouchers:
@@ -106,7 +103,7 @@ def _check_folders(session: Session, report: ArchiveReport, changed: Changed | N
         )
         .join(JournalVoucher, col(JournalVoucher.id) == col(ArchiveRecord.voucher_id))
         .outerjoin(ArchiveFile, col(ArchiveFile.record_id) == col(ArchiveRecord.id))
-        .where(*made_since(ArchiveRecord.archived_at, changed, logged=_RECORDS))
+        .where(*made_since(ArchiveRecord.archived_at, changed, logged=BY_RECORD))
         .group_by(col(ArchiveRecord.id), col(JournalVoucher.id))
         .execution_options(yield_per=_ROWS)
     )  # fmt: skip
@@ -132,7 +129,7 @@ def _record_batches(session: Session, changed: Changed | None) -> Iterator[Seque
     while True:
         statement = (
             select(ArchiveRecord)
-            .where(*made_since(ArchiveRecord.archived_at, changed, logged=_RECORDS))
+            .where(*made_since(ArchiveRecord.archived_at, changed, logged=BY_RECORD))
             .order_by(col(ArchiveRecord.id))
             .limit(_BATCH)
         )
@@ -160,7 +157,7 @@ def check_records(
         files: dict[uuid.UUID, dict[str, ArchiveFile]] = defaultdict(dict)
         for row in session.exec(select(ArchiveFile).where(col(ArchiveFile.record_id).in_(ids))):
             files[row.record_id][row.path] = row
-        seals = _seals(session, ids)
+        seals = recorded_seals(session, ids)
         for record in batch:
             sealed = seals.get(record.id)
             metadata = str(sealed.get("metadata_sha256")) if sealed else None
@@ -169,7 +166,7 @@ def check_records(
     content.finish()
 
 
-def _seals(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+def recorded_seals(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
     """What each record's `archive.recorded` event sealed (its MAC is checked by the chain walk)."""
     events = session.exec(
         select(AuditEvent).where(

@@ -224,9 +224,11 @@ def _stream_events(session: Session, *, after: int = 0) -> Iterator[ChainEvent |
         last = events[-1].seq
 
 
-def _batch_after(seq: int) -> Any:
+def _batch_after(seq: int, *selected: Any) -> Any:
+    """The next batch of events after `seq`: whole rows, or the columns `selected`."""
     table = AuditEvent.__table__  # type: ignore[attr-defined]
-    return select(*table.c).where(table.c.seq > seq).order_by(table.c.seq).limit(_VERIFY_BATCH)
+    chosen = selected or tuple(table.c)
+    return select(*chosen).where(table.c.seq > seq).order_by(table.c.seq).limit(_VERIFY_BATCH)
 
 
 # What reading a row whose stored values no writer produced raises: SQLite keeps any text in a
@@ -237,9 +239,7 @@ _UNREADABLE = (ValueError, TypeError, KeyError, AttributeError)
 def _one_by_one(session: Session, *, after: int) -> list[ChainEvent | UnreadableEvent]:
     """The batch that failed to read, row by row, up to and with the first unreadable one."""
     table = AuditEvent.__table__  # type: ignore[attr-defined]
-    seqs = session.execute(
-        select(table.c.seq).where(table.c.seq > after).order_by(table.c.seq).limit(_VERIFY_BATCH)
-    ).scalars()
+    seqs = session.execute(_batch_after(after, table.c.seq)).scalars()
     events: list[ChainEvent | UnreadableEvent] = []
     for seq in list(seqs):
         try:

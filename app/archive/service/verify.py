@@ -18,6 +18,10 @@ from sqlmodel import Session, col, select
 
 from app.archive import verify_content, verify_records
 from app.archive.checkpoint import (
+    BY_INVOICE,
+    BY_INVOICE_OF_FILE,
+    BY_PAPER,
+    BY_RECORD,
     Changed,
     Since,
     TamperedCheckpoint,
@@ -36,11 +40,6 @@ from app.kit.dates import business_today
 from app.storage import FileStore
 
 _CHUNK = 1024 * 1024
-# How --since-last finds rows by the audit events that name them (see checkpoint.made_since).
-_RECORDS = ("archive_record", ArchiveRecord.id)
-_INVOICES = ("invoice", Invoice.id)
-_INVOICE_FILES = ("invoice", InvoiceFile.invoice_id)
-_PAPERS = ("paper_voucher", PaperVoucher.id)
 _ROWS = 1000
 
 
@@ -139,25 +138,25 @@ def _references(session: Session, changed: Changed | None) -> Iterator[Any]:
             col(ArchiveRecord.reference).label("name"),
             col(ArchiveFile.path).label("part"),
         ).join(ArchiveRecord, col(ArchiveRecord.id) == col(ArchiveFile.record_id))
-        .where(*made_since(ArchiveRecord.archived_at, changed, logged=_RECORDS)),
+        .where(*made_since(ArchiveRecord.archived_at, changed, logged=BY_RECORD)),
         columns(
             col(InvoiceFile.sha256), literal("invoice_file"), col(Invoice.invoice_number),
             col(InvoiceFile.kind),
         ).join(Invoice, col(Invoice.id) == col(InvoiceFile.invoice_id))
-        .where(*made_since(InvoiceFile.created_at, changed, logged=_INVOICE_FILES)),
+        .where(*made_since(InvoiceFile.created_at, changed, logged=BY_INVOICE_OF_FILE)),
         columns(
             col(Invoice.xbrl_sha256), literal("invoice_xbrl"), col(Invoice.invoice_number),
             literal("xbrl"),
         ).where(
             col(Invoice.xbrl_sha256).is_not(None),
-            *made_since(Invoice.created_at, changed, logged=_INVOICES),
+            *made_since(Invoice.created_at, changed, logged=BY_INVOICE),
         ),
         columns(
             col(PaperVoucher.scan_sha256), literal("paper_scan"), col(PaperVoucher.serial_number),
             literal("scan"),
         ).where(
             col(PaperVoucher.scan_sha256).is_not(None),
-            *made_since(PaperVoucher.created_at, changed, logged=_PAPERS),
+            *made_since(PaperVoucher.created_at, changed, logged=BY_PAPER),
         ),
     ]  # fmt: skip
     statement = union_all(*parts).order_by("sha256")
@@ -209,7 +208,7 @@ def check_xbrl(
         .join(Invoice, col(Invoice.id) == col(ArchiveFile.invoice_id))
         .where(
             ArchiveFile.role == "invoice-xbrl",
-            *made_since(ArchiveRecord.archived_at, changed, logged=_RECORDS),
+            *made_since(ArchiveRecord.archived_at, changed, logged=BY_RECORD),
         )
         .execution_options(yield_per=_ROWS)
     )
@@ -241,7 +240,7 @@ def check_invoice_files(
     )
     rows = session.execute(
         columns(col(Invoice.invoice_number), col(Invoice.sha256)).where(
-            ~own_file, *made_since(Invoice.created_at, changed, logged=_INVOICES)
+            ~own_file, *made_since(Invoice.created_at, changed, logged=BY_INVOICE)
         )
     )
     for number, sha256 in rows:
