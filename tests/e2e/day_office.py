@@ -21,10 +21,12 @@ from tests.e2e.phone import fits_the_phone, visit
 
 CLAIM_TITLES = ("上海客户拜访", "南京供应商审核")
 CENT = Decimal("0.01")
+# httpx's 5 s default is shorter than a password hash or an export takes on a loaded CI machine.
+HTTP = httpx.Client(timeout=30)
 
 
 def api_headers(server: LiveServer, who: str) -> dict[str, str]:
-    login = httpx.post(
+    login = HTTP.post(
         f"{server.url}/api/v1/auth/token",
         data={"username": who, "password": DEMO_PASSWORDS[who]},
     )
@@ -35,11 +37,11 @@ def api_headers(server: LiveServer, who: str) -> dict[str, str]:
 def tokens_of(server: LiveServer, who: str) -> list[dict[str, str]]:
     """A login token and a personal API token (what an ERP script would hold) for one user."""
     login = api_headers(server, who)
-    made = httpx.post(f"{server.url}/api/v1/tokens", json={"name": "网银对账脚本"}, headers=login)
+    made = HTTP.post(f"{server.url}/api/v1/tokens", json={"name": "网银对账脚本"}, headers=login)
     assert made.status_code == 201, made.text
     personal = {"Authorization": f"Bearer {made.json()['token']}"}
     for headers in (login, personal):
-        assert httpx.get(f"{server.url}/api/v1/users/me", headers=headers).status_code == 200
+        assert HTTP.get(f"{server.url}/api/v1/users/me", headers=headers).status_code == 200
     return [login, personal]
 
 
@@ -95,7 +97,7 @@ def export_reads_as_numbers(page: Page, server: LiveServer, claim_urls: list[str
     column = {c.value: index for index, c in enumerate(codes)}
 
     headers = api_headers(server, "finance")
-    api_rows = httpx.get(
+    api_rows = HTTP.get(
         f"{server.url}/api/v1/vouchers/export",
         params={"period": period, "format": "json"},
         headers=headers,
@@ -117,7 +119,7 @@ def export_reads_as_numbers(page: Page, server: LiveServer, claim_urls: list[str
                 str(row[column["debit"]].value)
             ).quantize(CENT)
     for url in claim_urls:
-        claim = httpx.get(f"{server.url}/api/v1/claims/{_claim_id(url)}", headers=headers).json()
+        claim = HTTP.get(f"{server.url}/api/v1/claims/{_claim_id(url)}", headers=headers).json()
         assert booked[claim["id"]] == Decimal(str(claim["total"]))
     visit(page, f"{server.url}/")
     expect(page.locator("svg.chart-svg")).to_have_count(2)
@@ -159,9 +161,9 @@ def admin_deactivates(page: Page, server: LiveServer, who: str, tokens: list[dic
     expect(page.locator("#user-done")).to_contain_text("已停用该用户")
     fits_the_phone(page)
     for headers in tokens:
-        answer = httpx.get(f"{server.url}/api/v1/users/me", headers=headers)
+        answer = HTTP.get(f"{server.url}/api/v1/users/me", headers=headers)
         assert answer.status_code in (401, 403), answer.text
-    refused = httpx.post(
+    refused = HTTP.post(
         f"{server.url}/api/v1/auth/token",
         data={"username": who, "password": DEMO_PASSWORDS[who]},
     )
