@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import httpx
 from fastapi import FastAPI
 from sqlmodel import Session
 
 from app.db import utcnow
 from app.webhooks.backoff import RetryPolicy
 from app.webhooks.outbox import enqueue_event
-from app.webhooks.worker import DEFAULT_LEASE, deliver_due
+from app.webhooks.worker import DEFAULT_LEASE, deliver_due, delivery_client
 
 
 def utc(**delta: float) -> dt.datetime:
@@ -37,7 +36,7 @@ def run_worker_pass(
     policy: RetryPolicy | None = None,
     lease: dt.timedelta = DEFAULT_LEASE,
 ) -> int:
-    with httpx.Client(timeout=5, trust_env=False) as client:
+    with delivery_client(5) as client:
         return deliver_due(
             lambda: Session(app.state.engine, expire_on_commit=False),
             client=client,

@@ -19,23 +19,20 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app.webhooks.models import EventType as EventType  # re-exported: the pages list the types
+from app.webhooks.receivers import forbidden_receiver
 
 DeliveryStatus = Literal["pending", "delivered", "dead"]
 
 
 def _not_link_local(url: HttpUrl) -> HttpUrl:
-    """A cloud machine's metadata service answers on a link-local address (169.254.169.254):
-    a receiver there would post event bodies to it and store its answers in the delivery log.
-    Loopback and private addresses stay allowed: receivers on the same host or network are
-    common (and the tests use one)."""
+    """A URL naming a forbidden address is refused here; a host name is checked where a
+    delivery connects (see `app.webhooks.receivers`)."""
     host = (url.host or "").strip("[]")
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return url  # a name: resolved at delivery
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped  # ::ffff:169.254.169.254 is 169.254.169.254
-    if address.is_link_local or address.is_unspecified:
+        return url
+    if forbidden_receiver(address):
         raise PydanticCustomError(
             "link_local_receiver", "a link-local or unspecified address is no webhook receiver"
         )

@@ -22,6 +22,7 @@ from app.db import make_engine, utcnow
 from app.kit.retries import attempt_due
 from app.webhooks.backoff import RetryPolicy
 from app.webhooks.dispatch import DeliveryJob, Outcome, claim_next, record_outcome
+from app.webhooks.receivers import guarded_transport
 from app.webhooks.signing import signature_header
 
 logger = logging.getLogger("railclaim.webhooks")
@@ -93,7 +94,7 @@ def run_worker(settings: Settings, stop_event: threading.Event) -> None:
     engine = make_engine(settings.database_url)
     logger.info("webhook worker started")
     try:
-        with _client(settings) as client:
+        with delivery_client(settings.webhook_timeout_seconds) as client:
             while not stop_event.is_set():
                 sent = _deliver_safely(engine, client, settings, limit=_BATCH)
                 if sent == 0:
@@ -115,14 +116,20 @@ def run_once(settings: Settings, *, limit: int = 10_000) -> int:
     """`railclaim worker --once`: one pass over what is due now (cron, tests); returns attempts."""
     engine = make_engine(settings.database_url)
     try:
-        with _client(settings) as client:
+        with delivery_client(settings.webhook_timeout_seconds) as client:
             return _deliver_pass(engine, client, settings, limit=limit)
     finally:
         engine.dispose()
 
 
-def _client(settings: Settings) -> httpx.Client:
-    return httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False)
+def delivery_client(timeout_seconds: float) -> httpx.Client:
+    """The client deliveries go out on: no redirects, and connected directly (no proxy from
+    the environment), so the receiver guard sees the address it connects to."""
+    return httpx.Client(
+        timeout=timeout_seconds,
+        follow_redirects=False,
+        transport=guarded_transport(),
+    )
 
 
 def _lease(settings: Settings) -> dt.timedelta:

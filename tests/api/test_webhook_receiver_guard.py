@@ -1,0 +1,163 @@
+"""A receiver named by a host is checked where the delivery connects: a name that resolves to a
+link-local or unspecified address (a cloud metadata service) is never connected to, and the
+address checked is the one connected to, so a name that changes its answer gains nothing."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpcore
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.db import utcnow
+from app.webhooks import receivers
+from tests.api.test_webhook_delivery import deliveries, subscribe
+from tests.factories import bearer, make_user
+from tests.webhook_receiver import Receiver
+from tests.webhook_support import enqueue, run_worker_pass
+
+_real_getaddrinfo = socket.getaddrinfo
+
+
+@pytest.fixture
+def admin(session: Session) -> dict[str, str]:
+    return bearer(session, make_user(session, "admin"))
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def names(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[list[str]]]:
+    """A resolver for made-up names: each lookup of a name takes the next list of addresses
+    (the last one repeats); any other host resolves as usual."""
+    answers: dict[str, list[list[str]]] = {}
+
+    def getaddrinfo(host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host not in answers:
+            return _real_getaddrinfo(host, port, *args, **kwargs)
+        queue = answers[host]
+        addresses = queue.pop(0) if len(queue) > 1 else queue[0]
+        return [
+            info
+            for address in addresses
+            for info in _real_getaddrinfo(address, port, *args, **kwargs)
+        ]
+
+    monkeypatch.setattr(receivers.socket, "getaddrinfo", getaddrinfo)
+    return answers
+
+
+@pytest.fixture
+def connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every address a delivery opened a TCP connection to."""
+    opened: list[str] = []
+    connect: Callable[..., httpcore.NetworkStream] = httpcore.SyncBackend.connect_tcp
+
+    def recording(self: httpcore.SyncBackend, host: str, port: int, *args: Any) -> Any:
+        opened.append(host)
+        return connect(self, host, port, *args)
+
+    monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", recording)
+    return opened
+
+
+def _port(receiver: Receiver) -> int:
+    return int(receiver.url.split(":")[2].split("/")[0])
+
+
+def test_a_receiver_named_by_a_host_is_resolved_and_reached(
+    client: TestClient,
+    app: FastAPI,
+    admin: dict[str, str],
+    receiver: Receiver,
+    names: dict[str, list[list[str]]],
+    connections: list[str],
+):
+    names["erp.example.test"] = [["127.0.0.1"]]
+    subscription = subscribe(client, admin, f"http://erp.example.test:{_port(receiver)}/hook")
+    enqueue(app, "claim.paid", {"claim_id": "c1"})
+
+    assert run_worker_pass(app, now=utcnow()) == 1
+    [request] = receiver.received()
+    assert request.headers["Host"] == f"erp.example.test:{_port(receiver)}"
+    assert connections == ["127.0.0.1"]
+    assert deliveries(client, admin, subscription["id"])[0]["status"] == "delivered"
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["169.254.169.254"],
+        ["fe80::1"],
+        ["::ffff:169.254.169.254"],
+        ["0.0.0.0"],
+        # One forbidden answer among good ones refuses the name: the good one may not be picked.
+        ["127.0.0.1", "169.254.169.254"],
+    ],
+)
+def test_a_host_resolving_to_a_forbidden_address_is_never_connected_to(
+    client: TestClient,
+    app: FastAPI,
+    admin: dict[str, str],
+    receiver: Receiver,
+    names: dict[str, list[list[str]]],
+    connections: list[str],
+    addresses: list[str],
+):
+    names["metadata.example.test"] = [addresses]
+    url = f"http://metadata.example.test:{_port(receiver)}/latest/meta-data/"
+    subscription = subscribe(client, admin, url)
+    enqueue(app, "claim.paid", {"claim_id": "c1"})
+
+    assert run_worker_pass(app, now=utcnow()) == 1
+    assert connections == []
+    assert receiver.received() == []
+    [delivery] = deliveries(client, admin, subscription["id"])
+    assert delivery["status"] == "pending"  # retried later, like any receiver that is down
+    assert delivery["last_status_code"] is None
+    assert "link-local or unspecified address" in delivery["last_error"]
+    assert "metadata.example.test" in delivery["last_error"]
+
+
+def test_a_name_that_changes_its_answer_is_checked_at_each_connection(
+    client: TestClient,
+    app: FastAPI,
+    admin: dict[str, str],
+    receiver: Receiver,
+    names: dict[str, list[list[str]]],
+    connections: list[str],
+):
+    # DNS rebinding: a good answer first (as when the URL was checked), the metadata service next.
+    names["rebind.example.test"] = [["127.0.0.1"], ["169.254.169.254"]]
+    subscribe(client, admin, f"http://rebind.example.test:{_port(receiver)}/hook")
+    enqueue(app, "claim.paid", {"claim_id": "c1"})
+    assert run_worker_pass(app, now=utcnow()) == 1
+    enqueue(app, "claim.paid", {"claim_id": "c2"})
+
+    assert run_worker_pass(app, now=utcnow()) == 1
+    assert connections == ["127.0.0.1"]
+    assert [r.json["data"]["claim_id"] for r in receiver.received()] == ["c1"]
+
+
+def test_a_name_that_does_not_resolve_is_a_failed_attempt_in_the_log(
+    client: TestClient, app: FastAPI, admin: dict[str, str], connections: list[str]
+):
+    subscription = subscribe(client, admin, "http://nowhere.invalid/hook")
+    enqueue(app, "claim.paid", {"claim_id": "c1"})
+
+    assert run_worker_pass(app, now=utcnow()) == 1
+    [delivery] = deliveries(client, admin, subscription["id"])
+    assert delivery["status"] == "pending"
+    assert "nowhere.invalid cannot be resolved" in delivery["last_error"]
+    assert connections == []
