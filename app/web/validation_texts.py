@@ -87,6 +87,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "period_range_reversed": ("截止期间不能早于起始期间", "The end period is before the start"),
     "month_format": ("请填写期间，格式 YYYY-MM", "Enter a period as YYYY-MM"),
+    "paid_before_booking": (
+        "付款日期不能早于入账凭证的日期",
+        "The payment date is before the booking voucher's date",
+    ),
     # Rules the services name in ValidationProblem(code=...): people and substitutes.
     "own_account_deactivated": ("不能停用自己的账户", "You cannot deactivate your own account"),
     "own_admin_role_removed": (

@@ -141,3 +141,35 @@ def test_a_claim_whose_booking_was_reversed_is_not_paid(client: TestClient, sess
     assert reversed_.json()["number"] in paid.json()["detail"]
     kinds = [v["kind"] for v in client.get("/api/v1/vouchers", headers=finance).json()["items"]]
     assert sorted(kinds) == ["booking", "reversal"]
+
+
+def test_a_payment_is_not_dated_before_its_booking(client: TestClient, session: Session):
+    office = make_office(session)
+    invoice = upload_invoice(client, office, session)
+    claim = approved_claim(client, office, [{"invoice_id": invoice["id"]}])
+    finance, cashier = office.headers["finance"], office.headers["finance2"]
+    booked = client.post(
+        f"/api/v1/claims/{claim['id']}/book", json={"booking_date": "2026-11-20"}, headers=finance
+    )
+    assert booked.status_code == 200, booked.text
+
+    early = client.post(
+        f"/api/v1/claims/{claim['id']}/pay",
+        json={"paid_on": "2026-10-31", "reference": "BANK-1"},
+        headers=cashier,
+    )
+
+    assert early.status_code == 422, early.text
+    [error] = early.json()["errors"]
+    assert error["field"] == "paid_on"
+    assert error["code"] == "paid_before_booking"
+    assert "2026-11-20" in error["message"]
+    vouchers = client.get("/api/v1/vouchers", headers=finance).json()["items"]
+    assert [v["kind"] for v in vouchers] == ["booking"]
+    same_day = client.post(
+        f"/api/v1/claims/{claim['id']}/pay",
+        json={"paid_on": "2026-11-20", "reference": "BANK-1"},
+        headers=cashier,
+    )
+    assert same_day.status_code == 200, same_day.text
+    assert same_day.json()["state"] == "paid"

@@ -174,6 +174,14 @@ def plan_payment(
     assert claimant is not None
     assert booked is not None  # foreign keys guarantee both
     _refuse_reversed_booking(session, booked)
+    if paid_on < booked.date:
+        # The payable a payment settles exists from its booking on; a payment dated earlier
+        # would settle it in the books before it was owed (and in an earlier period).
+        raise ValidationProblem(
+            "paid_on",
+            f"not before {booked.date}, the date of the booking voucher {booked.number_text}",
+            code="paid_before_booking",
+        )
     lines = payment_lines(session, claim.entity_id, claimant, claim.total, reference)
     draft = VoucherDraft(
         entity_id=claim.entity_id,
