@@ -19,7 +19,7 @@ from app.invoices.errors import InvoiceStateConflict
 from app.invoices.models import Invoice
 from app.invoices.queries import get_visible_invoice
 from app.kit.bulk import BulkResult, run_each
-from app.ledger.periods import refuse_before_first_posting_day, refuse_closed_period
+from app.ledger.periods import hold_open_periods, refuse_before_first_posting_day
 
 
 def confirm_deduction(
@@ -38,9 +38,10 @@ def confirm_deduction(
     if previous == confirmed_on:
         return invoice  # confirmed so already: nothing moves, nothing to record
     refuse_before_first_posting_day("confirmed_on", confirmed_on)
-    for day in (previous, confirmed_on):
-        if day is not None:
-            refuse_closed_period(session, invoice.entity_id, day)
+    # Held, not only read: a close of either month waits for this confirmation to commit.
+    hold_open_periods(
+        session, invoice.entity_id, [d for d in (previous, confirmed_on) if d is not None]
+    )
     invoice.deduction_confirmed_on = confirmed_on
     invoice.updated_at = utcnow()
     session.add(invoice)

@@ -73,6 +73,25 @@ def refuse_closed_period(session: Session, entity_id: uuid.UUID, day: dt.date) -
         )
 
 
+def hold_open_periods(session: Session, entity_id: uuid.UUID, days: list[dt.date]) -> None:
+    """Refuses a change filed under the periods of `days` unless they are open, and keeps them
+    open until the caller commits: their rows stay locked (on PostgreSQL; SQLite's write lock,
+    taken at BEGIN, does the same), so a close waits for the change and sees it done.
+
+    Locked in month order, so two changes over the same months cannot deadlock."""
+    for period in sorted({period_of(day) for day in days}):
+        ensure_period(session, entity_id, period)
+        status = session.exec(
+            select(Period.status)
+            .where(Period.entity_id == entity_id, Period.period == period)
+            .with_for_update()
+        ).one()
+        if status == "closed":
+            raise PeriodClosed(
+                f"The period {period} is closed; post into an open period.", period=period
+            )
+
+
 def next_voucher_number(session: Session, entity_id: uuid.UUID, period: str) -> int:
     """Takes the next number under the period row's lock, so numbers have no gaps or repeats.
 

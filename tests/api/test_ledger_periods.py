@@ -3,12 +3,20 @@ of the reversal date; the input-VAT report nets reversals out."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from app.config import Settings
+from app.ledger.errors import PeriodClosed
+from app.ledger.periods import ensure_period, hold_open_periods
 from tests.api.ledger_helpers import (
     API,
     Office,
@@ -263,3 +271,36 @@ def test_a_closed_periods_input_vat_neither_loses_nor_gains_a_confirmation(
         ).status_code
         == 422
     )
+
+
+def test_a_confirmation_holds_its_months_open_until_it_commits(
+    client: TestClient, session: Session, settings: Settings, app: FastAPI
+):
+    if settings.is_sqlite:
+        pytest.skip("SQLite takes its write lock at BEGIN: a close never overlaps a confirmation")
+    office = make_office(session)
+    entity_id = office.entity.id
+    with Session(app.state.engine) as earlier:  # October's row exists, November's does not
+        ensure_period(earlier, entity_id, "2026-10")
+        earlier.commit()
+    with Session(app.state.engine) as confirming, Session(app.state.engine) as closing:
+        hold_open_periods(confirming, entity_id, [dt.date(2026, 11, 1), dt.date(2026, 10, 20)])
+        # A close of either month has to wait for the confirmation's commit: on the row's
+        # lock, or on the row the confirmation is inserting.
+        for close_step in (
+            lambda: closing.execute(
+                text("UPDATE accounting_period SET status = 'closed' "
+                     "WHERE entity_id = :e AND period = '2026-10'"),
+                {"e": entity_id},
+            ),
+            lambda: ensure_period(closing, entity_id, "2026-11"),
+        ):  # fmt: skip
+            closing.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            with pytest.raises(OperationalError, match="lock timeout"):
+                close_step()
+            closing.rollback()
+        confirming.rollback()
+    closed = client.post(f"{API}/periods/2026-10/close", headers=office.headers["finance"])
+    assert closed.status_code == 200, closed.text
+    with Session(app.state.engine) as confirming, pytest.raises(PeriodClosed):
+        hold_open_periods(confirming, entity_id, [dt.date(2026, 10, 20)])
