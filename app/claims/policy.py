@@ -154,6 +154,30 @@ def _business_type_unclear(
     )
 
 
+def _arithmetic(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
+    # The deductible input VAT is the invoice's own tax amount: one that does not add up with
+    # the fare (or has the wrong sign) would be booked as input VAT as it stands.
+    if "arithmetic" not in item.warning_codes:
+        return None
+    return item.blocks(
+        "invoice-arithmetic",
+        f"The amounts of {item.label} do not add up (fare, amount excluding tax, tax): it is not "
+        "reimbursed as issued; ask for a corrected invoice.",
+    )
+
+
+def _face_differs(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
+    # The data file (XBRL) decides what is booked; the approver should see that the printed
+    # face says otherwise before approving it.
+    if "face-xbrl-mismatch" not in item.warning_codes:
+        return None
+    return item.warns(
+        "face-xbrl-mismatch",
+        f"The printed face of {item.label} differs from its data file (XBRL): compare them "
+        "before approving.",
+    )
+
+
 def _passenger(item: ItemFacts, _claim: ClaimFacts, _policy: PolicySettings) -> Finding | None:
     if item.passenger_is_claimant or item.justification:
         return None
@@ -269,6 +293,8 @@ _RULES: tuple[Rule, ...] = (
     _void,
     _reissued,
     _business_type_unclear,
+    _arithmetic,
+    _face_differs,
     _passenger,
     _verification,
     _issued_in_future,

@@ -187,6 +187,10 @@ FINDINGS_ZH: dict[str, str] = {
     "item-void": "票据已被红字发票作废，请从报销单中删除。",
     "ticket-reissued": "同一车票有另一张有效发票（换开），需等待红字发票。",
     "business-type-unclear": "发票的业务类型（售/退/改签）不明确，需财务确认后才能报销。",
+    "invoice-arithmetic": (
+        "发票金额不能相互勾稽（票价、不含税金额、税额），不能按原票报销，请取得更正后的发票。"
+    ),
+    "face-xbrl-mismatch": "发票票面与所附结构化数据（XBRL）不一致，审批前请核对。",
     "passenger-not-claimant": "乘车人不是报销人本人，请为该票据填写说明。",
     "verification-mismatch": "查验结果与发票数据不一致。",
     "unverified": "发票尚未通过税务平台查验。",

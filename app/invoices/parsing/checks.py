@@ -22,11 +22,38 @@ def check_invoice(fields: InvoiceFields, rules: KindRules) -> list[Finding]:
     """Every finding the fields alone support, in a stable order: the kind's amounts first."""
     return [
         *rules.check_amounts(fields),
+        *_signs_agree(fields),
         *_invoice_number_structure(fields),
         *_uscc_check_digit(fields),
         *_issue_before_travel(fields),
         *_red_letter(fields),
     ]
+
+
+_SIGNED_PARTS = (
+    "amount_excluding_tax", "tax_amount", "fuel_surcharge", "civil_aviation_fund", "other_taxes",
+    "total_amount",
+)  # fmt: skip
+
+
+def _signs_agree(fields: InvoiceFields) -> list[Finding]:
+    """Every amount has the fare's sign (a blue invoice's are all ≥ 0, a red-letter or 退差 one's
+    all ≤ 0). The sums alone would pass a negative amount excluding tax beside a tax larger than
+    the fare, which booked as a negative expense beside an inflated input VAT."""
+    fare = fields.fare
+    if fare is None:
+        return []
+    negative = fare < 0
+    opposite = [
+        name
+        for name in _SIGNED_PARTS
+        if (value := getattr(fields, name)) is not None and value != 0 and (value < 0) != negative
+    ]
+    return [
+        Finding("arithmetic", f"{name} {getattr(fields, name)} has the opposite sign of the "
+                f"fare {fare}", name)
+        for name in opposite
+    ]  # fmt: skip
 
 
 def _invoice_number_structure(fields: InvoiceFields) -> list[Finding]:

@@ -12,6 +12,9 @@ from decimal import Decimal
 import pytest
 
 from app.invoices.parsing import ParsedInvoice, parse_file
+from app.invoices.parsing.checks import check_invoice
+from app.invoices.parsing.fields import InvoiceFields
+from app.invoices.parsing.railway_fields import RAILWAY
 from railclaim_devkit.synthetic import (
     InvoiceSpec,
     layout_face,
@@ -188,3 +191,34 @@ def test_renditions_that_disagree_are_merged_with_a_finding() -> None:
 def _zip_members(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.mark.parametrize(
+    ("fare", "excl", "tax", "opposite"),
+    [
+        # Sums that add up, with no rate to check the tax against: only the signs tell.
+        ("553.00", "-47.00", "600.00", ["amount_excluding_tax"]),
+        ("553.00", "653.00", "-100.00", ["tax_amount"]),
+        ("-553.00", "-598.66", "45.66", ["tax_amount"]),
+    ],
+)
+def test_arithmetic_amounts_of_the_other_sign_than_the_fare(
+    fare: str, excl: str, tax: str, opposite: list[str]
+) -> None:
+    fields = InvoiceFields(
+        fare=Decimal(fare), amount_excluding_tax=Decimal(excl), tax_amount=Decimal(tax)
+    )
+    findings = check_invoice(fields, RAILWAY)
+    assert [f.field for f in findings if f.code == "arithmetic"] == opposite
+
+
+@pytest.mark.parametrize(
+    ("fare", "excl", "tax"), [("553.00", "507.34", "45.66"), ("-553.00", "-507.34", "-45.66")]
+)
+def test_a_blue_and_a_red_letter_invoice_have_amounts_of_one_sign(
+    fare: str, excl: str, tax: str
+) -> None:
+    fields = InvoiceFields(
+        fare=Decimal(fare), amount_excluding_tax=Decimal(excl), tax_amount=Decimal(tax)
+    )
+    assert [f for f in check_invoice(fields, RAILWAY) if f.code == "arithmetic"] == []
