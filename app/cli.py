@@ -330,7 +330,10 @@ def archive_export(
         # The bag is written (an auditor may want to see it) but is no faithful copy: say so.
         for failure in failures[:20]:
             typer.echo(f"integrity failure: {failure}", err=True)
-        _fail(f"{len(failures)} archived files are missing or not as recorded; the bag says so")
+        _fail(
+            f"{len(failures)} integrity failures (files missing or not as recorded, records not "
+            "as sealed); the bag says so in Integrity-Failures"
+        )
 
 
 @archive_cli.command("verify")

@@ -10,8 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.archive.errors import RecordNotAsSealed, RetentionActive
 from app.archive.models import ArchiveFile, ArchiveRecord
-from app.archive.seal import record_digest
-from app.archive.verify_records import recorded_seals
+from app.archive.verify_records import as_sealed, recorded_seals
 from app.audit.service import AuditedObject, EventRecorder
 from app.auth.models import User
 from app.problems import Conflict, NotFound
@@ -47,18 +46,7 @@ def purge_record(
 def _refuse_unless_as_sealed(session: Session, record: ArchiveRecord) -> None:
     """The retention date decides, so it must be the one sealed: a row edited to an earlier
     date (and then purged) would leave nothing for verify to compare."""
-    sealed = recorded_seals(session, [record.id]).get(record.id)
-    content = sealed.get("content") if isinstance(sealed, dict) else None
-    as_sealed = (
-        isinstance(sealed, dict)
-        and sealed.get("metadata_sha256") == record.metadata_sha256
-        # Records archived before the content seal carry the metadata hash only.
-        and (
-            content is None
-            or (isinstance(content, dict) and content.get("record") == record_digest(record))
-        )
-    )
-    if not as_sealed:
+    if not as_sealed(record, recorded_seals(session, [record.id]).get(record.id)):
         raise RecordNotAsSealed(
             f"{record.reference} does not match what the audit chain sealed; it is not purged.",
             reference=record.reference,

@@ -17,6 +17,7 @@ from app.archive.checkpoint import BY_RECORD, BY_VOUCHER, Changed, made_since
 from app.archive.documents import retention_until
 from app.archive.findings import ArchiveReport
 from app.archive.models import ArchiveFile, ArchiveRecord
+from app.archive.seal import record_digest
 from app.archive.verify_content import ContentCheck
 from app.audit.models import AuditEvent
 from app.entities.models import LegalEntity
@@ -178,6 +179,18 @@ def recorded_seals(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, di
     return {uuid.UUID(e.object_id or ""): e.details for e in events}
 
 
+def as_sealed(record: ArchiveRecord, sealed: dict[str, Any] | None) -> bool:
+    """The record row is the one its `archive.recorded` event sealed: the metadata hash, and the
+    row's own digest where the event carries a content seal (records archived before the
+    content seal carry the metadata hash only)."""
+    if not isinstance(sealed, dict) or sealed.get("metadata_sha256") != record.metadata_sha256:
+        return False
+    content = sealed.get("content")
+    return content is None or (
+        isinstance(content, dict) and content.get("record") == record_digest(record)
+    )
+
+
 def _check_record_metadata(
     store: FileStore,
     report: ArchiveReport,
@@ -198,7 +211,7 @@ def _check_record_metadata(
         report.fail("metadata-mismatch", label, "the metadata file is not the recorded one",
                     "authenticity")  # fmt: skip
         return
-    listed = _listed_files(store.get(stored.sha256))
+    listed = listed_files(store.get(stored.sha256))
     if listed is None:
         report.fail("metadata-unreadable", label, "the metadata is not the JSON this service "
                     "writes", "usability")  # fmt: skip
@@ -215,7 +228,7 @@ def _check_record_metadata(
                     "authenticity")  # fmt: skip
 
 
-def _listed_files(data: bytes) -> dict[str, tuple[str, str | None]] | None:
+def listed_files(data: bytes) -> dict[str, tuple[str, str | None]] | None:
     """Path → (sha256, role) as the sealed metadata lists them. The role decides which checks a
     file meets (an XBRL is parsed): a row's role changed by hand would take it out of them."""
     try:

@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
+from app.archive.documents import safe_name
+from app.archive.service.export import start_export, stream_export
 from app.audit.models import AuditEvent
 from app.config import Settings
 from tests.api.archive_helpers import (
@@ -21,6 +23,8 @@ from tests.api.archive_helpers import (
     records,
     unzip,
 )
+from tests.api.test_archive_verify import drop_archive_triggers
+from tests.api.test_audit import run_sql
 from tests.api.test_auth import assert_problem
 from tests.api.test_cli import cli_env, run  # noqa: F401  (fixture)
 from tests.factories import bearer, make_user
@@ -94,6 +98,55 @@ def test_an_altered_stored_file_makes_the_exported_bag_invalid(
     assert bag_info(bag_dir)["Integrity-Failures"] == "1"
     with pytest.raises(bagit.BagValidationError):
         bagit.Bag(str(bag_dir)).validate()
+
+
+@pytest.mark.parametrize(
+    ("tamper", "failure"),
+    [
+        # A file row pointed at other stored bytes: the bag's manifest would match them.
+        (
+            "UPDATE archive_file SET sha256 = (SELECT sha256 FROM archive_file WHERE path = "
+            "'voucher.json'), size = (SELECT size FROM archive_file WHERE path = 'voucher.json') "
+            "WHERE role = 'invoice-original'",
+            "the files are not the ones its sealed metadata lists",
+        ),
+        ("DELETE FROM archive_file WHERE role = 'invoice-original'", "the files are not the ones"),
+        ("UPDATE archive_record SET total = total + 1", "not the one the audit chain sealed"),
+        (
+            "UPDATE archive_record SET retention_until = '2027-12-31'",
+            "not the one the audit chain sealed",
+        ),
+        (
+            "UPDATE archive_file SET sha256 = (SELECT sha256 FROM archive_file WHERE path = "
+            "'voucher.json'), size = (SELECT size FROM archive_file WHERE path = 'voucher.json') "
+            "WHERE path = 'metadata.json'",
+            "the metadata file is not the one the record names",
+        ),
+    ],
+    ids=["file-pointed-elsewhere", "file-row-deleted", "total", "retention", "metadata-row"],
+)
+def test_a_record_not_as_sealed_is_an_integrity_failure_of_the_bag(
+    client: TestClient, session: Session, tmp_path: Path, tamper: str, failure: str
+):
+    archived = booked_claim(client, session)
+    drop_archive_triggers(session)
+    run_sql(session, tamper)
+    failures: list[str] = []
+
+    bag_dir = unzip(export(client, archived.auditor), tmp_path)
+    with Session(client.app.state.engine) as reader:  # the same through the CLI's entry
+        plan = start_export(
+            reader, entity_id=archived.office.entity.id, period_from="2026-01",
+            period_to="2026-12", actor=None, key=b"k" * 32,
+        )  # fmt: skip
+    with Session(client.app.state.engine) as reader:
+        b"".join(stream_export(reader, store=client.app.state.store, plan=plan, failures=failures))
+
+    assert bag_info(bag_dir)["Integrity-Failures"] == "1"
+    [named] = failures
+    assert failure in named
+    assert named.startswith(f"{safe_name(records(session)[0].reference)}/: ")
+    bagit.Bag(str(bag_dir)).validate()  # the bag itself is consistent: only the seal tells
 
 
 def test_export_is_audited_even_when_nothing_is_read(client: TestClient, session: Session):

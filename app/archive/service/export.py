@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, or_
 from sqlalchemy import select as columns
@@ -25,6 +25,7 @@ from app.archive.documents import safe_name
 from app.archive.index import IndexWriter
 from app.archive.models import ArchiveFile, ArchiveRecord
 from app.archive.prefetch import Fetched, Wanted, read_ahead
+from app.archive.verify_records import as_sealed, listed_files, recorded_seals
 from app.audit.service import AuditedObject, EventRecorder
 from app.auth.models import User
 from app.entities.models import LegalEntity
@@ -153,6 +154,7 @@ class _Batch:
     files: dict[uuid.UUID, list[FileRow]]
     invoices: dict[uuid.UUID, Invoice]
     papers: dict[uuid.UUID, PaperVoucher]
+    seals: dict[uuid.UUID, dict[str, Any]]
 
 
 def _batches(session: Session, plan: ExportPlan) -> Iterator[_Batch]:
@@ -205,22 +207,29 @@ def _load_batch(session: Session, records: list[tuple[ArchiveRecord, dt.date]]) 
     paper_ids = {f.paper_voucher_id for f in rows if f.paper_voucher_id}
     invoices = session.exec(select(Invoice).where(col(Invoice.id).in_(invoice_ids))).all()
     papers = session.exec(select(PaperVoucher).where(col(PaperVoucher.id).in_(paper_ids))).all()
-    return _Batch(records, files, {i.id: i for i in invoices}, {p.id: p for p in papers})
+    seals = recorded_seals(session, [r.id for r, _ in records])
+    return _Batch(records, files, {i.id: i for i in invoices}, {p.id: p for p in papers}, seals)
 
 
 def _write_batch(
     bag: StreamedBag, index: IndexWriter, totals: _Totals, store: FileStore, batch: _Batch
 ) -> Iterator[bytes]:
     entries = [
-        (f"{safe_name(record.reference)}/{file.path}", file)
+        (f"{safe_name(record.reference)}/{file.path}", record.id, file)
         for record, _ in batch.records
         for file in batch.files.get(record.id, [])
     ]
-    fetched = read_ahead(store, (Wanted(file.sha256, file.size) for _, file in entries))
-    for (path, file), ahead in zip(entries, fetched, strict=True):
+    fetched = read_ahead(store, (Wanted(file.sha256, file.size) for _, _, file in entries))
+    listings: dict[uuid.UUID, bytes] = {}
+    for (path, record_id, file), ahead in zip(entries, fetched, strict=True):
         yield from _write_file(bag, store, path, file, ahead)
+        if file.path == "metadata.json" and ahead.actual_sha256 == file.sha256:
+            listings[record_id] = ahead.data or b""
     for record, voucher_date in batch.records:
         files = batch.files.get(record.id, [])
+        bag.failures.extend(
+            _seal_failures(record, batch.seals.get(record.id), files, listings.get(record.id))
+        )
         invoices = [batch.invoices[i] for i in dict.fromkeys(f.invoice_id for f in files) if i]
         papers = [batch.papers[p] for p in dict.fromkeys(f.paper_voucher_id for f in files) if p]
         index.add_record(record, voucher_date, safe_name(record.reference), invoices, papers)
@@ -228,6 +237,34 @@ def _write_batch(
         totals.amounts[record.kind] += record.total
         totals.invoices += len(invoices)
         totals.papers += len(papers)
+
+
+def _seal_failures(
+    record: ArchiveRecord,
+    sealed: dict[str, Any] | None,
+    files: list[FileRow],
+    listing: bytes | None,
+) -> list[str]:
+    """What an auditor must not take on trust in this record's folder: a record row other than
+    the one the audit chain sealed, or file rows other than those its sealed metadata lists (a
+    row pointed at other stored bytes would otherwise travel with a manifest that matches them).
+    A metadata file missing or not as recorded is a failure of its own already. The rows the
+    record archived (voucher, lines, documents) are compared by `archive verify`."""
+    folder = safe_name(record.reference)
+    failures = []
+    if not as_sealed(record, sealed):
+        failures.append(f"{folder}/: the archive record is not the one the audit chain sealed")
+    metadata = [file.sha256 for file in files if file.path == "metadata.json"]
+    if metadata != [record.metadata_sha256]:
+        failures.append(f"{folder}/: the metadata file is not the one the record names")
+        return failures
+    if listing is None:
+        return failures
+    listed = listed_files(listing)
+    actual = {file.path: file.sha256 for file in files if file.path != "metadata.json"}
+    if listed is None or actual != {path: sha for path, (sha, _role) in listed.items()}:
+        failures.append(f"{folder}/: the files are not the ones its sealed metadata lists")
+    return failures
 
 
 def _write_file(
