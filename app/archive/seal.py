@@ -54,8 +54,9 @@ PAPER_FIELDS = (
     "departure_station", "arrival_station", "seat_class", "fare", "passenger_name",
     "passenger_id_masked", "entity_id", "owner_id", "scan_sha256", "status",
 )  # fmt: skip
-# Sealed only for air documents, so a railway row's digest is what it was before air existed
-# (a record sealed then still verifies); a kind flipped either way changes the digest.
+# Sealed for air documents, and for a railway one only where it departs from the railway values
+# (see `_railway_value`), so a railway row's digest is what it was before air existed (a record
+# sealed then still verifies); a kind flipped either way changes the digest.
 AIR_INVOICE_FIELDS = (
     "kind", "total_amount", "fuel_surcharge", "civil_aviation_fund", "other_taxes", "domestic",
     "segments",
@@ -137,11 +138,27 @@ def _document(
     if document is None:
         return None
     names: tuple[str, ...] = INVOICE_FIELDS if isinstance(document, Invoice) else PAPER_FIELDS
+    air = AIR_INVOICE_FIELDS if isinstance(document, Invoice) else AIR_PAPER_FIELDS
     if document.kind != "railway":
-        names += AIR_INVOICE_FIELDS if isinstance(document, Invoice) else AIR_PAPER_FIELDS
+        names += air
+    else:
+        # A railway row holds its air columns at their railway values, and so was sealed without
+        # them; the amount reimbursed reads them, so one edited away (a 合计 other than the
+        # fare, a fuel surcharge) joins the digest, which then differs from the sealed one.
+        names += tuple(name for name in air if not _railway_value(document, name))
     # The mark that finishes the document belongs to it: deleting it would let it be booked again.
     mark = {"id": str(booked.id), "voucher_id": str(booked.voucher_id)} if booked else None
     return {"fields": _fields(document, names), "booked": mark}
+
+
+def _railway_value(document: Invoice | PaperVoucher, name: str) -> bool:
+    """The value a railway document holds in an air column (`kind` itself is railway here)."""
+    value = getattr(document, name)
+    if name == "kind":
+        return True
+    if name == "total_amount":
+        return value is None or value == document.fare
+    return not value  # None, 0 or an empty list of segments
 
 
 def _fields(row: Any, names: tuple[str, ...]) -> dict[str, Any]:

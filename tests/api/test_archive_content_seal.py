@@ -134,6 +134,26 @@ def test_a_booked_invoices_fare_and_passenger_edited_fail_verify(
 
 
 @pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "total_amount = 99999.00",
+        "fuel_surcharge = 9000.00",
+        "other_taxes = 1.00, civil_aviation_fund = 50.00",
+    ],
+)
+def test_a_booked_railway_invoices_air_amounts_edited_fail_verify(
+    client: TestClient, session: Session, paid: Archived, edit: str
+):
+    # Sealed without its air columns, but the amount reimbursed (合计) reads them.
+    run_sql(
+        session, f"UPDATE invoice SET {edit} WHERE id = :i", i=row_id(session, paid.invoice["id"])
+    )
+    number = paid.invoice["invoice_number"]
+    assert_detected(client, paid, {("content-seal", f"invoice {number}")})
+
+
+@pytest.mark.usefixtures("cli_env")
 def test_a_paid_claim_set_back_to_approved_fails_verify(
     client: TestClient, session: Session, paid: Archived
 ):
@@ -212,6 +232,22 @@ def test_a_booked_paper_vouchers_fare_edited_fails_verify(client: TestClient, se
     run_sql(
         session,
         "UPDATE paper_voucher SET fare = 55.30, location = '别处' WHERE id = :p",
+        p=row_id(session, archived.invoice["id"]),
+    )
+    assert failures(verify(client, archived.auditor)) == {
+        ("content-seal", "paper_voucher A12345678")
+    }
+
+
+def test_a_booked_railway_paper_vouchers_surcharge_edited_fails_verify(
+    client: TestClient, session: Session
+):
+    archived = booked_paper_claim(client, session)
+    assert verify(client, archived.auditor)["ok"] is True
+    act_as_superuser(session)
+    run_sql(
+        session,
+        "UPDATE paper_voucher SET fuel_surcharge = 9000, other_taxes = 1 WHERE id = :p",
         p=row_id(session, archived.invoice["id"]),
     )
     assert failures(verify(client, archived.auditor)) == {
