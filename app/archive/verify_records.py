@@ -168,15 +168,16 @@ def check_records(
 
 
 def recorded_seals(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-    """What each record's `archive.recorded` event sealed (its MAC is checked by the chain walk)."""
-    events = session.exec(
-        select(AuditEvent).where(
-            AuditEvent.object_type == "archive_record",
+    """What each record's `archive.recorded` event sealed (its MAC is checked by the chain walk).
+    Two columns, not the events: the export reads this for every record it copies."""
+    rows = session.execute(
+        columns(col(AuditEvent.object_id), col(AuditEvent.details)).where(
+            col(AuditEvent.object_type) == "archive_record",
             col(AuditEvent.object_id).in_([str(i) for i in ids]),
-            AuditEvent.action == "archive.recorded",
+            col(AuditEvent.action) == "archive.recorded",
         )
     ).all()
-    return {uuid.UUID(e.object_id or ""): e.details for e in events}
+    return {uuid.UUID(object_id or ""): details for object_id, details in rows}
 
 
 def as_sealed(record: ArchiveRecord, sealed: dict[str, Any] | None) -> bool:
