@@ -36,6 +36,19 @@ COLUMNS = (
 )
 
 
+# A text cell starting with one of these is a formula to Excel and WPS, which open this file
+# directly (the BOM): a train number "=1+2" read from a forged XBRL must stay text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return f"'{value}"  # amounts are Decimals, not text: a negative one stays a number
+    return value
+
+
 class IndexWriter:
     """Rows go to a spooled file (memory, then disk), so the index never grows in memory."""
 
@@ -48,7 +61,7 @@ class IndexWriter:
 
     def _write(self, row: tuple[object, ...]) -> None:
         text = io.StringIO()
-        csv.writer(text, lineterminator="\r\n").writerow(["" if v is None else v for v in row])
+        csv.writer(text, lineterminator="\r\n").writerow([_cell(v) for v in row])
         self.file.write(text.getvalue().encode("utf-8"))
 
     def add_record(
