@@ -81,6 +81,7 @@ CHECKED_LABELS: dict[str, str] = {
     "content_seals": "内容封印",
     "content_unsealed": "未封印的内容",
     "chain_records": "审计链中的档案记录",
+    "period_statuses": "会计期间状态",
 }
 
 # The check behind a failure or warning.
@@ -101,6 +102,11 @@ CHECK_LABELS: dict[str, str] = {
     "content-seal": "内容封印不符",
     "invoice-unverified": "发票未经查验",
     "retention-ended": "已过保管期限",
+    "period-status": "会计期间状态与审计记录不符",
+    "voucher-numbering": "凭证编号不连续",
+    "invoice-file-missing": "发票文件缺失",
+    "verify-checkpoint": "检测检查点被篡改",
+    "check-incomplete": "检测未能完成",
 }
 
 

@@ -31,6 +31,7 @@ from app.archive.checkpoint import (
 from app.archive.findings import ArchiveReport, Aspect
 from app.archive.models import ArchiveFile, ArchiveRecord
 from app.archive.schemas import ArchiveReportOut
+from app.archive.verify_periods import check_period_status
 from app.audit.chain import GENESIS, ChainHead
 from app.audit.models import AuditEvent
 from app.audit.service import verify_chain
@@ -84,6 +85,7 @@ def verify_archive(
             "integrity",
             lambda: verify_content.check_claim_postings(session, report),
         ),
+        ("period status", "security", lambda: check_period_status(session, report)),
         ("warnings", "usability", lambda: verify_records.add_warnings(session, report, today)),
         (
             "audit chain",
