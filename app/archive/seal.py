@@ -26,7 +26,9 @@ from app.claims.models import Claim
 from app.invoices.models import Invoice, PaperVoucher
 from app.ledger.models import BookedDocument, JournalLine, JournalVoucher
 
-SEAL_VERSION = 1
+# 2: the claim's number (BX-…, printed on the 报销单) is sealed with the claim. A record keeps
+# the version it was sealed with, and verify recomputes its digests by that version.
+SEAL_VERSION = 2
 
 RECORD_FIELDS = (
     "reference", "voucher_id", "entity_id", "claim_id", "kind", "fiscal_year", "period",
@@ -64,6 +66,7 @@ AIR_INVOICE_FIELDS = (
 AIR_PAPER_FIELDS = ("kind", "flight_number", "fuel_surcharge", "civil_aviation_fund", "other_taxes")
 # The claim's state is sealed on its own (`claim_state`): it moves on from booked to paid.
 CLAIM_FIELDS = ("id", "entity_id", "claimant_id", "title", "purpose", "total", "round")
+CLAIM_FIELDS_BY_VERSION = {1: CLAIM_FIELDS, 2: (*CLAIM_FIELDS, "number")}
 
 # The states a claim may legitimately reach after a record sealed it in the key state.
 STATES_AFTER = {"booked": frozenset({"booked", "paid"}), "paid": frozenset({"paid"})}
@@ -100,11 +103,13 @@ def line_document_keys(lines: Iterable[JournalLine]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def content_seal(rows: SealedRows) -> dict[str, Any]:
-    """The digests an `archive.recorded` event carries under `content`."""
+def content_seal(rows: SealedRows, version: int = SEAL_VERSION) -> dict[str, Any]:
+    """The digests an `archive.recorded` event carries under `content`, as `version` of the
+    seal computes them (verify passes the version a record was sealed with)."""
+    claim_fields = CLAIM_FIELDS_BY_VERSION.get(version, CLAIM_FIELDS_BY_VERSION[SEAL_VERSION])
     voucher, claim = rows.voucher, rows.claim
     return {
-        "version": SEAL_VERSION,
+        "version": version,
         "record": record_digest(rows.record),
         "voucher": digest(_fields(voucher, VOUCHER_FIELDS)) if voucher else None,
         "lines": digest([_fields(ln, LINE_FIELDS) for ln in _by_line_no(rows.lines)]),
@@ -113,7 +118,7 @@ def content_seal(rows: SealedRows) -> dict[str, Any]:
             key: digest(_document(document, rows.booked.get(key)))
             for key, document in sorted(rows.documents.items())
         },
-        "claim": digest(_fields(claim, CLAIM_FIELDS)) if claim else None,
+        "claim": digest(_fields(claim, claim_fields)) if claim else None,
         "claim_state": claim.state if claim else None,
     }
 

@@ -127,7 +127,8 @@ class ContentCheck:
             )  # fmt: skip
 
     def _compare(self, current: SealedRows, sealed: dict[str, Any]) -> None:
-        found = content_seal(current)
+        version = sealed.get("version")
+        found = content_seal(current, version if isinstance(version, int) else 1)
         record = current.record
         fail = self.report.fail
         if found["record"] != sealed.get("record"):

@@ -16,6 +16,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from app.archive.models import ArchiveRecord
+from app.archive.seal import content_seal
+from app.archive.service import records as records_service
+from app.audit.models import AuditEvent
 from app.audit.service import EventRecorder
 from app.config import Settings
 from app.ledger.models import JournalLine
@@ -151,6 +154,35 @@ def test_a_booked_railway_invoices_air_amounts_edited_fail_verify(
     )
     number = paid.invoice["invoice_number"]
     assert_detected(client, paid, {("content-seal", f"invoice {number}")})
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_a_booked_claims_number_edited_fails_verify(
+    client: TestClient, session: Session, paid: Archived
+):
+    # The number printed on the 报销单 (BX-…): sealed with the claim since seal version 2.
+    run_sql(session, "UPDATE claim SET number = 'BX-209901-9999'")
+    body = assert_detected(client, paid, set())
+    assert {f["check"] for f in body["failures"]} == {"content-seal"}
+    assert all(f["object"].startswith("claim ") for f in body["failures"])
+
+
+def test_records_sealed_by_version_1_still_verify(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(records_service, "content_seal", lambda rows: content_seal(rows, 1))
+    archived = booked_claim(client, session, pay=True)
+    monkeypatch.undo()
+    sealed = [e.details["content"]["version"] for e in _recorded_events(session)]
+    assert sealed == [1, 1]
+    body = verify(client, archived.auditor)
+    assert body["ok"] is True, body["failures"]
+    assert body["checked"]["content_seals"] == 2
+
+
+def _recorded_events(session: Session) -> list[AuditEvent]:
+    session.commit()
+    return list(session.exec(select(AuditEvent).where(AuditEvent.action == "archive.recorded")))
 
 
 @pytest.mark.usefixtures("cli_env")
