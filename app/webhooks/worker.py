@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import signal
 import threading
+import urllib.request
 from collections.abc import Callable
 
 import httpx
@@ -122,14 +123,21 @@ def run_once(settings: Settings, *, limit: int = 10_000) -> int:
         engine.dispose()
 
 
-def delivery_client(timeout_seconds: float) -> httpx.Client:
-    """The client deliveries go out on: no redirects, and connected directly (no proxy from
-    the environment), so the receiver guard sees the address it connects to."""
+def delivery_client(timeout_seconds: float, *, use_env_proxy: bool = True) -> httpx.Client:
+    """The client deliveries go out on, following no redirects.
+
+    With `HTTP(S)_PROXY` in the environment (and `use_env_proxy`), deliveries go through that
+    proxy, which then is what must refuse internal addresses (docs/SECURITY.md); otherwise they
+    connect directly through the receiver guard (app/webhooks/receivers.py)."""
+    if use_env_proxy and _env_proxy():
+        return httpx.Client(timeout=timeout_seconds, follow_redirects=False)
     return httpx.Client(
-        timeout=timeout_seconds,
-        follow_redirects=False,
-        transport=guarded_transport(),
+        timeout=timeout_seconds, follow_redirects=False, transport=guarded_transport()
     )
+
+
+def _env_proxy() -> bool:
+    return any(scheme in urllib.request.getproxies() for scheme in ("http", "https", "all"))
 
 
 def _lease(settings: Settings) -> dt.timedelta:

@@ -14,8 +14,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.config import Settings
 from app.db import utcnow
 from app.webhooks import receivers
+from app.webhooks.worker import run_once
 from tests.api.test_webhook_delivery import deliveries, subscribe
 from tests.factories import bearer, make_user
 from tests.webhook_receiver import Receiver
@@ -161,3 +163,23 @@ def test_a_name_that_does_not_resolve_is_a_failed_attempt_in_the_log(
     assert delivery["status"] == "pending"
     assert "nowhere.invalid cannot be resolved" in delivery["last_error"]
     assert connections == []
+
+
+def test_with_a_proxy_in_the_environment_deliveries_go_through_it(
+    client: TestClient,
+    app: FastAPI,
+    admin: dict[str, str],
+    receiver: Receiver,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    # The receiver plays the proxy: a proxied request names the whole URL as its target.
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{_port(receiver)}")
+    subscribe(client, admin, "http://erp.example.test/hook")
+    enqueue(app, "claim.paid", {"claim_id": "c1"})
+
+    assert run_once(settings) == 1
+    [request] = receiver.received()
+    assert request.path == "http://erp.example.test/hook"
