@@ -282,7 +282,7 @@ API_MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", f"{V}/claims/bulk-book"): Rule(FINANCE, body=json_body({"claim_ids": [NOBODYS_ID]})),
     ("POST", f"{V}/claims/bulk-pay"): Rule(
         FINANCE,
-        body=json_body({"claim_ids": [NOBODYS_ID], "paid_on": "2026-01-05", "reference": "B-1"}),
+        body=json_body({"claim_ids": [NOBODYS_ID], "paid_on": _today(), "reference": "B-1"}),
     ),
     ("POST", f"{V}/invoices/bulk-deduction-confirmation"): Rule(
         FINANCE, body=json_body({"invoice_ids": [NOBODYS_ID], "confirmed_on": "2026-01-05"})
@@ -300,7 +300,7 @@ API_MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("POST", f"{V}/claims/{{claim_id}}/book"): Rule(FINANCE, "claim:approved"),
     ("POST", f"{V}/claims/{{claim_id}}/pay"): Rule(
-        FINANCE, "claim:booked", body=json_body({"paid_on": "2026-01-05", "reference": "BANK-1"})
+        FINANCE, "claim:booked", body=json_body({"paid_on": _today(), "reference": "BANK-1"})
     ),
     ("POST", f"{V}/approval-substitutes"): Rule(WRITER, body=substitute_body),
     ("GET", f"{V}/approval-substitutes"): Rule(ANY),

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from app.kit.dates import business_today
 from tests.api.authz_rules import (
     ANY,
     NOBODYS_ID,
@@ -56,6 +57,9 @@ WEB_JSON = {("POST", "/web/invoices/upload")}
 FORM_REFUSAL_OK = {("POST", "/account/password")}
 # Login and logout change the cookie jar: they run on a throwaway client.
 THROWAWAY = {("POST", "/login"), ("POST", "/logout")}
+
+# A payment is dated on or after its booking, which the world books today.
+TODAY = business_today().isoformat()
 
 
 def _form(data: dict[str, str]) -> Any:
@@ -211,7 +215,13 @@ WEB_MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/finance/claims/bulk-book"): Rule(WEB_FINANCE, body=_form({"claim_ids": NOBODYS_ID})),
     ("POST", "/finance/claims/bulk-pay"): Rule(
         WEB_FINANCE,
-        body=_form({"claim_ids": NOBODYS_ID, "paid_on": "2026-01-05", "reference": "BANK-1"}),
+        body=_form(
+            {
+                "claim_ids": NOBODYS_ID,
+                "paid_on": TODAY,
+                "reference": "BANK-1",
+            }
+        ),
     ),
     ("GET", "/finance/deduction-confirmations"): Rule(WEB_FINANCE),
     ("POST", "/finance/deduction-confirmations"): Rule(
@@ -232,7 +242,9 @@ WEB_MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/finance/claims"): Rule(WEB_FINANCE),
     ("POST", "/claims/{claim_id}/book"): Rule(WEB_FINANCE, "claim:approved"),
     ("POST", "/claims/{claim_id}/pay"): Rule(
-        WEB_FINANCE, "claim:booked", body=_form({"paid_on": "2026-01-05", "reference": "BANK-1"})
+        WEB_FINANCE,
+        "claim:booked",
+        body=_form({"paid_on": TODAY, "reference": "BANK-1"}),
     ),
     ("GET", "/finance/vouchers"): Rule(WEB_LEDGER, "entity-param"),
     ("GET", "/finance/vouchers/export"): Rule(WEB_LEDGER, "entity-param"),

@@ -17,6 +17,7 @@ from xml.etree.ElementTree import Element
 from app.invoices.parsing import face_text
 from app.invoices.parsing.business_evidence import NO_EVIDENCE, BusinessEvidence
 from app.invoices.parsing.face_text import COLON, DATE, HAN, first
+from app.invoices.parsing.field_limits import masked_id
 from app.invoices.parsing.fields import (
     InvoiceFields,
     business_type_of,
@@ -247,7 +248,7 @@ def _fields_from_facts(elements: list[Element]) -> InvoiceFields:
         e_ticket_number=text("e_ticket_number"),
         domestic=_DOMESTIC.get((facts.get("domestic") or "").strip().lower()),
         passenger_name=text("passenger_name"),
-        passenger_id_masked=text("passenger_id_masked"),
+        passenger_id_masked=masked_id(text("passenger_id_masked")),
         buyer_name=text("buyer_name"),
         buyer_tax_id=text("buyer_tax_id"),
         original_invoice_number=text("original_invoice_number"),
@@ -263,7 +264,7 @@ def read_air_face(lines: list[TextLine], text: str) -> tuple[InvoiceFields, Busi
     domestic = first(_DOMESTIC_FACE, text)
     fields.domestic = None if domestic is None else domestic == "国内"
     fields.passenger_name = first(_NAME, text) or _name_beside_id(text)
-    fields.passenger_id_masked = first(_ID_LABELLED, text) or first(_ID_ANYWHERE, text)
+    fields.passenger_id_masked = masked_id(first(_ID_LABELLED, text) or first(_ID_ANYWHERE, text))
     ticket = first(E_TICKET, text) or first(_BARE_E_TICKET, text)
     fields.e_ticket_number = ticket.replace("-", "") if ticket is not None else None
     fields.buyer_name, fields.buyer_tax_id = face_text.buyer(text)

@@ -8,7 +8,7 @@ from app.invoices.parsing.business_evidence import unclear_business_type
 from app.invoices.parsing.checks import check_invoice
 from app.invoices.parsing.crosscheck import cross_check, fill_from_face
 from app.invoices.parsing.extraction import Extraction
-from app.invoices.parsing.field_limits import masked_id, refuse_overlong
+from app.invoices.parsing.field_limits import masked_id, refuse_out_of_range
 from app.invoices.parsing.fields import InvoiceFields
 from app.invoices.parsing.kind_rules import KindRules
 from app.invoices.parsing.kinds import rules_of
@@ -30,7 +30,7 @@ def make_rendition(extraction: Extraction, data: bytes, filename: str) -> Rendit
 def assemble(extraction: Extraction, rendition: Rendition) -> ParsedInvoice:
     rules, fields, source, findings = _choose_fields(extraction)
     fields = rules.derive(fields)
-    refuse_overlong(fields)
+    refuse_out_of_range(fields)
     fields.passenger_id_masked = masked_id(fields.passenger_id_masked)
     for name in rules.always_printed:
         if getattr(fields, name) is None:

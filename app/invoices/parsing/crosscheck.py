@@ -10,6 +10,9 @@ from app.invoices.parsing.fields import InvoiceFields
 from app.invoices.parsing.kind_rules import KindRules
 from app.invoices.parsing.model import Finding, FlightSegment
 
+# Personal data a finding's message (stored, shown, logged) must not repeat.
+_PERSONAL = frozenset({"passenger_id_masked"})
+
 
 def cross_check(xbrl: InvoiceFields, face: InvoiceFields, rules: KindRules) -> list[Finding]:
     """The printed fields where the face and the XBRL disagree, or the face lacks one it always
@@ -26,7 +29,11 @@ def cross_check(xbrl: InvoiceFields, face: InvoiceFields, rules: KindRules) -> l
                 findings.append(Finding("face-xbrl-mismatch", message, name))
             continue
         if stated is not None and not _same(name, stated, printed):
-            message = f"{_label(name)}: face shows {_shown(printed)}, XBRL states {_shown(stated)}"
+            message = (
+                f"{_label(name)}: the face and the XBRL differ"  # an ID is never quoted
+                if name in _PERSONAL
+                else f"{_label(name)}: face shows {_shown(printed)}, XBRL states {_shown(stated)}"
+            )
             findings.append(Finding("face-xbrl-mismatch", message, name))
     return findings
 

@@ -15,6 +15,7 @@ from xml.etree.ElementTree import Element
 from app.invoices.parsing import face_text
 from app.invoices.parsing.business_evidence import BusinessEvidence, read_business_evidence
 from app.invoices.parsing.face_text import COLON, DATE, HAN, first
+from app.invoices.parsing.field_limits import masked_id
 from app.invoices.parsing.fields import (
     InvoiceFields,
     business_type_of,
@@ -103,7 +104,7 @@ def fields_from_facts(facts: dict[str, str]) -> InvoiceFields:
         tax_amount=parse_amount(facts.get("TaxAmount")),
         e_ticket_number=text("ElectronicTicketNum"),
         passenger_name=text("Name"),
-        passenger_id_masked=text("IdNumber"),
+        passenger_id_masked=masked_id(text("IdNumber")),
         buyer_name=text("NameOfPurchaser"),
         buyer_tax_id=text("UnifiedSocialCreditCodeOfPurchaser"),
         original_invoice_number=text("NumberOfOriginalInvoice"),
