@@ -21,11 +21,29 @@ import httpx
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+# Metadata services outside the link-local range: Alibaba Cloud's (in 100.64.0.0/10, which is
+# also carrier NAT, so only the address) and AWS's IPv6 one.
+_METADATA = frozenset(ipaddress.ip_address(a) for a in ("100.100.100.200", "fd00:ec2::254"))
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def forbidden_receiver(address: Address) -> bool:
-    """True for addresses that are no webhook receiver: link-local and unspecified ones."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped  # ::ffff:169.254.169.254 is 169.254.169.254
-    return address.is_link_local or address.is_unspecified
+    """True for addresses that are no webhook receiver: link-local, unspecified and known
+    metadata-service addresses, also written as IPv6 forms that reach an IPv4 one."""
+    return any(a.is_link_local or a.is_unspecified or a in _METADATA for a in _spellings(address))
+
+
+def _spellings(address: Address) -> list[Address]:
+    """The address and the IPv4 address an IPv6 one reaches: mapped (::ffff:a.b.c.d), 6to4
+    (2002:AABB:CCDD::) or NAT64 (64:ff9b::a.b.c.d)."""
+    found: list[Address] = [address]
+    if isinstance(address, ipaddress.IPv6Address):
+        for inner in (address.ipv4_mapped, address.sixtofour):
+            if inner is not None:
+                found.append(inner)
+        if address in _NAT64:
+            found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
 
 
 class GuardedBackend(httpcore.NetworkBackend):
@@ -48,18 +66,20 @@ class GuardedBackend(httpcore.NetworkBackend):
         refused = [a for a in addresses if forbidden_receiver(a)]
         if refused:
             raise httpcore.ConnectError(
-                f"{host} resolves to {refused[0]}, a link-local or unspecified address, "
-                "which is no webhook receiver"
+                f"{host} resolves to {refused[0]}, a link-local, unspecified or metadata "
+                "address, which is no webhook receiver"
             )
-        failure: httpcore.ConnectError | None = None
+        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
         for address in addresses:
             try:
                 return self._backend.connect_tcp(
                     str(address), port, timeout, local_address, socket_options
                 )
-            except httpcore.ConnectError as exc:
-                failure = exc
-        raise failure or httpcore.ConnectError(f"{host} resolves to no address")
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc  # the next address, as a dual-stack client falls back to IPv4
+        if failure is not None:
+            raise failure
+        raise httpcore.ConnectError(f"{host} resolves to no address")
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)

@@ -34,7 +34,8 @@ def _not_link_local(url: HttpUrl) -> HttpUrl:
         return url
     if forbidden_receiver(address):
         raise PydanticCustomError(
-            "link_local_receiver", "a link-local or unspecified address is no webhook receiver"
+            "link_local_receiver",
+            "a link-local, unspecified or metadata-service address is no webhook receiver",
         )
     return url
 

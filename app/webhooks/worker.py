@@ -126,18 +126,30 @@ def run_once(settings: Settings, *, limit: int = 10_000) -> int:
 def delivery_client(timeout_seconds: float, *, use_env_proxy: bool = True) -> httpx.Client:
     """The client deliveries go out on, following no redirects.
 
-    With `HTTP(S)_PROXY` in the environment (and `use_env_proxy`), deliveries go through that
-    proxy, which then is what must refuse internal addresses (docs/SECURITY.md); otherwise they
-    connect directly through the receiver guard (app/webhooks/receivers.py)."""
-    if use_env_proxy and _env_proxy():
-        return httpx.Client(timeout=timeout_seconds, follow_redirects=False)
+    Every direct connection goes through the receiver guard (app/webhooks/receivers.py). A
+    proxy named in the environment (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`, and `use_env_proxy`)
+    carries the deliveries of its scheme, and is then what must refuse internal addresses
+    (docs/SECURITY.md); a scheme without one, and hosts in `NO_PROXY`, still connect guarded."""
+    mounts: dict[str, httpx.BaseTransport | None] = {}
+    proxies = urllib.request.getproxies() if use_env_proxy else {}
+    bypassed = [h.strip() for h in proxies.get("no", "").split(",") if h.strip()]
+    if "*" not in bypassed:
+        for scheme in ("all", "http", "https"):
+            if proxies.get(scheme):
+                mounts[f"{scheme}://"] = httpx.HTTPTransport(proxy=proxies[scheme])
+        # NO_PROXY names hosts and suffixes (".example.com"); their deliveries connect guarded.
+        # (A network in it, "10.0.0.0/8", is no host pattern: those go through the proxy.)
+        for host in (h for h in bypassed if "/" not in h):
+            mounts[f"all://*{host}" if host.startswith(".") else f"all://{host}"] = (
+                guarded_transport()
+            )
     return httpx.Client(
-        timeout=timeout_seconds, follow_redirects=False, transport=guarded_transport()
+        timeout=timeout_seconds,
+        follow_redirects=False,
+        transport=guarded_transport(),
+        mounts=mounts,
+        trust_env=False,  # the mounts above are the environment's proxies, read once
     )
-
-
-def _env_proxy() -> bool:
-    return any(scheme in urllib.request.getproxies() for scheme in ("http", "https", "all"))
 
 
 def _lease(settings: Settings) -> dt.timedelta:

@@ -1,5 +1,5 @@
 """A receiver named by a host is checked where the delivery connects: a name that resolves to a
-link-local or unspecified address (a cloud metadata service) is never connected to, and the
+link-local, unspecified or metadata-service address is never connected to, and the
 address checked is the one connected to, so a name that changes its answer gains nothing."""
 
 from __future__ import annotations
@@ -104,6 +104,10 @@ def test_a_receiver_named_by_a_host_is_resolved_and_reached(
         ["fe80::1"],
         ["::ffff:169.254.169.254"],
         ["0.0.0.0"],
+        ["100.100.100.200"],  # Alibaba Cloud's metadata service
+        ["fd00:ec2::254"],  # AWS's, over IPv6
+        ["64:ff9b::a9fe:a9fe"],  # NAT64 of 169.254.169.254
+        ["2002:a9fe:a9fe::1"],  # 6to4 of it
         # One forbidden answer among good ones refuses the name: the good one may not be picked.
         ["127.0.0.1", "169.254.169.254"],
     ],
@@ -128,7 +132,7 @@ def test_a_host_resolving_to_a_forbidden_address_is_never_connected_to(
     [delivery] = deliveries(client, admin, subscription["id"])
     assert delivery["status"] == "pending"  # retried later, like any receiver that is down
     assert delivery["last_status_code"] is None
-    assert "link-local or unspecified address" in delivery["last_error"]
+    assert "link-local, unspecified or metadata address" in delivery["last_error"]
     assert "metadata.example.test" in delivery["last_error"]
 
 
@@ -183,3 +187,42 @@ def test_with_a_proxy_in_the_environment_deliveries_go_through_it(
     assert run_once(settings) == 1
     [request] = receiver.received()
     assert request.path == "http://erp.example.test/hook"
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"HTTPS_PROXY": "http://127.0.0.1:9"},  # a proxy for https only: http connects itself
+        {"HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": "localhost,metadata.example.test"},
+        {"HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": ".example.test"},
+    ],
+    ids=["https-proxy-only", "no-proxy-host", "no-proxy-suffix"],
+)
+def test_what_no_proxy_carries_still_meets_the_guard(
+    client: TestClient,
+    app: FastAPI,
+    admin: dict[str, str],
+    settings: Settings,
+    names: dict[str, list[list[str]]],
+    connections: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str],
+):
+    for name in ("NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "HTTPS_PROXY",
+                 "https_proxy", "ALL_PROXY", "all_proxy"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    names["www.metadata.example.test"] = names["metadata.example.test"] = [["169.254.169.254"]]
+    host = (
+        "www.metadata.example.test"
+        if environment.get("NO_PROXY", "").startswith(".")
+        else ("metadata.example.test")
+    )
+    subscription = subscribe(client, admin, f"http://{host}/latest/meta-data/")
+    enqueue(app, "claim.paid", {"claim_id": "c1"})
+
+    assert run_once(settings) == 1
+    assert connections == []
+    [delivery] = deliveries(client, admin, subscription["id"])
+    assert "link-local, unspecified or metadata address" in delivery["last_error"]

@@ -85,6 +85,8 @@ def test_a_given_secret_is_kept_and_duplicate_types_collapse(
         "http://[fe80::1]/hook",
         "http://[::ffff:169.254.169.254]/latest/meta-data/",
         "http://0.0.0.0:8080/hook",
+        "http://100.100.100.200/latest/meta-data/",
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
     ],
 )
 def test_urls_other_than_http_or_https_are_refused(
