@@ -42,6 +42,14 @@ def confirm_deduction(
     hold_open_periods(
         session, invoice.entity_id, [d for d in (previous, confirmed_on) if d is not None]
     )
+    # Then the invoice, in the order bookings lock: a confirmation that committed since it was
+    # read has moved it, maybe out of a month this one did not hold.
+    session.refresh(invoice, with_for_update=True)
+    if invoice.deduction_confirmed_on != previous:
+        raise InvoiceStateConflict(
+            "The invoice's 用途确认 changed meanwhile; read it again before confirming.",
+            invoice_status=invoice.status,
+        )
     invoice.deduction_confirmed_on = confirmed_on
     invoice.updated_at = utcnow()
     session.add(invoice)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.config import Settings
+from app.ledger import deduction
 from app.ledger.errors import PeriodClosed
 from app.ledger.periods import ensure_period, hold_open_periods
 from tests.api.ledger_helpers import (
@@ -304,3 +305,36 @@ def test_a_confirmation_holds_its_months_open_until_it_commits(
     assert closed.status_code == 200, closed.text
     with Session(app.state.engine) as confirming, pytest.raises(PeriodClosed):
         hold_open_periods(confirming, entity_id, [dt.date(2026, 10, 20)])
+
+
+def test_a_confirmation_that_lost_a_race_is_refused_not_applied(
+    client: TestClient, session: Session, settings: Settings, app: FastAPI,
+    monkeypatch: pytest.MonkeyPatch,
+):  # fmt: skip
+    if settings.is_sqlite:
+        pytest.skip("SQLite takes its write lock at BEGIN: two confirmations never overlap")
+    office = make_office(session)
+    invoice = upload_invoice(client, office, session)
+    held = deduction.hold_open_periods
+
+    def another_commits_first(session_: Session, entity_id: Any, days: list[dt.date]) -> None:
+        # Another clerk confirms the invoice into November between this one's read and lock.
+        with Session(app.state.engine) as other:
+            other.execute(
+                text("UPDATE invoice SET deduction_confirmed_on = '2026-11-05' WHERE id = :i"),
+                {"i": invoice["id"]},
+            )
+            other.commit()
+        held(session_, entity_id, days)
+
+    monkeypatch.setattr(deduction, "hold_open_periods", another_commits_first)
+    answer = client.post(
+        f"{API}/invoices/{invoice['id']}/deduction-confirmation",
+        json={"confirmed_on": "2026-10-20"},
+        headers=office.headers["finance"],
+    )
+
+    problem(answer, 409, "invalid-state")
+    monkeypatch.undo()
+    now = client.get(f"{API}/invoices/{invoice['id']}", headers=office.headers["finance"])
+    assert now.json()["deduction_confirmed_on"] == "2026-11-05"
