@@ -60,5 +60,6 @@ def test_a_closed_periods_row_deleted_fails_verify(client: TestClient, session: 
 
     body = verify(client, archived.auditor)
 
-    messages = [f["message"] for f in body["failures"] if f["check"] == "period-status"]
-    assert messages == ["the audit log closed it; its row is gone"]
+    found = [(f["object"], f["message"]) for f in body["failures"] if f["check"] == "period-status"]
+    uscc = archived.office.entity.uscc
+    assert found == [(f"period {uscc} 2026-10", "the audit log closed it; its row is gone")]
