@@ -11,6 +11,7 @@ from app.archive.models import ArchiveRecord
 from app.archive.zipstream import spooled_file
 from app.invoices.air import reimbursed_amount, route_number
 from app.invoices.models import Invoice, PaperVoucher
+from app.kit.sheet_text import csv_text
 
 COLUMNS = (
     "row_type",
@@ -36,17 +37,9 @@ COLUMNS = (
 )
 
 
-# A text cell starting with one of these is a formula to Excel and WPS, which open this file
-# directly (the BOM): a train number "=1+2" read from a forged XBRL must stay text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return f"'{value}"  # amounts are Decimals, not text: a negative one stays a number
-    return value
+    # Text from uploaded files (a train number "=1+2") stays text; amounts are Decimals.
+    return "" if value is None else csv_text(value)
 
 
 class IndexWriter:

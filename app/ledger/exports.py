@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from app.audit.service import AuditedObject, EventRecorder
 from app.auth.principal import Principal
 from app.invoices.models import Invoice, PaperVoucher
+from app.kit.sheet_text import csv_text, looks_like_formula
 from app.ledger.models import JournalLine, JournalVoucher
 
 ExportFormat = Literal["csv", "xlsx", "json"]
@@ -178,7 +179,8 @@ def stream_csv(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
     buffer.write("\ufeff")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        # The memo starts with an invoice number read from an uploaded file: text stays text.
+        writer.writerow({k: v if k in MONEY_COLUMNS else csv_text(v) for k, v in row.items()})
         yield buffer.getvalue().encode("utf-8")
         buffer.seek(0)
         buffer.truncate()
@@ -221,4 +223,9 @@ def _typed_cell(sheet: WriteOnlyWorksheet, column: str, value: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=dt.datetime.combine(day, dt.time()))
         cell.number_format = DATE_FORMAT
         return cell
+    if looks_like_formula(value):
+        # openpyxl would store it as a formula; typed as a string, the sheet shows the text.
+        text = WriteOnlyCell(sheet, value=value)
+        text.data_type = "s"
+        return text
     return value
