@@ -57,8 +57,8 @@ PAPER_FIELDS = (
     "passenger_id_masked", "entity_id", "owner_id", "scan_sha256", "status",
 )  # fmt: skip
 # Sealed for air documents, and for a railway one only where it departs from the railway values
-# (see `_railway_value`), so a railway row's digest is what it was before air existed (a record
-# sealed then still verifies); a kind flipped either way changes the digest.
+# (see `_holds_railway_value`), so a railway row's digest is what it was before air existed (a
+# record sealed then still verifies); a kind flipped either way changes the digest.
 AIR_INVOICE_FIELDS = (
     "kind", "total_amount", "fuel_surcharge", "civil_aviation_fund", "other_taxes", "domestic",
     "segments",
@@ -106,7 +106,7 @@ def line_document_keys(lines: Iterable[JournalLine]) -> list[str]:
 def content_seal(rows: SealedRows, version: int = SEAL_VERSION) -> dict[str, Any]:
     """The digests an `archive.recorded` event carries under `content`, as `version` of the
     seal computes them (verify passes the version a record was sealed with)."""
-    claim_fields = CLAIM_FIELDS_BY_VERSION.get(version, CLAIM_FIELDS_BY_VERSION[SEAL_VERSION])
+    claim_fields = CLAIM_FIELDS_BY_VERSION[version]  # verify refuses a version it does not know
     voucher, claim = rows.voucher, rows.claim
     return {
         "version": version,
@@ -150,13 +150,13 @@ def _document(
         # A railway row holds its air columns at their railway values, and so was sealed without
         # them; the amount reimbursed reads them, so one edited away (a 合计 other than the
         # fare, a fuel surcharge) joins the digest, which then differs from the sealed one.
-        names += tuple(name for name in air if not _railway_value(document, name))
+        names += tuple(name for name in air if not _holds_railway_value(document, name))
     # The mark that finishes the document belongs to it: deleting it would let it be booked again.
     mark = {"id": str(booked.id), "voucher_id": str(booked.voucher_id)} if booked else None
     return {"fields": _fields(document, names), "booked": mark}
 
 
-def _railway_value(document: Invoice | PaperVoucher, name: str) -> bool:
+def _holds_railway_value(document: Invoice | PaperVoucher, name: str) -> bool:
     """The value a railway document holds in an air column (`kind` itself is railway here)."""
     value = getattr(document, name)
     if name == "kind":

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from app.archive.findings import ArchiveReport
 from app.archive.models import ArchiveRecord
 from app.archive.seal import (
+    CLAIM_FIELDS_BY_VERSION,
     STATE_OF_KIND,
     STATES_AFTER,
     SealedRows,
@@ -127,8 +128,15 @@ class ContentCheck:
             )  # fmt: skip
 
     def _compare(self, current: SealedRows, sealed: dict[str, Any]) -> None:
-        version = sealed.get("version")
-        found = content_seal(current, version if isinstance(version, int) else 1)
+        version = sealed.get("version", 1)
+        if version not in CLAIM_FIELDS_BY_VERSION:
+            self.report.fail(
+                "content-seal", f"archive_record {current.record.reference}",
+                f"sealed by a seal version this service does not know ({version!r})",
+                "authenticity",
+            )  # fmt: skip
+            return
+        found = content_seal(current, version)
         record = current.record
         fail = self.report.fail
         if found["record"] != sealed.get("record"):

@@ -88,7 +88,8 @@ def hold_open_periods(session: Session, entity_id: uuid.UUID, days: list[dt.date
         ).one()
         if status == "closed":
             raise PeriodClosed(
-                f"The period {period} is closed; post into an open period.", period=period
+                f"The period {period} is closed; its postings and 用途确认 are final.",
+                period=period,
             )
 
 

