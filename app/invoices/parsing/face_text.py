@@ -23,7 +23,11 @@ ANY_DATE = re.compile(DATE)
 BUYER_LABELLED = re.compile(
     rf"购买方名称{COLON}([^\n]*?)\s*(?=统一社会信用代码|纳税人识别号|$)", re.MULTILINE
 )
-BUYER_GLUED = re.compile(r"([^\s:]+)\s*统一社会信用代码")
+# Searched only within the line before its label (see `_glued_name`): unanchored, `[^\s:]+`
+# retried at every start of a long run of text took time growing with its square.
+_GLUED_NAME = re.compile(r"([^\s:]+)\s*$")
+_USCC_LABEL = "统一社会信用代码"
+_NAME_REACH = 200
 # 数电票 print `统一社会信用代码/纳税人识别号:`; either label alone is read too.
 BUYER_TAX_ID = re.compile(
     rf"(?:统一社会信用代码(?:\s*/\s*纳税人识别号)?|纳税人识别号){COLON}([0-9A-Z]{{15,20}})?"
@@ -57,4 +61,13 @@ def buyer(text: str) -> tuple[str | None, str | None]:
     labelled = BUYER_LABELLED.search(text)
     if labelled is not None:
         return clean_text(labelled[1]), tax_id
-    return first(BUYER_GLUED, text), tax_id
+    return _glued_name(text), tax_id
+
+
+def _glued_name(text: str) -> str | None:
+    """The name a personal title runs into the USCC label, on the label's own line."""
+    at = text.find(_USCC_LABEL)
+    if at < 0:
+        return None
+    start = max(text.rfind("\n", 0, at) + 1, at - _NAME_REACH)
+    return first(_GLUED_NAME, text[start:at])

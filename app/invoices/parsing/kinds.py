@@ -7,10 +7,13 @@ from xml.etree.ElementTree import Element
 from app.invoices.parsing.air_fields import AIR
 from app.invoices.parsing.kind_rules import FaceReading, KindRules, XbrlReading
 from app.invoices.parsing.layout import TextLine, page_text
-from app.invoices.parsing.model import InvoiceKind
+from app.invoices.parsing.model import InvoiceKind, UnreadableFile
 from app.invoices.parsing.railway_fields import RAILWAY
 
 KINDS: tuple[KindRules, ...] = (RAILWAY, AIR)
+# A railway face holds ≈ 300 characters, an OFD citing its template on every page some
+# thousands; past this, no face (and the field patterns stay linear in what they read).
+FACE_TEXT_LIMIT = 50_000
 _BY_KIND: dict[InvoiceKind, KindRules] = {rules.kind: rules for rules in KINDS}
 
 
@@ -25,6 +28,11 @@ def read_face_fields(lines: list[TextLine], kind: InvoiceKind | None = None) -> 
     fields. A face no kind recognises has `kind` None (its railway reading is kept).
     """
     text = page_text(lines)
+    if len(text) > FACE_TEXT_LIMIT:
+        # A face prints a few hundred characters; the field patterns are not made for more.
+        raise UnreadableFile(
+            f"the page holds {len(text)} characters of text, more than any invoice face prints"
+        )
     if kind is not None:
         return _read_as(rules_of(kind), lines, text)
     # The kind whose title is printed first: a damaged text layer may have lost it, hence all.

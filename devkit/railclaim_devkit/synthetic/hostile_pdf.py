@@ -355,3 +355,17 @@ def operand_flood_pdf(size: int = 10 * _MIB - 8192) -> bytes:
     doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
     doc.put(catalog, b"<< /Type /Catalog /Pages " + ref(pages) + b" >>")
     return doc.build(catalog)
+
+
+def long_text_run_pdf(letters: int = 40_000) -> bytes:
+    """A page of one unbroken run of letters in a standard font, a few hundred bytes: field
+    patterns retried at every start of the run took time growing with its square (38 s for
+    40,000 letters, the whole server's GIL held)."""
+    doc = PdfDocument("1.4")
+    catalog, pages, page, font = doc.reserve(), doc.reserve(), doc.reserve(), doc.reserve()
+    doc.put(font, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    contents = doc.add_stream(b"", b"BT /F1 1 Tf (" + b"A" * letters + b") Tj ET")
+    doc.put(page, page_body(pages, font, contents))
+    doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
+    doc.put(catalog, b"<< /Type /Catalog /Pages " + ref(pages) + b" >>")
+    return doc.build(catalog)

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from app.invoices.parsing import ParseLimits, UnreadableFile, parse_file
-from railclaim_devkit.synthetic.hostile_pdf import operand_flood_pdf
+from app.invoices.parsing import ParseError, ParseLimits, UnreadableFile, parse_file
+from railclaim_devkit.synthetic.hostile_pdf import long_text_run_pdf, operand_flood_pdf
 
 _MIB = 1024 * 1024
 # Before the fix: 2.0 GiB (100 content parts), 366 MiB (attachments), 460 MiB (object streams),
@@ -108,3 +108,15 @@ def test_a_content_stream_without_operators_still_meets_the_time_budget() -> Non
     with pytest.raises(UnreadableFile, match=r"longer than 0\.5 s"):
         parse_file(flood, limits=ParseLimits(time_budget_seconds=0.5))
     assert time.perf_counter() - started < 5.0
+
+
+@pytest.mark.parametrize(
+    ("letters", "code"), [(40_000, "not-a-travel-invoice"), (60_000, "unreadable-file")]
+)
+def test_a_long_run_of_text_is_read_in_linear_time(letters: int, code: str) -> None:
+    # A generous bound (it took 38 s at 40,000 letters): the point is linear, not a speed.
+    started = time.perf_counter()
+    with pytest.raises(ParseError) as refused:
+        parse_file(long_text_run_pdf(letters), "run.pdf")
+    assert refused.value.code == code
+    assert time.perf_counter() - started < 5
