@@ -79,15 +79,21 @@ def resolve_owner(
             raise Forbidden("Employees upload their own invoices; finance may set an owner.")
         return principal.id
     if owner_hint is not None:
-        member = session.exec(
-            select(UserEntity).where(
-                UserEntity.user_id == owner_hint, UserEntity.entity_id == entity_id
-            )
-        ).first()
-        if member is None:
-            raise ValidationProblem("owner", "no user of the invoice's entity has this id")
-        return owner_hint
+        return entity_member(session, entity_id, owner_hint)
     return passenger_employee(session, entity_id, parsed.passenger_name, parsed.passenger_id_masked)
+
+
+def entity_member(session: Session, entity_id: uuid.UUID, owner: uuid.UUID) -> uuid.UUID:
+    """`owner`, if an active user of the document's entity: the owner of an invoice or paper
+    voucher sees it, so finance may name no one outside the entity (nor a deactivated user)."""
+    found = session.exec(
+        select(User.id)
+        .join(UserEntity, col(UserEntity.user_id) == col(User.id))
+        .where(User.id == owner, UserEntity.entity_id == entity_id, col(User.is_active).is_(True))
+    ).first()
+    if found is None:
+        raise ValidationProblem("owner", "no active user of the document's entity has this id")
+    return owner
 
 
 def passenger_employee(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from app.kit.bulk import MAX_BULK_ITEMS, BulkIds
 from app.kit.dates import Day
 from app.kit.money import Money, Rate
+from app.kit.text import Paragraph
 
 # A station's local clock time as printed on the ticket, without an offset; JSON Schema's
 # "time" format is RFC 3339 full-time, which requires one, so the schema states the shape.
@@ -120,7 +121,8 @@ class BusinessTypeSetting(BaseModel):
     """Finance's reading of an invoice flagged `business-type-unclear`."""
 
     business_type: Literal["sale", "refund", "change", "difference"]
-    comment: str | None = Field(default=None, max_length=500)
+    # Into the 30-year audit log: no NUL, control or bidirectional-override characters.
+    comment: Paragraph | None = None
 
 
 class DeductionConfirmation(BaseModel):

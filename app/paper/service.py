@@ -7,16 +7,17 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.audit.service import AuditedObject
 from app.auth.actor import Actor
 from app.auth.principal import Principal
 from app.auth.visibility import get_visible
+from app.claims.models import Claim, ClaimItem
 from app.db import utcnow
 from app.invoices.errors import FileRefused
 from app.invoices.models import PaperVoucher
-from app.invoices.owners import passenger_employee, uploads_for_others
+from app.invoices.owners import entity_member, passenger_employee, uploads_for_others
 from app.invoices.parsing import UnsupportedFormat
 from app.invoices.tickets import PAPER, hold_ticket, ticket_key
 from app.invoices.warnings import add_warning
@@ -109,9 +110,9 @@ def _owner_for(
         if data.owner is not None and data.owner != principal.id:
             raise Forbidden("Employees register their own vouchers; finance may set an owner.")
         return principal.id
-    owner = data.owner or passenger_employee(
-        session, entity_id, data.passenger_name, data.passenger_id_masked
-    )
+    if data.owner is not None:
+        return entity_member(session, entity_id, data.owner)
+    owner = passenger_employee(session, entity_id, data.passenger_name, data.passenger_id_masked)
     if owner is None:
         raise ValidationProblem("owner", "no employee matches the passenger: name the owner")
     return owner
@@ -132,6 +133,16 @@ def attach_scan(
         raise Forbidden("Only the voucher's owner or finance attach its scan.")
     if voucher.status == "booked":
         raise Conflict("A booked voucher's archive record is closed; its scan cannot change.")
+    # The approver approved the voucher as it stood; a claim sent back to draft may change it.
+    on_claim = session.exec(
+        select(Claim.state)
+        .join(ClaimItem, col(ClaimItem.claim_id) == col(Claim.id))
+        .where(ClaimItem.paper_voucher_id == voucher.id)
+    ).first()
+    if on_claim is not None and on_claim != "draft":
+        raise Conflict(
+            f"The voucher is on a claim that is {on_claim}; its scan changes only in a draft."
+        )
     content_type = scan_content_type(data)
     voucher.scan_sha256 = store.put(data)
     voucher.scan_content_type = content_type
