@@ -1,8 +1,8 @@
 """Who approves a claim: the claimant's manager, above the threshold also the manager's manager.
 
 The route is fixed at submission, so a later change of the org chart never moves a claim that is
-already waiting. Nobody on the route is the claimant, nobody appears twice, and inactive users
-are passed over for the entity's fallback approver.
+already waiting. Nobody on the route is the claimant, nobody appears twice, and whoever is not an
+active approver of the claim's entity is passed over for the entity's fallback approver.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from app.auth.models import EmployeeProfile, User
+from app.auth.models import EmployeeProfile, Role, User, UserEntity
 from app.claims.errors import NoApprover
 from app.claims.policy import PolicySettings
 
@@ -31,11 +31,17 @@ class Route:
 
 
 def resolve_route(
-    session: Session, *, claimant_id: uuid.UUID, total: Decimal, policy: PolicySettings
+    session: Session,
+    *,
+    claimant_id: uuid.UUID,
+    entity_id: uuid.UUID,
+    total: Decimal,
+    policy: PolicySettings,
 ) -> Route:
     """The approvers of each level, or 422 `no-approver` when a level has nobody eligible."""
-    first = _eligible(session, _manager_of(session, claimant_id), claimant_id, ())
-    first = first or _fallback(session, policy, claimant_id, ())
+    eligible = _Eligibility(session, entity_id, claimant_id)
+    first = eligible.manager(_manager_of(session, claimant_id), ())
+    first = first or eligible.fallback(policy.fallback_approver_id, ())
     if first is None:
         raise NoApprover(
             "The claimant has no manager and the entity names no fallback approver.",
@@ -43,8 +49,8 @@ def resolve_route(
         )
     if total <= policy.approval_threshold:
         return Route((first,))
-    second = _eligible(session, _manager_of(session, first), claimant_id, (first,))
-    second = second or _fallback(session, policy, claimant_id, (first,))
+    second = eligible.manager(_manager_of(session, first), (first,))
+    second = second or eligible.fallback(policy.fallback_approver_id, (first,))
     if second is None:
         raise NoApprover(
             f"Claims above {policy.approval_threshold} need a second approver: the first "
@@ -59,22 +65,35 @@ def _manager_of(session: Session, user_id: uuid.UUID) -> uuid.UUID | None:
     return profile.manager_id if profile else None
 
 
-def _fallback(
-    session: Session,
-    policy: PolicySettings,
-    claimant_id: uuid.UUID,
-    taken: tuple[uuid.UUID, ...],
-) -> uuid.UUID | None:
-    return _eligible(session, policy.fallback_approver_id, claimant_id, taken)
+@dataclass(frozen=True)
+class _Eligibility:
+    """Who may stand on a claim's route: never the claimant, nobody twice, only active users.
 
+    A manager named in a profile must also be an approver of the claim's entity (an
+    employee-only manager, or one of another entity, is passed over, as reassigning to them is
+    refused); the fallback approver is the one the entity's policy names for it."""
 
-def _eligible(
-    session: Session,
-    candidate: uuid.UUID | None,
-    claimant_id: uuid.UUID,
-    taken: tuple[uuid.UUID, ...],
-) -> uuid.UUID | None:
-    if candidate is None or candidate == claimant_id or candidate in taken:
-        return None
-    user = session.get(User, candidate)
-    return candidate if user is not None and user.is_active else None
+    session: Session
+    entity_id: uuid.UUID
+    claimant_id: uuid.UUID
+
+    def manager(
+        self, candidate: uuid.UUID | None, taken: tuple[uuid.UUID, ...]
+    ) -> uuid.UUID | None:
+        user = self._active(candidate, taken)
+        if user is None or not user.has_role(Role.APPROVER):
+            return None
+        member = self.session.get(UserEntity, (user.id, self.entity_id))
+        return user.id if member is not None else None
+
+    def fallback(
+        self, candidate: uuid.UUID | None, taken: tuple[uuid.UUID, ...]
+    ) -> uuid.UUID | None:
+        user = self._active(candidate, taken)
+        return user.id if user is not None else None
+
+    def _active(self, candidate: uuid.UUID | None, taken: tuple[uuid.UUID, ...]) -> User | None:
+        if candidate is None or candidate == self.claimant_id or candidate in taken:
+            return None
+        user = self.session.get(User, candidate)
+        return user if user is not None and user.is_active else None

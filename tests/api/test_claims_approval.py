@@ -28,7 +28,7 @@ from tests.claims_support import (
     trip_spec,
     upload,
 )
-from tests.factories import bearer, invoice_spec, make_employee
+from tests.factories import bearer, invoice_spec, make_employee, make_entity, make_user
 
 
 def set_policy(client: TestClient, org: Org, **fields: Any) -> dict[str, Any]:
@@ -393,3 +393,23 @@ def test_claim_policy_is_managed_by_admins(client: TestClient, session: Session)
     # A replacement: what is left out goes back to its default.
     again = set_policy(client, org)
     assert (again["late_submission_days"], again["segregation_of_duties"]) == (180, True)
+
+
+def test_a_manager_who_is_no_approver_of_the_entity_is_passed_over(
+    client: TestClient, session: Session
+):
+    org = make_org(session)
+    set_policy(client, org, fallback_approver_id=str(org.director.id))
+    employee_only = make_user(session, "employee", entity=org.entity)
+    elsewhere = make_user(session, "approver", entity=make_entity(session))
+    for manager in (employee_only, elsewhere):
+        session.execute(
+            update(EmployeeProfile)
+            .where(col(EmployeeProfile.user_id) == org.employee.id)
+            .values(manager_id=manager.id)
+        )
+        session.commit()
+        claim = draft(client, org, clean_invoice(client, session, org))
+        routed = act(client, org.h("employee"), claim["id"], "submit").json()
+        # The entity's fallback approver, as when the manager is inactive.
+        assert routed["awaiting_approver"] == str(org.director.id)

@@ -50,7 +50,11 @@ def submit_claim(
     if blockers:
         raise BlockingFindings(blockers)
     route = resolve_route(
-        session, claimant_id=claim.claimant_id, total=claim.total, policy=policy_of(session, claim)
+        session,
+        claimant_id=claim.claimant_id,
+        entity_id=claim.entity_id,
+        total=claim.total,
+        policy=policy_of(session, claim),
     )
     claim.state = "submitted"
     claim.round += 1
