@@ -218,14 +218,16 @@ def make_office(url: str, workdir: Path, uscc: str, *, migrate: bool = True) -> 
             )
             ids: dict[str, uuid.UUID] = {}
             people = [
-                ("manager", "employee", {"passenger_name": "王经理", "id_last4": "5678",
-                                         "grade": 5}),
-                ("employee", "employee", {"passenger_name": PASSENGER, "id_last4": ID_MASKED[-4:],
-                                          "grade": 2, "department": "销售部"}),
-                ("finance", "finance", None),
-                ("finance2", "finance", None),
+                # A manager approves only as an approver of the entity (app/claims/routing.py).
+                ("manager", ["approver", "employee"], {"passenger_name": "王经理",
+                                                       "id_last4": "5678", "grade": 5}),
+                ("employee", ["employee"], {"passenger_name": PASSENGER,
+                                            "id_last4": ID_MASKED[-4:], "grade": 2,
+                                            "department": "销售部"}),
+                ("finance", ["finance"], None),
+                ("finance2", ["finance"], None),
             ]  # fmt: skip
-            for name, role, profile in people:
+            for name, roles, profile in people:
                 if profile is not None and name == "employee":
                     profile = {**profile, "manager_id": ids["manager"]}
                 data = UserCreate.model_validate(
@@ -233,7 +235,7 @@ def make_office(url: str, workdir: Path, uscc: str, *, migrate: bool = True) -> 
                         "username": f"bench-{name}",
                         "display_name": name,
                         "password": "bench-password-1",
-                        "roles": [role],
+                        "roles": roles,
                         "entity_ids": [entity.id],
                         "profile": ProfileIn.model_validate(profile) if profile else None,
                     }
