@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 ENGINES = ["sqlite", "postgresql"]
 
+pytest_plugins = ["tests.webhook_fixtures"]
+
 # CI replays the same examples on every run (a red build is then always reproducible, never a
 # fresh random find); locally Hypothesis keeps exploring. No per-example deadline anywhere: the
 # machines are shared and timing is the benchmarks' job.

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import threading
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,32 +25,10 @@ from app.webhooks.models import WebhookDelivery, WebhookEvent
 from app.webhooks.outbox import enqueue_event
 from app.webhooks.worker import run_worker
 from tests.api.test_auth import assert_problem
-from tests.factories import bearer, make_user
 from tests.webhook_receiver import Received, Receiver
 from tests.webhook_support import enqueue, run_worker_pass
 
 API = "/api/v1/webhooks"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """Listening from the start; tests that need a receiver that is down use `down_receiver`."""
-    server = Receiver()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def down_receiver() -> Iterator[Receiver]:
-    server = Receiver()  # bound but not listening: connections are refused until start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def admin(session: Session) -> dict[str, str]:
-    return bearer(session, make_user(session, "admin"))
 
 
 def subscribe(client: TestClient, headers: dict[str, str], url: str, **body: Any) -> dict[str, Any]:

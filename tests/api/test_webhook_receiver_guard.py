@@ -5,38 +5,23 @@ address checked is the one connected to, so a name that changes its answer gains
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpcore
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
 from app.config import Settings
 from app.db import utcnow
 from app.webhooks import receivers
 from app.webhooks.worker import run_once
 from tests.api.test_webhook_delivery import deliveries, subscribe
-from tests.factories import bearer, make_user
 from tests.webhook_receiver import Receiver
 from tests.webhook_support import enqueue, run_worker_pass
 
 _real_getaddrinfo = socket.getaddrinfo
-
-
-@pytest.fixture
-def admin(session: Session) -> dict[str, str]:
-    return bearer(session, make_user(session, "admin"))
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    server = Receiver()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -19,11 +19,6 @@ from tests.webhook_support import enqueue, run_worker_pass, utc
 API = "/api/v1/webhooks"
 
 
-@pytest.fixture
-def admin(session: Session) -> dict[str, str]:
-    return bearer(session, make_user(session, "admin"))
-
-
 def subscribe(client: TestClient, headers: dict[str, str], **body: Any) -> dict[str, Any]:
     body.setdefault("url", "https://erp.example.com/hooks/railclaim")
     response = client.post(API, json=body, headers=headers)
