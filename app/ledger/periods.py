@@ -68,9 +68,7 @@ def refuse_closed_period(session: Session, entity_id: uuid.UUID, day: dt.date) -
         select(Period.status).where(Period.entity_id == entity_id, Period.period == period)
     ).first()
     if status == "closed":
-        raise PeriodClosed(
-            f"The period {period} is closed; post into an open period.", period=period
-        )
+        raise _closed_for_posting(period)
 
 
 def hold_open_periods(session: Session, entity_id: uuid.UUID, days: list[dt.date]) -> None:
@@ -111,10 +109,12 @@ def next_voucher_number(session: Session, entity_id: uuid.UUID, period: str) -> 
         .returning(col(Period.last_number))
     ).scalar_one_or_none()
     if taken is None:
-        raise PeriodClosed(
-            f"The period {period} is closed; post into an open period.", period=period
-        )
+        raise _closed_for_posting(period)
     return int(taken)
+
+
+def _closed_for_posting(period: str) -> PeriodClosed:
+    return PeriodClosed(f"The period {period} is closed; post into an open period.", period=period)
 
 
 def voucher_number_text(period: str, number: int) -> str:
