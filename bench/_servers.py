@@ -42,6 +42,13 @@ def serve_argv(workers: int, port: int) -> list[str]:
             "--workers", str(workers)]  # fmt: skip
 
 
+def echo_argv(workers: int, port: int) -> list[str]:
+    # --app-dir: the echo runs in a temp dir (its log lands there), importing from the repo.
+    return [sys.executable, "-m", "uvicorn", "bench.echo_app:app", "--app-dir", str(REPO),
+            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+            "--no-access-log", "--log-level", "warning"]  # fmt: skip
+
+
 def server_env(url: str, workdir: Path) -> dict[str, str]:
     return {
         **os.environ,

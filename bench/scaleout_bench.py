@@ -1,7 +1,7 @@
 """Scale-out: several `railclaim serve` processes on one PostgreSQL; uploads and a booking burst.
 
     .venv/bin/python -m bench.scaleout_bench [--processes 2] [--workers 1] [--uploads 1000]
-        [--clients 8] [--claims 100] [--seed 3030] [--clerks 8] [--storage folder|s3]
+        [--clients 8] [--claims 100] [--seed 3030] [--clerks 8] [--storage folder|s3] [--echo]
 
 A fresh PostgreSQL database, the office of bench/_servers.py, and `--processes` servers on
 their own ports (each with `--workers` uvicorn workers). Uploads: every distinct file is sent
@@ -13,6 +13,9 @@ the second copy a 409 duplicate-invoice; with `--storage s3` the processes share
 and a SeaweedFS bucket (each has a local folder of its own, which stays unused); no invoice
 number twice; voucher numbers 1..N per entity and period without gaps, one booking voucher and
 posting per booked claim; `railclaim archive verify` (which verifies the audit chain) passes.
+With `--echo`, first the same uploads go to as many bare FastAPI echo processes
+(bench/echo_app.py, same workers), and the upload row names railclaim's share of that rate:
+SPEC's upload bar measured the way two nodes on one bucket serve it.
 Results: docs/BENCHMARKS.md ("Scale-out").
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import random
 import shutil
 import tempfile
@@ -35,6 +39,7 @@ import psycopg
 from bench._servers import (
     Office,
     database,
+    echo_argv,
     free_port,
     make_office,
     psycopg_url,
@@ -96,10 +101,40 @@ def report(
           flush=True)  # fmt: skip
 
 
-def run_uploads(urls: list[str], office: Office, args: argparse.Namespace) -> list[str]:
+def upload_jobs(office: Office, args: argparse.Namespace) -> list[object]:
+    """Every distinct file twice, shuffled: the second copy is decided across processes."""
     files = invoices(args.seed, args.uploads, office.uscc)
     jobs: list[object] = [*files, *files]
     random.Random(args.seed).shuffle(jobs)
+    return jobs
+
+
+def run_echo(jobs: list[object], workdir: Path, args: argparse.Namespace) -> float:
+    """The same uploads to `--processes` bare echo servers; returns their rate per second."""
+    servers = []
+    try:
+        for _ in range(args.processes):
+            port = free_port()
+            servers.append(
+                start_server(echo_argv(args.workers, port), dict(os.environ), workdir, port)
+            )
+
+        def act(http: httpx.Client, job: object) -> int:
+            return http.post("/echo", files={"file": job}).status_code  # type: ignore[dict-item]
+
+        seconds, latencies, statuses = fan_out([u for _, u in servers], args.clients, jobs, act)
+    finally:
+        for process, _ in servers:
+            stop_server(process)
+    report(f"bare FastAPI echo, {len(servers)} processes", len(jobs), seconds, latencies, statuses)
+    assert statuses == {201: len(jobs)}, statuses
+    return len(jobs) / seconds
+
+
+def run_uploads(
+    urls: list[str], office: Office, jobs: list[object], args: argparse.Namespace
+) -> tuple[list[str], float]:
+    """Returns the ids of the new invoices that can be claimed, and the upload rate."""
     ids: list[str] = []
 
     def act(http: httpx.Client, job: object) -> int:
@@ -115,7 +150,7 @@ def run_uploads(urls: list[str], office: Office, args: argparse.Namespace) -> li
     report(f"upload, each file twice, {len(urls)} processes", len(jobs), seconds, latencies,
            statuses)  # fmt: skip
     assert statuses == {201: args.uploads, 409: args.uploads}, statuses
-    return ids
+    return ids, len(jobs) / seconds
 
 
 def run_bookings(
@@ -214,6 +249,9 @@ def main() -> None:
         default="folder",
         help="one shared folder, or a SeaweedFS bucket with a separate folder per process",
     )
+    parser.add_argument(
+        "--echo", action="store_true", help="first the same uploads to bare FastAPI echoes"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="rc_scaleout_"))
     uscc = uscc_with_check_digit("91310000MA1B0RD00")
@@ -242,9 +280,13 @@ def main() -> None:
                 )
                 servers.append(start_server(serve_argv(args.workers, port), own, workdir, port))
             urls = [base_url for _, base_url in servers]
+            jobs = upload_jobs(office, args)
             print("| phase | requests | rate | p50 ms | p95 ms | p99 ms | statuses |")
             print("|---|---:|---:|---:|---:|---:|---|")
-            invoice_ids = run_uploads(urls, office, args)
+            echo_rate = run_echo(jobs, workdir, args) if args.echo else None
+            invoice_ids, upload_rate = run_uploads(urls, office, jobs, args)
+            if echo_rate:
+                print(f"uploads: {100 * upload_rate / echo_rate:.1f} % of the echo's rate")
             run_bookings(urls, office, invoice_ids, args)
         finally:
             for process, _ in servers:

@@ -24,7 +24,6 @@ import platform
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -41,9 +40,9 @@ from bench._servers import (
     ENTITY_NAME,
     ID_MASKED,
     PASSENGER,
-    REPO,
     cpu_split,
     database,
+    echo_argv,
     free_port,
     railclaim,
     serve_argv,
@@ -194,13 +193,6 @@ def post_batch(target: Target, files: list[tuple[str, bytes]]) -> tuple[float, d
 
 
 # --- runs ----------------------------------------------------------------------------------
-
-
-def echo_argv(workers: int, port: int) -> list[str]:
-    # --app-dir: the echo runs in a temp dir (its log lands there), importing from the repo.
-    return [sys.executable, "-m", "uvicorn", "bench.echo_app:app", "--app-dir", str(REPO),
-            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-            "--no-access-log", "--log-level", "warning"]  # fmt: skip
 
 
 def bench_engine(engine: str, args: argparse.Namespace, echo_rates: dict[int, float]) -> list[str]:
