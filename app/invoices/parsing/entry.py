@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+
 from app.invoices.parsing.assemble import assemble, make_rendition
 from app.invoices.parsing.budget import Deadline
 from app.invoices.parsing.bundle import read_bundle
 from app.invoices.parsing.detect import FileKind, detect_kind
 from app.invoices.parsing.extraction import Extraction
-from app.invoices.parsing.model import ParsedInvoice, ParseLimits, TooLarge
+from app.invoices.parsing.model import (
+    ParsedInvoice,
+    ParseError,
+    ParseLimits,
+    TooLarge,
+    UnreadableFile,
+)
 from app.invoices.parsing.ofd import read_ofd
 from app.invoices.parsing.pdf import read_pdf
 from app.invoices.parsing.xbrl_discovery import read_xml_invoice
 
 DEFAULT_LIMITS = ParseLimits()
+
+_log = logging.getLogger(__name__)
 
 
 def parse_file(
@@ -45,8 +55,16 @@ def _parse_single(
 ) -> ParsedInvoice:
     # Each file (each bundle member) gets its own budget: a bundle is bounded by its member count.
     deadline = Deadline(limits.time_budget_seconds)
-    extraction = _extract(data, kind, limits, deadline, cross_check)
-    return assemble(extraction, make_rendition(extraction, data, filename))
+    try:
+        extraction = _extract(data, kind, limits, deadline, cross_check)
+        return assemble(extraction, make_rendition(extraction, data, filename))
+    except ParseError:
+        raise
+    # The last line of defence: a file the readers did not foresee is refused, never a 500 (and
+    # never the end of a batch's other members). Logged in full, for it names a reader's gap.
+    except Exception as exc:
+        _log.exception("unforeseen failure reading a %s file", kind)
+        raise UnreadableFile(f"the {kind.upper()} file cannot be read") from exc
 
 
 def _extract(

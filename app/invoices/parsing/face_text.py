@@ -15,9 +15,13 @@ HAN = r"\u3400-\u9fff"
 COLON = r"[ \t]*:?[ \t]*"
 DATE = r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
 
-INVOICE_NUMBER = re.compile(rf"(?<!原)发票号码{COLON}(\d{{20}})(?!\d)")
+# The reversed invoice's number: 原发票号码 on older faces, and the 数电 remark a red-letter face
+# prints (被红冲蓝字数电发票号码:…); its label also ends in 发票号码, so the invoice's own label
+# excludes what precedes those.
+ORIGINAL_LABEL = r"(?:原|(?:被红冲|对应)?蓝字(?:数电)?)发票号码"
+INVOICE_NUMBER = re.compile(rf"(?<!原)(?<!蓝字)(?<!数电)发票号码{COLON}(\d{{20}})(?!\d)")
 BARE_INVOICE_NUMBER = re.compile(r"(?<![\d*])(\d{20})(?![\d*])")
-ORIGINAL_NUMBER = re.compile(rf"原发票号码{COLON}(\d{{20}})")
+ORIGINAL_NUMBER = re.compile(rf"{ORIGINAL_LABEL}{COLON}(\d{{20}})")
 ISSUE_DATE = re.compile(rf"开票日期{COLON}({DATE[1:-1]}|\d{{4}}-\d{{1,2}}-\d{{1,2}})")
 ANY_DATE = re.compile(DATE)
 BUYER_LABELLED = re.compile(

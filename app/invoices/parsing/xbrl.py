@@ -16,8 +16,10 @@ _TAG = re.compile(r"^\{([^}]*)\}(.+)$")
 
 
 def taxonomy_namespace(taxonomy: str, flags: int = 0) -> re.Pattern[str]:
-    """A kind's namespace, `http://xbrl.mof.gov.cn/taxonomy/<date>/<taxonomy>`, any date."""
-    pattern = rf"^http://xbrl\.mof\.gov\.cn/taxonomy/[^/{{}}]+/{re.escape(taxonomy)}$"
+    """A kind's namespace, `http://xbrl.mof.gov.cn/taxonomy/<date>/<taxonomy>`, any date; also
+    as issuers' writers vary it: over https, with a trailing slash, the taxonomy in capitals."""
+    name = re.escape(taxonomy)
+    pattern = rf"^https?://xbrl\.mof\.gov\.cn/taxonomy/[^/{{}}]+/(?i:{name})/?$"
     return re.compile(pattern, flags)
 
 
@@ -76,13 +78,23 @@ class LenientNames:
         return ending | exact
 
 
+# An XML declaration's encoding; expat reads only single-byte ones and the UTF family itself.
+_DECLARED_ENCODING = re.compile(
+    r"""^(\s*<\?xml\b[^>]*?\bencoding\s*=\s*["'])([A-Za-z][A-Za-z0-9._-]*)(["'])"""
+)
+# GB2312 and GBK files often carry characters only their superset has.
+_SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "x-gbk": "gb18030"}
+
+
 def parse_xml(data: bytes) -> Element:
     """Parse XML with defusedxml; anything hostile or malformed is an unreadable file."""
     try:
-        # DTDs are refused outright: an issuer's XBRL has none, and entity tricks start there.
-        root: Element = fromstring(
-            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
+        try:
+            return _parse(data)
+        except DefusedXmlException:
+            raise
+        except ValueError:  # "multi-byte encodings are not supported": GBK, GB18030, Big5, …
+            return _parse(_as_utf8(data))
     except DefusedXmlException as exc:
         # Billion laughs and external entities both need a DTD: nothing is expanded or fetched.
         raise UnreadableFile(
@@ -93,4 +105,24 @@ def parse_xml(data: bytes) -> Element:
         raise UnreadableFile(f"the XML is not well-formed: {exc}") from exc
     except LookupError as exc:  # an encoding declaration Python has no codec for
         raise UnreadableFile(f"the XML declares an unknown encoding: {exc}") from exc
+    except ValueError as exc:  # the bytes do not decode as declared, or nothing is declared
+        raise UnreadableFile(f"the XML cannot be read in the encoding it declares: {exc}") from exc
+
+
+def _parse(data: bytes) -> Element:
+    # DTDs are refused outright: an issuer's XBRL has none, and entity tricks start there.
+    root: Element = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     return root
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """The document in UTF-8, decoded by Python's codec for its declared multi-byte encoding
+    (every such encoding is ASCII-compatible, so the declaration itself reads as ASCII)."""
+    head = data[:200].decode("ascii", errors="replace")
+    match = _DECLARED_ENCODING.match(head)
+    if match is None:
+        raise ValueError("the XML declares no encoding expat can read")
+    declared = match[2].lower()
+    text = data.decode(_SUPERSET.get(declared, declared))
+    # The declaration now says what the bytes are; nothing else in the document changes.
+    return _DECLARED_ENCODING.sub(r"\1UTF-8\3", text, count=1).encode("utf-8")

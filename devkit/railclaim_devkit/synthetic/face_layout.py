@@ -141,8 +141,13 @@ def _reading_blocks(spec: InvoiceSpec, style: FaceStyle) -> list[TextBlock]:
         blocks.append(_one("marker", marker_x, amount_y, spec.face_marker, red=True))
         repeat_x = 22.0 + text_width(e_ticket, BODY_SIZE) + 2.0
         blocks.append(_one("marker_repeat", repeat_x, 84.0, spec.face_marker))
+    blocks += _buyer_blocks(spec, colon)
+    if spec.is_red_letter and spec.original_invoice_number:
+        # The 数电 remark of a red-letter invoice names the blue one it reverses; its label ends
+        # in 发票号码 too.
+        remark = f"被红冲蓝字数电发票号码{colon}{spec.original_invoice_number}"
+        blocks.append(_one("remark", 22.0, 106.0, remark))
     blocks += [
-        *_buyer_blocks(spec, colon),
         _one("footer", 62.0, 118.0, FOOTER_LINES[0]),
         _one("footer", 70.0, 124.0, FOOTER_LINES[1]),
     ]

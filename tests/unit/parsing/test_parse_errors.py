@@ -222,3 +222,22 @@ def test_bombs_fail_fast_with_a_clear_refusal_in_memory_bounded_by_the_limits(na
     assert (refused.value.code, words in refused.value.message) == (code, True), refused.value
     assert peak < BOMB_MEMORY_BOUND_BYTES
     assert elapsed < BOMB_TIME_BOUND_S
+
+
+def test_a_reader_failing_unforeseen_is_an_unreadable_file_and_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from app.invoices.parsing import entry
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise KeyError("a gap in a reader")
+
+    monkeypatch.setattr(entry, "read_xml_invoice", broken)
+    spec = random_spec(random.Random(3), business_type="sale")
+    with caplog.at_level(logging.ERROR), pytest.raises(UnreadableFile, match="XML file cannot"):
+        parse_file(render_xbrl(spec), "invoice.xml")
+    assert "unforeseen failure reading a xml file" in caplog.text
+    # Inside a bundle it is the member's refusal, named, like any other.
+    bundle = render_zip([("a.xml", render_xbrl(spec))])
+    with pytest.raises(UnreadableFile):
+        parse_file(bundle, "bundle.zip")

@@ -181,6 +181,21 @@ CASES: list[tuple[str, Placed, dict[str, object]]] = [
         },
     ),
     (
+        "a red-letter face's 数电 remark names the reversed invoice, not this one",
+        [
+            *replace_runs(
+                SAMPLE_RUNS,
+                ("发票号码",),
+                [(380, 40, "发票号码:"), (380, 60, "25119199999000000001")],
+            ),
+            (60, 300, "被红冲蓝字数电发票号码:25119199999000000009"),
+        ],
+        {
+            "invoice_number": "25119199999000000001",
+            "original_invoice_number": "25119199999000000009",
+        },
+    ),
+    (
         "empty e-ticket label does not borrow the next line",
         replace_runs(
             SAMPLE_RUNS,

@@ -25,7 +25,7 @@ from railclaim_devkit.synthetic import (
     render_xbrl,
     split_tax,
 )
-from railclaim_devkit.synthetic.pdf import render_face_pdf
+from railclaim_devkit.synthetic.pdf import PdfVariant, render_face_pdf
 from railclaim_devkit.synthetic.xbrl import XbrlOptions, attachment_name
 from railclaim_devkit.synthetic.zipfiles import render_zip
 
@@ -222,3 +222,19 @@ def test_a_blue_and_a_red_letter_invoice_have_amounts_of_one_sign(
         fare=Decimal(fare), amount_excluding_tax=Decimal(excl), tax_amount=Decimal(tax)
     )
     assert [f for f in check_invoice(fields, RAILWAY) if f.code == "arithmetic"] == []
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "ofd"])
+def test_a_text_only_red_letter_face_reads_its_own_number_and_the_reversed_one(fmt: str) -> None:
+    # The 数电 remark (被红冲蓝字数电发票号码:…) ends in 发票号码 like the invoice's own label.
+    blue = _spec()
+    red_spec = red_letter_of(blue, random.Random(1))
+    data = (
+        render_pdf(red_spec, PdfVariant(with_xbrl=False))
+        if fmt == "pdf"
+        else render_ofd(red_spec, with_xbrl=False)
+    )
+    [red] = parse_file(data, f"red.{fmt}")
+    assert red.invoice_number == red_spec.invoice_number
+    assert red.original_invoice_number == blue.invoice_number
+    assert red.is_red_letter
