@@ -59,6 +59,15 @@ def safe_name(text: str) -> str:
     return cleaned or "_"
 
 
+def invoice_folder(invoice_number: str) -> str:
+    return f"invoices/{safe_name(invoice_number)}"
+
+
+def invoice_holds_path(invoice_number: str, path: str) -> bool:
+    """Whether `path`, in a record's folder, is one of this invoice's files."""
+    return path.startswith(invoice_folder(invoice_number) + "/")
+
+
 def media_type(path: str) -> str:
     suffix = path[path.rfind(".") :].lower() if "." in path else ""
     return MEDIA_TYPES.get(suffix, "application/octet-stream")

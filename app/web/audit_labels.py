@@ -105,6 +105,7 @@ CHECK_LABELS: dict[str, str] = {
     "period-status": "会计期间状态与审计记录不符",
     "voucher-numbering": "凭证编号不连续",
     "invoice-file-missing": "发票文件缺失",
+    "invoice-file-changed": "已归档发票的文件被更换",
     "verify-checkpoint": "检测检查点被篡改",
     "check-incomplete": "检测未能完成",
 }

@@ -101,6 +101,7 @@ OFFICE_EN: dict[str, str] = {
     "会计期间状态与审计记录不符": "Period status differs from the audit log",
     "凭证编号不连续": "Voucher numbers have gaps",
     "发票文件缺失": "Invoice file missing",
+    "已归档发票的文件被更换": "Archived invoice's file replaced",
     "检测检查点被篡改": "Verify checkpoint tampered with",
     "检测未能完成": "Check could not finish",
     "只看这个对象的记录": "Only this object's events",

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.config import Settings
+from app.invoices.models import Invoice, InvoiceFile
 from tests.api.archive_helpers import (
     bag_info,
     booked_claim,
@@ -313,3 +314,90 @@ def test_a_file_row_whose_role_was_changed_is_named(client: TestClient, session:
 
     (mismatch,) = [f for f in body["failures"] if f["check"] == "metadata-mismatch"]
     assert "xbrl" in mismatch["message"], mismatch
+
+
+def _invoice_files(session: Session, number: str) -> dict[str, InvoiceFile]:
+    session.commit()
+    invoice = session.exec(select(Invoice).where(Invoice.invoice_number == number)).one()
+    files = session.exec(select(InvoiceFile).where(InvoiceFile.invoice_id == invoice.id)).all()
+    return {f.kind: f for f in files}
+
+
+def test_a_booked_invoice_whose_served_file_was_swapped_is_named(
+    client: TestClient, session: Session
+):
+    # The download serves the invoice's file row of a kind: rows re-kinded and a forged file
+    # put in as the PDF would hand out other bytes, while the archive's own copy is intact.
+    archived = booked_claim(client, session)
+    number = archived.invoice["invoice_number"]
+    forged = client.app.state.store.put(b"%PDF-1.7 a forged face")  # type: ignore[attr-defined]
+    real = _invoice_files(session, number)["pdf"]
+    real.kind = "ofd"
+    session.add(real)
+    session.flush()
+    session.add(
+        InvoiceFile(invoice_id=real.invoice_id, kind="pdf", filename="x.pdf", sha256=forged, size=9)
+    )
+    session.commit()
+
+    body = verify(client, archived.auditor)
+
+    [record] = records(session)
+    path = f"archive_file {record.reference}/invoices/{number}/original.pdf"
+    assert ("invoice-file-changed", path) in failures(body), body["failures"]
+    assert body["ok"] is False
+
+
+def test_a_booked_invoice_given_another_xbrl_is_named(client: TestClient, session: Session):
+    archived = booked_claim(client, session)
+    number = archived.invoice["invoice_number"]
+    other = client.app.state.store.put(b"<xml>another invoice</xml>")  # type: ignore[attr-defined]
+    run_sql(
+        session, "UPDATE invoice SET xbrl_sha256 = :other WHERE invoice_number = :number",
+        other=other, number=number,
+    )  # fmt: skip
+
+    body = verify(client, archived.auditor)
+
+    [record] = records(session)
+    path = f"archive_file {record.reference}/invoices/{number}/xbrl.xml"
+    assert ("invoice-file-changed", path) in failures(body), body["failures"]
+
+
+def test_an_archived_file_row_moved_to_another_invoice_is_named(
+    client: TestClient, session: Session
+):
+    archived = booked_claim(client, session)
+    other = booked_claim(client, session)
+    drop_archive_triggers(session)
+    [record, _] = sorted(records(session), key=lambda r: r.voucher_number)
+    original = next(f for f in files_of(session, record).values() if f.role == "invoice-original")
+    run_sql(
+        session,
+        "UPDATE archive_file SET invoice_id = (SELECT id FROM invoice WHERE invoice_number = :n)"
+        " WHERE id = :file",
+        n=other.invoice["invoice_number"], file=original.id.hex
+        if session.get_bind().dialect.name == "sqlite" else str(original.id),
+    )  # fmt: skip
+
+    body = verify(client, archived.auditor)
+
+    label = f"archive_file {record.reference}/{original.path}"
+    assert ("invoice-file-changed", label) in failures(body), body["failures"]
+
+
+def test_a_rendition_added_after_the_booking_is_no_failure(client: TestClient, session: Session):
+    archived = booked_claim(client, session)
+    number = archived.invoice["invoice_number"]
+    assert "ofd" not in _invoice_files(session, number)
+    later = client.app.state.store.put(b"an OFD received later")  # type: ignore[attr-defined]
+    invoice_id = _invoice_files(session, number)["pdf"].invoice_id
+    session.add(
+        InvoiceFile(invoice_id=invoice_id, kind="ofd", filename="x.ofd", sha256=later, size=1)
+    )
+    session.commit()
+
+    body = verify(client, archived.auditor)
+
+    assert body["ok"] is True, body["failures"]
+    assert body["checked"]["archived_invoice_files"] >= 1

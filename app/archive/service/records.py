@@ -22,6 +22,7 @@ from app.archive.documents import (
     PlannedFile,
     approval_history,
     archive_reference,
+    invoice_folder,
     metadata,
     paper_summary,
     retention_until,
@@ -167,7 +168,7 @@ def _put(
 def _invoice_files(
     store: FileStore, contents: FolderDocuments, invoice: Invoice
 ) -> list[PlannedFile]:
-    folder = f"invoices/{safe_name(invoice.invoice_number)}"
+    folder = invoice_folder(invoice.invoice_number)
     files = [
         PlannedFile(
             f"{folder}/original.{rendition.kind}",

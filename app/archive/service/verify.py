@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Select, exists, literal, union_all
@@ -28,6 +29,7 @@ from app.archive.checkpoint import (
     last_verified_link,
     made_since,
 )
+from app.archive.documents import invoice_holds_path
 from app.archive.findings import ArchiveReport, Aspect
 from app.archive.models import ArchiveFile, ArchiveRecord
 from app.archive.schemas import ArchiveReportOut
@@ -63,6 +65,11 @@ def verify_archive(
         ("stored files", "integrity", lambda: check_stored_files(session, store, report, changed)),
         ("XBRL", "authenticity", lambda: check_xbrl(session, store, report, changed)),
         ("invoice files", "integrity", lambda: check_invoice_files(session, report, changed)),
+        (
+            "archived invoice files",
+            "authenticity",
+            lambda: check_archived_invoice_files(session, report, changed),
+        ),
         (
             "completeness",
             "integrity",
@@ -250,6 +257,64 @@ def check_invoice_files(
             "invoice-file-missing", f"invoice {number}",
             f"no file row holds its own file {sha256}", "integrity",
         )  # fmt: skip
+
+
+def check_archived_invoice_files(
+    session: Session, report: ArchiveReport, changed: Changed | None = None
+) -> None:
+    """Authenticity: what the downloads serve of an archived invoice is what its record
+    archived. Each archived rendition is still the invoice's file of that kind, its archived
+    XBRL still the invoice's XBRL, and each such file row names the invoice whose folder holds
+    it. A rendition added after the booking is a new kind, and stays allowed."""
+    rows = session.execute(
+        columns(
+            col(ArchiveFile.id), col(ArchiveRecord.reference), col(ArchiveFile.path),
+            col(ArchiveFile.role), col(ArchiveFile.sha256), col(Invoice.invoice_number),
+            col(Invoice.xbrl_sha256), col(InvoiceFile.kind), col(InvoiceFile.sha256),
+        )
+        .select_from(ArchiveFile)
+        .join(ArchiveRecord, col(ArchiveRecord.id) == col(ArchiveFile.record_id))
+        .outerjoin(Invoice, col(Invoice.id) == col(ArchiveFile.invoice_id))
+        .outerjoin(InvoiceFile, col(InvoiceFile.invoice_id) == col(Invoice.id))
+        .where(
+            col(ArchiveFile.role).in_(("invoice-original", "invoice-xbrl")),
+            *made_since(ArchiveRecord.archived_at, changed, logged=BY_RECORD),
+        )
+        .order_by(col(ArchiveFile.id))
+        .execution_options(yield_per=_ROWS)
+    )  # fmt: skip
+    for _file_id, group in groupby(rows, key=lambda row: row[0]):
+        live = list(group)
+        _, reference, path, role, sha256, number, xbrl_sha256, _kind, _sha = live[0]
+        report.count("archived_invoice_files")
+        label = f"archive_file {reference}/{path}"
+        served = {kind: live_sha for *_, kind, live_sha in live if kind is not None}
+        problem = _archived_file_problem(path, role, sha256, number, xbrl_sha256, served)
+        if problem is not None:
+            report.fail("invoice-file-changed", label, problem, "authenticity")
+
+
+def _archived_file_problem(
+    path: str,
+    role: str,
+    sha256: str,
+    number: str | None,
+    xbrl_sha256: str | None,
+    served: dict[str, str],
+) -> str | None:
+    if number is None:
+        return "the file row names no invoice that exists"
+    if not invoice_holds_path(number, path):
+        return f"the file row names invoice {number}, whose folder this is not"
+    if role == "invoice-xbrl":
+        if xbrl_sha256 != sha256:
+            return f"the invoice's XBRL is now {xbrl_sha256}, archived {sha256}"
+        return None
+    kind = path.rpartition(".")[2]
+    if served.get(kind) != sha256:
+        now = served.get(kind) or "no file"
+        return f"the invoice's {kind} file is now {now}, archived {sha256}"
+    return None
 
 
 def check_audit_chain(
