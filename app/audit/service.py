@@ -17,6 +17,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.audit.chain import (
     GENESIS,
+    BrokenLink,
     ChainEvent,
     ChainHead,
     ChainReport,
@@ -29,9 +30,22 @@ from app.audit.models import AuditEvent, AuditHead
 from app.config import Settings
 from app.db import utcnow
 from app.kit.ranges import require_ordered
-from app.problems import ValidationProblem
+from app.problems import AppError, ValidationProblem
 
 _HEAD_ID = 1
+
+
+class AuditLogDamaged(AppError):
+    """Nothing audited can be written while the log cannot take a next number."""
+
+    status, slug = 503, "audit-log-damaged"
+    title = "The audit log is damaged"
+    explanation = (
+        "Changes are refused until the audit log is repaired: an admin runs "
+        "`railclaim archive verify`, which names the damage."
+    )
+
+
 _VERIFY_BATCH = 1000
 _MAX_SEQ = 2**63 - 1  # BIGINT: a larger cursor would fail in the database, not in validation
 
@@ -152,7 +166,7 @@ def _claim_next_seq(session: Session) -> tuple[int, str]:
     """
     result = session.execute(_TAKE_NEXT_SEQ).one_or_none()
     if result is None:
-        raise RuntimeError("audit_head row missing: run the migrations")
+        raise AuditLogDamaged("The audit log's head row is missing.")
     return int(result[0]), str(result[1])
 
 
@@ -198,15 +212,40 @@ def verify_chain(
     """Recomputes every MAC and link, oldest first (or from `start`, a link verified before);
     names the first broken link, if any."""
     # Read the head before the walk: events appended meanwhile lie beyond it and verify anyway.
-    head_row = session.get(AuditHead, _HEAD_ID)
-    recorded = ChainHead(head_row.seq, head_row.mac) if head_row else None
-    return verify_events(
+    recorded = _read_head(session)
+    report = verify_events(
         _stream_events(session, after=start.seq),
         key,
         recorded_head=recorded,
         expected_head_mac=expected_head_mac,
         start=start,
     )
+    if not report.ok:
+        return report
+    # And after it: an event and the head's advance commit together, so a head row that now
+    # stands behind the last event walked (or is gone) was set back by hand. Every append
+    # would then collide with a stored event, or find no head to take a number from.
+    after = _read_head(session)
+    if after is None and report.head.seq > 0:
+        broken = BrokenLink(report.head.seq, "head-mismatch", "the head row is missing")
+    elif after is not None and after.seq < report.head.seq:
+        broken = BrokenLink(
+            after.seq + 1,
+            "head-mismatch",
+            f"the head row says {after.seq} but the chain goes on to {report.head.seq}: "
+            "the head was set back",
+        )
+    else:
+        return report
+    return ChainReport(ok=False, checked=report.checked, first_broken=broken, head=report.head)
+
+
+def _read_head(session: Session) -> ChainHead | None:
+    # A statement of its own each time, never the session's cached row.
+    row = session.execute(
+        select(_HEAD.c.seq, _HEAD.c.mac).where(_HEAD.c.id == _HEAD_ID)
+    ).one_or_none()
+    return ChainHead(int(row[0]), str(row[1])) if row else None
 
 
 def _stream_events(session: Session, *, after: int = 0) -> Iterator[ChainEvent | UnreadableEvent]:

@@ -213,6 +213,48 @@ def test_a_deleted_event_is_detected(client: TestClient, session: Session, setti
     assert first_broken(body) == (3, "deleted")
 
 
+def test_a_head_row_set_back_is_detected(client: TestClient, session: Session, settings: Settings):
+    # Set back to an earlier event's own seq and MAC, it agrees with the walk where it stops.
+    seed_events(session, settings, 5)
+    second = events(session)[1]
+    run_sql(
+        session, "UPDATE audit_head SET seq = :seq, mac = :mac",
+        seq=second.seq, mac=second.mac,
+    )  # fmt: skip
+    auditor = bearer(session, make_user(session, "auditor"))
+    body = verify(client, auditor)
+    assert first_broken(body) == (second.seq + 1, "head-mismatch")
+    assert "set back" in body["first_broken"]["message"]
+
+
+def test_a_deleted_head_row_is_detected_and_refuses_audited_writes_clearly(
+    client: TestClient, session: Session, settings: Settings
+):
+    seed_events(session, settings, 3)
+    auditor = bearer(session, make_user(session, "auditor"))
+    admin = bearer(session, make_user(session, "admin"))
+    run_sql(session, "DELETE FROM audit_head")
+
+    body = verify(client, auditor)
+    assert body["ok"] is False
+    assert body["first_broken"]["reason"] == "head-mismatch"
+    assert body["first_broken"]["message"] == "the head row is missing"
+    # An audited change cannot be written: a 503 that says why, not a crash.
+    response = client.post(
+        "/api/v1/users",
+        json={
+            "username": "newcomer",
+            "display_name": "N",
+            "roles": ["employee"],
+            "password": PASSWORD,
+        },
+        headers=admin,
+    )
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert_problem(response.json(), 503, "audit-log-damaged")
+
+
 def forged_event(seq: int, prev_mac: str) -> AuditEvent:
     return AuditEvent(
         seq=seq,
