@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from app.archive import checkpoint
@@ -23,6 +24,21 @@ from tests.api.archive_helpers import booked_claim, flip_byte
 from tests.api.test_archive_verify import drop_archive_triggers
 from tests.api.test_audit import drop_triggers, run_sql
 from tests.api.test_cli import cli_env, run  # noqa: F401  (fixture)
+
+CHECKPOINT_TRIGGERS = {
+    "postgresql": [
+        "DROP TRIGGER verify_checkpoint_insert_only ON archive_verify_checkpoint",
+    ],
+    "sqlite": [
+        "DROP TRIGGER verify_checkpoint_no_update",
+        "DROP TRIGGER verify_checkpoint_no_delete",
+    ],
+}
+
+
+def drop_checkpoint_triggers(session: Session) -> None:
+    run_sql(session, *CHECKPOINT_TRIGGERS[session.get_bind().dialect.name])
+
 
 pytestmark = pytest.mark.usefixtures("cli_env")
 
@@ -133,7 +149,8 @@ def test_a_checkpoint_moved_by_hand_is_refused(client: TestClient, session: Sess
     session.expire_all()
     newest = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc())).first()
     assert newest is not None
-    # Skipping the new events by pointing the checkpoint at the newest link:
+    # Skipping the new events by pointing the checkpoint at the newest link (as the owner):
+    drop_checkpoint_triggers(session)
     run_sql(
         session,
         "UPDATE archive_verify_checkpoint SET audit_seq = :seq, audit_mac = :mac",
@@ -201,3 +218,18 @@ def test_rows_set_back_behind_the_checkpoint_are_still_rechecked(
     assert isinstance(since, dict)
     assert since["checked"]["archive_records"] == 1
     assert "file-hash" in {f["check"] for f in since["failures"]}, since["failures"]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE archive_verify_checkpoint SET audit_seq = 1", "DELETE FROM archive_verify_checkpoint"],
+    ids=["moved", "deleted"],
+)
+def test_a_checkpoint_is_never_changed_or_deleted(
+    client: TestClient, session: Session, statement: str
+) -> None:
+    booked_claim(client, session)
+    assert verify_cli()[0] == 0
+    with pytest.raises(DBAPIError, match="insert-only"):
+        run_sql(session, statement)
+    session.rollback()

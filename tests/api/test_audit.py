@@ -23,9 +23,18 @@ from app.main import create_app
 from tests.api.test_auth import assert_problem
 from tests.factories import PASSWORD, bearer, make_entity, make_uscc, make_user
 
+# What only the tables' owner can do: the log's own triggers, the event's and the head's.
 DROP_TRIGGERS = {
-    "postgresql": ["DROP TRIGGER audit_event_append_only ON audit_event"],
-    "sqlite": ["DROP TRIGGER audit_event_no_update", "DROP TRIGGER audit_event_no_delete"],
+    "postgresql": [
+        "DROP TRIGGER audit_event_append_only ON audit_event",
+        "DROP TRIGGER audit_head_forward ON audit_head",
+    ],
+    "sqlite": [
+        "DROP TRIGGER audit_event_no_update",
+        "DROP TRIGGER audit_event_no_delete",
+        "DROP TRIGGER audit_head_no_step_back",
+        "DROP TRIGGER audit_head_no_delete",
+    ],
 }
 
 
@@ -217,6 +226,7 @@ def test_a_head_row_set_back_is_detected(client: TestClient, session: Session, s
     # Set back to an earlier event's own seq and MAC, it agrees with the walk where it stops.
     seed_events(session, settings, 5)
     second = events(session)[1]
+    drop_triggers(session)
     run_sql(
         session, "UPDATE audit_head SET seq = :seq, mac = :mac",
         seq=second.seq, mac=second.mac,
@@ -233,6 +243,7 @@ def test_a_deleted_head_row_is_detected_and_refuses_audited_writes_clearly(
     seed_events(session, settings, 3)
     auditor = bearer(session, make_user(session, "auditor"))
     admin = bearer(session, make_user(session, "admin"))
+    drop_triggers(session)
     run_sql(session, "DELETE FROM audit_head")
 
     body = verify(client, auditor)
@@ -253,6 +264,17 @@ def test_a_deleted_head_row_is_detected_and_refuses_audited_writes_clearly(
     assert response.status_code == 503, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert_problem(response.json(), 503, "audit-log-damaged")
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_head SET seq = seq - 1", "DELETE FROM audit_head"],
+    ids=["set-back", "deleted"],
+)  # fmt: skip
+def test_the_head_row_only_moves_forward(session: Session, settings: Settings, statement: str):
+    seed_events(session, settings, 2)
+    with pytest.raises(DBAPIError, match="only moves forward"):
+        run_sql(session, statement)
+    session.rollback()
 
 
 def forged_event(seq: int, prev_mac: str) -> AuditEvent:
