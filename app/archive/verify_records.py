@@ -7,7 +7,7 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import case, func
 from sqlalchemy import select as columns
@@ -218,7 +218,7 @@ def _check_record_metadata(
                     "writes", "usability")  # fmt: skip
         return
     actual = {
-        path: (row.sha256, row.role if listed.get(path, ("", None))[1] else None)
+        path: Listed.of_row(row.sha256, row.role, row.size, listed.get(path))
         for path, row in files.items()
         if path != "metadata.json"
     }
@@ -229,17 +229,40 @@ def _check_record_metadata(
                     "authenticity")  # fmt: skip
 
 
-def listed_files(data: bytes) -> dict[str, tuple[str, str | None]] | None:
-    """Path → (sha256, role) as the sealed metadata lists them. The role decides which checks a
-    file meets (an XBRL is parsed): a row's role changed by hand would take it out of them."""
+class Listed(NamedTuple):
+    """A file as the sealed metadata lists it. The role decides which checks a file meets (an
+    XBRL is parsed): a row's role changed by hand would take it out of them. The size is what
+    the bag's Payload-Oxum and the downloads trust."""
+
+    sha256: str
+    role: str | None  # None in metadata written before files had roles
+    size: int | None
+
+    @classmethod
+    def of_row(cls, sha256: str, role: str, size: int, listed: Listed | None) -> Listed:
+        """A file row as its listing would read, comparing only what the listing holds."""
+        known = listed or cls("", "", 0)
+        return cls(
+            sha256,
+            role if known.role is not None else None,
+            size if known.size is not None else None,
+        )
+
+
+def listed_files(data: bytes) -> dict[str, Listed] | None:
+    """Path → what the sealed metadata lists of the file; None for metadata of another shape."""
     try:
         files = json.loads(data)["files"]
-        return {
-            str(f["path"]): (str(f["sha256"]), str(f["role"]) if f.get("role") else None)
-            for f in files
-        }
+        return {str(f["path"]): _listed(f) for f in files}
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _listed(entry: dict[str, Any]) -> Listed:
+    size = entry.get("size")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
+        raise TypeError("a size that is not a whole number")
+    return Listed(str(entry["sha256"]), str(entry["role"]) if entry.get("role") else None, size)
 
 
 def add_warnings(session: Session, report: ArchiveReport, today: dt.date) -> None:

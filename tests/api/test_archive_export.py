@@ -131,6 +131,11 @@ def test_an_altered_stored_file_makes_the_exported_bag_invalid(
             "WHERE path = 'metadata.json'",
             "the metadata file is not the one the record names",
         ),
+        # A size row edited: the bag's Payload-Oxum would be computed from it.
+        (
+            "UPDATE archive_file SET size = size + 1 WHERE role = 'invoice-original'",
+            "the files are not the ones its sealed metadata lists",
+        ),
     ],
     ids=[
         "file-pointed-elsewhere",
@@ -139,6 +144,7 @@ def test_an_altered_stored_file_makes_the_exported_bag_invalid(
         "retention",
         "metadata-size",
         "metadata-row",
+        "file-size",
     ],
 )
 def test_a_record_not_as_sealed_is_an_integrity_failure_of_the_bag(
@@ -162,7 +168,7 @@ def test_a_record_not_as_sealed_is_an_integrity_failure_of_the_bag(
     [named] = failures
     assert failure in named
     assert named.startswith(f"{safe_name(records(session)[0].reference)}/: ")
-    if "size = 5000000" not in tamper:  # that one's Payload-Oxum is off as well
+    if "size" not in tamper:  # with a size edited the Payload-Oxum is off as well
         bagit.Bag(str(bag_dir)).validate()  # the bag itself is consistent: only the seal tells
 
 
@@ -263,3 +269,26 @@ def test_the_cli_writes_the_same_bag(
     )
     assert code == 1
     assert "No legal entity" in out
+
+
+def test_a_file_row_moved_to_another_invoice_is_a_failure_and_stays_out_of_the_index(
+    client: TestClient, session: Session, tmp_path: Path
+):
+    archived = booked_claim(client, session)
+    other = booked_claim(client, session)
+    drop_archive_triggers(session)
+    run_sql(
+        session,
+        "UPDATE archive_file SET invoice_id = (SELECT id FROM invoice WHERE invoice_number = :n)"
+        " WHERE role = 'invoice-original' AND invoice_id = (SELECT id FROM invoice"
+        " WHERE invoice_number = :mine)",
+        n=other.invoice["invoice_number"], mine=archived.invoice["invoice_number"],
+    )  # fmt: skip
+
+    bag_dir = unzip(export(client, archived.auditor), tmp_path)
+
+    assert int(bag_info(bag_dir)["Integrity-Failures"]) >= 1
+    with (bag_dir / "index.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["row_type"] == "invoice"]
+    # Another office's invoice: never listed in this export's index under this record's folder.
+    assert other.invoice["invoice_number"] not in [r["document_number"] for r in rows]

@@ -22,11 +22,11 @@ from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from app.archive.bag import StreamedBag
-from app.archive.documents import safe_name
+from app.archive.documents import invoice_holds_path, safe_name
 from app.archive.index import IndexWriter
 from app.archive.models import ArchiveFile, ArchiveRecord
 from app.archive.prefetch import Fetched, Wanted, read_ahead
-from app.archive.verify_records import as_sealed, listed_files, recorded_seals
+from app.archive.verify_records import Listed, as_sealed, listed_files, recorded_seals
 from app.audit.service import AuditedObject, EventRecorder
 from app.auth.models import User
 from app.entities.models import LegalEntity
@@ -235,13 +235,37 @@ def _write_batch(
         bag.failures.extend(
             _seal_failures(record, batch.seals.get(record.id), files, listings.get(record.id))
         )
-        invoices = [batch.invoices[i] for i in dict.fromkeys(f.invoice_id for f in files) if i]
-        papers = [batch.papers[p] for p in dict.fromkeys(f.paper_voucher_id for f in files) if p]
+        invoices, papers, strays = _documents(safe_name(record.reference), files, batch)
+        bag.failures.extend(strays)
         index.add_record(record, voucher_date, safe_name(record.reference), invoices, papers)
         totals.vouchers[record.kind] += 1
         totals.amounts[record.kind] += record.total
         totals.invoices += len(invoices)
         totals.papers += len(papers)
+
+
+def _documents(
+    folder: str, files: list[FileRow], batch: _Batch
+) -> tuple[list[Invoice], list[PaperVoucher], list[str]]:
+    """The invoices and paper vouchers the record's files belong to, for the index; and the
+    file rows that name none that exists, or an invoice whose folder they are not in."""
+    invoices: dict[uuid.UUID, Invoice] = {}
+    papers: dict[uuid.UUID, PaperVoucher] = {}
+    strays = []
+    for file in files:
+        if file.invoice_id is not None:
+            invoice = batch.invoices.get(file.invoice_id)
+            if invoice is None or not invoice_holds_path(invoice.invoice_number, file.path):
+                strays.append(f"{folder}/{file.path}: the file row names another invoice")
+            else:
+                invoices.setdefault(invoice.id, invoice)
+        if file.paper_voucher_id is not None:
+            paper = batch.papers.get(file.paper_voucher_id)
+            if paper is None:
+                strays.append(f"{folder}/{file.path}: the file row names no paper voucher")
+            else:
+                papers.setdefault(paper.id, paper)
+    return list(invoices.values()), list(papers.values()), strays
 
 
 def _listing(store: FileStore, file: FileRow, ahead: Fetched) -> bytes | None:
@@ -283,10 +307,19 @@ def _seal_failures(
     if listing is None:
         return failures
     listed = listed_files(listing)
-    actual = {file.path: file.sha256 for file in files if file.path != "metadata.json"}
-    if listed is None or actual != {path: sha for path, (sha, _role) in listed.items()}:
+    if listed is None or not _as_listed(files, listed):
         failures.append(f"{folder}/: the files are not the ones its sealed metadata lists")
     return failures
+
+
+def _as_listed(files: list[FileRow], listed: dict[str, Listed]) -> bool:
+    """The record's file rows are the ones its sealed metadata lists: the same paths, each with
+    the same bytes and, where the listing has it, the same size (the bag's Payload-Oxum)."""
+    rows = {file.path: file for file in files if file.path != "metadata.json"}
+    return rows.keys() == listed.keys() and all(
+        row.sha256 == listed[path].sha256 and listed[path].size in (None, row.size)
+        for path, row in rows.items()
+    )
 
 
 def _write_file(
