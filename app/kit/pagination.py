@@ -46,8 +46,10 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
         created_at = dt.datetime.fromisoformat(stamp)
         if created_at.tzinfo is None:
             raise ValueError("cursor timestamp lacks its offset")
-        return created_at, uuid.UUID(row_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        # In UTC, as every stored timestamp is: a forged year-1 or year-9999 stamp whose offset
+        # leaves the calendar fails here rather than when the database driver converts it.
+        return created_at.astimezone(dt.UTC), uuid.UUID(row_id)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise ValidationProblem("cursor", "not a cursor this service issued") from exc
 
 
