@@ -46,6 +46,24 @@ def test_unknown_parameters_are_refused_on_every_api_route(
     assert [e["field"] for e in body["errors"]] == list(params)
 
 
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/invoices", "status=void&status=available"),
+        ("/vouchers", "period=2026-12&period=2026-11"),
+        ("/claims", "limit=5&limit=50"),
+    ],
+)
+def test_a_filter_given_twice_is_refused_not_reduced_to_its_last_value(
+    client: TestClient, session: Session, path: str, query: str
+):
+    org = make_org(session)
+    response = client.get(f"{API}{path}?{query}", headers=org.h("finance"))
+    body = problem(response, 422, "validation-error")
+    name = query.split("=", 1)[0]
+    assert body["errors"] == [{"field": name, "message": "given more than once"}]
+
+
 def test_backwards_date_ranges_are_refused(client: TestClient, session: Session):
     org = make_org(session)
     clean_invoice(client, session, org)
