@@ -131,14 +131,11 @@ def attach_scan(
     # Seeing a report's voucher (approvers) is not leave to change its archive content.
     if voucher.owner_id != actor.principal.id and not uploads_for_others(actor.principal):
         raise Forbidden("Only the voucher's owner or finance attach its scan.")
+    claim_states = _lock_claims_holding(session, voucher)
     if voucher.status == "booked":
         raise Conflict("A booked voucher's archive record is closed; its scan cannot change.")
     # The approver approved the voucher as it stood; a claim sent back to draft may change it.
-    on_claim = session.exec(
-        select(Claim.state)
-        .join(ClaimItem, col(ClaimItem.claim_id) == col(Claim.id))
-        .where(ClaimItem.paper_voucher_id == voucher.id)
-    ).first()
+    on_claim = next(iter(claim_states), None)
     if on_claim is not None and on_claim != "draft":
         raise Conflict(
             f"The voucher is on a claim that is {on_claim}; its scan changes only in a draft."
@@ -186,6 +183,7 @@ def receive_original(
     session: Session, actor: Actor, voucher_id: uuid.UUID, data: ReceiveOriginal
 ) -> PaperVoucher:
     voucher = get_visible_voucher(session, actor.principal, voucher_id)
+    _lock_claims_holding(session, voucher)
     if voucher.status == "booked":
         # The archive recorded where the original lies when it was booked; a later change
         # here would leave the archive and the voucher telling two places.
@@ -204,6 +202,22 @@ def receive_original(
     )
     session.commit()
     return voucher
+
+
+def _lock_claims_holding(session: Session, voucher: PaperVoucher) -> list[str]:
+    """Locks the claims that hold the voucher (PostgreSQL; SQLite's write lock is taken at
+    BEGIN) and reads the voucher again: a booking locks its claim before it reads the voucher
+    for the archive, so a change made here either lands before that read or sees the voucher
+    booked. Returns the claims' states."""
+    states = session.exec(
+        select(Claim.state)
+        .join(ClaimItem, col(ClaimItem.claim_id) == col(Claim.id))
+        .where(ClaimItem.paper_voucher_id == voucher.id)
+        .order_by(col(Claim.id))
+        .with_for_update(of=Claim)
+    ).all()
+    session.refresh(voucher)
+    return list(states)
 
 
 def _audit(

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session, func, select
 
 from app.invoices.models import Invoice, PaperVoucher
@@ -243,3 +244,31 @@ def test_a_booked_vouchers_receipt_stays_as_archived(client: TestClient, session
     assert moved.status_code == 409, moved.text
     voucher = client.get(f"/api/v1/paper-vouchers/{paper_id}", headers=finance).json()
     assert (voucher["received_on"], voucher["location"]) == ("2026-11-01", "财务室 A-3 档案柜")
+
+
+def test_a_receipt_waits_for_a_booking_of_its_claim(client: TestClient, session: Session):
+    # On PostgreSQL a receive racing the booking changed the location after the booking had
+    # archived it: the receive now locks the claim that holds the voucher, as the booking
+    # does, so one runs after the other (SQLite's write lock at BEGIN serialises both anyway).
+    archived = booked_paper_claim(client, session)
+    finance, paper_id = archived.office.headers["finance"], archived.invoice["id"]
+    statements: list[str] = []
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        client.post(
+            f"/api/v1/paper-vouchers/{paper_id}/receive",
+            json={"received_on": "2026-11-25", "location": "别处"},
+            headers=finance,
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+    locking = [s for s in statements if "FROM claim JOIN claim_item" in s.replace('"', "")]
+    assert locking, statements
+    if engine.dialect.name == "postgresql":
+        assert "FOR UPDATE OF claim" in locking[0].replace('"', "")
