@@ -19,7 +19,7 @@ from app.invoices.errors import InvoiceStateConflict
 from app.invoices.models import Invoice
 from app.invoices.queries import get_visible_invoice
 from app.kit.bulk import BulkResult, run_each
-from app.ledger.periods import hold_open_periods, refuse_before_first_posting_day
+from app.ledger.periods import hold_open_periods, refuse_outside_posting_days
 
 
 def confirm_deduction(
@@ -37,7 +37,7 @@ def confirm_deduction(
     previous = invoice.deduction_confirmed_on
     if previous == confirmed_on:
         return invoice  # confirmed so already: nothing moves, nothing to record
-    refuse_before_first_posting_day("confirmed_on", confirmed_on)
+    refuse_outside_posting_days("confirmed_on", confirmed_on)
     # Held, not only read: a close of either month waits for this confirmation to commit.
     hold_open_periods(
         session, invoice.entity_id, [d for d in (previous, confirmed_on) if d is not None]

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.db import insert_ignore, utcnow
-from app.kit.dates import MONTH_PATTERN
+from app.kit.dates import MONTH_PATTERN, business_today
 from app.ledger.errors import PeriodClosed
 from app.ledger.models import Period
 from app.problems import ValidationProblem
@@ -53,11 +53,20 @@ def ensure_period(session: Session, entity_id: uuid.UUID, period: str) -> Period
     ).one()
 
 
-def refuse_before_first_posting_day(field: str, day: dt.date) -> None:
+def last_posting_day() -> dt.date:
+    """The latest date a posting may carry: the end of next year. A date further on is a typo
+    (2062 for 2026), which would post and archive a voucher decades ahead and open every
+    period up to it."""
+    return dt.date(business_today().year + 1, 12, 31)
+
+
+def refuse_outside_posting_days(field: str, day: dt.date) -> None:
     if day < FIRST_POSTING_DAY:
         raise ValidationProblem(
             field, f"not before {FIRST_POSTING_DAY}, when railway e-invoices began"
         )
+    if day > (last := last_posting_day()):
+        raise ValidationProblem(field, f"not after {last}: a posting is dated at most next year")
 
 
 def refuse_closed_period(session: Session, entity_id: uuid.UUID, day: dt.date) -> None:

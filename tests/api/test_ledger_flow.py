@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.kit.dates import business_today
 from tests.api.ledger_helpers import approved_claim, lines_by_account, make_office, upload_invoice
 
 
@@ -93,8 +94,9 @@ def test_closed_period_refuses_booking(client: TestClient, session: Session):
 
 @pytest.mark.parametrize(
     "booking_date",
-    [0, 1_700_000_000, "2026-11-20T00:00:00", "20261120", "2024-10-31", "1970-01-01"],
-)
+    [0, 1_700_000_000, "2026-11-20T00:00:00", "20261120", "2024-10-31", "1970-01-01",
+     "2999-12-31", f"{business_today().year + 2}-01-01"],
+)  # fmt: skip
 def test_a_booking_date_is_a_day_of_the_e_invoice_era_written_yyyy_mm_dd(
     client: TestClient, session: Session, booking_date: object
 ):
@@ -173,3 +175,31 @@ def test_a_payment_is_not_dated_before_its_booking(client: TestClient, session: 
     )
     assert same_day.status_code == 200, same_day.text
     assert same_day.json()["state"] == "paid"
+
+
+def test_payment_and_reversal_dates_are_at_most_next_year(client: TestClient, session: Session):
+    office = make_office(session)
+    invoice = upload_invoice(client, office, session)
+    claim = approved_claim(client, office, [{"invoice_id": invoice["id"]}])
+    finance, cashier = office.headers["finance"], office.headers["finance2"]
+    booked = client.post(
+        f"/api/v1/claims/{claim['id']}/book", json={"booking_date": "2026-11-20"}, headers=finance
+    )
+    assert booked.status_code == 200, booked.text
+    too_far = f"{business_today().year + 2}-01-01"
+
+    paid = client.post(
+        f"/api/v1/claims/{claim['id']}/pay",
+        json={"paid_on": too_far, "reference": "BANK-1"},
+        headers=cashier,
+    )
+    assert paid.status_code == 422, paid.text
+    assert paid.json()["errors"][0]["field"].endswith("paid_on")
+    [voucher_id] = booked.json()["voucher_ids"]
+    reversed_ = client.post(
+        f"/api/v1/vouchers/{voucher_id}/reverse",
+        json={"reversal_date": too_far, "reason": "typo"},
+        headers=finance,
+    )
+    assert reversed_.status_code == 422, reversed_.text
+    assert reversed_.json()["errors"][0]["field"].endswith("reversal_date")

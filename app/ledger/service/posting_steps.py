@@ -26,7 +26,7 @@ from app.kit.dates import business_today
 from app.ledger.errors import InvalidState, PaperOriginalMissing, SegregationOfDuties
 from app.ledger.lines import BookedItem, booking_lines, payment_lines
 from app.ledger.models import BookedDocument, ClaimPosting, JournalLine, JournalVoucher
-from app.ledger.periods import refuse_before_first_posting_day
+from app.ledger.periods import refuse_outside_posting_days
 from app.ledger.posting import LineDraft, VoucherDraft
 from app.ledger.queries import get_voucher
 from app.problems import ValidationProblem
@@ -67,7 +67,7 @@ def plan_booking(
     drafts the voucher; writes nothing. `claim` is locked by the caller."""
     require_state(claim, "booked", "approved")
     if booking_date is not None:
-        refuse_before_first_posting_day("booking_date", booking_date)
+        refuse_outside_posting_days("booking_date", booking_date)
     if policy_of(session, claim).segregation_of_duties and actor.id in trail.current_approver_ids(
         claim
     ):
@@ -161,7 +161,7 @@ def plan_payment(
 ) -> PaymentPlan:
     """Refuses what may not be paid and drafts the payment voucher Dr 2241 / Cr 1002."""
     require_state(claim, "paid", "booked")
-    refuse_before_first_posting_day("paid_on", paid_on)
+    refuse_outside_posting_days("paid_on", paid_on)
     booking = session.exec(
         select(ClaimPosting).where(
             ClaimPosting.claim_id == claim.id, ClaimPosting.kind == "booking"
@@ -260,6 +260,7 @@ def plan_reversal(
     if original.kind == "reversal":
         raise InvalidState("A reversal is not reversed again; post a new voucher instead.")
     on = reversal_date or business_today()
+    refuse_outside_posting_days("reversal_date", on)
     if on < original.date:  # a correction cannot predate what it corrects
         raise ValidationProblem("reversal_date", f"not before the voucher's date {original.date}")
     reversed_by = select(JournalVoucher.id).where(JournalVoucher.reverses_id == original.id)
