@@ -178,6 +178,7 @@ WARNINGS_ZH: dict[str, str] = {
     "tax-unknown": "票面未印税率，可抵扣税额按零处理。",
     "business-type-unclear": "票面与结构化数据对业务类型（售/退/改签）说法不一，需财务确认。",
     "face-font-unreadable": "票面部分文字因字体特殊无法识别，已按结构化数据读取。",
+    "face-not-read": "票面上没有可读取的文字，无法与结构化数据核对，请核对原件。",
     "xbrl-unrecognised": "所附结构化数据（XBRL）未能识别，已按票面读取，请核对。",
     "issued-in-future": "开票日期晚于今天，不能报销。",
 }

@@ -19,7 +19,7 @@ def read_pdf(
     xbrl = parts.xbrl
     if xbrl is not None and not want_face:
         return Extraction("pdf", xbrl, None)
-    reading = read_face(parts.content, parts.fonts, deadline)
+    reading = read_face(parts.content, parts.fonts, deadline, parts.forms)
     runs = reading.runs
     findings = [parts.unused_xbrl.finding()] if parts.unused_xbrl is not None else []
     if reading.undecodable_text or not runs:
@@ -35,6 +35,12 @@ def read_pdf(
             message = f"part of the face could not be decoded (unusual fonts): {exc.message[:200]}"
             findings.append(Finding("face-font-unreadable", message))
     deadline.check()
+    if not runs and not findings:
+        # Text this reader cannot place (outlines, an image of the face): nothing to compare
+        # the XBRL with, and a face altered that way must not pass as one that agrees.
+        findings.append(
+            Finding("face-not-read", "the face carries no text to compare with the XBRL")
+        )
     face = _face(runs, xbrl.kind if xbrl is not None else None) if runs else None
     return Extraction("pdf", xbrl, face, tuple(findings))
 

@@ -1,4 +1,5 @@
-"""All the parser takes from pypdf: the first page's content and fonts, and the embedded XBRL.
+"""All the parser takes from pypdf: the first page's content, fonts and form XObjects, and the
+embedded XBRL.
 
 pypdf is the boundary to hostile bytes. Whatever it raises on a damaged or malicious file becomes a
 typed refusal here, and nothing else in the parser touches a pypdf object.
@@ -10,7 +11,7 @@ import io
 import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pypdf import PdfReader
 from pypdf.errors import LimitReachedError
@@ -33,6 +34,7 @@ from app.invoices.parsing.pdf_budget import (
     prefetch_text_streams,
     structure_configuration,
 )
+from app.invoices.parsing.pdf_face import IDENTITY, MAX_FORM_DEPTH, FormXObject, Matrix
 from app.invoices.parsing.pdf_fonts import FontCodec, codec_for_encoding
 from app.invoices.parsing.xbrl_discovery import UnusedXbrl, XbrlInstance
 
@@ -41,6 +43,8 @@ _log = logging.getLogger(__name__)
 # A content stream split over more parts than this, or more fonts than this, is no invoice face.
 _MAX_CONTENT_PARTS = 16
 _MAX_FONTS = 64
+# Form XObjects read for a page, nested ones included: a face has a template or two.
+_MAX_FORMS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,7 @@ class PdfParts:
     fonts: dict[str, FontCodec | None]
     # An attached XBRL instance of no known kind, when no issuer's instance was found.
     unused_xbrl: UnusedXbrl | None = None
+    forms: dict[str, FormXObject] = field(default_factory=dict)
 
 
 @contextmanager
@@ -95,7 +100,9 @@ def read_pdf_parts(
             raise UnreadableFile("the PDF has no pages")
         page = reader.pages[0]
         unused = found if isinstance(found, UnusedXbrl) else None
-        return PdfParts(xbrl, _page_content(page, budget), _page_fonts(page), unused)
+        fonts = _page_fonts(page)
+        forms = _forms(_resources(page), fonts, budget, [], depth=0)
+        return PdfParts(xbrl, _page_content(page, budget), fonts, unused, forms)
 
 
 def _declared_page_count(reader: PdfReader) -> int:
@@ -127,13 +134,27 @@ def _page_content(page: DictionaryObject, budget: DecodeBudget) -> bytes:
     return b""
 
 
+def _resources(holder: DictionaryObject) -> DictionaryObject | None:
+    """A page's or a form's /Resources, None when it has none."""
+    resources = holder.get("/Resources")
+    resources = resources.get_object() if resources is not None else None
+    return resources if isinstance(resources, DictionaryObject) else None
+
+
+def _entry(resources: DictionaryObject | None, key: str) -> DictionaryObject | None:
+    found = resources.get(key) if resources is not None else None
+    found = found.get_object() if found is not None else None
+    return found if isinstance(found, DictionaryObject) else None
+
+
 def _font_resources(page: DictionaryObject) -> DictionaryObject:
     """The page's font dictionary (empty when it has none), refused when no invoice has as many."""
-    resources = page.get("/Resources")
-    resources = resources.get_object() if resources is not None else None
-    fonts = resources.get("/Font") if isinstance(resources, DictionaryObject) else None
-    fonts = fonts.get_object() if fonts is not None else None
-    if not isinstance(fonts, DictionaryObject):
+    return _fonts_dictionary(_resources(page))
+
+
+def _fonts_dictionary(resources: DictionaryObject | None) -> DictionaryObject:
+    fonts = _entry(resources, "/Font")
+    if fonts is None:
         return DictionaryObject()
     if len(fonts) > _MAX_FONTS:
         raise TooLarge(f"the page has {len(fonts)} fonts (limit {_MAX_FONTS})")
@@ -142,8 +163,53 @@ def _font_resources(page: DictionaryObject) -> DictionaryObject:
 
 def _page_fonts(page: DictionaryObject) -> dict[str, FontCodec | None]:
     """Font resource name → codec, `None` for fonts this reader cannot decode itself."""
-    fonts = _font_resources(page)
+    return _codecs(_font_resources(page))
+
+
+def _codecs(fonts: DictionaryObject) -> dict[str, FontCodec | None]:
     return {str(name).lstrip("/"): _codec_of(font.get_object()) for name, font in fonts.items()}
+
+
+def _forms(
+    resources: DictionaryObject | None,
+    fonts: dict[str, FontCodec | None],
+    budget: DecodeBudget,
+    read: list[str],
+    *,
+    depth: int,
+) -> dict[str, FormXObject]:
+    """The form XObjects `resources` name, each with its content, matrix, fonts (its own, or
+    those of whatever draws it) and its own forms, within _MAX_FORMS and MAX_FORM_DEPTH.
+    Images are left alone: they draw no text."""
+    xobjects = _entry(resources, "/XObject")
+    forms: dict[str, FormXObject] = {}
+    for name, reference in (xobjects or {}).items():
+        stream = reference.get_object()
+        if not isinstance(stream, StreamObject) or stream.get("/Subtype") != "/Form":
+            continue
+        if len(read) >= _MAX_FORMS:
+            break
+        read.append(str(name))
+        own = _resources(stream)
+        own_fonts = _codecs(_fonts_dictionary(own)) if _entry(own, "/Font") else fonts
+        deeper = depth + 1 < MAX_FORM_DEPTH
+        nested = _forms(own, own_fonts, budget, read, depth=depth + 1) if deeper else {}
+        content = budget.decode(stream)
+        forms[str(name).lstrip("/")] = FormXObject(
+            content, _matrix(stream.get("/Matrix")), own_fonts, nested
+        )
+    return forms
+
+
+def _matrix(value: object) -> Matrix:
+    value = value.get_object() if hasattr(value, "get_object") else value
+    if isinstance(value, ArrayObject) and len(value) == 6:
+        try:
+            a, b, c, d, e, f = (float(v) for v in value)
+        except (TypeError, ValueError):
+            return IDENTITY
+        return (a, b, c, d, e, f)
+    return IDENTITY
 
 
 def _codec_of(font: object) -> FontCodec | None:

@@ -1,7 +1,8 @@
 """Placed text runs from a page content stream, decoded via the Chinese CMaps, without pypdf.
 
 pypdf's `extract_text()` costs ~5 ms a page; a railway face needs only the text operators, so this
-follows the text and graphics state just far enough to know where each string lands.
+follows the text and graphics state just far enough to know where each string lands, into the
+form XObjects the page draws (a face converted from OFD keeps its template there).
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ _Handler = Callable[["_TextState", list[Operand]], None]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MAX_SAVED_STATES = 256
 _SPLIT_ADJUSTMENT = 300  # a TJ kerning beyond 0.3 em is a visible gap: start a new run there
+# A face draws a template or two; a page drawing forms more often, or nested deeper, is no face
+# (and a form that draws itself must not run forever).
+MAX_FORM_CALLS = 64
+MAX_FORM_DEPTH = 3
 
 
 def multiply(m: Matrix, n: Matrix) -> Matrix:
@@ -36,6 +41,16 @@ def multiply(m: Matrix, n: Matrix) -> Matrix:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FormXObject:
+    """A form XObject as drawn by `Do`: its content, its matrix, its fonts and its own forms."""
+
+    content: bytes
+    matrix: Matrix
+    fonts: dict[str, FontCodec | None]
+    forms: dict[str, FormXObject]
+
+
 @dataclass(slots=True)
 class FaceReading:
     """The runs read from a page, and whether some text used a font this reader cannot decode."""
@@ -47,6 +62,10 @@ class FaceReading:
 @dataclass(slots=True)
 class _TextState:
     fonts: dict[str, FontCodec | None]
+    deadline: Deadline
+    forms: dict[str, FormXObject] = field(default_factory=dict)
+    form_calls: int = 0
+    depth: int = 0
     ctm: Matrix = IDENTITY
     tm: Matrix = IDENTITY
     tlm: Matrix = IDENTITY
@@ -110,17 +129,25 @@ class _TextState:
 
 
 def read_face(
-    content: bytes, fonts: dict[str, FontCodec | None], deadline: Deadline
+    content: bytes,
+    fonts: dict[str, FontCodec | None],
+    deadline: Deadline,
+    forms: dict[str, FormXObject] | None = None,
 ) -> FaceReading:
     """Follow a content stream's text operators and return every string with its page position."""
-    state = _TextState(fonts=fonts)
+    state = _TextState(fonts=fonts, deadline=deadline, forms=forms or {})
+    _run(state, content)
+    return state.reading
+
+
+def _run(state: _TextState, content: bytes) -> None:
+    deadline = state.deadline
     for count, (operator, operands) in enumerate(iter_operations(content, deadline.check)):
         if count & 0xFFF == 0:
             deadline.check()
         handler = _HANDLERS.get(operator)
         if handler is not None:
             handler(state, operands)
-    return state.reading
 
 
 def _numbers(operands: list[Operand], count: int) -> list[float] | None:
@@ -212,6 +239,27 @@ def _restore(state: _TextState, _operands: list[Operand]) -> None:
         state.ctm = state.saved.pop()
 
 
+def _draw_form(state: _TextState, operands: list[Operand]) -> None:
+    """`Do`: a form XObject's content drawn through its matrix with its own resources; the
+    graphics and text state come back as they were (images and unknown names draw no text)."""
+    name = operands[-1] if operands and isinstance(operands[-1], str) else None
+    form = state.forms.get(name.lstrip("/")) if name else None
+    if form is None or state.form_calls >= MAX_FORM_CALLS or state.depth >= MAX_FORM_DEPTH:
+        return
+    state.form_calls += 1
+    kept = (state.ctm, state.tm, state.tlm, state.fonts, state.forms, state.codec, state.size)
+    saved_depth = len(state.saved)
+    state.ctm = multiply(form.matrix, state.ctm)
+    state.fonts, state.forms = form.fonts, form.forms
+    state.depth += 1
+    try:
+        _run(state, form.content)
+    finally:
+        state.depth -= 1
+        del state.saved[saved_depth:]
+        state.ctm, state.tm, state.tlm, state.fonts, state.forms, state.codec, state.size = kept
+
+
 _HANDLERS: dict[str, _Handler] = {
     "BT": _begin_text,
     "Tf": _set_font,
@@ -230,4 +278,5 @@ _HANDLERS: dict[str, _Handler] = {
     "cm": _concat,
     "q": _save,
     "Q": _restore,
+    "Do": _draw_form,
 }

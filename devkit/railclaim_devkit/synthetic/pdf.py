@@ -72,6 +72,9 @@ class PdfVariant:
     attachment_place: AttachmentPlace = "names"
     attachment_subtype: bool = True
     decoy_attachment: bool = False
+    # DOMAIN §2: a face converted from OFD keeps its template: the text drawn inside a form
+    # XObject (`/Fm1 Do`) with its own font resources, not in the page content itself.
+    face_in_form: bool = False
 
 
 DEFAULT_VARIANT = PdfVariant()
@@ -114,6 +117,10 @@ def render_face_pdf(
     fonts = add_fonts(doc, variant)
     image = None if qr is None else add_qr_image(doc, qr)
     ops = content_stream_of(blocks, variant)
+    form = None
+    if variant.face_in_form:
+        form = _add_form(doc, fonts, ops)
+        ops = b"q 1 0 0 1 0 0 cm /Fm1 Do Q\n"
     contents = doc.add_stream(b"", ops if image is None else _QR_OPS + ops)
     placed = PlacedAttachment()
     if attachment is not None:
@@ -124,7 +131,7 @@ def render_face_pdf(
             variant.attachment_place,
             subtype=variant.attachment_subtype,
         )
-    doc.put(page, page_body(pages, fonts, contents, image, extra=placed.page))
+    doc.put(page, page_body(pages, fonts, contents, image, extra=placed.page, form=form))
     doc.put(pages, b"<< /Type /Pages /Kids [" + ref(page) + b"] /Count 1 >>")
     doc.put(catalog, b"<< /Type /Catalog /Pages " + ref(pages) + placed.catalog + b" >>")
     stamp = f"D:{created_on:%Y%m%d}000000+08'00'"
@@ -150,14 +157,14 @@ def page_body(
     image: int | None = None,
     *,
     extra: bytes = b"",
+    form: int | None = None,
 ) -> bytes:
     """The page dictionary; `font` is the F1 font or every font by resource name."""
-    fonts = {"F1": font} if isinstance(font, int) else font
-    font_entries = b"".join(
-        f"/{key} ".encode() + ref(number) + b" " for key, number in fonts.items()
-    )
+    font_entries = _font_entries(font)
     width, height = PAGE_WIDTH_MM * PT_PER_MM, PAGE_HEIGHT_MM * PT_PER_MM
-    xobjects = b"" if image is None else b" /XObject << /Im1 " + ref(image) + b" >>"
+    named = [(b"/Im1 ", image), (b"/Fm1 ", form)]
+    drawn = b"".join(key + ref(number) + b" " for key, number in named if number is not None)
+    xobjects = b" /XObject << " + drawn + b">>" if drawn else b""
     procs = b"[/PDF /Text]" if image is None else b"[/PDF /Text /ImageB]"
     return (
         b"<< /Type /Page /Parent "
@@ -174,6 +181,23 @@ def page_body(
         + extra
         + b" >>"
     )
+
+
+def _font_entries(font: int | Mapping[str, int]) -> bytes:
+    fonts = {"F1": font} if isinstance(font, int) else font
+    return b"".join(f"/{key} ".encode() + ref(number) + b" " for key, number in fonts.items())
+
+
+def _add_form(doc: PdfDocument, font: int | Mapping[str, int], ops: bytes) -> int:
+    """The face's drawing as a form XObject over the whole page, with fonts of its own."""
+    width, height = PAGE_WIDTH_MM * PT_PER_MM, PAGE_HEIGHT_MM * PT_PER_MM
+    entries = (
+        f"/Type /XObject /Subtype /Form /BBox [0 0 {width:.2f} {height:.2f}]".encode()
+        + b" /Matrix [1 0 0 1 0 0] /Resources << /Font << "
+        + _font_entries(font)
+        + b">> >>"
+    )
+    return doc.add_stream(entries, ops)
 
 
 def add_qr_image(doc: PdfDocument, payload: str) -> int:
