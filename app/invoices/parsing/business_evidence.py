@@ -3,6 +3,10 @@
 Sale faces have been seen printing an empty `退票费:` label (DOMAIN §4): what counts is the label
 that carries the amount, found by position (wherever the stream draws it), and the markers 12306
 prints in red on the fare line and again after the 电子客票号 (退票, 差额退票, 始发改签).
+
+A face may print more than one amount: a fee face the original ticket's 票价 beside its 退票费, a
+face the tax split (金额, 税额). The amount the invoice is for is the one a fee label carries,
+else the one 票价 carries; amounts under other labels are never it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ _ORDER: tuple[BusinessType, ...] = ("sale", "refund", "change", "difference")
 _LABEL = re.compile(r"票价|退票费|改签费|退差(?:价款|款)?")
 _MARKER = re.compile(r"差额退票|始发改签|退票(?!费)")
 _CURRENCY = re.compile(r"-?[ \t]*¥")
+_AMOUNT_END = re.compile(r"[ \t]*-?[ \t]*\d[\d,]*(?:\.\d+)?")
+# Labels of amounts that are not what the invoice is for (the tax split, totals).
+_OTHER_LABEL = re.compile(r"不含税金额|价税合计|合计|金额|税额|税率")
+_LABEL_AFTER = re.compile(r"[ \t]*(票价|退票费|改签费|退差(?:价款|款)?)")
 _VALUE_AFTER = re.compile(r"[ \t]*:?[ \t]*[-¥\d]")
 # A label on its own line carries the amount below it within this many glyph heights.
 _LINES_ABOVE = 3.0
@@ -44,6 +52,8 @@ class BusinessEvidence:
 
     carrier: str | None = None
     markers: tuple[str, ...] = ()
+    # Where the invoice's amount starts: (line index, column) of its `¥` (or its minus sign).
+    amount_at: tuple[int, int] | None = None
 
     def compatible(self) -> frozenset[BusinessType] | None:
         """The types every piece of evidence fits; None when the face gives no evidence."""
@@ -90,33 +100,52 @@ def _label_types(label: str) -> tuple[BusinessType, frozenset[BusinessType]]:
 
 def read_business_evidence(lines: list[TextLine]) -> BusinessEvidence:
     markers = dict.fromkeys(m[0] for line in lines for m in _MARKER.finditer(line.text))
-    return BusinessEvidence(_amount_label(lines), tuple(markers))
+    carrier, amount_at = _invoice_amount(lines)
+    return BusinessEvidence(carrier, tuple(markers), amount_at)
 
 
-def _amount_label(lines: list[TextLine]) -> str | None:
-    """The label the face's first amount belongs to: the nearest one left of it on its line,
-    else an empty label just above it (the amount printed on its own line)."""
+def _invoice_amount(lines: list[TextLine]) -> tuple[str | None, tuple[int, int] | None]:
+    """The label that carries the invoice's amount, and where that amount is: a fee label's
+    amount first, else 票价's, else the first amount no other label claims."""
     texts = [line.text for line in lines]
-    amount = next(((i, m.start()) for i, t in enumerate(texts) if (m := _CURRENCY.search(t))), None)
-    if amount is None:
+    amounts = [(i, m.start()) for i, t in enumerate(texts) for m in _CURRENCY.finditer(t)]
+    if not amounts:
         # No `¥`: a number right behind its label (`改签费: 5.00`) is that label's.
-        return next(
+        label = next(
             (m[0] for t in texts for m in _LABEL.finditer(t) if _VALUE_AFTER.match(t, m.end())),
             None,
         )
-    row, column = amount
-    amount_x = char_xs(lines[row])[column]
-    labels = [(i, m) for i, t in enumerate(texts) for m in _LABEL.finditer(t)]
-    left = [m for i, m in labels if i == row and m.start() < column]
+        return label, None
+    labelled = [(_label_of(lines, texts, row, column), (row, column)) for row, column in amounts]
+    for wanted in (lambda label: label not in (None, "票价", ""), lambda label: label == "票价"):
+        found = next(((label, at) for label, at in labelled if wanted(label)), None)
+        if found is not None:
+            return found
+    unlabelled = next((at for label, at in labelled if label is None), None)
+    return None, unlabelled
+
+
+def _label_of(lines: list[TextLine], texts: list[str], row: int, column: int) -> str | None:
+    """The label an amount belongs to: the nearest one left of it on its line (`""` when that
+    is another kind of label: 金额, 税额), else one right behind it (drawn after it), else an
+    empty label just above it (the amount printed on its own line)."""
+    text = texts[row]
+    left = [(m.start(), m[0]) for m in _LABEL.finditer(text, 0, column)]
+    left += [(m.start(), "") for m in _OTHER_LABEL.finditer(text, 0, column)]
     if left:
-        return max(left, key=lambda m: m.start())[0]
+        return max(left)[1]
+    end = _AMOUNT_END.match(text, text.index("¥", column) + 1)
+    after = _LABEL_AFTER.match(text, end.end()) if end is not None else None
+    if after is not None and not _VALUE_AFTER.match(text, after.end()):
+        return after[1]
+    amount_x = char_xs(lines[row])[column]
     reach = _LINES_ABOVE * max(run.size for run in lines[row].runs)
     above = [
         (abs(char_xs(lines[i])[m.start()] - amount_x), lines[row].y - lines[i].y, m[0])
-        for i, m in labels
-        if i < row
-        and lines[row].y - lines[i].y <= reach
-        and not _VALUE_AFTER.match(texts[i], m.end())
+        for i in range(row)
+        if lines[row].y - lines[i].y <= reach
+        for m in _LABEL.finditer(texts[i])
+        if not _VALUE_AFTER.match(texts[i], m.end())
     ]
     return min(above)[2] if above else None
 

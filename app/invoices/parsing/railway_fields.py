@@ -119,11 +119,11 @@ def read_railway_face(lines: list[TextLine], text: str) -> tuple[InvoiceFields, 
     fields.departure_time = parse_time(first(DEPARTURE_TIME, text))
     fields.carriage, fields.seat = _carriage_and_seat(text)
     fields.seat_class = first(SEAT_CLASS, text, group=0)
-    fields.fare = _fare(text)
+    business = read_business_evidence(lines)
+    fields.fare = _fare(lines, text, business.amount_at)
     fields.passenger_id_masked, fields.passenger_name = _passenger(text)
     fields.e_ticket_number = first(E_TICKET, text)
     fields.buyer_name, fields.buyer_tax_id = face_text.buyer(text)
-    business = read_business_evidence(lines)
     fields.business_type = business.clear_type()
     fields.departure_station, fields.arrival_station, fields.train_number = _journey(lines)
     return fields, business
@@ -154,8 +154,11 @@ def _seat(number: str | None, berth: str | None) -> str | None:
     return f"{number}号{berth}" if berth else number
 
 
-def _fare(text: str) -> Decimal | None:
-    match = FARE.search(text)
+def _fare(lines: list[TextLine], text: str, at: tuple[int, int] | None) -> Decimal | None:
+    """The amount the invoice is for (see business_evidence), else the face's first amount."""
+    match = FARE.match(lines[at[0]].text, at[1]) if at is not None else None
+    if match is None:
+        match = FARE.search(text)
     if match is not None:
         amount = parse_amount(match[3])
         negative = bool(match[1] or match[2])

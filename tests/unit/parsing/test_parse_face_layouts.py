@@ -196,6 +196,30 @@ CASES: list[tuple[str, Placed, dict[str, object]]] = [
         },
     ),
     (
+        "a fee face printing the original 票价 beside its 退票费 is the fee",
+        replace_runs(
+            SAMPLE_RUNS,
+            ("票价", "￥"),
+            [
+                (60, 194, "票价:"),
+                (100, 194, "￥553.00"),
+                (200, 194, "退票费:"),
+                (240, 194, "￥17.50"),
+            ],
+        ),
+        {"business_type": "refund", "fare": Decimal("17.50")},
+    ),
+    (
+        "an amount placed before its label belongs to that label",
+        replace_runs(SAMPLE_RUNS, ("票价", "￥"), [(60, 194, "￥17.50"), (110, 194, "退票费:")]),
+        {"business_type": "refund", "fare": Decimal("17.50")},
+    ),
+    (
+        "the tax split above the fare is not the fare",
+        [(60, 180, "金额:￥507.34 税率:9% 税额:￥45.66"), *SAMPLE_RUNS],
+        {"business_type": "sale", "fare": Decimal("553.00")},
+    ),
+    (
         "empty e-ticket label does not borrow the next line",
         replace_runs(
             SAMPLE_RUNS,
