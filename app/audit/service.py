@@ -26,24 +26,14 @@ from app.audit.chain import (
     seal,
     verify_events,
 )
+from app.audit.errors import AuditLogDamaged
 from app.audit.models import AuditEvent, AuditHead
 from app.config import Settings
 from app.db import utcnow
 from app.kit.ranges import require_ordered
-from app.problems import AppError, ValidationProblem
+from app.problems import ValidationProblem
 
 _HEAD_ID = 1
-
-
-class AuditLogDamaged(AppError):
-    """Nothing audited can be written while the log cannot take a next number."""
-
-    status, slug = 503, "audit-log-damaged"
-    title = "The audit log is damaged"
-    explanation = (
-        "Changes are refused until the audit log is repaired: an admin runs "
-        "`railclaim archive verify`, which names the damage."
-    )
 
 
 _VERIFY_BATCH = 1000

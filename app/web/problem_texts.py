@@ -137,6 +137,12 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "to see what differs.",
     ),
     "request-in-progress": ("请求正在处理中", "", ""),
+    "audit-log-damaged": (
+        "审计日志已损坏",
+        "在修复之前不能保存任何更改：请管理员运行 railclaim archive verify 查看损坏之处。",
+        "Changes are refused until the audit log is repaired: an admin runs "
+        "railclaim archive verify, which names the damage.",
+    ),
     "internal-error": (
         "系统出错了",
         "请稍后再试；如仍出错，请把请求编号告诉管理员。",
@@ -179,6 +185,7 @@ WARNINGS_ZH: dict[str, str] = {
     "business-type-unclear": "票面与结构化数据对业务类型（售/退/改签）说法不一，需财务确认。",
     "face-font-unreadable": "票面部分文字因字体特殊无法识别，已按结构化数据读取。",
     "face-not-read": "票面上没有可读取的文字，无法与结构化数据核对，请核对原件。",
+    "extra-pages": "文件有多页，只读取了第一页的发票：请每张发票单独上传。",
     "xbrl-unrecognised": "所附结构化数据（XBRL）未能识别，已按票面读取，请核对。",
     "issued-in-future": "开票日期晚于今天，不能报销。",
 }

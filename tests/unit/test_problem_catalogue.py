@@ -9,7 +9,8 @@ from app.invoices.errors import FileRefused
 from app.problems import CATALOGUE, AppError, Conflict
 
 KNOWN_SLUGS = {
-    "account-disabled", "account-locked", "blocking-findings", "busy", "buyer-mismatch",
+    "account-disabled", "account-locked", "audit-log-damaged", "blocking-findings", "busy",
+    "buyer-mismatch",
     "conflict", "csrf-failed", "duplicate-entity", "duplicate-invoice", "duplicate-paper-voucher",
     "duplicate-username", "encrypted-file", "forbidden", "http-error", "idempotency-key-reused",
     "internal-error", "invalid-credentials", "invalid-state", "item-already-claimed",

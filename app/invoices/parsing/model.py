@@ -22,6 +22,18 @@ class Finding:
     field: str | None = None
 
 
+def extra_pages(count: int) -> tuple[Finding, ...]:
+    """A file of several pages is read from its first: said, never silent (a PDF of invoices
+    merged by a print tool holds one per page, and only the first would be claimed)."""
+    if count <= 1:
+        return ()
+    message = (
+        f"the file has {count} pages; the invoice was read from the first only: upload each "
+        "invoice as a file of its own"
+    )
+    return (Finding("extra-pages", message),)
+
+
 @dataclass(frozen=True, slots=True)
 class Rendition:
     """One file form of an invoice: its exact bytes, as received, for content-addressed storage."""

@@ -10,7 +10,7 @@ from app.invoices.parsing.budget import Deadline
 from app.invoices.parsing.extraction import Extraction
 from app.invoices.parsing.kinds import read_face_fields
 from app.invoices.parsing.layout import TextRun, advance_em, group_lines, normalize
-from app.invoices.parsing.model import ParseLimits, TooLarge, UnreadableFile
+from app.invoices.parsing.model import ParseLimits, TooLarge, UnreadableFile, extra_pages
 from app.invoices.parsing.safezip import open_zip, read_member
 from app.invoices.parsing.xbrl import parse_xml
 from app.invoices.parsing.xbrl_discovery import (
@@ -80,11 +80,14 @@ def read_ofd(
     found = searched if isinstance(searched, XbrlInstance) else None
     if found is not None and not want_face:
         return Extraction("ofd", found, None)
-    runs = _face_runs(package, document, doc_path, limits)
+    pages = _all(document, "Page")
+    if len(pages) > limits.max_pages:
+        raise TooLarge(f"the OFD has {len(pages)} pages (limit {limits.max_pages})")
+    runs = _face_runs(package, document, doc_path, pages[:1])
     deadline.check()
     face = read_face_fields(group_lines(runs), found.kind if found is not None else None)
     unused = (searched.finding(),) if isinstance(searched, UnusedXbrl) else ()
-    return Extraction("ofd", found, face, unused)
+    return Extraction("ofd", found, face, unused + extra_pages(len(pages)))
 
 
 def _find_xbrl(
@@ -129,15 +132,16 @@ def _attachment_candidates(package: _Package, document: Element, doc_path: str) 
 
 
 def _face_runs(
-    package: _Package, document: Element, doc_path: str, limits: ParseLimits
+    package: _Package, document: Element, doc_path: str, pages: list[Element]
 ) -> list[TextRun]:
-    """TextCode runs of the first pages and the templates they use, in millimetres, y downwards."""
+    """TextCode runs of `pages` and the templates they use, in millimetres, y downwards (the
+    pages share one coordinate space, so only the face's own page is given)."""
     templates = {
         tpl.get("ID", ""): _resolve(doc_path, tpl.get("BaseLoc", ""))
         for tpl in _all(document, "TemplatePage")
     }
     runs: list[TextRun] = []
-    for page in _all(document, "Page")[: limits.max_pages]:
+    for page in pages:
         page_path = _resolve(doc_path, page.get("BaseLoc", ""))
         content = package.xml(page_path)
         if content is None:

@@ -7,7 +7,13 @@ from app.invoices.parsing.extraction import Extraction
 from app.invoices.parsing.kind_rules import FaceReading
 from app.invoices.parsing.kinds import read_face_fields
 from app.invoices.parsing.layout import TextRun, group_lines
-from app.invoices.parsing.model import Finding, InvoiceKind, ParseLimits, UnreadableFile
+from app.invoices.parsing.model import (
+    Finding,
+    InvoiceKind,
+    ParseLimits,
+    UnreadableFile,
+    extra_pages,
+)
 from app.invoices.parsing.pdf_doc import extract_runs_with_pypdf, read_pdf_parts
 from app.invoices.parsing.pdf_face import read_face
 
@@ -22,6 +28,7 @@ def read_pdf(
     reading = read_face(parts.content, parts.fonts, deadline, parts.forms)
     runs = reading.runs
     findings = [parts.unused_xbrl.finding()] if parts.unused_xbrl is not None else []
+    findings += extra_pages(parts.page_count)
     if reading.undecodable_text or not runs:
         # Fonts outside the Chinese CMaps (a ToUnicode map, a standard font): pypdf decodes them.
         deadline.check()  # pypdf's extractor cannot be interrupted: only start it within time
@@ -35,7 +42,7 @@ def read_pdf(
             message = f"part of the face could not be decoded (unusual fonts): {exc.message[:200]}"
             findings.append(Finding("face-font-unreadable", message))
     deadline.check()
-    if not runs and not findings:
+    if not runs and all(f.code != "face-font-unreadable" for f in findings):
         # Text this reader cannot place (outlines, an image of the face): nothing to compare
         # the XBRL with, and a face altered that way must not pass as one that agrees.
         findings.append(

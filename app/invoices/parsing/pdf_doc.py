@@ -57,6 +57,7 @@ class PdfParts:
     # An attached XBRL instance of no known kind, when no issuer's instance was found.
     unused_xbrl: UnusedXbrl | None = None
     forms: dict[str, FormXObject] = field(default_factory=dict)
+    page_count: int = 1
 
 
 @contextmanager
@@ -102,7 +103,8 @@ def read_pdf_parts(
         unused = found if isinstance(found, UnusedXbrl) else None
         fonts = _page_fonts(page)
         forms = _forms(_resources(page), fonts, budget, [], depth=0)
-        return PdfParts(xbrl, _page_content(page, budget), fonts, unused, forms)
+        content = _page_content(page, budget)
+        return PdfParts(xbrl, content, fonts, unused, forms, len(reader.pages))
 
 
 def _declared_page_count(reader: PdfReader) -> int:

@@ -1,15 +1,17 @@
 """A face drawn inside a form XObject (a PDF converted from OFD keeps its template so) reads as
-the same face drawn in the page content; a face with no text at all is a finding, never a
-silent pass of the face/XBRL cross-check."""
+the same face drawn in the page content; a face with no text at all, or pages beyond the first,
+are findings, never a silent pass of the face/XBRL cross-check or a silent partial read."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import random
 import time
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 
 from app.invoices.parsing import NotTravelInvoice, ParsedInvoice, parse_file
 from railclaim_devkit.synthetic import InvoiceSpec, random_spec, render_pdf, render_xbrl
@@ -94,3 +96,16 @@ def test_a_form_drawing_itself_is_bounded_work_and_a_clear_refusal() -> None:
     with pytest.raises(NotTravelInvoice):
         parse_file(_self_drawing_form_pdf(1000), "loop.pdf")
     assert time.perf_counter() - started < 5.0  # a generous bound: seconds, not minutes
+
+
+def test_a_pdf_of_several_invoices_is_read_from_its_first_page_and_says_so() -> None:
+    first, second = _spec(8), _spec(9)
+    writer = PdfWriter()
+    for spec in (first, second):
+        writer.append(PdfReader(io.BytesIO(render_pdf(spec, PdfVariant(with_xbrl=False)))))
+    merged = io.BytesIO()
+    writer.write(merged)
+    invoice = _read(merged.getvalue())
+    assert invoice.invoice_number == first.invoice_number
+    assert [f.code for f in invoice.findings] == ["extra-pages"]
+    assert "2 pages" in invoice.findings[0].message
