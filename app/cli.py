@@ -325,6 +325,12 @@ def archive_export(
         )
     except AppError as exc:
         _fail_with(exc)
+    except (ValueError, TypeError, ArithmeticError, LookupError) as exc:
+        # Rows no writer of ours produced (text in a number column on SQLite): no zip is left.
+        _fail(
+            f"the export stopped on data it cannot read ({type(exc).__name__}: {str(exc)[:200]});"
+            " `railclaim archive verify` names what was altered"
+        )
     typer.echo(f"wrote {output}; audit chain head {plan.head_seq} {plan.head_mac}")
     if failures:
         # The bag is written (an auditor may want to see it) but is no faithful copy: say so.

@@ -149,7 +149,13 @@ def record_full_verify(
 
 def since_last_full_verify(session: Session, *, key: bytes) -> Since:
     """The start of a --since-last verify; a problem when there is none or it was tampered with."""
-    row = _latest(session)
+    try:
+        row = _latest(session)
+    except (ValueError, TypeError) as exc:  # SQLite keeps any text in a timestamp column
+        raise NoVerifiedCheckpoint(
+            "The recorded verify checkpoint cannot be read (it was altered): run a full "
+            "`railclaim archive verify`."
+        ) from exc
     if row is None:
         raise NoVerifiedCheckpoint(
             "No full verify has passed yet: run `railclaim archive verify` once first."

@@ -292,3 +292,25 @@ def test_a_file_row_moved_to_another_invoice_is_a_failure_and_stays_out_of_the_i
         rows = [r for r in csv.DictReader(handle) if r["row_type"] == "invoice"]
     # Another office's invoice: never listed in this export's index under this record's folder.
     assert other.invoice["invoice_number"] not in [r["document_number"] for r in rows]
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_the_cli_export_of_unreadable_rows_is_one_error_line_and_no_zip(
+    client: TestClient, session: Session, tmp_path: Path
+):
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("only SQLite keeps text in a number column")
+    archived = booked_claim(client, session)
+    run_sql(session, "UPDATE invoice SET fare = 'abc'")
+    output = tmp_path / "archive.zip"
+
+    code, out = run(
+        "archive", "export", "--entity", archived.office.entity.uscc, "--from", "2026-11",
+        "--to", "2026-11", "--output", str(output),
+    )  # fmt: skip
+
+    assert code == 1, out
+    assert "the export stopped on data it cannot read" in out
+    assert "Traceback" not in out
+    assert not output.exists()
+    assert list(tmp_path.glob("*.partial")) == []

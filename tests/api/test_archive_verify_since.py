@@ -233,3 +233,21 @@ def test_a_checkpoint_is_never_changed_or_deleted(
     with pytest.raises(DBAPIError, match="insert-only"):
         run_sql(session, statement)
     session.rollback()
+
+
+def test_a_checkpoint_whose_timestamp_cannot_be_read_refuses_since_last_clearly(
+    client: TestClient, session: Session
+) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("only SQLite keeps text that is no timestamp in a timestamp column")
+    booked_claim(client, session)
+    assert verify_cli()[0] == 0
+    drop_checkpoint_triggers(session)
+    run_sql(session, "UPDATE archive_verify_checkpoint SET started_at = 'garbage'")
+
+    code, out = verify_cli("--since-last")
+
+    assert code == 1
+    assert isinstance(out, str)
+    assert "cannot be read" in out
+    assert "Traceback" not in out
