@@ -61,10 +61,15 @@ def require_claimant(principal: Principal, claim: Claim, action: str) -> None:
 def require_state(claim: Claim, action: str, *states: str) -> None:
     if claim.state not in states:
         raise InvalidState(
-            f"A {claim.state} claim cannot be {action}; allowed from: {', '.join(states)}.",
+            f"{_article(claim.state)} {claim.state} claim cannot be {action}; "
+            f"allowed from: {', '.join(states)}.",
             state=claim.state,
         )
 
 
 def is_entity_finance(principal: Principal, claim: Claim) -> bool:
     return principal.has_role(Role.FINANCE) and claim.entity_id in principal.entity_ids
+
+
+def _article(word: str) -> str:
+    return "An" if word[:1] in "aeiou" else "A"

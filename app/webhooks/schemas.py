@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     HttpUrl,
@@ -40,9 +41,18 @@ def _not_link_local(url: HttpUrl) -> HttpUrl:
     return url
 
 
+def _no_control_characters(value: object) -> object:
+    # The URL parser drops a NUL or a line break without a word: the address kept would not
+    # be the one typed.
+    if isinstance(value, str) and any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        raise PydanticCustomError("control_characters", "a URL holds no control characters")
+    return value
+
+
 ReceiverUrl = Annotated[
     HttpUrl,
     UrlConstraints(max_length=2000, allowed_schemes=["http", "https"]),
+    BeforeValidator(_no_control_characters),
     AfterValidator(_not_link_local),
 ]
 

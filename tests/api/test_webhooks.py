@@ -82,6 +82,8 @@ def test_a_given_secret_is_kept_and_duplicate_types_collapse(
         "http://0.0.0.0:8080/hook",
         "http://100.100.100.200/latest/meta-data/",
         "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
+        "https://erp.example.com/hook\x00",
+        "https://erp.example.com/ho\nok",
     ],
 )
 def test_urls_other_than_http_or_https_are_refused(
