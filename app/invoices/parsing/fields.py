@@ -22,8 +22,11 @@ BUSINESS_TYPES: dict[str, BusinessType] = {
     "退差": "difference",
 }
 
-_DATE = re.compile(r"^\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?")
-_TIME = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*(\d{2})")
+_DATE = re.compile(
+    r"^\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
+    r"|^\s*(\d{4})(\d{2})(\d{2})\s*$"  # 20250315, as some issuers' XBRL writes it
+)
+_TIME = re.compile(r"^\s*(\d{1,2})\s*[:：]\s*(\d{2})|^\s*(\d{2})(\d{2})\s*$")
 _AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
@@ -92,8 +95,9 @@ def parse_date(value: str | None) -> dt.date | None:
     match = _DATE.match(value or "")
     if match is None:
         return None
+    year, month, day = (part for part in match.groups() if part is not None)
     try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        return dt.date(int(year), int(month), int(day))
     except ValueError:
         return None
 
@@ -102,8 +106,9 @@ def parse_time(value: str | None) -> dt.time | None:
     match = _TIME.match(value or "")
     if match is None:
         return None
+    hour, minute = (part for part in match.groups() if part is not None)
     try:
-        return dt.time(int(match[1]), int(match[2]))
+        return dt.time(int(hour), int(minute))
     except ValueError:
         return None
 
@@ -111,6 +116,7 @@ def parse_time(value: str | None) -> dt.time | None:
 def parse_amount(value: str | None) -> Decimal | None:
     """A decimal amount (`553.00`, `-27.50`, `1,234.00`); non-numbers are absent, not zero."""
     text = (value or "").strip().replace(",", "").replace("¥", "").replace("￥", "")
+    text = text.removesuffix("元").strip()
     if not _AMOUNT.match(text):
         return None
     try:
@@ -120,12 +126,16 @@ def parse_amount(value: str | None) -> Decimal | None:
 
 
 def parse_rate(value: str | None) -> Decimal | None:
-    """`0.09`, or `9%` as some issuers may write it."""
+    """`0.09`, or `9%` or a bare `9` as some issuers may write it (no rate exceeds 100 %, so a
+    number above 1 is a percentage)."""
     text = (value or "").strip()
     if text.endswith("%"):
         percent = parse_amount(text[:-1])
         return None if percent is None else percent / 100
-    return parse_amount(text)
+    rate = parse_amount(text)
+    if rate is not None and 1 < rate <= 100:
+        return rate / 100
+    return rate
 
 
 def business_type_of(label: str | None) -> BusinessType | None:

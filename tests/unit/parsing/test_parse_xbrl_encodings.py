@@ -4,6 +4,7 @@ taxonomy namespace spelled another way. Each reads as the canonical file does.""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -78,3 +79,35 @@ def test_the_taxonomy_namespace_spelled_another_way_is_still_the_railway_taxonom
     assert namespace.encode() in utf8
     varied = utf8.replace(namespace.encode(), spelling(namespace).encode())  # type: ignore[operator]
     assert _fields(_read(varied)) == _fields(_read(utf8))
+
+
+def _with_fact(data: bytes, name: str, value: str) -> bytes:
+    pattern = re.compile(rf"(<rai:{name}\b[^>]*>)[^<]*(</rai:{name}>)".encode())
+    assert pattern.search(data), name
+    return pattern.sub(lambda m: m[1] + value.encode() + m[2], data, count=1)
+
+
+@pytest.mark.parametrize(
+    ("name", "written", "field"),
+    [
+        ("TravelDate", "compact", "travel_date"),
+        ("DateOfIssue", "compact", "issue_date"),
+        ("DepartureTime", "compact", "departure_time"),
+        ("Fare", "yuan", "fare"),
+        ("TaxRate", "percent-number", "tax_rate"),
+    ],
+)
+def test_facts_written_another_way_read_as_the_canonical_ones(
+    name: str, written: str, field: str
+) -> None:
+    utf8 = _canonical()
+    canonical = _read(utf8)
+    value = getattr(canonical, field)
+    spelled = {
+        "compact": lambda: value.strftime("%Y%m%d" if field != "departure_time" else "%H%M"),
+        "yuan": lambda: f"{value}元",
+        "percent-number": lambda: f"{value * 100:.0f}",
+    }[written]()
+    varied = _read(_with_fact(utf8, name, spelled))
+    assert getattr(varied, field) == value
+    assert varied.findings == canonical.findings
