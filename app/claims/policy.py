@@ -19,8 +19,8 @@ Severity = Literal["block", "warn"]
 
 # Seat classes by the grade that may book them (README "Claim policy").
 BASE_CLASSES = frozenset({"二等座", "硬座", "硬卧", "无座", "二等卧"})
-FIRST_CLASSES = frozenset({"一等座", "软卧", "一等卧", "动卧", "软座"})
-TOP_CLASSES = frozenset({"商务座", "特等座", "高级软卧"})
+FIRST_CLASSES = frozenset({"一等座", "优选一等座", "软卧", "一等卧", "动卧", "软座", "二等包座"})
+TOP_CLASSES = frozenset({"商务座", "特等座", "高级软卧", "高级动卧", "一等包座", "商务包座"})
 FEE_TYPES = frozenset({"refund", "change"})
 
 
@@ -206,9 +206,11 @@ def _seat_class(item: ItemFacts, _claim: ClaimFacts, policy: PolicySettings) -> 
     # A fee invoice repeats the ticket's seat class but pays for no seat.
     if item.business_type != "sale" or item.seat_class is None:
         return None
-    if item.seat_class in TOP_CLASSES:
+    # A berth sold as a seat prints both (软卧代二等座): the higher class decides.
+    classes = set(item.seat_class.split("代"))
+    if classes & TOP_CLASSES:
         needed = policy.business_class_min_grade
-    elif item.seat_class in FIRST_CLASSES:
+    elif classes & FIRST_CLASSES:
         needed = policy.first_class_min_grade
     else:
         return None

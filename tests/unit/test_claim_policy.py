@@ -72,6 +72,11 @@ def test_an_empty_claim_is_blocked():
         ("商务座", 6, {}),
         ("特等座", 3, {"seat-class-above-grade": "warn"}),
         ("高级软卧", 9, {}),
+        ("优选一等座", 2, {"seat-class-above-grade": "warn"}),
+        ("一等包座", 5, {"seat-class-above-grade": "warn"}),
+        ("高级动卧", 6, {}),
+        ("软卧代二等座", 2, {"seat-class-above-grade": "warn"}),
+        ("软卧代二等座", 3, {}),
     ],
 )
 def test_seat_class_by_grade(seat: str, grade: int | None, expected: dict[str, str]):

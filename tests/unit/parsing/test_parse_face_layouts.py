@@ -219,6 +219,14 @@ CASES: list[tuple[str, Placed, dict[str, object]]] = [
         [(60, 180, "金额:￥507.34 税率:9% 税额:￥45.66"), *SAMPLE_RUNS],
         {"business_type": "sale", "fare": Decimal("553.00")},
     ),
+    *[
+        (
+            f"the seat class {name} is read whole",
+            replace_runs(SAMPLE_RUNS, ("二等座",), [(360, 177, name)]),
+            {"seat_class": name},
+        )
+        for name in ("优选一等座", "一等包座", "软卧代二等座", "高级动卧")
+    ],
     (
         "empty e-ticket label does not borrow the next line",
         replace_runs(
