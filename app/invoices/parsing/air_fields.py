@@ -110,7 +110,10 @@ _RATE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d+)?)\s*%")
 _ZERO_RATE = re.compile("免税|不征税|免征")
 _DOMESTIC_FACE = re.compile(rf"国内国际标识{COLON}(国内|国际)")
 # A Latin name keeps its slash as the ticket prints it (`ZHANG/SAN`).
-_NAME = re.compile(rf"旅客姓名{COLON}([{HAN}·A-Za-z](?:[{HAN}·A-Za-z/]*[{HAN}·A-Za-z])?)")
+_NAME = re.compile(
+    rf"旅客姓名{COLON}([{HAN}·A-Za-z](?:[{HAN}·A-Za-z/]*[{HAN}·A-Za-z])?"
+    r"(?: [A-Za-z][A-Za-z/]*){0,3})"  # SMITH JOHN: a Latin name of several words
+)
 _MASKED_ID = r"([0-9A-Z]{4,10}\*{2,}[0-9A-Z]{1,4})"
 _ID_LABELLED = re.compile(rf"有效身份证件号码{COLON}{_MASKED_ID}")
 _ID_ANYWHERE = re.compile(_MASKED_ID)

@@ -45,7 +45,10 @@ _ANY_SEAT_CLASS = "|".join(sorted(SEAT_CLASSES, key=len, reverse=True))
 SEAT_CLASS = re.compile(rf"(?:{_ANY_SEAT_CLASS})(?:代(?:{_ANY_SEAT_CLASS}))?")
 FARE = re.compile(r"(-)?[ \t]*¥[ \t]*(-)?[ \t]*(\d[\d,]*(?:\.\d+)?)")
 LABELLED_FARE = re.compile(rf"(?:票价|退票费|改签费|退差价?款?|金额){COLON}(-?\d[\d,]*\.\d+)")
-PASSENGER = re.compile(rf"([0-9A-Z]{{4,10}}\*{{2,}}[0-9A-Z]{{1,4}})\s*([{HAN}·A-Za-z]+)?")
+# A Latin name may be several words (SMITH JOHN); a Chinese one is one run of characters.
+PASSENGER = re.compile(
+    rf"([0-9A-Z]{{4,10}}\*{{2,}}[0-9A-Z]{{1,4}})\s*([{HAN}·]+|[A-Za-z]+(?: [A-Za-z]+){{0,3}})?"
+)
 E_TICKET = re.compile(rf"电子客票号{COLON}([0-9A-Za-z]{{8,40}})")
 STATION = re.compile(rf"((?:(?!站)[{HAN}])+)\s*站")
 TRAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9])([GDCZTKLYS]?\d{1,5})(?![A-Za-z0-9])")

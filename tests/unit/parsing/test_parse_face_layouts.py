@@ -228,6 +228,11 @@ CASES: list[tuple[str, Placed, dict[str, object]]] = [
         for name in ("优选一等座", "一等包座", "软卧代二等座", "高级动卧")
     ],
     (
+        "a Latin name of two words is read whole",
+        replace_runs(SAMPLE_RUNS, ("1101011990",), [(60, 212, "1101011990****1234 SMITH JOHN")]),
+        {"passenger_name": "SMITH JOHN"},
+    ),
+    (
         "empty e-ticket label does not borrow the next line",
         replace_runs(
             SAMPLE_RUNS,
