@@ -11,6 +11,7 @@ else the one 票价 carries; amounts under other labels are never it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -44,6 +45,9 @@ _LABEL_AFTER = re.compile(r"[ \t]*(票价|退票费|改签费|退差(?:价款|�
 _VALUE_AFTER = re.compile(r"[ \t]*:?[ \t]*[-¥\d]")
 # A label on its own line carries the amount below it within this many glyph heights.
 _LINES_ABOVE = 3.0
+# A face prints a fare, perhaps a fee and a tax split: the first amounts are enough, and each
+# costs a pass over its line (a line of 20,000 `¥1` must not cost 20,000 passes).
+_MAX_AMOUNTS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +112,8 @@ def _invoice_amount(lines: list[TextLine]) -> tuple[str | None, tuple[int, int] 
     """The label that carries the invoice's amount, and where that amount is: a fee label's
     amount first, else 票价's, else the first amount no other label claims."""
     texts = [line.text for line in lines]
-    amounts = [(i, m.start()) for i, t in enumerate(texts) for m in _CURRENCY.finditer(t)]
+    found = ((i, m.start()) for i, t in enumerate(texts) for m in _CURRENCY.finditer(t))
+    amounts = list(itertools.islice(found, _MAX_AMOUNTS))
     if not amounts:
         # No `¥`: a number right behind its label (`改签费: 5.00`) is that label's.
         label = next(

@@ -50,7 +50,7 @@ PASSENGER = re.compile(
     rf"([0-9A-Z]{{4,10}}\*{{2,}}[0-9A-Z]{{1,4}})\s*([{HAN}·]+|[A-Za-z]+(?: [A-Za-z]+){{0,3}})?"
 )
 E_TICKET = re.compile(rf"电子客票号{COLON}([0-9A-Za-z]{{8,40}})")
-STATION = re.compile(rf"((?:(?!站)[{HAN}])+)\s*站")
+_HAN_CHAR = re.compile(rf"[{HAN}]")
 TRAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9])([GDCZTKLYS]?\d{1,5})(?![A-Za-z0-9])")
 RAILWAY_TITLE = "铁路电子客票"
 
@@ -185,12 +185,55 @@ def _journey(lines: list[TextLine]) -> tuple[str | None, str | None, str | None]
         text = line.text
         if ":" in text:
             continue  # labelled lines (buyer, numbers) may contain 站 in a company name
-        stations = STATION.findall(text)
+        spans = _station_spans(text)
+        stations = [text[start:end].replace(" ", "") for start, end, _ in spans]
         if len(stations) >= 2:
-            rest = STATION.sub(" ", text)
+            rest = "".join(_outside(text, spans))
             train = TRAIN_NUMBER.search(rest)
             return stations[0], stations[-1], train[1] if train else _lone_train(lines)
     return None, None, _lone_train(lines)
+
+
+def _station_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, end of 站) of each `…站` name: the Han characters before a 站, letter-spaced
+    ones too (a single space between glyphs placed apart). Walked back from each 站 to the one
+    before, so a line is read in linear time (a pattern retried at every start of a long run of
+    characters without 站 took seconds)."""
+    spans = []
+    floor = 0
+    for glyph in re.finditer("站", text):
+        end = glyph.start()
+        while end > floor and text[end - 1].isspace():
+            end -= 1
+        start = end
+        while start > floor and _extends_name(text, start, end, floor):
+            start -= 1
+        if start < end:
+            spans.append((start, end, glyph.end()))
+        floor = glyph.end()
+    return spans
+
+
+def _is_name_glyph(char: str) -> bool:
+    return char != "站" and _HAN_CHAR.match(char) is not None
+
+
+def _extends_name(text: str, start: int, end: int, floor: int) -> bool:
+    """Whether the character before `start` belongs to the name ending at `end`: a glyph, or
+    one space between two glyphs placed apart."""
+    before = text[start - 1]
+    if _is_name_glyph(before):
+        return True
+    return before == " " and start < end and start - 2 >= floor and _is_name_glyph(text[start - 2])
+
+
+def _outside(text: str, spans: list[tuple[int, int, int]]) -> list[str]:
+    """The text with each station (name and 站) replaced by a space."""
+    pieces, last = [], 0
+    for start, _end, after in spans:
+        pieces += [text[last:start], " "]
+        last = after
+    return [*pieces, text[last:]]
 
 
 def _lone_train(lines: list[TextLine]) -> str | None:

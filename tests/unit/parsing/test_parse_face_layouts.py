@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
@@ -233,6 +234,15 @@ CASES: list[tuple[str, Placed, dict[str, object]]] = [
         {"passenger_name": "SMITH JOHN"},
     ),
     (
+        "letter-spaced station names are read whole",
+        replace_runs(
+            SAMPLE_RUNS,
+            ("北京南", "上海虹桥"),
+            [(60, 142, "北 京 南  站"), (330, 142, "上 海 虹 桥  站")],
+        ),
+        {"departure_station": "北京南", "arrival_station": "上海虹桥", "train_number": "G1"},
+    ),
+    (
         "empty e-ticket label does not borrow the next line",
         replace_runs(
             SAMPLE_RUNS,
@@ -275,3 +285,13 @@ def test_railway_fields_without_title_still_read_as_railway() -> None:
 )
 def test_other_documents_are_not_railway(lines: Placed) -> None:
     assert read(lines).kind is None
+
+
+@pytest.mark.parametrize("run", ["北" * 40_000, "¥1" * 20_000], ids=["characters", "amounts"])
+def test_a_long_line_is_read_in_bounded_time(run: str) -> None:
+    # Once quadratic: 20,000 characters without 站 took 10 s in the station pattern, and a
+    # label looked up for every amount of a line of 20,000 took minutes (the GIL held).
+    started = time.perf_counter()
+    reading = read([(60, 100, run), *SAMPLE_RUNS])
+    assert time.perf_counter() - started < 5.0  # a generous bound: seconds, not minutes
+    assert reading.fields.invoice_number == "25119199999000000001"
