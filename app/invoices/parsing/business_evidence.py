@@ -112,8 +112,8 @@ def _invoice_amount(lines: list[TextLine]) -> tuple[str | None, tuple[int, int] 
     """The label that carries the invoice's amount, and where that amount is: a fee label's
     amount first, else 票价's, else the first amount no other label claims."""
     texts = [line.text for line in lines]
-    found = ((i, m.start()) for i, t in enumerate(texts) for m in _CURRENCY.finditer(t))
-    amounts = list(itertools.islice(found, _MAX_AMOUNTS))
+    every = ((i, m.start()) for i, t in enumerate(texts) for m in _CURRENCY.finditer(t))
+    amounts = list(itertools.islice(every, _MAX_AMOUNTS))
     if not amounts:
         # No `¥`: a number right behind its label (`改签费: 5.00`) is that label's.
         label = next(
@@ -121,16 +121,34 @@ def _invoice_amount(lines: list[TextLine]) -> tuple[str | None, tuple[int, int] 
             None,
         )
         return label, None
-    labelled = [(_label_of(lines, texts, row, column), (row, column)) for row, column in amounts]
+    positions = _Positions(lines)
+    labelled = [
+        (_label_of(positions, texts, row, column), (row, column)) for row, column in amounts
+    ]
     for wanted in (lambda label: label not in (None, "票价", ""), lambda label: label == "票价"):
-        found = next(((label, at) for label, at in labelled if wanted(label)), None)
-        if found is not None:
-            return found
+        chosen = next(((label, at) for label, at in labelled if wanted(label)), None)
+        if chosen is not None:
+            return chosen
     unlabelled = next((at for label, at in labelled if label is None), None)
     return None, unlabelled
 
 
-def _label_of(lines: list[TextLine], texts: list[str], row: int, column: int) -> str | None:
+class _Positions:
+    """Each line's character positions, computed once (a line of many labels above several
+    amounts would otherwise be measured again for every label and amount)."""
+
+    def __init__(self, lines: list[TextLine]) -> None:
+        self.lines = lines
+        self._xs: dict[int, list[float]] = {}
+
+    def x(self, row: int, column: int) -> float:
+        xs = self._xs.get(row)
+        if xs is None:
+            xs = self._xs[row] = char_xs(self.lines[row])
+        return xs[column]
+
+
+def _label_of(positions: _Positions, texts: list[str], row: int, column: int) -> str | None:
     """The label an amount belongs to: the nearest one left of it on its line (`""` when that
     is another kind of label: 金额, 税额), else one right behind it (drawn after it), else an
     empty label just above it (the amount printed on its own line)."""
@@ -143,10 +161,11 @@ def _label_of(lines: list[TextLine], texts: list[str], row: int, column: int) ->
     after = _LABEL_AFTER.match(text, end.end()) if end is not None else None
     if after is not None and not _VALUE_AFTER.match(text, after.end()):
         return after[1]
-    amount_x = char_xs(lines[row])[column]
+    lines = positions.lines
+    amount_x = positions.x(row, column)
     reach = _LINES_ABOVE * max(run.size for run in lines[row].runs)
     above = [
-        (abs(char_xs(lines[i])[m.start()] - amount_x), lines[row].y - lines[i].y, m[0])
+        (abs(positions.x(i, m.start()) - amount_x), lines[row].y - lines[i].y, m[0])
         for i in range(row)
         if lines[row].y - lines[i].y <= reach
         for m in _LABEL.finditer(texts[i])
