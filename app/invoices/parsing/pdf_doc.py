@@ -8,6 +8,7 @@ typed refusal here, and nothing else in the parser touches a pypdf object.
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -43,8 +44,10 @@ _log = logging.getLogger(__name__)
 # A content stream split over more parts than this, or more fonts than this, is no invoice face.
 _MAX_CONTENT_PARTS = 16
 _MAX_FONTS = 64
-# Form XObjects read for a page, nested ones included: a face has a template or two.
+# Form XObjects read for a page, nested ones included: a face has a template or two. Of a
+# resource dictionary's XObjects (the QR code, a seal image, the forms) the first are looked at.
 _MAX_FORMS = 16
+_MAX_XOBJECTS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +188,7 @@ def _forms(
     Images are left alone: they draw no text."""
     xobjects = _entry(resources, "/XObject")
     forms: dict[str, FormXObject] = {}
-    for name, reference in (xobjects or {}).items():
+    for name, reference in itertools.islice((xobjects or {}).items(), _MAX_XOBJECTS):
         stream = reference.get_object()
         if not isinstance(stream, StreamObject) or stream.get("/Subtype") != "/Form":
             continue
