@@ -190,6 +190,15 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _field_error(error: Any) -> dict[str, str]:
+    loc = tuple(error["loc"])
+    if error.get("type") == "json_invalid":
+        # Its location is a character offset, no field: name the body and say where.
+        where = f" at character {loc[-1]}" if loc and isinstance(loc[-1], int) else ""
+        return {"field": "body", "message": f"the body is not valid JSON{where}"}
+    return {"field": _field_name(loc), "message": error["msg"]}
+
+
 def problem_body(exc: AppError) -> dict[str, Any]:
     """The problem+json body of an AppError, for responses and for per-item batch results."""
     body: dict[str, Any] = {
@@ -213,7 +222,7 @@ async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"field": _field_name(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
+    errors = [_field_error(e) for e in exc.errors()]
     return problem_response(
         422, "validation-error", detail="The request has invalid or missing fields.", errors=errors
     )

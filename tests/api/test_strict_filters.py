@@ -95,3 +95,16 @@ def test_backwards_date_ranges_are_refused(client: TestClient, session: Session)
         headers=org.h("auditor"),
     )
     problem(archive, 422, "validation-error")
+
+
+def test_a_body_that_is_not_json_names_the_body_and_where(client: TestClient, session: Session):
+    org = make_org(session)
+    response = client.post(
+        f"{API}/claims",
+        content=b'{"title": "x",',
+        headers={**org.h("employee"), "content-type": "application/json"},
+    )
+    body = problem(response, 422, "validation-error")
+    assert body["errors"] == [
+        {"field": "body", "message": "the body is not valid JSON at character 14"}
+    ]
