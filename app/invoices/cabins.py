@@ -31,13 +31,25 @@ class CabinLetters:
     first: str = "FAP"
 
     def cabin_class(self, letter: str | None) -> CabinClass | None:
+        """The class of a printed cabin: its booking letter by this table (`Y`, `YB`), else
+        its name where one is printed instead (`头等舱`, `公务舱`, `经济舱`)."""
         if not letter:
             return None
         code = letter.strip().upper()[:1]
         for name in CABIN_CLASSES:
             if code and code in getattr(self, name):
                 return name
-        return None
+        return next((cls for word, cls in _CABIN_WORDS if word in letter), None)
+
+
+# Cabin names as itineraries and XBRL may print them, the highest first (头等舱 is no 经济舱).
+_CABIN_WORDS: tuple[tuple[str, CabinClass], ...] = (
+    ("头等", "first"),
+    ("公务", "business"),
+    ("商务", "business"),
+    ("超级经济", "economy"),
+    ("经济", "economy"),
+)
 
 
 DEFAULT_CABIN_LETTERS = CabinLetters()

@@ -80,7 +80,9 @@ _AIRPORT = rf"[{HAN}A-Za-z·][{HAN}A-Za-z0-9·()\-]*(?:[ \t]+T\d{{1,2}}(?![\dA-Z
 # A flight row: `自:<airport> <carrier> <flight> <cabin> <date> <time>`; the paper itinerary's
 # chained layout prints the next flight on the `至:` line of the previous one's arrival.
 _ROW = re.compile(
-    rf"([自至]){COLON}({_AIRPORT})\s+([{HAN}A-Za-z·]+)\s+([A-Z0-9]{{2}}\d{{1,4}})\s*([A-Z])?\s*"
+    rf"([自至]){COLON}({_AIRPORT})\s+([{HAN}A-Za-z·]+)\s+([A-Z0-9]{{2}}\d{{1,4}})\s*"
+    # The cabin: a booking letter (Y, YB), the letter with its name (Y/经济舱, Y舱), or the name.
+    rf"([A-Z][A-Z0-9]?(?:/?[{HAN}]{{0,4}}舱)?|[{HAN}]{{1,5}}舱)?\s*"
     rf"{_ISO_OR_CHINESE_DATE}\s*(\d{{1,2}}:\d{{2}})"
 )
 _TO = re.compile(rf"至{COLON}({_AIRPORT})")
