@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -117,7 +118,11 @@ def test_a_booking_date_is_a_day_of_the_e_invoice_era_written_yyyy_mm_dd(
     assert client.get("/api/v1/vouchers", headers=office.headers["finance"]).json()["items"] == []
 
 
-def test_a_claim_whose_booking_was_reversed_is_not_paid(client: TestClient, session: Session):
+def booked_on_20_november(
+    client: TestClient, session: Session
+) -> tuple[dict[str, Any], str, dict[str, str], dict[str, str]]:
+    """A claim of one invoice booked on 2026-11-20: the claim, its booking voucher's id, and
+    the headers of the clerk who booked it and of the cashier who may pay it."""
     office = make_office(session)
     invoice = upload_invoice(client, office, session)
     claim = approved_claim(client, office, [{"invoice_id": invoice["id"]}])
@@ -127,6 +132,11 @@ def test_a_claim_whose_booking_was_reversed_is_not_paid(client: TestClient, sess
     )
     assert booked.status_code == 200, booked.text
     (booking_id,) = booked.json()["voucher_ids"]
+    return claim, booking_id, finance, cashier
+
+
+def test_a_claim_whose_booking_was_reversed_is_not_paid(client: TestClient, session: Session):
+    claim, booking_id, finance, cashier = booked_on_20_november(client, session)
     reversed_ = client.post(
         f"/api/v1/vouchers/{booking_id}/reverse", json={"reason": "wrong claim"}, headers=finance
     )
@@ -146,14 +156,7 @@ def test_a_claim_whose_booking_was_reversed_is_not_paid(client: TestClient, sess
 
 
 def test_a_payment_is_not_dated_before_its_booking(client: TestClient, session: Session):
-    office = make_office(session)
-    invoice = upload_invoice(client, office, session)
-    claim = approved_claim(client, office, [{"invoice_id": invoice["id"]}])
-    finance, cashier = office.headers["finance"], office.headers["finance2"]
-    booked = client.post(
-        f"/api/v1/claims/{claim['id']}/book", json={"booking_date": "2026-11-20"}, headers=finance
-    )
-    assert booked.status_code == 200, booked.text
+    claim, _booking_id, finance, cashier = booked_on_20_november(client, session)
 
     early = client.post(
         f"/api/v1/claims/{claim['id']}/pay",
@@ -178,14 +181,7 @@ def test_a_payment_is_not_dated_before_its_booking(client: TestClient, session: 
 
 
 def test_payment_and_reversal_dates_are_at_most_next_year(client: TestClient, session: Session):
-    office = make_office(session)
-    invoice = upload_invoice(client, office, session)
-    claim = approved_claim(client, office, [{"invoice_id": invoice["id"]}])
-    finance, cashier = office.headers["finance"], office.headers["finance2"]
-    booked = client.post(
-        f"/api/v1/claims/{claim['id']}/book", json={"booking_date": "2026-11-20"}, headers=finance
-    )
-    assert booked.status_code == 200, booked.text
+    claim, voucher_id, finance, cashier = booked_on_20_november(client, session)
     too_far = f"{business_today().year + 2}-01-01"
 
     paid = client.post(
@@ -195,7 +191,6 @@ def test_payment_and_reversal_dates_are_at_most_next_year(client: TestClient, se
     )
     assert paid.status_code == 422, paid.text
     assert paid.json()["errors"][0]["field"].endswith("paid_on")
-    [voucher_id] = booked.json()["voucher_ids"]
     reversed_ = client.post(
         f"/api/v1/vouchers/{voucher_id}/reverse",
         json={"reversal_date": too_far, "reason": "typo"},
