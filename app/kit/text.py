@@ -42,12 +42,13 @@ Paragraph = Annotated[
 ]
 
 
-def _no_controls(value: str) -> str:
-    # PostgreSQL refuses NUL in text outright; other controls only hide what was searched.
+def refuse_control_characters(value: str) -> str:
+    """The value, unless it holds control characters or lone surrogates (PostgreSQL refuses NUL
+    in text outright; other controls only hide what was searched, or what a parser dropped)."""
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in value):
         raise PydanticCustomError("control_characters", "must not contain control characters")
     return value
 
 
 # Free text in a query string (searches, filters), taken as typed otherwise.
-QueryText = Annotated[str, AfterValidator(_no_controls)]
+QueryText = Annotated[str, AfterValidator(refuse_control_characters)]

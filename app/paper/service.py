@@ -135,7 +135,7 @@ def attach_scan(
     if voucher.status == "booked":
         raise Conflict("A booked voucher's archive record is closed; its scan cannot change.")
     # The approver approved the voucher as it stood; a claim sent back to draft may change it.
-    on_claim = next(iter(claim_states), None)
+    on_claim = claim_states[0] if claim_states else None
     if on_claim is not None and on_claim != "draft":
         raise Conflict(
             f"The voucher is on a claim that is {on_claim}; its scan changes only in a draft."

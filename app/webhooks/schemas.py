@@ -19,6 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from app.kit.text import refuse_control_characters
 from app.webhooks.models import EventType as EventType  # re-exported: the pages list the types
 from app.webhooks.receivers import forbidden_receiver
 
@@ -41,18 +42,16 @@ def _not_link_local(url: HttpUrl) -> HttpUrl:
     return url
 
 
-def _no_control_characters(value: object) -> object:
+def _as_typed(value: object) -> object:
     # The URL parser drops a NUL or a line break without a word: the address kept would not
     # be the one typed.
-    if isinstance(value, str) and any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
-        raise PydanticCustomError("control_characters", "a URL holds no control characters")
-    return value
+    return refuse_control_characters(value) if isinstance(value, str) else value
 
 
 ReceiverUrl = Annotated[
     HttpUrl,
     UrlConstraints(max_length=2000, allowed_schemes=["http", "https"]),
-    BeforeValidator(_no_control_characters),
+    BeforeValidator(_as_typed),
     AfterValidator(_not_link_local),
 ]
 

@@ -196,7 +196,8 @@ def _forms(
             break
         read.append(str(name))
         own = _resources(stream)
-        own_fonts = _codecs(_fonts_dictionary(own)) if _entry(own, "/Font") else fonts
+        own_font_dictionary = _fonts_dictionary(own)  # empty when the form names no fonts
+        own_fonts = _codecs(own_font_dictionary) if own_font_dictionary else fonts
         deeper = depth + 1 < MAX_FORM_DEPTH
         nested = _forms(own, own_fonts, budget, read, depth=depth + 1) if deeper else {}
         content = budget.decode(stream)
